@@ -1,0 +1,99 @@
+//! The HTML shell, the router and the per-role navigation.
+
+use crate::components::layout::{Footer, Header};
+use crate::pages::{
+    admin, applicant, auth, catalogue, commission, errors, home, staff, staff_import, staff_offers,
+    staff_units,
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// A fresh nonce per page, allowed in the Content-Security-Policy: only the scripts Leptos writes
+/// into this page may run, plus the WebAssembly they load.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use leptos::nonce::{provide_nonce, use_nonce};
+    provide_nonce();
+    let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/locactive.css"/>
+        <Title formatter=|page: String| {
+            if page.is_empty() { "locactive".to_string() } else { format!("{page} · locactive") }
+        }/>
+        <Router>
+            // target=_self leaves this link to the browser, which moves focus to the target (the
+            // client-side router would only scroll).
+            <a class="skip-link" href="#contenu" target="_self">"Aller au contenu"</a>
+            <Header/>
+            <main id="contenu" tabindex="-1">
+                <Routes fallback=errors::NotFound>
+                    <Route path=path!("") view=home::HomePage/>
+                    <Route path=path!("/inscription") view=auth::RegisterPage/>
+                    <Route path=path!("/inscription/envoyee") view=auth::RegisterSentPage/>
+                    <Route path=path!("/activation") view=auth::ActivatePage/>
+                    <Route path=path!("/connexion") view=auth::LoginPage/>
+                    <Route path=path!("/deconnexion") view=auth::LogoutPage/>
+                    <Route path=path!("/mot-de-passe-oublie") view=auth::ForgotPasswordPage/>
+                    <Route path=path!("/mot-de-passe-oublie/envoye") view=auth::ForgotSentPage/>
+                    <Route path=path!("/reinitialiser") view=auth::ResetPasswordPage/>
+                    <Route path=path!("/invitation") view=auth::InvitationPage/>
+                    <Route path=path!("/espace") view=applicant::ApplicantHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/offres") view=catalogue::CataloguePage ssr=SsrMode::Async/>
+                    <Route path=path!("/offres/:id") view=catalogue::OfferPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion") view=staff::StaffHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/logements/nouveau") view=staff_units::NewUnitPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/logements/:id") view=staff_units::UnitPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/import") view=staff_import::ImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/import/:id") view=staff_import::ImportReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/offres/:id") view=staff_offers::StaffOfferPage ssr=SsrMode::Async/>
+                    <Route path=path!("/commission") view=commission::CommissionHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=admin::AdminHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/organisations/:id") view=admin::OrganisationPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

@@ -1,0 +1,98 @@
+//! The page frame: header with the navigation of the signed-in role, and the footer.
+
+use crate::error::AppError;
+use crate::model::{CurrentUser, Role};
+use crate::pages::auth::Logout;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+/// Who is signed in, for the navigation. Anonymous visitors get `None`.
+#[server(endpoint = "moi")]
+pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
+    crate::ssr::respond(crate::ssr::current_user()).await
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let location = use_location();
+    let logout = ServerAction::<Logout>::new();
+    // Re-read on every navigation and sign-out, so the change shows at once, with or without
+    // JavaScript.
+    let user = Resource::new(
+        move || (location.pathname.get(), logout.version().get()),
+        |_| whoami(),
+    );
+    view! {
+        <header class="site-header">
+            <div class="site-header-inner">
+                <a class="brand" href="/">"locactive"<span class="brand-tagline">" · location active du logement social"</span></a>
+                <nav aria-label="Navigation principale">
+                    <Transition fallback=|| view! { <ul class="nav"></ul> }>
+                        {move || Suspend::new(async move {
+                            let user = user.await.ok().flatten();
+                            view! { <NavLinks user logout/> }
+                        })}
+                    </Transition>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl IntoView {
+    match user {
+        None => view! {
+            <ul class="nav">
+                <li><A href="/">"Accueil"</A></li>
+                <li><A href="/offres">"Offres"</A></li>
+                <li><A href="/connexion">"Se connecter"</A></li>
+                <li><A href="/inscription">"Créer un compte"</A></li>
+            </ul>
+        }
+        .into_any(),
+        Some(user) => {
+            let links: Vec<(&'static str, &'static str)> = match user.role {
+                Role::Applicant => vec![("/offres", "Offres"), ("/espace", "Mon espace")],
+                Role::Staff => vec![
+                    ("/gestion", "Gestion du parc"),
+                    ("/offres", "Catalogue public"),
+                ],
+                Role::Member => vec![("/commission", "Ma commission")],
+                Role::Admin => vec![("/admin", "Administration")],
+            };
+            let scope = user
+                .organisation
+                .as_ref()
+                .map(|o| format!(" — {}", o.name))
+                .unwrap_or_default();
+            view! {
+                <ul class="nav">
+                    {links.into_iter().map(|(href, label)| view! { <li><A href=href>{label}</A></li> }).collect_view()}
+                    <li class="nav-user">
+                        <span class="visually-hidden">"Connecté en tant que "</span>
+                        {user.display_name.clone()}
+                        <span class="nav-role">" ("{user.role.label()}{scope}")"</span>
+                    </li>
+                    <li>
+                        <ActionForm action=logout attr:class="inline-form">
+                            <button type="submit" class="link-button">"Se déconnecter"</button>
+                        </ActionForm>
+                    </li>
+                </ul>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>"locactive — les logements sociaux vacants publiés par les bailleurs, ouverts aux candidatures des demandeurs."</p>
+            <p>"Le classement des candidatures suit la grille de cotation publique du territoire ; la commission d'attribution (CALEOL) reste souveraine."</p>
+        </footer>
+    }
+}

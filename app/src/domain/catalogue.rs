@@ -1,0 +1,500 @@
+//! The public catalogue's query: read from the URL (the page and the open API share one parser),
+//! written back to a canonical URL, and the shapes of its answers.
+
+use crate::domain::offer::{Accessibility, Category, Financing, Typology};
+use crate::domain::territory;
+use serde::{Deserialize, Serialize};
+
+/// Every parameter the catalogue accepts, in canonical order.
+pub const PARAMETERS: &[&str] = &[
+    "q",
+    "commune",
+    "epci",
+    "typologie",
+    "financement",
+    "categorie",
+    "qpv",
+    "loyer_max",
+    "surface_min",
+    "ascenseur",
+    "accessibilite",
+    "tri",
+    "page",
+];
+
+pub const PER_PAGE: u32 = 20;
+pub const MAX_PAGE: u32 = 500;
+const QUERY_MAX_CHARS: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sort {
+    Relevance,
+    Newest,
+    Rent,
+    ClosingSoon,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Relevance, Sort::Newest, Sort::Rent, Sort::ClosingSoon];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Relevance => "pertinence",
+            Sort::Newest => "recent",
+            Sort::Rent => "loyer",
+            Sort::ClosingSoon => "cloture",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Relevance => "Pertinence",
+            Sort::Newest => "Les plus récentes",
+            Sort::Rent => "Loyer croissant",
+            Sort::ClosingSoon => "Clôture la plus proche",
+        }
+    }
+
+    fn parse(code: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// What a visitor asked for. Absent filters are `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueQuery {
+    pub q: String,
+    pub commune: Option<String>,
+    pub epci: Option<String>,
+    pub typologie: Option<Typology>,
+    pub financement: Option<Financing>,
+    pub categorie: Option<Category>,
+    pub qpv: Option<bool>,
+    /// Monthly rent plus charges, in whole euros.
+    pub loyer_max: Option<i64>,
+    pub surface_min: Option<i64>,
+    pub ascenseur: Option<bool>,
+    pub accessibilite: Option<Accessibility>,
+    pub tri: Option<Sort>,
+    pub page: u32,
+}
+
+/// A parameter the catalogue cannot use, with a message for the person who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryError {
+    pub parameter: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn problem(parameter: &str, message: impl Into<String>) -> QueryError {
+    QueryError {
+        parameter: parameter.to_string(),
+        message: message.into(),
+    }
+}
+
+fn yes_no(parameter: &str, value: &str) -> Result<bool, QueryError> {
+    match value {
+        "oui" | "true" | "1" => Ok(true),
+        "non" | "false" | "0" => Ok(false),
+        _ => Err(problem(
+            parameter,
+            format!("Le paramètre « {parameter} » vaut « oui » ou « non »."),
+        )),
+    }
+}
+
+fn whole_number(parameter: &str, value: &str, max: i64, example: &str) -> Result<i64, QueryError> {
+    match value.parse::<i64>() {
+        Ok(n) if (0..=max).contains(&n) => Ok(n),
+        _ => Err(problem(
+            parameter,
+            format!(
+                "Le paramètre « {parameter} » doit être un nombre entier entre 0 et {max}, par exemple {example}."
+            ),
+        )),
+    }
+}
+
+impl CatalogueQuery {
+    /// Reads decoded `(name, value)` pairs. Empty values count as absent, because a form sends
+    /// its unset selects that way; unknown or repeated names are errors.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<CatalogueQuery, QueryError> {
+        let mut query = CatalogueQuery {
+            page: 1,
+            ..CatalogueQuery::default()
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        for (name, value) in pairs {
+            // Some browsers' form serialisation adds a nameless entry for the submit button.
+            if name.is_empty() {
+                continue;
+            }
+            let Some(known) = PARAMETERS.iter().find(|p| **p == name) else {
+                return Err(problem(
+                    name,
+                    format!(
+                        "Paramètre inconnu : « {name} ». Paramètres acceptés : {}.",
+                        PARAMETERS.join(", ")
+                    ),
+                ));
+            };
+            if seen.contains(known) {
+                return Err(problem(
+                    name,
+                    format!("Le paramètre « {name} » ne peut figurer qu'une fois."),
+                ));
+            }
+            seen.push(known);
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match name {
+                "q" => {
+                    if value.chars().count() > QUERY_MAX_CHARS {
+                        return Err(problem(
+                            name,
+                            format!("La recherche est limitée à {QUERY_MAX_CHARS} caractères."),
+                        ));
+                    }
+                    query.q = value.to_string();
+                }
+                "commune" => match territory::commune(value) {
+                    Some(c) => query.commune = Some(c.insee.to_string()),
+                    None => {
+                        return Err(problem(
+                            name,
+                            "Commune inconnue : indiquez le code INSEE d'une commune du territoire, par exemple 25056 pour Besançon.",
+                        ));
+                    }
+                },
+                "epci" => match territory::epci(value) {
+                    Some(e) => query.epci = Some(e.siren.to_string()),
+                    None => {
+                        return Err(problem(
+                            name,
+                            "Intercommunalité inconnue : indiquez le SIREN d'un EPCI du territoire, par exemple 242500361.",
+                        ));
+                    }
+                },
+                "typologie" => {
+                    query.typologie =
+                        Some(Typology::parse(&value.to_uppercase()).ok_or_else(|| {
+                            problem(name, "Typologie inconnue : T1, T2, T3, T4, T5 ou T6+.")
+                        })?)
+                }
+                "financement" => {
+                    query.financement =
+                        Some(Financing::parse(&value.to_uppercase()).ok_or_else(|| {
+                            problem(name, "Financement inconnu : PLAI, PLUS, PLS ou PLI.")
+                        })?)
+                }
+                "categorie" => {
+                    query.categorie = Some(Category::parse(value).ok_or_else(|| {
+                        problem(
+                            name,
+                            format!(
+                                "Public inconnu. Valeurs acceptées : {}.",
+                                Category::ALL
+                                    .iter()
+                                    .map(|c| c.code())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )
+                    })?)
+                }
+                "qpv" => query.qpv = Some(yes_no(name, value)?),
+                "ascenseur" => query.ascenseur = Some(yes_no(name, value)?),
+                "accessibilite" => {
+                    query.accessibilite = Some(Accessibility::parse(value).ok_or_else(|| {
+                        problem(name, "Accessibilité inconnue : none, pmr ou adapted.")
+                    })?)
+                }
+                "loyer_max" => query.loyer_max = Some(whole_number(name, value, 100_000, "600")?),
+                "surface_min" => query.surface_min = Some(whole_number(name, value, 1_000, "45")?),
+                "tri" => {
+                    query.tri = Some(Sort::parse(value).ok_or_else(|| {
+                        problem(name, "Tri inconnu : pertinence, recent, loyer ou cloture.")
+                    })?)
+                }
+                "page" => {
+                    query.page = match value.parse::<u32>() {
+                        Ok(p) if (1..=MAX_PAGE).contains(&p) => p,
+                        _ => {
+                            return Err(problem(
+                                name,
+                                format!("Le numéro de page va de 1 à {MAX_PAGE}."),
+                            ));
+                        }
+                    }
+                }
+                _ => unreachable!("every name of PARAMETERS is handled"),
+            }
+        }
+        Ok(query)
+    }
+
+    /// Reads a raw query string (`a=1&b=2`, without the `?`), percent-decoding it.
+    pub fn from_query_string(raw: &str) -> Result<CatalogueQuery, QueryError> {
+        let pairs: Vec<(String, String)> = raw
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(name), percent_decode(value))
+            })
+            .collect();
+        CatalogueQuery::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+    }
+
+    /// The sort actually applied: relevance only means something when there are words.
+    pub fn effective_sort(&self) -> Sort {
+        match self.tri {
+            Some(Sort::Relevance) if self.q.is_empty() => Sort::Newest,
+            Some(sort) => sort,
+            None if self.q.is_empty() => Sort::Newest,
+            None => Sort::Relevance,
+        }
+    }
+
+    /// The canonical query string (without `?`), omitting what is unset or default.
+    pub fn to_query_string(&self) -> String {
+        let yes_no = |b: bool| if b { "oui" } else { "non" };
+        let mut parts: Vec<(&str, String)> = Vec::new();
+        if !self.q.is_empty() {
+            parts.push(("q", self.q.clone()));
+        }
+        if let Some(v) = &self.commune {
+            parts.push(("commune", v.clone()));
+        }
+        if let Some(v) = &self.epci {
+            parts.push(("epci", v.clone()));
+        }
+        if let Some(v) = self.typologie {
+            parts.push(("typologie", v.code().to_string()));
+        }
+        if let Some(v) = self.financement {
+            parts.push(("financement", v.code().to_string()));
+        }
+        if let Some(v) = self.categorie {
+            parts.push(("categorie", v.code().to_string()));
+        }
+        if let Some(v) = self.qpv {
+            parts.push(("qpv", yes_no(v).to_string()));
+        }
+        if let Some(v) = self.loyer_max {
+            parts.push(("loyer_max", v.to_string()));
+        }
+        if let Some(v) = self.surface_min {
+            parts.push(("surface_min", v.to_string()));
+        }
+        if let Some(v) = self.ascenseur {
+            parts.push(("ascenseur", yes_no(v).to_string()));
+        }
+        if let Some(v) = self.accessibilite {
+            parts.push(("accessibilite", v.code().to_string()));
+        }
+        if let Some(v) = self.tri {
+            parts.push(("tri", v.code().to_string()));
+        }
+        if self.page > 1 {
+            parts.push(("page", self.page.to_string()));
+        }
+        parts
+            .into_iter()
+            .map(|(name, value)| format!("{name}={}", percent_encode(&value)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The same query on another page.
+    pub fn on_page(&self, page: u32) -> CatalogueQuery {
+        CatalogueQuery {
+            page,
+            ..self.clone()
+        }
+    }
+
+    /// Link to the catalogue page for this query.
+    pub fn href(&self) -> String {
+        let qs = self.to_query_string();
+        if qs.is_empty() {
+            "/offres".to_string()
+        } else {
+            format!("/offres?{qs}")
+        }
+    }
+}
+
+/// Decodes `%XX` escapes and `+` as a space; invalid escapes are kept as typed.
+pub fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Encodes everything but RFC 3986 unreserved characters.
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One value of a filter, with how many offers it would leave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+}
+
+/// Counts per value for one filter, computed with every other active filter applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facet {
+    pub parameter: String,
+    pub label: String,
+    pub values: Vec<FacetValue>,
+}
+
+/// An offer as listed in the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferSummary {
+    pub id: i64,
+    pub typology: String,
+    pub surface_m2: i64,
+    pub commune: String,
+    pub commune_insee: String,
+    pub neighbourhood: String,
+    pub in_qpv: bool,
+    pub has_lift: bool,
+    pub floor: i64,
+    pub financing: String,
+    pub rent_cents: i64,
+    pub charges_cents: i64,
+    pub categories: Vec<String>,
+    pub landlord: String,
+    /// Last day applications are accepted, `AAAA-MM-JJ` (Paris time).
+    pub closes_on: String,
+    pub excerpt: String,
+    pub thumbnail: Option<crate::model::PhotoRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueResults {
+    pub query: CatalogueQuery,
+    pub total: u64,
+    pub page: u32,
+    pub pages: u32,
+    pub hits: Vec<OfferSummary>,
+    pub facets: Vec<Facet>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_query_round_trips_through_its_url() {
+        let raw = "q=balcon+lumineux&commune=25056&typologie=t3&financement=PLUS&categorie=mutation&qpv=non&loyer_max=600&surface_min=45&ascenseur=oui&accessibilite=pmr&tri=loyer&page=2";
+        let query = CatalogueQuery::from_query_string(raw).unwrap();
+        assert_eq!(query.q, "balcon lumineux");
+        assert_eq!(query.typologie, Some(Typology::T3));
+        assert_eq!(query.categorie, Some(Category::Mutation));
+        assert_eq!(query.qpv, Some(false));
+        assert_eq!(query.loyer_max, Some(600));
+        assert_eq!(query.page, 2);
+        let again = CatalogueQuery::from_query_string(&query.to_query_string()).unwrap();
+        assert_eq!(again, query);
+        assert!(
+            query
+                .href()
+                .starts_with("/offres?q=balcon%20lumineux&commune=25056")
+        );
+    }
+
+    #[test]
+    fn empty_values_are_absent_and_defaults_are_sensible() {
+        let query = CatalogueQuery::from_query_string("q=&commune=&typologie=&page=&=").unwrap();
+        assert_eq!(
+            query,
+            CatalogueQuery {
+                page: 1,
+                ..Default::default()
+            }
+        );
+        assert_eq!(query.effective_sort(), Sort::Newest);
+        assert_eq!(query.href(), "/offres");
+        let words = CatalogueQuery::from_query_string("q=Besan%C3%A7on").unwrap();
+        assert_eq!(words.q, "Besançon");
+        assert_eq!(words.effective_sort(), Sort::Relevance);
+    }
+
+    #[test]
+    fn unknown_repeated_or_malformed_parameters_are_explained() {
+        let unknown = CatalogueQuery::from_query_string("prix=3").unwrap_err();
+        assert_eq!(unknown.parameter, "prix");
+        assert!(unknown.message.contains("loyer_max"));
+        let twice = CatalogueQuery::from_query_string("q=a&q=b").unwrap_err();
+        assert_eq!(twice.parameter, "q");
+        for raw in [
+            "loyer_max=beaucoup",
+            "surface_min=-4",
+            "qpv=peut-etre",
+            "commune=75056",
+            "epci=123",
+            "typologie=T9",
+            "financement=LLI",
+            "categorie=vip",
+            "accessibilite=oui",
+            "tri=prix",
+            "page=0",
+        ] {
+            let error = CatalogueQuery::from_query_string(raw).unwrap_err();
+            assert_eq!(error.parameter, raw.split('=').next().unwrap(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn percent_coding_is_symmetric_and_forgiving() {
+        assert_eq!(
+            percent_decode(&percent_encode("T3 & balcon é")),
+            "T3 & balcon é"
+        );
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}

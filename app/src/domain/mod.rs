@@ -1,0 +1,14 @@
+//! Pure rules and reference data. Nothing here does IO, so it runs the same on the server and in
+//! the browser and is tested without a database.
+
+pub mod account;
+pub mod calendar;
+pub mod catalogue;
+pub mod ceilings;
+pub mod eligibility;
+pub mod format;
+pub mod household;
+pub mod identifiers;
+pub mod offer;
+pub mod sne;
+pub mod territory;

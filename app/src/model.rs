@@ -1,0 +1,298 @@
+//! Data that travels between server functions and pages.
+
+use serde::{Deserialize, Serialize};
+
+/// What a signed-in person may do. Staff are scoped to one organisation, committee members to one
+/// commission (and through it to its organisation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Applicant,
+    Staff,
+    Member,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Applicant, Role::Staff, Role::Member, Role::Admin];
+
+    /// The value stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::Staff => "staff",
+            Role::Member => "member",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Applicant => "Demandeur",
+            Role::Staff => "Personnel du bailleur",
+            Role::Member => "Membre de CALEOL",
+            Role::Admin => "Administrateur de la plateforme",
+        }
+    }
+
+    /// The page a person of this role lands on after signing in.
+    pub fn home_path(self) -> &'static str {
+        match self {
+            Role::Applicant => "/espace",
+            Role::Staff => "/gestion",
+            Role::Member => "/commission",
+            Role::Admin => "/admin",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The signed-in person, as pages need to know them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation: Option<NamedRef>,
+    pub commission: Option<NamedRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationSummary {
+    pub id: i64,
+    pub name: String,
+    pub siren: String,
+    pub staff_count: i64,
+    pub unit_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    /// False while an invitation has not been accepted.
+    pub active: bool,
+    pub commission: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommissionRow {
+    pub id: i64,
+    pub name: String,
+    pub member_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationDetail {
+    pub id: i64,
+    pub name: String,
+    pub siren: String,
+    pub people: Vec<PersonRow>,
+    pub commissions: Vec<CommissionRow>,
+}
+
+/// One line of the staff unit list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRow {
+    pub id: i64,
+    pub reference: String,
+    pub address: String,
+    pub commune: String,
+    pub typology: String,
+    pub financing: String,
+    pub surface_m2: i64,
+    pub rent_cents: i64,
+    pub charges_cents: i64,
+    pub in_qpv: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffDashboard {
+    pub organisation: NamedRef,
+    pub siren: String,
+    pub unit_count: i64,
+    pub units_in_qpv: i64,
+    pub published_offers: i64,
+    pub offers: Vec<StaffOfferRow>,
+    pub units: Vec<UnitRow>,
+    pub page: i64,
+    pub pages: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommissionView {
+    pub commission: NamedRef,
+    pub organisation: NamedRef,
+    pub members: Vec<PersonRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicantHome {
+    pub display_name: String,
+    pub email: String,
+    pub sne_number: Option<String>,
+    pub household_size: i64,
+    pub commune_wishes: Vec<String>,
+}
+
+/// A photo of a unit: served at `/photos/{id}` and, small, at `/photos/{id}/vignette`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub id: i64,
+    /// What the photo shows, for people who cannot see it.
+    pub alt: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// Everything a household needs to decide about one offer (public page and open API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferDetail {
+    pub id: i64,
+    pub status: String,
+    pub status_label: String,
+    pub landlord: String,
+    pub typology: String,
+    pub surface_m2: i64,
+    pub floor: i64,
+    pub has_lift: bool,
+    pub accessibility: String,
+    pub accessibility_label: String,
+    pub energy_label: String,
+    pub financing: String,
+    pub financing_label: String,
+    pub rent_cents: i64,
+    pub charges_cents: i64,
+    pub address: String,
+    pub postcode: String,
+    pub commune: String,
+    pub commune_insee: String,
+    pub epci: String,
+    pub neighbourhood: String,
+    pub in_qpv: bool,
+    pub reservataire_label: String,
+    pub construction_period: String,
+    pub description: String,
+    /// `(code, label)` of each public the offer is open to.
+    pub categories: Vec<(String, String)>,
+    /// First and last day of the window, `AAAA-MM-JJ`, Paris time.
+    pub opens_on: String,
+    pub closes_on: String,
+    pub photos: Vec<PhotoRef>,
+}
+
+/// One line of the staff offer list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffOfferRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_reference: String,
+    pub address: String,
+    pub commune: String,
+    pub typology: String,
+    pub status: String,
+    pub status_label: String,
+    pub opens_on: String,
+    pub closes_on: String,
+}
+
+/// One status change of an offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferEvent {
+    pub at: i64,
+    pub from_label: Option<String>,
+    pub to_label: String,
+    pub actor: Option<String>,
+}
+
+/// The staff view of one of their organisation's offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffOffer {
+    pub detail: OfferDetail,
+    pub unit_id: i64,
+    pub unit_reference: String,
+    pub editable: bool,
+    pub categories: Vec<String>,
+    /// `(status code, button label)` of the transitions staff may make now.
+    pub actions: Vec<(String, String)>,
+    pub events: Vec<OfferEvent>,
+}
+
+/// A unit in the staff form: its values as typed, and its offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitEditor {
+    pub unit_id: Option<i64>,
+    pub input: crate::domain::offer::UnitInput,
+    pub offers: Vec<StaffOfferRow>,
+    pub has_live_offer: bool,
+    pub photos: Vec<PhotoRef>,
+}
+
+/// One problem in an imported file: its line (1 is the column names), column and message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRowError {
+    pub line: u64,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// A checked (and maybe applied) CSV import of units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub id: i64,
+    pub filename: String,
+    /// `checked` (valid, not yet written), `invalid`, or `applied`.
+    pub status: String,
+    pub rows: i64,
+    pub new_units: i64,
+    pub updated_units: i64,
+    pub errors: Vec<ImportRowError>,
+    pub created_at: i64,
+    pub applied_at: Option<i64>,
+}
+
+/// Formats an amount in cents the French way: "1 234,50 €".
+pub fn format_euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!(
+        "{sign}{},{:02}\u{a0}€",
+        crate::domain::format::group_thousands(cents / 100),
+        cents % 100
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_stored_value() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn euros_are_grouped_by_thousands_with_a_comma() {
+        assert_eq!(format_euros(0), "0,00\u{a0}€");
+        assert_eq!(format_euros(45_250), "452,50\u{a0}€");
+        assert_eq!(
+            format_euros(123_456_789),
+            "1\u{202f}234\u{202f}567,89\u{a0}€"
+        );
+        assert_eq!(format_euros(-1_005), "-10,05\u{a0}€");
+    }
+}

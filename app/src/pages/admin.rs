@@ -1,0 +1,401 @@
+//! Platform administration: organisations, their commissions, and invitations of staff and
+//! committee members.
+
+use crate::components::form::{Field, FormAlert, field_errors};
+use crate::components::outcome::loaded;
+use crate::components::route::id_param;
+use crate::error::AppError;
+use crate::model::{OrganisationDetail, OrganisationSummary};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[server(endpoint = "admin/organisations")]
+pub async fn list_organisations() -> Result<Vec<OrganisationSummary>, AppError> {
+    use crate::model::Role;
+    use crate::ssr::{internal, require, respond, state, store::organisations};
+    respond(async move {
+        require(&[Role::Admin]).await?;
+        organisations::list(state()?.db.pool())
+            .await
+            .map_err(internal)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/organisation/creer")]
+pub async fn create_organisation(name: String, siren: String) -> Result<(), AppError> {
+    use crate::domain::identifiers::{normalize_siren, siren_problem};
+    use crate::error::FieldErrors;
+    use crate::model::Role;
+    use crate::ssr::store::{audit, organisations};
+    use crate::ssr::{db::is_unique_violation, internal, require, respond, state};
+    respond(async move {
+        let admin = require(&[Role::Admin]).await?;
+        let name = name.trim().to_string();
+        let mut errors = FieldErrors::new();
+        if name.is_empty() || name.chars().count() > 120 {
+            errors.add(
+                "name",
+                "Indiquez le nom de l'organisme (120 caractères au plus).",
+            );
+        }
+        if let Some(problem) = siren_problem(&siren) {
+            errors.add("siren", problem);
+        }
+        errors.into_result()?;
+        let siren = normalize_siren(&siren);
+        let state = state()?;
+        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let id = match organisations::insert_organisation(&mut tx, &name, &siren).await {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::field(
+                    "siren",
+                    "Un organisme avec ce SIREN existe déjà.",
+                ));
+            }
+            Err(e) => return Err(internal(e)),
+        };
+        audit::record(
+            &mut tx,
+            audit::AuditEntry {
+                actor_user_id: Some(admin.id),
+                organisation_id: Some(id),
+                action: "organisation.create",
+                subject: &format!("organisation:{id}"),
+                detail: &name,
+            },
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        leptos_axum::redirect(&format!("/admin/organisations/{id}"));
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "admin/organisation")]
+pub async fn load_organisation(id: i64) -> Result<OrganisationDetail, AppError> {
+    use crate::model::Role;
+    use crate::ssr::{internal, require, respond, state, store::organisations};
+    respond(async move {
+        require(&[Role::Admin]).await?;
+        organisations::detail(state()?.db.pool(), id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+#[server(endpoint = "admin/commission/creer")]
+pub async fn create_commission(organisation_id: i64, name: String) -> Result<(), AppError> {
+    use crate::model::Role;
+    use crate::ssr::store::{audit, organisations};
+    use crate::ssr::{db::is_unique_violation, internal, require, respond, state};
+    respond(async move {
+        let admin = require(&[Role::Admin]).await?;
+        let name = name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 120 {
+            return Err(AppError::field(
+                "name",
+                "Indiquez le nom de la commission (120 caractères au plus).",
+            ));
+        }
+        let state = state()?;
+        organisations::name_of(state.db.pool(), organisation_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let id = match organisations::insert_commission(&mut tx, organisation_id, &name).await {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::field(
+                    "name",
+                    "Cet organisme a déjà une commission de ce nom.",
+                ));
+            }
+            Err(e) => return Err(internal(e)),
+        };
+        audit::record(
+            &mut tx,
+            audit::AuditEntry {
+                actor_user_id: Some(admin.id),
+                organisation_id: Some(organisation_id),
+                action: "commission.create",
+                subject: &format!("commission:{id}"),
+                detail: &name,
+            },
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Invites a staff member (`role = "staff"`) or a committee member (`role = "member"`, with a
+/// commission of the same organisation) by e-mail.
+#[server(endpoint = "admin/inviter")]
+pub async fn invite_person(
+    organisation_id: i64,
+    role: String,
+    display_name: String,
+    email: String,
+    #[server(default)] commission_id: String,
+) -> Result<(), AppError> {
+    use crate::domain::account::{display_name_problem, email_problem, normalize_email};
+    use crate::error::FieldErrors;
+    use crate::model::Role;
+    use crate::ssr::store::{accounts, audit, organisations};
+    use crate::ssr::{
+        db::is_unique_violation, internal, letters, mail, require, respond, secrets, state,
+    };
+    respond(async move {
+        let admin = require(&[Role::Admin]).await?;
+        let state = state()?;
+        let pool = state.db.pool();
+        let (organisation_name, _) = organisations::name_of(pool, organisation_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        let email = normalize_email(&email);
+        let display_name = display_name.trim().to_string();
+        let mut errors = FieldErrors::new();
+        if let Some(problem) = display_name_problem(&display_name) {
+            errors.add("display_name", problem);
+        }
+        if let Some(problem) = email_problem(&email) {
+            errors.add("email", problem);
+        }
+        let role = match role.as_str() {
+            "staff" => Role::Staff,
+            "member" => Role::Member,
+            _ => {
+                return Err(AppError::field(
+                    "role",
+                    "Choisissez un rôle : personnel ou membre de commission.",
+                ));
+            }
+        };
+        let commission_id = if role == Role::Member {
+            match commission_id.trim().parse::<i64>() {
+                Ok(id)
+                    if organisations::commission_organisation(pool, id)
+                        .await
+                        .map_err(internal)?
+                        == Some(organisation_id) =>
+                {
+                    Some(id)
+                }
+                _ => {
+                    errors.add(
+                        "commission_id",
+                        "Choisissez une commission de cet organisme.",
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        errors.into_result()?;
+        let token = secrets::new_token();
+        let mut tx = pool.begin().await.map_err(internal)?;
+        let user_id = match accounts::insert_user(
+            &mut tx,
+            accounts::NewUser {
+                email: &email,
+                password_hash: None,
+                display_name: &display_name,
+                role,
+                organisation_id: Some(organisation_id),
+                commission_id,
+                active: false,
+            },
+        )
+        .await
+        {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::field(
+                    "email",
+                    "Un compte existe déjà avec cette adresse.",
+                ));
+            }
+            Err(e) => return Err(internal(e)),
+        };
+        accounts::insert_token(&mut tx, user_id, accounts::TokenPurpose::Invitation, &token)
+            .await
+            .map_err(internal)?;
+        let link = state.link(&format!("/invitation?jeton={token}"));
+        mail::enqueue(
+            &mut tx,
+            &letters::invitation(
+                &email,
+                &display_name,
+                role.label(),
+                &organisation_name,
+                &link,
+            ),
+        )
+        .await
+        .map_err(internal)?;
+        audit::record(
+            &mut tx,
+            audit::AuditEntry {
+                actor_user_id: Some(admin.id),
+                organisation_id: Some(organisation_id),
+                action: "user.invite",
+                subject: &format!("user:{user_id}"),
+                detail: role.as_str(),
+            },
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        state.mail_wakeup.notify_one();
+        Ok(())
+    })
+    .await
+}
+
+#[component]
+pub fn AdminHomePage() -> impl IntoView {
+    let create = ServerAction::<CreateOrganisation>::new();
+    let errors = field_errors(create.value());
+    let organisations = Resource::new(move || create.version().get(), |_| list_organisations());
+    view! {
+        <Title text="Administration"/>
+        {loaded(organisations, |list| view! {
+                        <section class="panel">
+                            <h1>"Organismes"</h1>
+                            <div class="table-wrap">
+                                <table>
+                                    <caption>"Organismes inscrits sur la plateforme"</caption>
+                                    <thead><tr>
+                                        <th scope="col">"Nom"</th><th scope="col">"SIREN"</th>
+                                        <th scope="col">"Personnel"</th><th scope="col">"Logements"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|o| {
+                                            let href = format!("/admin/organisations/{}", o.id);
+                                            view! { <tr>
+                                                <td><a href=href>{o.name}</a></td><td>{o.siren}</td>
+                                                <td>{o.staff_count}</td><td>{o.unit_count}</td>
+                                            </tr> }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        </section>
+                    })}
+        <section class="panel narrow">
+            <h2>"Ajouter un organisme"</h2>
+            <FormAlert value=create.value()/>
+            <ActionForm action=create>
+                <Field label="Nom de l'organisme" name="name" errors/>
+                <Field label="SIREN" name="siren" hint="9 chiffres, tels qu'inscrits au répertoire Sirene." errors/>
+                <button type="submit" class="button">"Ajouter"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn OrganisationPage() -> impl IntoView {
+    let id = id_param();
+    let add_commission = ServerAction::<CreateCommission>::new();
+    let invite = ServerAction::<InvitePerson>::new();
+    let detail = Resource::new(
+        move || (id(), add_commission.version().get(), invite.version().get()),
+        |(id, _, _)| load_organisation(id),
+    );
+    view! {
+        <Title text="Organisme"/>
+        {loaded(detail, move |detail| view! { <OrganisationView detail add_commission invite/> })}
+    }
+}
+
+#[component]
+fn OrganisationView(
+    detail: OrganisationDetail,
+    add_commission: ServerAction<CreateCommission>,
+    invite: ServerAction<InvitePerson>,
+) -> impl IntoView {
+    let commission_errors = field_errors(add_commission.value());
+    let invite_errors = field_errors(invite.value());
+    let invite_commission_error = move || {
+        invite_errors
+            .get()
+            .and_then(|e| e.get("commission_id").map(str::to_string))
+    };
+    let org_id = detail.id.to_string();
+    let org_id_invite = org_id.clone();
+    let commissions = detail.commissions.clone();
+    view! {
+        <section class="panel">
+            <h1>{detail.name.clone()}</h1>
+            <p class="hint">"SIREN "{detail.siren.clone()}</p>
+            <h2>"Personnes"</h2>
+            <div class="table-wrap">
+                <table>
+                    <caption>"Personnel et membres de commission"</caption>
+                    <thead><tr>
+                        <th scope="col">"Nom"</th><th scope="col">"Adresse e-mail"</th>
+                        <th scope="col">"Rôle"</th><th scope="col">"Commission"</th><th scope="col">"État"</th>
+                    </tr></thead>
+                    <tbody>
+                        {detail.people.iter().map(|p| view! { <tr>
+                            <td>{p.display_name.clone()}</td><td>{p.email.clone()}</td>
+                            <td>{p.role.label()}</td><td>{p.commission.clone().unwrap_or_default()}</td>
+                            <td>{if p.active { "Actif" } else { "Invitation envoyée" }}</td>
+                        </tr> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <h2>"Commissions (CALEOL)"</h2>
+            <ul>
+                {detail.commissions.iter().map(|c| view! {
+                    <li>{c.name.clone()}" — "{c.member_count}" membre(s)"</li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <section class="panel narrow">
+            <h2>"Inviter une personne"</h2>
+            <FormAlert value=invite.value()/>
+            <ActionForm action=invite>
+                <input type="hidden" name="organisation_id" value=org_id_invite/>
+                <Field label="Nom et prénom" name="display_name" errors=invite_errors/>
+                <Field label="Adresse e-mail" name="email" kind="email" errors=invite_errors/>
+                <fieldset class="field">
+                    <legend>"Rôle"</legend>
+                    <label><input type="radio" name="role" value="staff" checked=true/>" Personnel du bailleur"</label>
+                    <label><input type="radio" name="role" value="member"/>" Membre de CALEOL"</label>
+                </fieldset>
+                <div class="field" class:field-invalid=move || invite_commission_error().is_some()>
+                    <label for="commission_id">"Commission (pour un membre de CALEOL)"</label>
+                    <select id="commission_id" name="commission_id"
+                        aria-describedby=move || invite_commission_error().map(|_| "commission_id-erreur")>
+                        <option value="">"—"</option>
+                        {commissions.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                    </select>
+                    {move || invite_commission_error().map(|m| view! { <p class="field-error" id="commission_id-erreur">"Erreur : "{m}</p> })}
+                </div>
+                <button type="submit" class="button">"Envoyer l'invitation"</button>
+            </ActionForm>
+        </section>
+        <section class="panel narrow">
+            <h2>"Créer une commission"</h2>
+            <FormAlert value=add_commission.value()/>
+            <ActionForm action=add_commission>
+                <input type="hidden" name="organisation_id" value=org_id/>
+                <Field label="Nom de la commission" name="name" errors=commission_errors/>
+                <button type="submit" class="button">"Créer"</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,535 @@
+//! Registration, activation, sign-in and sign-out, password reset, invitations.
+//!
+//! Answers never reveal whether an address has an account: sign-in failures share one message,
+//! and registration and reset requests always answer "check your mailbox" while the e-mail itself
+//! says what applies.
+
+use crate::components::form::{Field, FormAlert, field_errors};
+use crate::error::{AppError, FieldErrors};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[cfg(feature = "ssr")]
+use crate::ssr::{internal, respond, state};
+
+/// The one answer to a failed sign-in, whatever the cause.
+pub const LOGIN_FAILED: &str =
+    "Adresse e-mail ou mot de passe incorrect, ou compte pas encore activé.";
+
+#[server(endpoint = "inscription")]
+pub async fn register(
+    display_name: String,
+    email: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    use crate::domain::account::*;
+    use crate::model::Role;
+    use crate::ssr::store::accounts::{self, NewUser, TokenPurpose};
+    use crate::ssr::{client_ip, db::is_unique_violation, letters, mail, secrets};
+    respond(async move {
+        let state = state()?;
+        let email = normalize_email(&email);
+        let display_name = display_name.trim().to_string();
+        let mut errors = FieldErrors::new();
+        if let Some(problem) = display_name_problem(&display_name) {
+            errors.add("display_name", problem);
+        }
+        if let Some(problem) = email_problem(&email) {
+            errors.add("email", problem);
+        }
+        check_new_password(
+            &mut errors,
+            &password,
+            &password_confirm,
+            "password",
+            "password_confirm",
+        );
+        errors.into_result()?;
+        if !state
+            .email_limiter
+            .allow(&format!("register:{}", client_ip()))
+        {
+            return Err(AppError::RateLimited);
+        }
+        // Hash even when the address is taken, so both paths cost the same.
+        let hash = secrets::hash_password(password).await.map_err(internal)?;
+        let token = secrets::new_token();
+        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let inserted = accounts::insert_user(
+            &mut tx,
+            NewUser {
+                email: &email,
+                password_hash: Some(&hash),
+                display_name: &display_name,
+                role: Role::Applicant,
+                organisation_id: None,
+                commission_id: None,
+                active: false,
+            },
+        )
+        .await;
+        match inserted {
+            Ok(user_id) => {
+                accounts::insert_token(&mut tx, user_id, TokenPurpose::Activation, &token)
+                    .await
+                    .map_err(internal)?;
+                let link = state.link(&format!("/activation?jeton={token}"));
+                mail::enqueue(&mut tx, &letters::activation(&email, &display_name, &link))
+                    .await
+                    .map_err(internal)?;
+                tx.commit().await.map_err(internal)?;
+            }
+            Err(error) if is_unique_violation(&error) => {
+                tx.rollback().await.map_err(internal)?;
+                let (_, owner_name, _) = accounts::user_by_email(state.db.pool(), &email)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| internal("account vanished after a unique violation"))?;
+                let letter = letters::already_registered(
+                    &email,
+                    &owner_name,
+                    &state.link("/connexion"),
+                    &state.link("/mot-de-passe-oublie"),
+                );
+                let mut conn = state.db.pool().acquire().await.map_err(internal)?;
+                mail::enqueue(&mut conn, &letter).await.map_err(internal)?;
+            }
+            Err(error) => return Err(internal(error)),
+        }
+        state.mail_wakeup.notify_one();
+        leptos_axum::redirect("/inscription/envoyee");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "activation")]
+pub async fn activate(token: String) -> Result<(), AppError> {
+    use crate::ssr::session;
+    use crate::ssr::store::accounts::{self, TokenPurpose};
+    respond(async move {
+        let state = state()?;
+        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let user_id = accounts::consume_token(&mut tx, TokenPurpose::Activation, token.trim())
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| {
+                AppError::Rejected(
+                    "Ce lien d'activation n'est plus valable (déjà utilisé ou expiré). Essayez de vous connecter, ou inscrivez-vous à nouveau.".into(),
+                )
+            })?;
+        accounts::activate(&mut tx, user_id).await.map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        session::sign_in(&state, user_id).await?;
+        leptos_axum::redirect("/espace");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "connexion")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use crate::domain::account::normalize_email;
+    use crate::ssr::{client_ip, secrets, session, store::accounts};
+    respond(async move {
+        let state = state()?;
+        let email = normalize_email(&email);
+        let mut errors = FieldErrors::new();
+        if email.is_empty() {
+            errors.add("email", "Indiquez votre adresse e-mail.");
+        }
+        if password.is_empty() {
+            errors.add("password", "Indiquez votre mot de passe.");
+        }
+        errors.into_result()?;
+        let by_client = state.login_limiter.allow(&format!("ip:{}", client_ip()));
+        let by_account = state.login_limiter.allow(&format!("email:{email}"));
+        if !by_client || !by_account {
+            return Err(AppError::RateLimited);
+        }
+        let account = accounts::credentials_by_email(state.db.pool(), &email)
+            .await
+            .map_err(internal)?;
+        let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+        let matches = secrets::verify_password(password, stored)
+            .await
+            .map_err(internal)?;
+        match account {
+            Some(account) if matches && account.active => {
+                session::sign_in(&state, account.user_id).await?;
+                leptos_axum::redirect(account.role.home_path());
+                Ok(())
+            }
+            _ => Err(AppError::Rejected(LOGIN_FAILED.into())),
+        }
+    })
+    .await
+}
+
+#[server(endpoint = "deconnexion")]
+pub async fn logout() -> Result<(), AppError> {
+    respond(async move {
+        let state = state()?;
+        crate::ssr::session::sign_out(&state).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "mot-de-passe-oublie")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::domain::account::{email_problem, normalize_email};
+    use crate::ssr::store::accounts::{self, TokenPurpose};
+    use crate::ssr::{client_ip, letters, mail, secrets};
+    respond(async move {
+        let state = state()?;
+        let email = normalize_email(&email);
+        if let Some(problem) = email_problem(&email) {
+            return Err(AppError::field("email", problem));
+        }
+        let by_client = state
+            .email_limiter
+            .allow(&format!("reset-ip:{}", client_ip()));
+        let by_account = state.email_limiter.allow(&format!("reset:{email}"));
+        if !by_client || !by_account {
+            return Err(AppError::RateLimited);
+        }
+        if let Some((user_id, name, true)) = accounts::user_by_email(state.db.pool(), &email)
+            .await
+            .map_err(internal)?
+        {
+            let token = secrets::new_token();
+            let mut tx = state.db.pool().begin().await.map_err(internal)?;
+            accounts::insert_token(&mut tx, user_id, TokenPurpose::Reset, &token)
+                .await
+                .map_err(internal)?;
+            let link = state.link(&format!("/reinitialiser?jeton={token}"));
+            mail::enqueue(&mut tx, &letters::password_reset(&email, &name, &link))
+                .await
+                .map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            state.mail_wakeup.notify_one();
+        }
+        leptos_axum::redirect("/mot-de-passe-oublie/envoye");
+        Ok(())
+    })
+    .await
+}
+
+/// Checks a new password, uses the e-mailed token of `purpose`, and stores the password;
+/// returns the account. Shared by password reset and invitation acceptance.
+#[cfg(feature = "ssr")]
+async fn set_password_from_link(
+    purpose: crate::ssr::store::accounts::TokenPurpose,
+    token: &str,
+    password: String,
+    password_confirm: &str,
+) -> Result<i64, AppError> {
+    use crate::domain::account::check_new_password;
+    use crate::ssr::secrets;
+    use crate::ssr::store::accounts::{self, TokenPurpose};
+    let state = state()?;
+    let mut errors = FieldErrors::new();
+    check_new_password(
+        &mut errors,
+        &password,
+        password_confirm,
+        "password",
+        "password_confirm",
+    );
+    errors.into_result()?;
+    let hash = secrets::hash_password(password).await.map_err(internal)?;
+    let mut tx = state.db.pool().begin().await.map_err(internal)?;
+    let user_id = accounts::consume_token(&mut tx, purpose, token.trim())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::Rejected(EXPIRED_LINK.into()))?;
+    accounts::set_password_and_activate(&mut tx, user_id, &hash)
+        .await
+        .map_err(internal)?;
+    if purpose == TokenPurpose::Reset {
+        // Whoever knew the old password is signed out everywhere.
+        accounts::delete_sessions_of(&mut tx, user_id)
+            .await
+            .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(user_id)
+}
+
+#[server(endpoint = "reinitialiser")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    use crate::ssr::store::accounts::TokenPurpose;
+    respond(async move {
+        set_password_from_link(TokenPurpose::Reset, &token, password, &password_confirm).await?;
+        leptos_axum::redirect("/connexion?reinitialise=1");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "invitation")]
+pub async fn accept_invitation(
+    token: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    use crate::ssr::session;
+    use crate::ssr::store::accounts::{self, TokenPurpose};
+    respond(async move {
+        let user_id = set_password_from_link(
+            TokenPurpose::Invitation,
+            &token,
+            password,
+            &password_confirm,
+        )
+        .await?;
+        let state = state()?;
+        session::sign_in(&state, user_id).await?;
+        let role = accounts::role_of(state.db.pool(), user_id)
+            .await
+            .map_err(internal)?;
+        leptos_axum::redirect(role.map(|r| r.home_path()).unwrap_or("/"));
+        Ok(())
+    })
+    .await
+}
+
+/// Whether an e-mailed link can still be used, so the page can say so before the form is filled.
+#[server(endpoint = "jeton")]
+pub async fn token_still_valid(purpose: String, token: String) -> Result<bool, AppError> {
+    use crate::ssr::store::accounts::{self, TokenPurpose};
+    respond(async move {
+        let purpose = match purpose.as_str() {
+            "activation" => TokenPurpose::Activation,
+            "reset" => TokenPurpose::Reset,
+            "invitation" => TokenPurpose::Invitation,
+            _ => return Err(AppError::NotFound),
+        };
+        let state = state()?;
+        accounts::token_is_valid(state.db.pool(), purpose, token.trim())
+            .await
+            .map_err(internal)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+const EXPIRED_LINK: &str = "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau depuis « Mot de passe oublié ».";
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let action = ServerAction::<Register>::new();
+    let errors = field_errors(action.value());
+    view! {
+        <Title text="Créer un compte demandeur"/>
+        <section class="panel narrow">
+            <h1>"Créer un compte demandeur"</h1>
+            <p>"Avec un compte, vous pourrez compléter votre dossier, voir les logements auxquels vous êtes éligible et y candidater."</p>
+            <p class="hint">"Les champs marqués d'un astérisque (*) sont obligatoires."</p>
+            <FormAlert value=action.value()/>
+            <ActionForm action=action>
+                <Field label="Nom et prénom" name="display_name" autocomplete="name" errors/>
+                <Field label="Adresse e-mail" name="email" kind="email" autocomplete="email"
+                    hint="Un lien d'activation vous sera envoyé à cette adresse." errors/>
+                <Field label="Mot de passe" name="password" kind="password" autocomplete="new-password"
+                    hint="Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner." errors/>
+                <Field label="Confirmation du mot de passe" name="password_confirm" kind="password" autocomplete="new-password" errors/>
+                <button type="submit" class="button">"Créer mon compte"</button>
+            </ActionForm>
+            <p>"Déjà inscrit ? "<a href="/connexion">"Se connecter"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn RegisterSentPage() -> impl IntoView {
+    view! {
+        <Title text="Vérifiez votre messagerie"/>
+        <section class="panel narrow" role="status">
+            <h1>"Vérifiez votre messagerie"</h1>
+            <p>"Nous vous avons envoyé un e-mail. Ouvrez le lien qu'il contient pour activer votre compte (il reste valable 48 heures)."</p>
+            <p>"Rien reçu après quelques minutes ? Regardez dans les courriers indésirables, puis recommencez l'inscription."</p>
+        </section>
+    }
+}
+
+/// Reads `?jeton=` from the address.
+fn token_from_query() -> Signal<String> {
+    let query = use_query_map();
+    Signal::derive(move || query.read().get("jeton").unwrap_or_default())
+}
+
+/// Shows `form` when the link's token is still valid, and what to do otherwise.
+#[component]
+fn WhenTokenValid(purpose: &'static str, children: ChildrenFn) -> impl IntoView {
+    let token = token_from_query();
+    let valid = Resource::new(
+        move || token.get(),
+        move |t| token_still_valid(purpose.to_string(), t),
+    );
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p>"Vérification du lien…"</p> }>
+            {move || Suspend::new(async move {
+                match valid.await {
+                    Ok(true) => children.read_value()().into_any(),
+                    _ => view! {
+                        <div class="form-alert" role="alert">
+                            <p><strong>"Lien invalide : "</strong>"ce lien n'est plus valable (déjà utilisé ou expiré)."</p>
+                            <p><a href="/mot-de-passe-oublie">"Demander un nouveau lien"</a>" ou "<a href="/connexion">"se connecter"</a>"."</p>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ActivatePage() -> impl IntoView {
+    let action = ServerAction::<Activate>::new();
+    let token = token_from_query();
+    view! {
+        <Title text="Activer mon compte"/>
+        <section class="panel narrow">
+            <h1>"Activer mon compte"</h1>
+            <FormAlert value=action.value()/>
+            <WhenTokenValid purpose="activation">
+                <ActionForm action=action>
+                    <input type="hidden" name="token" value=move || token.get()/>
+                    <p>"Confirmez l'activation de votre compte demandeur."</p>
+                    <button type="submit" class="button">"Activer mon compte"</button>
+                </ActionForm>
+            </WhenTokenValid>
+        </section>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    let errors = field_errors(action.value());
+    let query = use_query_map();
+    let after_reset = move || query.read().get("reinitialise").is_some();
+    view! {
+        <Title text="Se connecter"/>
+        <section class="panel narrow">
+            <h1>"Se connecter"</h1>
+            <Show when=after_reset>
+                <p class="notice" role="status">"Votre mot de passe a été modifié. Connectez-vous avec le nouveau."</p>
+            </Show>
+            <FormAlert value=action.value()/>
+            <ActionForm action=action>
+                <Field label="Adresse e-mail" name="email" kind="email" autocomplete="username" errors/>
+                <Field label="Mot de passe" name="password" kind="password" autocomplete="current-password" errors/>
+                <button type="submit" class="button">"Se connecter"</button>
+            </ActionForm>
+            <p><a href="/mot-de-passe-oublie">"Mot de passe oublié ?"</a></p>
+            <p>"Pas encore de compte ? "<a href="/inscription">"Créer un compte demandeur"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn LogoutPage() -> impl IntoView {
+    let action = ServerAction::<Logout>::new();
+    view! {
+        <Title text="Se déconnecter"/>
+        <section class="panel narrow">
+            <h1>"Se déconnecter"</h1>
+            <FormAlert value=action.value()/>
+            <ActionForm action=action>
+                <p>"Voulez-vous fermer votre session sur cet appareil ?"</p>
+                <button type="submit" class="button">"Se déconnecter"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let errors = field_errors(action.value());
+    view! {
+        <Title text="Mot de passe oublié"/>
+        <section class="panel narrow">
+            <h1>"Mot de passe oublié"</h1>
+            <p>"Indiquez l'adresse de votre compte : nous y enverrons un lien pour choisir un nouveau mot de passe."</p>
+            <FormAlert value=action.value()/>
+            <ActionForm action=action>
+                <Field label="Adresse e-mail" name="email" kind="email" autocomplete="email" errors/>
+                <button type="submit" class="button">"Recevoir le lien"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ForgotSentPage() -> impl IntoView {
+    view! {
+        <Title text="Demande envoyée"/>
+        <section class="panel narrow" role="status">
+            <h1>"Demande enregistrée"</h1>
+            <p>"Si un compte actif correspond à cette adresse, un e-mail avec un lien de réinitialisation vient de lui être envoyé. Le lien est valable une heure et ne sert qu'une fois."</p>
+            <p><a href="/connexion">"Retour à la connexion"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn NewPasswordFields(errors: Signal<Option<FieldErrors>>) -> impl IntoView {
+    let token = token_from_query();
+    view! {
+        <input type="hidden" name="token" value=move || token.get()/>
+        <Field label="Nouveau mot de passe" name="password" kind="password" autocomplete="new-password"
+            hint="Au moins 12 caractères." errors/>
+        <Field label="Confirmation du mot de passe" name="password_confirm" kind="password" autocomplete="new-password" errors/>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let errors = field_errors(action.value());
+    view! {
+        <Title text="Nouveau mot de passe"/>
+        <section class="panel narrow">
+            <h1>"Choisir un nouveau mot de passe"</h1>
+            <FormAlert value=action.value()/>
+            <WhenTokenValid purpose="reset">
+                <ActionForm action=action>
+                    <NewPasswordFields errors/>
+                    <button type="submit" class="button">"Enregistrer"</button>
+                </ActionForm>
+            </WhenTokenValid>
+        </section>
+    }
+}
+
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let action = ServerAction::<AcceptInvitation>::new();
+    let errors = field_errors(action.value());
+    view! {
+        <Title text="Accepter l'invitation"/>
+        <section class="panel narrow">
+            <h1>"Accepter l'invitation"</h1>
+            <p>"Choisissez le mot de passe de votre compte."</p>
+            <FormAlert value=action.value()/>
+            <WhenTokenValid purpose="invitation">
+                <ActionForm action=action>
+                    <NewPasswordFields errors/>
+                    <button type="submit" class="button">"Activer mon compte"</button>
+                </ActionForm>
+            </WhenTokenValid>
+        </section>
+    }
+}

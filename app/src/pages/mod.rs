@@ -1,0 +1,13 @@
+//! One module per area, each with its server functions beside the components that call them.
+
+pub mod admin;
+pub mod applicant;
+pub mod auth;
+pub mod catalogue;
+pub mod commission;
+pub mod errors;
+pub mod home;
+pub mod staff;
+pub mod staff_import;
+pub mod staff_offers;
+pub mod staff_units;

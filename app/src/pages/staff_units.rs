@@ -1,0 +1,396 @@
+//! Staff back office for units: create and edit a unit, its photos, and putting it on offer.
+//! Everything is scoped to the staff member's organisation.
+
+use crate::components::form::{
+    CheckField, Field, FormAlert, SelectField, TextAreaField, field_errors,
+};
+use crate::components::outcome::loaded;
+use crate::components::route::id_param;
+use crate::domain::offer::{
+    Accessibility, ConstructionPeriod, EnergyLabel, Financing, Reservataire, Typology,
+};
+use crate::domain::territory;
+use crate::error::AppError;
+use crate::model::UnitEditor;
+use crate::pages::staff_offers::{CategoryChoices, CreateOffer, StaffOfferTable};
+#[cfg(feature = "ssr")]
+use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[server(endpoint = "gestion/logement")]
+pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
+    use crate::domain::offer::UnitInput;
+    use crate::ssr::{internal, respond, state, store::offers};
+    respond(async move {
+        let (_, organisation) = staff_organisation().await?;
+        let pool = state()?.db.pool().clone();
+        if id == 0 {
+            return Ok(UnitEditor {
+                unit_id: None,
+                input: UnitInput {
+                    energy_label: "D".into(),
+                    ..UnitInput::default()
+                },
+                offers: Vec::new(),
+                has_live_offer: false,
+                photos: Vec::new(),
+            });
+        }
+        let input = crate::ssr::store::units::unit_input(&pool, organisation, id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        let list = offers::unit_offers(&pool, organisation, id)
+            .await
+            .map_err(internal)?;
+        let has_live_offer = list.iter().any(|o| {
+            crate::domain::offer::OfferStatus::parse(&o.status)
+                .is_some_and(|s| s.can_become(crate::domain::offer::OfferStatus::Cancelled))
+        });
+        let photos = crate::ssr::store::photos::for_units(&pool, &[id])
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|(_, photo)| photo)
+            .collect();
+        Ok(UnitEditor {
+            unit_id: Some(id),
+            input,
+            offers: list,
+            has_live_offer,
+            photos,
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "gestion/logement/enregistrer")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_unit(
+    unit_id: i64,
+    reference: String,
+    address: String,
+    commune_insee: String,
+    #[server(default)] neighbourhood: String,
+    #[server(default)] in_qpv: String,
+    typology: String,
+    surface_m2: String,
+    #[server(default)] floor: String,
+    #[server(default)] has_lift: String,
+    #[server(default)] accessibility: String,
+    energy_label: String,
+    financing: String,
+    rent_euros: String,
+    #[server(default)] charges_euros: String,
+    #[server(default)] reservataire: String,
+    construction_period: String,
+    #[server(default)] description: String,
+) -> Result<(), AppError> {
+    use crate::domain::offer::UnitInput;
+    use crate::ssr::store::offers;
+    use crate::ssr::{catalogue, db::is_unique_violation, internal, respond, state};
+    respond(async move {
+        let (user_id, organisation) = staff_organisation().await?;
+        let input = UnitInput {
+            reference,
+            address,
+            commune_insee,
+            neighbourhood,
+            in_qpv: in_qpv == "on",
+            typology,
+            surface_m2,
+            floor,
+            has_lift: has_lift == "on",
+            accessibility,
+            energy_label,
+            financing,
+            rent_euros,
+            charges_euros,
+            reservataire,
+            construction_period,
+            description,
+        };
+        let unit = input.validate().map_err(AppError::Invalid)?;
+        let state = state()?;
+        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let existing = (unit_id > 0).then_some(unit_id);
+        let id = match crate::ssr::store::units::save_unit(&mut tx, organisation, existing, &unit)
+            .await
+        {
+            Ok(Some(id)) => id,
+            Ok(None) => return Err(AppError::NotFound),
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::field(
+                    "reference",
+                    "Votre organisme a déjà un logement avec cette référence.",
+                ));
+            }
+            Err(e) => return Err(internal(e)),
+        };
+        let action = if existing.is_some() {
+            "unit.update"
+        } else {
+            "unit.create"
+        };
+        audit_and_commit(
+            tx,
+            (user_id, organisation),
+            action,
+            format!("unit:{id}"),
+            unit.reference.clone(),
+        )
+        .await?;
+        // A published offer of this unit shows the new values in search at once.
+        let live: Vec<i64> = offers::unit_offers(state.db.pool(), organisation, id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .filter(|o| o.status == "published")
+            .map(|o| o.id)
+            .collect();
+        if let Err(error) = catalogue::refresh(&state.db, &state.search, &live).await {
+            tracing::error!(%error, "search refresh after a unit edit failed; the sync will retry");
+        }
+        leptos_axum::redirect(&format!("/gestion/logements/{id}?enregistre=1"));
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "gestion/photo/supprimer")]
+pub async fn delete_photo(photo_id: i64) -> Result<(), AppError> {
+    use crate::ssr::{internal, respond, state, store::photos};
+    respond(async move {
+        let (_, organisation) = staff_organisation().await?;
+        if photos::delete(state()?.db.pool(), organisation, photo_id)
+            .await
+            .map_err(internal)?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    })
+    .await
+}
+
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v).to_string()))
+        .collect()
+}
+
+fn commune_options() -> Vec<(String, String)> {
+    territory::COMMUNES
+        .iter()
+        .map(|c| (c.insee.to_string(), format!("{} ({})", c.name, c.postcode)))
+        .collect()
+}
+
+#[component]
+pub fn NewUnitPage() -> impl IntoView {
+    let save = ServerAction::<SaveUnit>::new();
+    let editor = Resource::new(|| (), |_| load_unit_editor(0));
+    view! {
+        <Title text="Nouveau logement"/>
+        {loaded(editor, move |editor| view! { <UnitForm editor save/> })}
+    }
+}
+
+#[component]
+pub fn UnitPage() -> impl IntoView {
+    let id = id_param();
+    let save = ServerAction::<SaveUnit>::new();
+    let create = ServerAction::<CreateOffer>::new();
+    let remove = ServerAction::<DeletePhoto>::new();
+    let editor = Resource::new(
+        move || {
+            (
+                id(),
+                save.version().get(),
+                create.version().get(),
+                remove.version().get(),
+            )
+        },
+        |(id, _, _, _)| load_unit_editor(id),
+    );
+    view! {
+        <Title text="Logement"/>
+        {loaded(editor, move |editor| view! {
+            <UnitForm editor=editor.clone() save/>
+            <UnitPhotos editor=editor.clone() remove/>
+            <UnitOffers editor create/>
+        })}
+    }
+}
+
+#[component]
+fn UnitForm(editor: UnitEditor, save: ServerAction<SaveUnit>) -> impl IntoView {
+    let errors = field_errors(save.value());
+    let saved = use_query_map().read_untracked().get("enregistre").is_some();
+    let u = editor.input;
+    let heading = if editor.unit_id.is_some() {
+        format!("Logement {}", u.reference)
+    } else {
+        "Nouveau logement".to_string()
+    };
+    view! {
+        <section class="panel">
+            <p><a href="/gestion">"← Retour au parc"</a></p>
+            <h1>{heading}</h1>
+            {saved.then(|| view! { <p class="notice" role="status">"Le logement est enregistré."</p> })}
+            <FormAlert value=save.value()/>
+            <ActionForm action=save>
+                <input type="hidden" name="unit_id" value=editor.unit_id.unwrap_or(0).to_string()/>
+                <fieldset>
+                    <legend>"Identification et adresse"</legend>
+                    <Field label="Référence interne" name="reference" value=u.reference.clone() errors/>
+                    <Field label="Adresse" name="address" autocomplete="street-address" value=u.address.clone() hint="Numéro et voie, par exemple « 12 rue de Dole »." errors/>
+                    <SelectField label="Commune" name="commune_insee" options=commune_options() selected=u.commune_insee.clone() placeholder="Choisissez une commune" errors/>
+                    <Field label="Quartier" name="neighbourhood" required=false value=u.neighbourhood.clone() errors/>
+                    <CheckField label="Le logement est en quartier prioritaire de la politique de la ville (QPV)" name="in_qpv" checked=u.in_qpv/>
+                </fieldset>
+                <fieldset>
+                    <legend>"Le logement"</legend>
+                    <SelectField label="Typologie" name="typology" options=options(Typology::ALL, Typology::code, Typology::label) selected=u.typology.clone() placeholder="Choisissez" errors/>
+                    <Field label="Surface habitable (m²)" name="surface_m2" kind="number" value=u.surface_m2.clone() errors/>
+                    <Field label="Étage" name="floor" kind="number" required=false value=u.floor.clone() hint="0 pour le rez-de-chaussée." errors/>
+                    <CheckField label="Ascenseur" name="has_lift" checked=u.has_lift/>
+                    <SelectField label="Accessibilité" name="accessibility" options=options(Accessibility::ALL, Accessibility::code, Accessibility::label) selected=u.accessibility.clone() errors/>
+                    <SelectField label="Étiquette énergie (DPE)" name="energy_label" options=options(EnergyLabel::ALL, EnergyLabel::code, EnergyLabel::label) selected=u.energy_label.clone() errors/>
+                    <SelectField label="Période de construction" name="construction_period" options=options(ConstructionPeriod::ALL, ConstructionPeriod::code, ConstructionPeriod::label) selected=u.construction_period.clone() placeholder="Choisissez" errors/>
+                </fieldset>
+                <fieldset>
+                    <legend>"Financement et loyer"</legend>
+                    <SelectField label="Financement" name="financing" options=options(Financing::ALL, Financing::code, Financing::label) selected=u.financing.clone() placeholder="Choisissez" errors/>
+                    <Field label="Loyer mensuel hors charges (€)" name="rent_euros" value=u.rent_euros.clone() hint="Par exemple 412,50." errors/>
+                    <Field label="Charges mensuelles (€)" name="charges_euros" required=false value=u.charges_euros.clone() errors/>
+                    <SelectField label="Réservataire" name="reservataire" options=options(Reservataire::ALL, Reservataire::code, Reservataire::label) selected=u.reservataire.clone() errors/>
+                </fieldset>
+                <TextAreaField label="Description" name="description" value=u.description.clone() hint="Ce que les ménages doivent savoir : pièces, équipements, environnement. Elle est cherchable dans le catalogue." errors/>
+                <button type="submit" class="button">"Enregistrer le logement"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// What the photo upload route reported, from the address it redirected to.
+fn photo_notice(code: &str) -> (&'static str, bool) {
+    match code {
+        "ajoutee" => ("La photo est ajoutée.", false),
+        "type" => (
+            "Ce fichier n'est pas une photo JPEG, PNG ou WebP. Choisissez une photo dans un de ces formats.",
+            true,
+        ),
+        "taille" => (
+            "La photo dépasse 8 Mo : réduisez-la avant de l'envoyer.",
+            true,
+        ),
+        "illisible" => (
+            "La photo est illisible ou trop grande (12 000 pixels de côté au plus). Essayez une autre photo.",
+            true,
+        ),
+        "alt" => (
+            "Décrivez la photo en quelques mots (entre 3 et 200 caractères) : ce texte remplace l'image pour les personnes qui ne la voient pas.",
+            true,
+        ),
+        "nombre" => (
+            "Ce logement a déjà 12 photos : supprimez-en une avant d'en ajouter.",
+            true,
+        ),
+        _ => ("L'envoi de la photo a échoué : réessayez.", true),
+    }
+}
+
+#[component]
+fn UnitPhotos(editor: UnitEditor, remove: ServerAction<DeletePhoto>) -> impl IntoView {
+    let Some(unit_id) = editor.unit_id else {
+        return ().into_any();
+    };
+    let photo_code = use_query_map().read_untracked().get("photo");
+    let notice = photo_code
+        .map(|code| photo_notice(&code))
+        .map(|(message, is_error)| {
+            if is_error {
+                view! { <div class="form-alert" role="alert"><p><strong>"Erreur : "</strong>{message}</p></div> }.into_any()
+            } else {
+                view! { <p class="notice" role="status">{message}</p> }.into_any()
+            }
+        });
+    view! {
+        <section class="panel">
+            <h2>"Photos"</h2>
+            {notice}
+            <FormAlert value=remove.value()/>
+            {if editor.photos.is_empty() {
+                view! { <p>"Aucune photo pour l'instant."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="photo-list">
+                        {editor.photos.into_iter().map(|photo| view! {
+                            <li>
+                                <img src=format!("/photos/{}/vignette", photo.id) alt=photo.alt.clone() loading="lazy"/>
+                                <p>{photo.alt.clone()}</p>
+                                <ActionForm action=remove>
+                                    <input type="hidden" name="photo_id" value=photo.id.to_string()/>
+                                    <button type="submit" class="button button-secondary">"Supprimer cette photo"</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            // A plain multipart form: it works the same with or without JavaScript.
+            <form method="post" action=format!("/gestion/logements/{unit_id}/photos") enctype="multipart/form-data">
+                <div class="field">
+                    <label for="photo">"Photo (JPEG, PNG ou WebP, 8 Mo au plus)"<span class="required" aria-hidden="true">" *"</span></label>
+                    <input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" required=true/>
+                </div>
+                <div class="field">
+                    <label for="alt">"Description de la photo"<span class="required" aria-hidden="true">" *"</span></label>
+                    <p class="hint" id="alt-aide">"Ce que montre la photo, par exemple « Séjour lumineux avec accès au balcon »."</p>
+                    <input id="alt" name="alt" type="text" required=true maxlength="200" aria-describedby="alt-aide"/>
+                </div>
+                <button type="submit" class="button">"Ajouter la photo"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn UnitOffers(editor: UnitEditor, create: ServerAction<CreateOffer>) -> impl IntoView {
+    let errors = field_errors(create.value());
+    let Some(unit_id) = editor.unit_id else {
+        return ().into_any();
+    };
+    view! {
+        <section class="panel">
+            <h2>"Offres de ce logement"</h2>
+            {(!editor.offers.is_empty()).then(|| view! { <StaffOfferTable offers=editor.offers.clone() caption="Offres, de la plus récente à la plus ancienne"/> })}
+            {if editor.has_live_offer {
+                view! { <p>"Une offre est en cours pour ce logement."</p> }.into_any()
+            } else {
+                view! {
+                    <h3>"Mettre ce logement en location active"</h3>
+                    <p class="hint">"L'offre est créée en brouillon : vous la relisez avant de la publier."</p>
+                    <FormAlert value=create.value()/>
+                    <ActionForm action=create>
+                        <input type="hidden" name="unit_id" value=unit_id.to_string()/>
+                        <Field label="Ouverture des candidatures" name="opens_on" kind="date" hint="Format JJ/MM/AAAA." errors/>
+                        <Field label="Clôture des candidatures (jour inclus)" name="closes_on" kind="date" hint="Entre 3 et 31 jours après l'ouverture ; 9 jours est l'usage." errors/>
+                        <CategoryChoices checked=vec!["tout_public".to_string()] errors/>
+                        <button type="submit" class="button">"Créer l'offre"</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,186 @@
+//! Server-only adapters: the store, search, mail, sessions, and the helpers server functions use
+//! to reach them. Compiled only with the `ssr` feature.
+
+pub mod catalogue;
+pub mod db;
+pub mod import;
+pub mod letters;
+pub mod mail;
+pub mod photos;
+pub mod ratelimit;
+pub mod search;
+pub mod secrets;
+pub mod session;
+pub mod store;
+
+use crate::error::AppError;
+use crate::model::{CurrentUser, Role};
+use axum::extract::{ConnectInfo, FromRef};
+use db::Db;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use mail::Mailer;
+use ratelimit::RateLimiter;
+use search::SearchIndex;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// Settings the request handlers need at run time (the server crate builds them from its config).
+#[derive(Debug, Clone)]
+pub struct RuntimeSettings {
+    /// Where users reach the app, e.g. `https://locactive.example.fr`; used in e-mailed links and
+    /// for the Origin check.
+    pub public_base_url: String,
+    /// Send the session cookie with `Secure` (true when the public URL is https).
+    pub secure_cookies: bool,
+}
+
+/// Everything a request may need, shared by the router and the server functions.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub search: SearchIndex,
+    pub mailer: Arc<Mailer>,
+    /// Wakes the outbox worker when a change has queued mail.
+    pub mail_wakeup: Arc<Notify>,
+    pub settings: Arc<RuntimeSettings>,
+    pub login_limiter: Arc<RateLimiter>,
+    pub email_limiter: Arc<RateLimiter>,
+    /// Costly actions (file imports) per account.
+    pub import_limiter: Arc<RateLimiter>,
+    /// The open API, per client address.
+    pub api_limiter: Arc<RateLimiter>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        db: Db,
+        search: SearchIndex,
+        mailer: Mailer,
+        settings: RuntimeSettings,
+    ) -> Self {
+        AppState {
+            leptos_options,
+            db,
+            search,
+            mailer: Arc::new(mailer),
+            mail_wakeup: Arc::new(Notify::new()),
+            settings: Arc::new(settings),
+            // Ten sign-in attempts a minute per client address and per account.
+            login_limiter: Arc::new(RateLimiter::new(10, Duration::from_secs(60))),
+            // Five e-mails (reset, registration) a quarter of an hour per address and per client.
+            email_limiter: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
+            // Twenty file checks or imports an hour per account: far above real use.
+            import_limiter: Arc::new(RateLimiter::new(20, Duration::from_secs(60 * 60))),
+            // Two requests a second on average per client: an aggregator's full crawl of the
+            // catalogue fits, a loop hammering the search does not.
+            api_limiter: Arc::new(RateLimiter::new(120, Duration::from_secs(60))),
+        }
+    }
+
+    /// A link into the app, for e-mails.
+    pub fn link(&self, path_and_query: &str) -> String {
+        format!(
+            "{}{}",
+            self.settings.public_base_url.trim_end_matches('/'),
+            path_and_query
+        )
+    }
+}
+
+/// The shared state, as provided to server functions and rendering.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the reactive context");
+        AppError::Internal
+    })
+}
+
+/// Logs an unexpected failure with its cause and answers the generic error.
+pub fn internal(error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "internal error");
+    AppError::Internal
+}
+
+/// Runs a server function's body and answers its error with the matching HTTP status.
+///
+/// A plain form post (no JavaScript) is answered with a redirect back to the form, carrying the
+/// error in the address; that redirect must keep its 302, so the status is left alone there.
+pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(error) = &result {
+        let plain_form_post = request_parts().is_some_and(|parts| {
+            parts.method == http::Method::POST
+                && parts
+                    .headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|accept| accept.contains("text/html"))
+        });
+        if plain_form_post {
+            return result;
+        }
+        if let Some(response) = use_context::<ResponseOptions>() {
+            let status = http::StatusCode::from_u16(error.status_code())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            response.set_status(status);
+        }
+    }
+    result
+}
+
+fn request_parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The client's address, for rate limits.
+pub fn client_ip() -> String {
+    request_parts()
+        .and_then(|p| {
+            p.extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The signed-in user of the current request, if any.
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let Some(parts) = request_parts() else {
+        return Ok(None);
+    };
+    user_for_headers(&state()?, &parts.headers).await
+}
+
+/// The user whose session cookie is in `headers`, for handlers outside server functions.
+pub async fn user_for_headers(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(session_id) = session::cookie_value(headers) else {
+        return Ok(None);
+    };
+    store::accounts::user_by_session(state.db.pool(), &session_id)
+        .await
+        .map_err(internal)
+}
+
+/// The signed-in user, who must hold one of `roles`.
+pub async fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
+    let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+    if roles.contains(&user.role) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

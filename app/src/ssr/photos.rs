@@ -1,0 +1,157 @@
+//! Photos of units: the type is read from the bytes (never from the name or the declared type),
+//! the image is decoded under size limits, and re-encoded as JPEG in two sizes. Re-encoding also
+//! drops embedded metadata such as the GPS position a phone writes into its pictures.
+
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use std::io::Cursor;
+
+/// Largest file accepted.
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+/// Most photos one unit may have.
+pub const MAX_PER_UNIT: i64 = 12;
+/// The large version fits in this square; the thumbnail in the next.
+const LARGE_EDGE: u32 = 1600;
+const THUMB_WIDTH: u32 = 480;
+const THUMB_HEIGHT: u32 = 360;
+/// Larger pictures than this are refused before decoding (a few bytes can claim huge sizes).
+const MAX_EDGE: u32 = 12_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+/// The image type from the file's first bytes, if it is one we accept.
+pub fn sniff(bytes: &[u8]) -> Option<Kind> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(Kind::Jpeg)
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(Kind::Png)
+    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some(Kind::Webp)
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PhotoProblem {
+    TooLarge,
+    NotAnImage,
+    Unreadable,
+}
+
+impl PhotoProblem {
+    /// The code the upload route puts in the address it redirects to; the unit page turns it
+    /// into the message staff read.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PhotoProblem::TooLarge => "taille",
+            PhotoProblem::NotAnImage => "type",
+            PhotoProblem::Unreadable => "illisible",
+        }
+    }
+}
+
+/// A photo ready to store.
+#[derive(Debug)]
+pub struct Processed {
+    pub large: Vec<u8>,
+    pub thumb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+fn jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, PhotoProblem> {
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&image.to_rgb8())
+        .map_err(|_| PhotoProblem::Unreadable)?;
+    Ok(out)
+}
+
+/// Checks and converts an uploaded photo. CPU-bound: call it on a blocking thread.
+pub fn process(bytes: &[u8]) -> Result<Processed, PhotoProblem> {
+    if bytes.len() > MAX_BYTES {
+        return Err(PhotoProblem::TooLarge);
+    }
+    let format = match sniff(bytes).ok_or(PhotoProblem::NotAnImage)? {
+        Kind::Jpeg => ImageFormat::Jpeg,
+        Kind::Png => ImageFormat::Png,
+        Kind::Webp => ImageFormat::WebP,
+    };
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_EDGE);
+    limits.max_image_height = Some(MAX_EDGE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|_| PhotoProblem::Unreadable)?;
+    let large = if image.width() > LARGE_EDGE || image.height() > LARGE_EDGE {
+        image.resize(LARGE_EDGE, LARGE_EDGE, FilterType::Triangle)
+    } else {
+        image
+    };
+    let thumb = large.thumbnail(THUMB_WIDTH, THUMB_HEIGHT);
+    Ok(Processed {
+        width: large.width(),
+        height: large.height(),
+        large: jpeg(&large, 82)?,
+        thumb: jpeg(&thumb, 78)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageBuffer, Rgb};
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = ImageBuffer::from_fn(width, height, |x, y| {
+            Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        });
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(image)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn types_are_read_from_the_bytes() {
+        assert_eq!(sniff(&png(2, 2)), Some(Kind::Png));
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0rest"), Some(Kind::Jpeg));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(Kind::Webp));
+        assert_eq!(sniff(b"GIF89a"), None);
+        assert_eq!(sniff(b"<svg xmlns="), None);
+    }
+
+    #[test]
+    fn a_large_photo_is_scaled_down_and_gets_a_thumbnail() {
+        let processed = process(&png(2000, 1000)).unwrap();
+        assert_eq!((processed.width, processed.height), (1600, 800));
+        assert_eq!(sniff(&processed.large), Some(Kind::Jpeg));
+        let thumb = image::load_from_memory(&processed.thumb).unwrap();
+        assert!(thumb.width() <= 480 && thumb.height() <= 360);
+    }
+
+    #[test]
+    fn disguised_or_broken_files_are_refused() {
+        assert_eq!(
+            process(b"just text, named photo.jpg").unwrap_err(),
+            PhotoProblem::NotAnImage
+        );
+        let mut broken = png(10, 10);
+        broken.truncate(30);
+        assert_eq!(process(&broken).unwrap_err(), PhotoProblem::Unreadable);
+        assert_eq!(
+            process(&vec![0xFF; MAX_BYTES + 1]).unwrap_err(),
+            PhotoProblem::TooLarge
+        );
+    }
+}

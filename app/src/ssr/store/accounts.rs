@@ -1,0 +1,298 @@
+//! Users, sessions and one-time e-mail tokens.
+
+use crate::model::{CurrentUser, NamedRef, Role};
+use crate::ssr::db::now;
+use crate::ssr::secrets::token_hash;
+use sqlx::{AnyConnection, AnyPool};
+
+/// Sessions last two weeks from sign-in.
+pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    Activation,
+    Reset,
+    Invitation,
+}
+
+impl TokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::Activation => "activation",
+            TokenPurpose::Reset => "reset",
+            TokenPurpose::Invitation => "invitation",
+        }
+    }
+
+    /// How long a link stays valid.
+    pub fn lifetime_seconds(self) -> i64 {
+        match self {
+            TokenPurpose::Activation => 48 * 3600,
+            TokenPurpose::Reset => 3600,
+            TokenPurpose::Invitation => 7 * 24 * 3600,
+        }
+    }
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub organisation_id: Option<i64>,
+    pub commission_id: Option<i64>,
+    pub active: bool,
+}
+
+pub async fn insert_user(conn: &mut AnyConnection, user: NewUser<'_>) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (email, password_hash, display_name, role, organisation_id, commission_id, active, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(user.email)
+    .bind(user.password_hash)
+    .bind(user.display_name)
+    .bind(user.role.as_str())
+    .bind(user.organisation_id)
+    .bind(user.commission_id)
+    .bind(i64::from(user.active))
+    .bind(now())
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// The credentials of an account, for sign-in.
+pub struct Credentials {
+    pub user_id: i64,
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub role: Role,
+}
+
+pub async fn credentials_by_email(
+    pool: &AnyPool,
+    email: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
+    let row: Option<(i64, Option<String>, i64, String)> =
+        sqlx::query_as("SELECT id, password_hash, active, role FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.and_then(|(user_id, password_hash, active, role)| {
+        Some(Credentials {
+            user_id,
+            password_hash,
+            active: active != 0,
+            role: Role::parse(&role)?,
+        })
+    }))
+}
+
+/// Id, display name and whether the account is active, for an address.
+pub async fn user_by_email(
+    pool: &AnyPool,
+    email: &str,
+) -> Result<Option<(i64, String, bool)>, sqlx::Error> {
+    let row: Option<(i64, String, i64)> =
+        sqlx::query_as("SELECT id, display_name, active FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(id, name, active)| (id, name, active != 0)))
+}
+
+pub async fn role_of(pool: &AnyPool, user_id: i64) -> Result<Option<Role>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT role FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.and_then(|(role,)| Role::parse(&role)))
+}
+
+pub async fn email_of(
+    pool: &AnyPool,
+    user_id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+}
+
+type UserRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// The live user behind a session cookie value, if the session exists, has not expired, and the
+/// account is active.
+pub async fn user_by_session(
+    pool: &AnyPool,
+    session_id: &str,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row: Option<UserRow> = sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.role, o.id, o.name, c.id, c.name
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id
+         LEFT JOIN organisations o ON o.id = u.organisation_id
+         LEFT JOIN commissions c ON c.id = u.commission_id
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+    )
+    .bind(token_hash(session_id))
+    .bind(now())
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(
+        |(id, email, display_name, role, org_id, org_name, com_id, com_name)| {
+            Some(CurrentUser {
+                id,
+                email,
+                display_name,
+                role: Role::parse(&role)?,
+                organisation: org_id.zip(org_name).map(|(id, name)| NamedRef { id, name }),
+                commission: com_id.zip(com_name).map(|(id, name)| NamedRef { id, name }),
+            })
+        },
+    ))
+}
+
+/// Opens a session for `user_id` under the (fresh, random) `session_id`.
+pub async fn create_session(
+    pool: &AnyPool,
+    user_id: i64,
+    session_id: &str,
+) -> Result<(), sqlx::Error> {
+    let at = now();
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(session_id))
+    .bind(user_id)
+    .bind(at)
+    .bind(at + SESSION_SECONDS)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    // Sweep this user's expired sessions while we are here.
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+        .bind(user_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+pub async fn delete_session(pool: &AnyPool, session_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(token_hash(session_id))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_sessions_of(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Stores a new one-time token (by hash) for `user_id`, replacing any unused one of the same
+/// purpose so that only the latest link works.
+pub async fn insert_token(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    purpose: TokenPurpose,
+    token: &str,
+) -> Result<(), sqlx::Error> {
+    let at = now();
+    sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
+        .bind(user_id)
+        .bind(purpose.as_str())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO email_tokens (hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash(token))
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(at)
+    .bind(at + purpose.lifetime_seconds())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Uses a token: succeeds once, before expiry, for the right purpose, and returns its user.
+/// The single UPDATE makes two concurrent uses of one link impossible.
+pub async fn consume_token(
+    conn: &mut AnyConnection,
+    purpose: TokenPurpose,
+    token: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let at = now();
+    let row: Option<(i64,)> = sqlx::query_as(
+        "UPDATE email_tokens SET used_at = $1
+         WHERE hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $4
+         RETURNING user_id",
+    )
+    .bind(at)
+    .bind(token_hash(token))
+    .bind(purpose.as_str())
+    .bind(at)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Whether a token would be accepted now, without using it (to show the right form).
+pub async fn token_is_valid(
+    pool: &AnyPool,
+    purpose: TokenPurpose,
+    token: &str,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT user_id FROM email_tokens WHERE hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(token_hash(token))
+    .bind(purpose.as_str())
+    .bind(now())
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.is_some())
+}
+
+pub async fn set_password_and_activate(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1, active = 1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn activate(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET active = 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! Queries, grouped by subject. Every statement is parameterised; callers pass a pool or a
+//! transaction's connection, so that several writes can commit together.
+
+pub mod accounts;
+pub mod audit;
+pub mod housing;
+pub mod imports;
+pub mod listings;
+pub mod offers;
+pub mod organisations;
+pub mod photos;
+pub mod units;

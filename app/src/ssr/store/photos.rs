@@ -1,0 +1,137 @@
+//! Photos of units, stored in the database so that every app server serves the same files and a
+//! backup holds them with the rest.
+
+use crate::model::PhotoRef;
+use crate::ssr::db::now;
+use crate::ssr::photos::Processed;
+use sqlx::{AnyConnection, AnyPool};
+
+pub async fn count_for_unit(pool: &AnyPool, unit_id: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM unit_photos WHERE unit_id = $1")
+        .bind(unit_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(n)
+}
+
+/// Adds a photo to one of the organisation's units; `None` if the unit is not theirs.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    unit_id: i64,
+    alt: &str,
+    photo: &Processed,
+) -> Result<Option<i64>, sqlx::Error> {
+    let owned: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM units WHERE organisation_id = $1 AND id = $2")
+            .bind(organisation_id)
+            .bind(unit_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if owned.is_none() {
+        return Ok(None);
+    }
+    let at = now();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO unit_photos (unit_id, organisation_id, alt, width, height, large, thumb, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(unit_id)
+    .bind(organisation_id)
+    .bind(alt)
+    .bind(i64::from(photo.width))
+    .bind(i64::from(photo.height))
+    .bind(photo.large.clone())
+    .bind(photo.thumb.clone())
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?;
+    // Offers of the unit show the photo: mark them changed for the search sync.
+    sqlx::query("UPDATE offers SET updated_at = $1 WHERE unit_id = $2")
+        .bind(at)
+        .bind(unit_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Some(id))
+}
+
+/// Removes one of the organisation's photos; `false` if there was none.
+pub async fn delete(
+    pool: &AnyPool,
+    organisation_id: i64,
+    photo_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let deleted = sqlx::query("DELETE FROM unit_photos WHERE organisation_id = $1 AND id = $2")
+        .bind(organisation_id)
+        .bind(photo_id)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(deleted == 1)
+}
+
+#[derive(sqlx::FromRow)]
+struct RefRow {
+    id: i64,
+    unit_id: i64,
+    alt: String,
+    width: i64,
+    height: i64,
+}
+
+impl From<RefRow> for PhotoRef {
+    fn from(r: RefRow) -> Self {
+        PhotoRef {
+            id: r.id,
+            alt: r.alt,
+            width: r.width,
+            height: r.height,
+        }
+    }
+}
+
+/// The photos of these units, in upload order, grouped by unit.
+pub async fn for_units(
+    pool: &AnyPool,
+    unit_ids: &[i64],
+) -> Result<Vec<(i64, PhotoRef)>, sqlx::Error> {
+    if unit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=unit_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT id, unit_id, alt, width, height FROM unit_photos WHERE unit_id IN ({}) ORDER BY id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, RefRow>(&sql);
+    for id in unit_ids {
+        query = query.bind(*id);
+    }
+    Ok(query
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|r| (r.unit_id, r.into()))
+        .collect())
+}
+
+/// The JPEG bytes of a photo (`thumb` for the small one), if whoever asks may see it: anyone
+/// while the unit is on a published offer, and the staff of its organisation always.
+pub async fn bytes(
+    pool: &AnyPool,
+    photo_id: i64,
+    thumb: bool,
+    staff_of: Option<i64>,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    let column = if thumb { "thumb" } else { "large" };
+    let row: Option<(Vec<u8>,)> = sqlx::query_as(&format!(
+        "SELECT p.{column} FROM unit_photos p
+         WHERE p.id = $1 AND (p.organisation_id = $2 OR EXISTS (
+             SELECT 1 FROM offers o WHERE o.unit_id = p.unit_id AND o.status = 'published'))"
+    ))
+    .bind(photo_id)
+    .bind(staff_of.unwrap_or(-1))
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(b,)| b))
+}

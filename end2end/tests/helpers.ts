@@ -1,0 +1,80 @@
+import { expect, Page } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const DEMO_PASSWORD = "demo-locactive-2026";
+
+/** Fails the test on any console error or uncaught exception (a broken hydration shows there). */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    // A 422 is the expected answer to a form with errors; the browser logs it as a failed load.
+    const expected = /status of 422/.test(message.text());
+    if (message.type() === "error" && !expected) errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
+
+/** Waits until the page is hydrated (the wasm bundle has taken over). */
+export async function hydrated(page: Page) {
+  await page.locator("body[data-hydrated]").waitFor({ state: "attached", timeout: 20_000 });
+}
+
+function decodeBody(eml: string): string {
+  const split = eml.indexOf("\r\n\r\n") >= 0 ? eml.indexOf("\r\n\r\n") : eml.indexOf("\n\n");
+  const headers = eml.slice(0, split);
+  const body = eml.slice(split).trim();
+  const encoding = /Content-Transfer-Encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === "base64") return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  if (encoding === "quoted-printable") {
+    const joined = body.replace(/=\r?\n/g, "");
+    const bytes: number[] = [];
+    for (let i = 0; i < joined.length; i++) {
+      if (joined[i] === "=" && /^[0-9A-F]{2}$/i.test(joined.slice(i + 1, i + 3))) {
+        bytes.push(parseInt(joined.slice(i + 1, i + 3), 16));
+        i += 2;
+      } else bytes.push(...Buffer.from(joined[i], "utf8"));
+    }
+    return Buffer.from(bytes).toString("utf8");
+  }
+  return body;
+}
+
+/** The newest e-mail written to the outbox directory for `recipient`, decoded. */
+export async function lastMailTo(recipient: string): Promise<string> {
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir) throw new Error("E2E_MAIL_DIR is not set (run the tests through scripts/test.sh)");
+  let found: string | undefined;
+  await expect
+    .poll(
+      () => {
+        if (!fs.existsSync(dir)) return false;
+        const mails = fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith(".eml"))
+          .map((f) => path.join(dir, f))
+          .map((f) => ({ f, t: fs.statSync(f).mtimeMs, text: fs.readFileSync(f, "utf8") }))
+          .filter((m) => m.text.includes(`To: ${recipient}`))
+          .sort((a, b) => b.t - a.t);
+        found = mails[0] ? decodeBody(mails[0].text) : undefined;
+        return found !== undefined;
+      },
+      { timeout: 15_000, message: `an e-mail to ${recipient}` },
+    )
+    .toBe(true);
+  return found!;
+}
+
+export function linkIn(body: string): string {
+  const match = /https?:\/\/\S+jeton=[\w-]+/.exec(body);
+  if (!match) throw new Error(`no link in: ${body}`);
+  return new URL(match[0]).pathname + new URL(match[0]).search;
+}
+
+export async function login(page: Page, email: string, password: string) {
+  await page.goto("/connexion");
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByLabel(/^Mot de passe/).fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The run command: installs what is missing, builds (release), migrates, loads the demo territory
+# into an empty database, prints the demo logins, and serves on http://127.0.0.1:3000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-tools.sh
+source scripts/env.sh
+
+echo "==> Building (release; the first build takes about ten minutes)"
+cargo leptos build --release --cargo-locked
+
+export LOCACTIVE_DATA_DIR=${LOCACTIVE_DATA_DIR:-$repo/data}
+echo "==> Database and demo data (data directory: $LOCACTIVE_DATA_DIR)"
+target/release/locactive seed
+
+echo
+echo "==> locactive: http://127.0.0.1:3000  (e-mails are written to $LOCACTIVE_DATA_DIR/mail)"
+exec target/release/locactive serve

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The test command: unit tests, integration tests on SQLite and on PostgreSQL, and browser tests.
+# Installs what is missing, and starts (then stops) a throwaway PostgreSQL on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-tools.sh --test
+source scripts/env.sh
+
+work=$(mktemp -d)
+server_pid=""
+pg_data="$work/pg"
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -f "$pg_data/postmaster.pid" ] && as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "==> Starting a throwaway PostgreSQL"
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+pg_port=$(free_port)
+mkdir -p "$pg_data"
+[ "$(id -u)" = 0 ] && chown postgres "$work" "$pg_data"
+as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
+as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/log" \
+  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c fsync=off -c max_connections=300" -w start >/dev/null
+export LOCACTIVE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+
+echo "==> Unit and integration tests (SQLite and PostgreSQL)"
+cargo test --workspace --locked
+
+echo "==> Browser tests"
+cargo leptos build --cargo-locked
+e2e_port=$(free_port)
+export LOCACTIVE_DATA_DIR="$work/e2e-data"
+export LOCACTIVE_LISTEN_ADDR="127.0.0.1:$e2e_port"
+export LOCACTIVE_SEED_DEMO=1
+target/debug/locactive serve > "$work/e2e-server.log" 2>&1 &
+server_pid=$!
+wait_for_http "http://127.0.0.1:$e2e_port/healthz" 120 || { cat "$work/e2e-server.log"; exit 1; }
+export E2E_BASE_URL="http://127.0.0.1:$e2e_port"
+export E2E_MAIL_DIR="$LOCACTIVE_DATA_DIR/mail"
+if ! (cd end2end && playwright test); then
+  echo "--- server log ---"; tail -n 50 "$work/e2e-server.log"
+  exit 1
+fi

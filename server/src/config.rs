@@ -1,0 +1,327 @@
+//! Typed, layered configuration: built-in defaults, then an optional TOML file, then `LOCACTIVE_*`
+//! environment variables (the last word wins). Secrets are wrapped so they never reach a log.
+
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A value that must not be printed: `Debug` shows it redacted.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransportKind {
+    /// `.eml` files under `<data_dir>/mail` (the default: nothing leaves the machine).
+    Files,
+    Smtp,
+    /// Kept in memory; for tests.
+    Memory,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurityKind {
+    Tls,
+    Starttls,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailSettings {
+    pub transport: MailTransportKind,
+    pub from: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<Secret>,
+    pub smtp_security: SmtpSecurityKind,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            transport: MailTransportKind::Files,
+            from: "locactive <ne-pas-repondre@locactive.localhost>".into(),
+            smtp_host: "localhost".into(),
+            smtp_port: 587,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_security: SmtpSecurityKind::Starttls,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Where the SQLite database and the e-mail files live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; defaults to `<data_dir>/locactive.db`.
+    pub database_url: Option<Secret>,
+    pub database_max_connections: u32,
+    /// The address to listen on; port 0 picks a free port (tests).
+    pub listen_addr: SocketAddr,
+    /// How users reach the app; defaults to `http://<listen_addr>`.
+    pub public_base_url: Option<String>,
+    /// Where cargo-leptos put the compiled site (JS, wasm, CSS, public assets).
+    pub site_root: PathBuf,
+    pub log_format: LogFormat,
+    /// Load the demo territory at start-up when the database has no organisation yet.
+    pub seed_demo: bool,
+    pub mail: MailSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            database_max_connections: 10,
+            listen_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            public_base_url: None,
+            site_root: PathBuf::from("target/site"),
+            log_format: LogFormat::Pretty,
+            seed_demo: false,
+            mail: MailSettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid configuration file {path}: {source}")]
+    Parse {
+        path: String,
+        source: toml::de::Error,
+    },
+    #[error("invalid value for {name}: {reason}")]
+    Env { name: &'static str, reason: String },
+}
+
+impl Settings {
+    /// Defaults, then the file named by `LOCACTIVE_CONFIG` (or `locactive.toml` if present), then
+    /// the environment.
+    pub fn load() -> Result<Settings, ConfigError> {
+        let explicit = std::env::var("LOCACTIVE_CONFIG").ok();
+        let path = explicit
+            .clone()
+            .unwrap_or_else(|| "locactive.toml".to_string());
+        let mut settings = match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                toml::from_str(&text).map_err(|source| ConfigError::Parse { path, source })?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
+                Settings::default()
+            }
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        settings.apply_env(|name| std::env::var(name).ok())?;
+        Ok(settings)
+    }
+
+    /// Overrides fields from environment variables, read through `get` (testable without touching
+    /// the process environment).
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn parse<T: std::str::FromStr>(name: &'static str, value: String) -> Result<T, ConfigError>
+        where
+            T::Err: fmt::Display,
+        {
+            value.parse().map_err(|e: T::Err| ConfigError::Env {
+                name,
+                reason: e.to_string(),
+            })
+        }
+        fn choice<T: for<'de> Deserialize<'de>>(
+            name: &'static str,
+            value: String,
+        ) -> Result<T, ConfigError> {
+            T::deserialize(serde::de::value::StringDeserializer::<
+                serde::de::value::Error,
+            >::new(value.to_lowercase()))
+            .map_err(|e| ConfigError::Env {
+                name,
+                reason: e.to_string(),
+            })
+        }
+        if let Some(v) = get("LOCACTIVE_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("LOCACTIVE_DATABASE_URL") {
+            self.database_url = Some(Secret::new(v));
+        }
+        if let Some(v) = get("LOCACTIVE_DATABASE_MAX_CONNECTIONS") {
+            self.database_max_connections = parse("LOCACTIVE_DATABASE_MAX_CONNECTIONS", v)?;
+        }
+        if let Some(v) = get("LOCACTIVE_LISTEN_ADDR") {
+            self.listen_addr = parse("LOCACTIVE_LISTEN_ADDR", v)?;
+        }
+        if let Some(v) = get("LOCACTIVE_PUBLIC_BASE_URL") {
+            self.public_base_url = Some(v);
+        }
+        if let Some(v) = get("LOCACTIVE_SITE_ROOT") {
+            self.site_root = PathBuf::from(v);
+        }
+        if let Some(v) = get("LOCACTIVE_LOG_FORMAT") {
+            self.log_format = choice("LOCACTIVE_LOG_FORMAT", v)?;
+        }
+        if let Some(v) = get("LOCACTIVE_SEED_DEMO") {
+            self.seed_demo = match v.as_str() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" | "" => false,
+                other => {
+                    return Err(ConfigError::Env {
+                        name: "LOCACTIVE_SEED_DEMO",
+                        reason: format!("«{other}» is not 1/0 or true/false"),
+                    });
+                }
+            };
+        }
+        if let Some(v) = get("LOCACTIVE_MAIL_TRANSPORT") {
+            self.mail.transport = choice("LOCACTIVE_MAIL_TRANSPORT", v)?;
+        }
+        if let Some(v) = get("LOCACTIVE_MAIL_FROM") {
+            self.mail.from = v;
+        }
+        if let Some(v) = get("LOCACTIVE_SMTP_HOST") {
+            self.mail.smtp_host = v;
+        }
+        if let Some(v) = get("LOCACTIVE_SMTP_PORT") {
+            self.mail.smtp_port = parse("LOCACTIVE_SMTP_PORT", v)?;
+        }
+        if let Some(v) = get("LOCACTIVE_SMTP_USERNAME") {
+            self.mail.smtp_username = Some(v);
+        }
+        if let Some(v) = get("LOCACTIVE_SMTP_PASSWORD") {
+            self.mail.smtp_password = Some(Secret::new(v));
+        }
+        if let Some(v) = get("LOCACTIVE_SMTP_SECURITY") {
+            self.mail.smtp_security = choice("LOCACTIVE_SMTP_SECURITY", v)?;
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose().to_string(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("locactive.db").display()
+            ),
+        }
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn defaults_use_sqlite_in_the_data_directory() {
+        let settings = Settings::default();
+        assert_eq!(
+            settings.database_url(),
+            "sqlite://data/locactive.db?mode=rwc"
+        );
+        assert_eq!(settings.mail.transport, MailTransportKind::Files);
+    }
+
+    #[test]
+    fn the_file_then_the_environment_override_defaults() {
+        let mut settings: Settings = toml::from_str(
+            "data_dir = \"/srv/locactive\"\nlog_format = \"json\"\n[mail]\ntransport = \"smtp\"\nsmtp_host = \"mail.example.fr\"\n",
+        )
+        .unwrap();
+        assert_eq!(settings.data_dir, PathBuf::from("/srv/locactive"));
+        assert_eq!(settings.log_format, LogFormat::Json);
+        settings
+            .apply_env(env(&[
+                ("LOCACTIVE_SMTP_HOST", "relay.example.fr"),
+                (
+                    "LOCACTIVE_DATABASE_URL",
+                    "postgres://u:p@127.0.0.1/locactive",
+                ),
+                ("LOCACTIVE_SMTP_SECURITY", "TLS"),
+            ]))
+            .unwrap();
+        assert_eq!(settings.mail.transport, MailTransportKind::Smtp);
+        assert_eq!(settings.mail.smtp_host, "relay.example.fr");
+        assert_eq!(settings.mail.smtp_security, SmtpSecurityKind::Tls);
+        assert_eq!(
+            settings.database_url(),
+            "postgres://u:p@127.0.0.1/locactive"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_reported_with_their_variable() {
+        let mut settings = Settings::default();
+        let error = settings
+            .apply_env(env(&[("LOCACTIVE_SMTP_PORT", "vingt-cinq")]))
+            .unwrap_err();
+        assert!(error.to_string().contains("LOCACTIVE_SMTP_PORT"));
+        let error = settings
+            .apply_env(env(&[("LOCACTIVE_MAIL_TRANSPORT", "pigeon")]))
+            .unwrap_err();
+        assert!(error.to_string().contains("LOCACTIVE_MAIL_TRANSPORT"));
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        assert!(toml::from_str::<Settings>("databse_url = \"x\"").is_err());
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let mut settings = Settings::default();
+        settings.mail.smtp_password = Some(Secret::new("hunter2-hunter2"));
+        settings.database_url = Some(Secret::new("postgres://u:topsecret@h/db"));
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("hunter2"));
+        assert!(!printed.contains("topsecret"));
+    }
+}

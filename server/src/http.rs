@@ -1,0 +1,179 @@
+//! The HTTP surface: pages, server functions, health check, static files, and the middleware
+//! every request goes through (security headers, Origin check, body limits, panic guard).
+
+use app::app::{App, shell};
+use app::ssr::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use std::any::Any;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body accepted (forms are small; file uploads have their own limit).
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// Largest upload of any kind; each upload route has its own limit below it.
+pub const UPLOAD_LIMIT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Refuses bodies over the limit of their route with a 413, whether or not they announce their
+/// length.
+async fn limit_body(request: Request, next: Next) -> Response {
+    let limit = crate::uploads::upload_limit(request.uri().path()).unwrap_or(BODY_LIMIT_BYTES);
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|length| length > limit) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "Requête trop volumineuse.").into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(crate::api::routes(state.clone()))
+        .merge(crate::uploads::routes())
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .merge(extra_routes)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), reject_cross_site))
+        .layer(middleware::from_fn(limit_body))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        // Pages set their own policy with a per-response nonce; everything else gets this one.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'",
+            ),
+        ))
+        .with_state(state)
+}
+
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+/// Liveness and readiness: the status, the database backend, and the size of the search index.
+async fn healthz(State(state): State<AppState>) -> Response {
+    let database_ok = sqlx::query("SELECT 1")
+        .execute(state.db.pool())
+        .await
+        .is_ok();
+    let body = serde_json::json!({
+        "status": if database_ok { "ok" } else { "degraded" },
+        "database": state.db.backend().name(),
+        "search_documents": state.search.num_docs(),
+    });
+    let status = if database_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
+fn is_safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses state-changing requests sent by another site (CSRF), server functions included.
+/// Browsers say where a request comes from with `Sec-Fetch-Site` and `Origin`; a request with
+/// neither is not from a browser page, and carries no ambient cookie a page could abuse.
+async fn reject_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !is_safe_method(request.method()) && !same_site(&state, &request) {
+        tracing::warn!(
+            method = %request.method(),
+            path = %request.uri().path(),
+            origin = ?request.headers().get(header::ORIGIN),
+            "cross-site request refused"
+        );
+        return (StatusCode::FORBIDDEN, Html(error_page("Requête refusée", "Cette action doit être faite depuis les pages de locactive. Revenez sur le site et réessayez."))).into_response();
+    }
+    next.run(request).await
+}
+
+fn same_site(state: &AppState, request: &Request) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if site == "cross-site" || site == "same-site" {
+            return false;
+        }
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    if origin == "null" {
+        return false;
+    }
+    let public = state.settings.public_base_url.trim_end_matches('/');
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    origin == public
+        || host.is_some_and(|host| {
+            origin == format!("http://{host}") || origin == format!("https://{host}")
+        })
+}
+
+/// A panic is a bug: log it, and answer a plain page that leaks nothing.
+fn panic_response(cause: Box<dyn Any + Send + 'static>) -> Response {
+    let message = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("(non-text panic payload)");
+    tracing::error!(panic = message, "request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html(error_page(
+            "Erreur interne",
+            "Le service a rencontré un problème inattendu. Réessayez dans un instant ; s'il persiste, contactez le support.",
+        )),
+    )
+        .into_response()
+}
+
+fn error_page(title: &str, message: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · locactive</title><link rel=\"stylesheet\" href=\"/pkg/locactive.css\"></head>\
+         <body><main id=\"contenu\"><section class=\"panel narrow\"><h1>{title}</h1><p>{message}</p><p><a href=\"/\">Retour à l'accueil</a></p></section></main></body></html>"
+    )
+}

@@ -1,0 +1,108 @@
+//! Background work of each app server.
+
+use app::ssr::AppState;
+use std::time::Duration;
+
+/// Delivers queued e-mail: at once when a change wakes it, and every few seconds anyway so that
+/// retries fall due and messages queued by another app server are not left waiting.
+pub async fn outbox_worker(state: AppState) {
+    loop {
+        match state.mailer.deliver_due(&state.db).await {
+            Ok(report) if report.sent + report.retried + report.failed > 0 => {
+                tracing::info!(
+                    sent = report.sent,
+                    retried = report.retried,
+                    failed = report.failed,
+                    "outbox run"
+                );
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "outbox run failed; will try again"),
+        }
+        tokio::select! {
+            () = state.mail_wakeup.notified() => {}
+            () = tokio::time::sleep(Duration::from_secs(5)) => {}
+        }
+    }
+}
+
+/// How often each server looks for offers changed by others (or by itself) to refresh its index.
+const SEARCH_SYNC_EVERY: Duration = Duration::from_millis(500);
+/// Changes are read again for this long, so a transaction that committed late is not missed.
+const SEARCH_SYNC_OVERLAP: i64 = 5;
+/// How often published offers whose window has ended are closed.
+const CLOSING_EVERY: Duration = Duration::from_secs(15);
+
+/// Keeps this server's search index in step with the database. Each server runs its own, so
+/// several servers on one PostgreSQL need no shared index files. A raised `search_generation`
+/// (from `locactive reindex`) makes it rebuild everything.
+pub async fn search_sync(state: AppState) {
+    use app::ssr::store::offers;
+    use std::collections::HashMap;
+    let pool = state.db.pool();
+    let mut generation = offers::search_generation(pool).await.unwrap_or(0);
+    let mut watermark = app::ssr::db::now() - SEARCH_SYNC_OVERLAP;
+    let mut seen: HashMap<i64, i64> = HashMap::new();
+    loop {
+        tokio::time::sleep(SEARCH_SYNC_EVERY).await;
+        let started = app::ssr::db::now();
+        match offers::search_generation(pool).await {
+            Ok(current) if current != generation => match state.search.rebuild(&state.db).await {
+                Ok(count) => {
+                    tracing::info!(
+                        count,
+                        generation = current,
+                        "search index rebuilt on request"
+                    );
+                    generation = current;
+                }
+                Err(error) => tracing::error!(%error, "search index rebuild failed; will retry"),
+            },
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot read the search generation"),
+        }
+        let changes = match offers::changes_since(pool, watermark).await {
+            Ok(changes) => changes,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read offer changes; will retry");
+                continue;
+            }
+        };
+        let fresh: Vec<(i64, i64)> = changes
+            .into_iter()
+            .filter(|(id, at)| seen.get(id) != Some(at))
+            .collect();
+        let ids: Vec<i64> = fresh.iter().map(|(id, _)| *id).collect();
+        match app::ssr::catalogue::refresh(&state.db, &state.search, &ids).await {
+            Ok(()) => {
+                seen.extend(fresh);
+                watermark = started - SEARCH_SYNC_OVERLAP;
+                seen.retain(|_, at| *at >= watermark);
+            }
+            Err(error) => tracing::error!(%error, "search index refresh failed; will retry"),
+        }
+    }
+}
+
+/// Closes published offers at the end of their window. Idempotent and safe on several servers:
+/// each offer moves from published to closed once, whoever gets there first.
+pub async fn offer_clock(state: AppState) {
+    loop {
+        match app::ssr::store::offers::close_due(state.db.pool(), app::ssr::db::now()).await {
+            Ok(closed) if !closed.is_empty() => {
+                tracing::info!(
+                    count = closed.len(),
+                    "offers closed at the end of their window"
+                );
+                if let Err(error) =
+                    app::ssr::catalogue::refresh(&state.db, &state.search, &closed).await
+                {
+                    tracing::error!(%error, "search refresh after closing failed; the sync will retry");
+                }
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "closing offers failed; will try again"),
+        }
+        tokio::time::sleep(CLOSING_EVERY).await;
+    }
+}

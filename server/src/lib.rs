@@ -1,0 +1,13 @@
+//! The locactive server: configuration, HTTP router and middleware, background jobs, CLI.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod jobs;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;
+pub mod uploads;

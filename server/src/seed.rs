@@ -1,0 +1,651 @@
+//! The demo territory: the Doubs, with two fictional landlords, about 300 units, 1,000 applicants
+//! of varied households and situations, and one demo login per role.
+//!
+//! Deterministic (fixed random seed) and idempotent: it runs in one transaction and does nothing
+//! when the demo organisations already exist.
+
+use app::domain::territory::{self, COMMUNES, Commune, GRAND_BESANCON, PAYS_DE_MONTBELIARD};
+use app::model::Role;
+use app::ssr::db::{Db, now};
+use app::ssr::secrets::hash_password;
+use app::ssr::store::{accounts, housing, organisations};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sqlx::AnyConnection;
+use time::{Date, Duration, OffsetDateTime};
+
+pub const DEMO_PASSWORD: &str = "demo-locactive-2026";
+
+pub struct DemoLogin {
+    pub role: Role,
+    pub email: &'static str,
+    pub name: &'static str,
+}
+
+pub const DEMO_LOGINS: [DemoLogin; 5] = [
+    DemoLogin {
+        role: Role::Admin,
+        email: "admin@locactive.demo",
+        name: "Camille Administratrice",
+    },
+    DemoLogin {
+        role: Role::Staff,
+        email: "agent@habitat-comtois.demo",
+        name: "Julien Chargé de location",
+    },
+    DemoLogin {
+        role: Role::Staff,
+        email: "agent@montbeliard-logis.demo",
+        name: "Nadia Gestionnaire",
+    },
+    DemoLogin {
+        role: Role::Member,
+        email: "membre@habitat-comtois.demo",
+        name: "Hélène Présidente de CALEOL",
+    },
+    DemoLogin {
+        role: Role::Applicant,
+        email: "demandeur@locactive.demo",
+        name: "Sofiane Demandeur",
+    },
+];
+
+struct Landlord {
+    name: &'static str,
+    siren: &'static str,
+    prefix: &'static str,
+    epci: &'static str,
+    units: usize,
+}
+
+/// Fictional organisations (SIRENs in a range with a valid key but no real company behind it).
+const LANDLORDS: [Landlord; 2] = [
+    Landlord {
+        name: "Habitat Comtois (démo)",
+        siren: "999000011",
+        prefix: "HC",
+        epci: GRAND_BESANCON.siren,
+        units: 180,
+    },
+    Landlord {
+        name: "Montbéliard Logis (démo)",
+        siren: "999000029",
+        prefix: "ML",
+        epci: PAYS_DE_MONTBELIARD.siren,
+        units: 120,
+    },
+];
+
+const APPLICANTS: usize = 1000;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub already_seeded: bool,
+    pub organisations: usize,
+    pub units: usize,
+    pub published_offers: usize,
+    pub applicants: usize,
+}
+
+pub async fn seed(
+    db: &Db,
+    progress: impl Fn(&str),
+) -> Result<SeedReport, Box<dyn std::error::Error + Send + Sync>> {
+    let exists: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organisations WHERE siren = $1")
+        .bind(LANDLORDS[0].siren)
+        .fetch_one(db.pool())
+        .await?;
+    if exists.0 > 0 {
+        return Ok(SeedReport {
+            already_seeded: true,
+            ..SeedReport::default()
+        });
+    }
+    let password_hash = hash_password(DEMO_PASSWORD.to_string()).await?;
+    let mut rng = StdRng::seed_from_u64(25_056);
+    let today = OffsetDateTime::now_utc().date();
+    let mut report = SeedReport::default();
+    let mut tx = db.pool().begin().await?;
+
+    let mut organisation_ids = Vec::new();
+    for landlord in &LANDLORDS {
+        let id = organisations::insert_organisation(&mut tx, landlord.name, landlord.siren).await?;
+        organisation_ids.push(id);
+        report.organisations += 1;
+    }
+    let commission_id =
+        organisations::insert_commission(&mut tx, organisation_ids[0], "CALEOL Grand Besançon")
+            .await?;
+    organisations::insert_commission(&mut tx, organisation_ids[1], "CALEOL Pays de Montbéliard")
+        .await?;
+
+    for login in &DEMO_LOGINS {
+        let (organisation_id, commission) = match login.email {
+            "agent@habitat-comtois.demo" => (Some(organisation_ids[0]), None),
+            "agent@montbeliard-logis.demo" => (Some(organisation_ids[1]), None),
+            "membre@habitat-comtois.demo" => (Some(organisation_ids[0]), Some(commission_id)),
+            _ => (None, None),
+        };
+        let user_id = accounts::insert_user(
+            &mut tx,
+            accounts::NewUser {
+                email: login.email,
+                password_hash: Some(&password_hash),
+                display_name: login.name,
+                role: login.role,
+                organisation_id,
+                commission_id: commission,
+                active: true,
+            },
+        )
+        .await?;
+        if login.role == Role::Applicant {
+            insert_applicant(&mut tx, &mut rng, today, user_id, 0).await?;
+        }
+    }
+
+    for (landlord, &organisation_id) in LANDLORDS.iter().zip(&organisation_ids) {
+        let communes: Vec<&Commune> = COMMUNES
+            .iter()
+            .filter(|c| c.epci_siren == landlord.epci)
+            .collect();
+        for n in 0..landlord.units {
+            let (unit_id, financing, in_qpv) =
+                insert_unit(&mut tx, &mut rng, landlord, organisation_id, &communes, n).await?;
+            report.units += 1;
+            // About one unit in six is vacant and published; a few more are drafts being prepared.
+            let roll = rng.gen_range(0..100);
+            if roll < 17 {
+                let opened = now() - rng.gen_range(0..5) * 86_400;
+                let categories = match pick(
+                    &mut rng,
+                    &[
+                        ("tout_public", 60),
+                        ("mutation", 12),
+                        ("pls", 6),
+                        ("qpv", 6),
+                        ("relogement_anru", 6),
+                        ("action_logement", 6),
+                        ("bail_glissant", 4),
+                    ],
+                ) {
+                    // A category must fit the unit: PLS offers are PLS-financed, QPV ones in a QPV.
+                    "pls" if financing != "PLS" => "tout_public",
+                    "qpv" if !in_qpv => "tout_public",
+                    other => other,
+                };
+                housing::insert_offer(
+                    &mut tx,
+                    &housing::NewOffer {
+                        unit_id,
+                        organisation_id,
+                        status: "published",
+                        categories,
+                        opens_at: opened,
+                        closes_at: opened + 9 * 86_400,
+                    },
+                )
+                .await?;
+                report.published_offers += 1;
+            } else if roll < 21 {
+                let opens = now() + 3 * 86_400;
+                housing::insert_offer(
+                    &mut tx,
+                    &housing::NewOffer {
+                        unit_id,
+                        organisation_id,
+                        status: "draft",
+                        categories: "tout_public",
+                        opens_at: opens,
+                        closes_at: opens + 9 * 86_400,
+                    },
+                )
+                .await?;
+            }
+        }
+        progress(&format!("{} : {} logements", landlord.name, landlord.units));
+    }
+
+    for n in 1..=APPLICANTS {
+        let first = pick(&mut rng, FIRST_NAMES_WEIGHTED);
+        let last = LAST_NAMES[rng.gen_range(0..LAST_NAMES.len())];
+        let email = format!("demandeur{n:04}@exemple.demo");
+        // Imported requests: no password until the person claims the account by a reset.
+        let user_id = accounts::insert_user(
+            &mut tx,
+            accounts::NewUser {
+                email: &email,
+                password_hash: None,
+                display_name: &format!("{first} {last}"),
+                role: Role::Applicant,
+                organisation_id: None,
+                commission_id: None,
+                active: true,
+            },
+        )
+        .await?;
+        insert_applicant(&mut tx, &mut rng, today, user_id, n).await?;
+        report.applicants += 1;
+        if n % 250 == 0 {
+            progress(&format!("demandeurs : {n}/{APPLICANTS}"));
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Picks a value with the given integer weights.
+fn pick<T: Copy>(rng: &mut StdRng, weighted: &[(T, u32)]) -> T {
+    let total: u32 = weighted.iter().map(|(_, w)| w).sum();
+    let mut roll = rng.gen_range(0..total.max(1));
+    for (value, weight) in weighted {
+        if roll < *weight {
+            return *value;
+        }
+        roll -= weight;
+    }
+    weighted[0].0
+}
+
+async fn insert_unit(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    landlord: &Landlord,
+    organisation_id: i64,
+    communes: &[&Commune],
+    n: usize,
+) -> Result<(i64, &'static str, bool), sqlx::Error> {
+    // The central city holds most of the stock.
+    let commune = if rng.gen_bool(0.6) {
+        communes[0]
+    } else {
+        communes[rng.gen_range(0..communes.len())]
+    };
+    let quarters: Vec<_> = territory::neighbourhoods_of(commune.insee).collect();
+    let quarter = quarters[rng.gen_range(0..quarters.len())];
+    let street = quarter.streets[rng.gen_range(0..quarter.streets.len())];
+    let address = format!(
+        "{} {street}, {} {}",
+        rng.gen_range(1..120),
+        commune.postcode,
+        commune.name
+    );
+    let typology = pick(
+        rng,
+        &[
+            ("T1", 10),
+            ("T2", 25),
+            ("T3", 35),
+            ("T4", 20),
+            ("T5", 8),
+            ("T6+", 2),
+        ],
+    );
+    let surface: i64 = match typology {
+        "T1" => rng.gen_range(22..36),
+        "T2" => rng.gen_range(40..56),
+        "T3" => rng.gen_range(58..76),
+        "T4" => rng.gen_range(74..91),
+        "T5" => rng.gen_range(88..111),
+        _ => rng.gen_range(105..131),
+    };
+    let financing = pick(rng, &[("PLAI", 20), ("PLUS", 60), ("PLS", 15), ("PLI", 5)]);
+    // Typical rents per m² in the Doubs, in cents.
+    let rent_per_m2: i64 = match financing {
+        "PLAI" => rng.gen_range(480..560),
+        "PLUS" => rng.gen_range(560..680),
+        "PLS" => rng.gen_range(780..900),
+        _ => rng.gen_range(900..1050),
+    };
+    let floor: i64 = if rng.gen_bool(0.15) {
+        0
+    } else {
+        rng.gen_range(1..11)
+    };
+    let has_lift = floor >= 4 || rng.gen_bool(0.3);
+    let accessibility = pick(rng, &[("none", 80), ("pmr", 15), ("adapted", 5)]);
+    let period = pick(
+        rng,
+        &[
+            ("avant 1949", 8),
+            ("1949-1974", 35),
+            ("1975-1989", 22),
+            ("1990-2005", 17),
+            ("après 2005", 18),
+        ],
+    );
+    let energy = pick(
+        rng,
+        &[
+            ("A", 3),
+            ("B", 10),
+            ("C", 25),
+            ("D", 32),
+            ("E", 18),
+            ("F", 8),
+            ("G", 4),
+        ],
+    );
+    let mut features = Vec::new();
+    for (feature, p) in [
+        ("balcon", 0.4),
+        ("cave", 0.5),
+        ("place de parking", 0.35),
+        ("cuisine équipée", 0.3),
+        ("double vitrage", 0.7),
+        ("chauffage collectif", 0.5),
+        ("proche des écoles", 0.4),
+        ("desservi par le bus", 0.6),
+        ("vue dégagée", 0.2),
+        ("logement traversant", 0.25),
+    ] {
+        if rng.gen_bool(p) {
+            features.push(feature);
+        }
+    }
+    let floor_text = if floor == 0 {
+        "en rez-de-chaussée".to_string()
+    } else {
+        if floor == 1 {
+            "au 1er étage".to_string()
+        } else {
+            format!("au {floor}e étage")
+        }
+    };
+    let lift_text = if has_lift {
+        "avec ascenseur"
+    } else {
+        "sans ascenseur"
+    };
+    let description = format!(
+        "Appartement {typology} de {surface} m² {floor_text} {lift_text}, quartier {}. {}.",
+        quarter.name,
+        if features.is_empty() {
+            "Logement rénové".to_string()
+        } else {
+            capitalise(&features.join(", "))
+        }
+    );
+    let reference = format!("{}-{}-{:04}", landlord.prefix, &commune.insee[2..], n + 1);
+    housing::insert_unit(
+        conn,
+        &housing::NewUnit {
+            organisation_id,
+            reference: &reference,
+            address: &address,
+            commune_insee: commune.insee,
+            epci_siren: commune.epci_siren,
+            neighbourhood: quarter.name,
+            in_qpv: quarter.qpv,
+            typology,
+            surface_m2: surface,
+            floor,
+            has_lift,
+            accessibility,
+            energy_label: energy,
+            financing,
+            rent_cents: surface * rent_per_m2,
+            charges_cents: surface * rng.gen_range(150..260),
+            reservataire: pick(
+                rng,
+                &[
+                    ("bailleur", 40),
+                    ("etat_prioritaires", 25),
+                    ("action_logement", 25),
+                    ("commune", 10),
+                ],
+            ),
+            construction_period: period,
+            description: &description,
+        },
+    )
+    .await
+    .map(|id| (id, financing, quarter.qpv))
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn date_string(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// A household and a request for one applicant.
+async fn insert_applicant(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    today: Date,
+    user_id: i64,
+    n: usize,
+) -> Result<(), sqlx::Error> {
+    let shape = pick(
+        rng,
+        &[
+            ("single", 40),
+            ("couple", 15),
+            ("single_parent", 20),
+            ("family", 20),
+            ("senior_couple", 5),
+        ],
+    );
+    let adult_age = |rng: &mut StdRng| -> i64 {
+        match shape {
+            "senior_couple" => rng.gen_range(62..85),
+            _ => rng.gen_range(19..64),
+        }
+    };
+    let birth = |rng: &mut StdRng, age: i64| {
+        date_string(today - Duration::days(age * 365 + rng.gen_range(0..365)))
+    };
+    let children = match shape {
+        "single_parent" => rng.gen_range(1..4),
+        "family" => rng.gen_range(1..5),
+        _ => 0,
+    };
+    let adults = if matches!(shape, "couple" | "family" | "senior_couple") {
+        2
+    } else {
+        1
+    };
+    // Annual revenu fiscal de référence per adult, skewed low as in social-housing demand.
+    let income = |rng: &mut StdRng| -> i64 {
+        let band = pick(rng, &[(0, 12), (1, 20), (2, 30), (3, 25), (4, 13)]);
+        match band {
+            0 => 0,
+            1 => rng.gen_range(3_000..9_000),
+            2 => rng.gen_range(9_000..16_000),
+            3 => rng.gen_range(16_000..24_000),
+            _ => rng.gen_range(24_000..38_000),
+        }
+    };
+    for adult in 0..adults {
+        let age = adult_age(rng);
+        housing::insert_household_member(
+            conn,
+            &housing::NewMember {
+                user_id,
+                relationship: if adult == 0 { "self" } else { "spouse" },
+                first_name: pick(rng, FIRST_NAMES_WEIGHTED),
+                birth_date: &birth(rng, age),
+                handicap: rng.gen_bool(0.06),
+                dependant: false,
+                rfr_n2_eur: Some(income(rng)),
+            },
+        )
+        .await?;
+    }
+    for _ in 0..children {
+        let age = rng.gen_range(0..18);
+        housing::insert_household_member(
+            conn,
+            &housing::NewMember {
+                user_id,
+                relationship: "child",
+                first_name: pick(rng, FIRST_NAMES_WEIGHTED),
+                birth_date: &birth(rng, age),
+                handicap: rng.gen_bool(0.03),
+                dependant: true,
+                rfr_n2_eur: None,
+            },
+        )
+        .await?;
+    }
+    let housing_status = pick(
+        rng,
+        &[
+            ("social_tenant", 30),
+            ("private_tenant", 35),
+            ("hosted", 22),
+            ("homeless", 5),
+            ("shelter", 8),
+        ],
+    );
+    let first_filing = today - Duration::days(rng.gen_range(20..(6 * 365)));
+    let mut renewal = first_filing;
+    while renewal <= today {
+        renewal = renewal
+            .replace_year(renewal.year() + 1)
+            .unwrap_or(renewal + Duration::days(365));
+    }
+    // Departmental form: "025" + MMYY of the first filing + a 6-digit sequence.
+    let sne = format!(
+        "025{:02}{:02}{:06}",
+        u8::from(first_filing.month()),
+        first_filing.year() % 100,
+        100_000 + n
+    );
+    let mut flags = Vec::new();
+    for (flag, p) in [
+        ("violences_conjugales", 0.03),
+        ("menace_expulsion", 0.06),
+        ("logement_indigne", 0.04),
+        ("handicap", 0.05),
+        ("sortie_structure", 0.05),
+        ("sans_logement", 0.05),
+    ] {
+        if rng.gen_bool(p) {
+            flags.push(flag);
+        }
+    }
+    let epci = if rng.gen_bool(0.6) {
+        GRAND_BESANCON.siren
+    } else {
+        PAYS_DE_MONTBELIARD.siren
+    };
+    let wishes: Vec<&str> = COMMUNES
+        .iter()
+        .filter(|c| c.epci_siren == epci)
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || rng.gen_bool(0.3))
+        .map(|(_, c)| c.insee)
+        .collect();
+    let household = adults + children;
+    let typologies = match household {
+        1 => "T1,T2",
+        2 => "T2,T3",
+        3 | 4 => "T3,T4",
+        _ => "T4,T5,T6+",
+    };
+    let social_tenant = housing_status == "social_tenant";
+    housing::insert_profile(
+        conn,
+        &housing::NewProfile {
+            user_id,
+            sne_number: Some(&sne),
+            first_filing_date: Some(&date_string(first_filing)),
+            renewal_date: Some(&date_string(renewal)),
+            housing_status,
+            current_landlord: social_tenant.then_some("Habitat Comtois (démo)"),
+            current_typology: social_tenant.then_some(if household > 3 { "T3" } else { "T2" }),
+            current_rent_cents: social_tenant.then(|| rng.gen_range(30_000..55_000)),
+            dalo: rng.gen_bool(0.03),
+            priority_flags: &flags.join(","),
+            wished_communes: &wishes.join(","),
+            wished_typologies: typologies,
+            max_rent_cents: Some(rng.gen_range(35..80) * 1000),
+            action_logement_employee: rng.gen_bool(0.2),
+        },
+    )
+    .await
+}
+
+const FIRST_NAMES_WEIGHTED: &[(&str, u32)] = &[
+    ("Marie", 5),
+    ("Nathalie", 3),
+    ("Isabelle", 3),
+    ("Sophie", 3),
+    ("Camille", 3),
+    ("Léa", 3),
+    ("Inès", 3),
+    ("Fatima", 3),
+    ("Aïcha", 2),
+    ("Chloé", 2),
+    ("Manon", 2),
+    ("Sandrine", 2),
+    ("Jean", 4),
+    ("Pierre", 3),
+    ("Nicolas", 3),
+    ("Thomas", 3),
+    ("Mohamed", 3),
+    ("Karim", 2),
+    ("Lucas", 3),
+    ("Hugo", 2),
+    ("Mehdi", 2),
+    ("Julien", 3),
+    ("Sébastien", 2),
+    ("Mamadou", 2),
+    ("Emma", 3),
+    ("Louise", 2),
+    ("Jade", 2),
+    ("Gabriel", 2),
+    ("Noah", 2),
+    ("Yanis", 2),
+];
+
+const LAST_NAMES: &[&str] = &[
+    "Martin",
+    "Bernard",
+    "Petit",
+    "Durand",
+    "Moreau",
+    "Girard",
+    "Bonnet",
+    "Mercier",
+    "Faivre",
+    "Vuillemin",
+    "Cuenot",
+    "Pernot",
+    "Jacquot",
+    "Grosjean",
+    "Mougin",
+    "Girardot",
+    "Bourgeois",
+    "Benali",
+    "Haddad",
+    "Diallo",
+    "Traoré",
+    "Nguyen",
+    "Da Silva",
+    "Lopes",
+    "Yilmaz",
+    "Kaya",
+    "Boucher",
+    "Roy",
+    "Gauthier",
+    "Fleury",
+    "Colin",
+    "Perrin",
+    "Marchand",
+    "Renaud",
+    "Garnier",
+];

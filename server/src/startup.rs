@@ -1,0 +1,223 @@
+//! Building and running the application: the database, search index, mailer, background jobs and
+//! the HTTP server. Tests build the very same `Application`, on port 0 with their own database.
+
+use crate::config::{MailTransportKind, Settings, SmtpSecurityKind};
+use crate::{http, jobs};
+use app::ssr::db::{Db, DbError};
+use app::ssr::mail::{MailTransport, Mailer, MemoryMailbox, SmtpSecurity, SmtpSettings};
+use app::ssr::search::{SearchError, SearchIndex};
+use app::ssr::{AppState, RuntimeSettings};
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Db(#[from] DbError),
+    #[error("search index: {0}")]
+    Search(#[from] SearchError),
+    #[error("demo seed: {0}")]
+    Seed(String),
+    #[error("mail: {0}")]
+    Mail(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// The state of a started application, with extra routes a test may add (mounted under the same
+/// middleware as the real ones).
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    state: AppState,
+    port: u16,
+    workers: Vec<JoinHandle<()>>,
+}
+
+/// Connects to the database, applies pending migrations and returns the handle.
+pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
+    std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+        path: settings.data_dir.display().to_string(),
+        source,
+    })?;
+    let db = Db::connect(&settings.database_url(), settings.database_max_connections).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub fn build_mailer(settings: &Settings) -> Result<Mailer, StartupError> {
+    let mail = &settings.mail;
+    let transport = match mail.transport {
+        MailTransportKind::Files => MailTransport::Files(settings.mail_dir()),
+        MailTransportKind::Memory => MailTransport::Memory(MemoryMailbox::default()),
+        MailTransportKind::Smtp => MailTransport::smtp(SmtpSettings {
+            host: mail.smtp_host.clone(),
+            port: mail.smtp_port,
+            username: mail.smtp_username.clone(),
+            password: mail.smtp_password.as_ref().map(|s| s.expose().to_string()),
+            security: match mail.smtp_security {
+                SmtpSecurityKind::Tls => SmtpSecurity::Tls,
+                SmtpSecurityKind::Starttls => SmtpSecurity::StartTls,
+                SmtpSecurityKind::None => SmtpSecurity::None,
+            },
+        })
+        .map_err(|e| StartupError::Mail(e.to_string()))?,
+    };
+    let from = mail
+        .from
+        .parse()
+        .map_err(|e| StartupError::Mail(format!("LOCACTIVE_MAIL_FROM «{}»: {e}", mail.from)))?;
+    let domain = public_base_url(settings)
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split([':', '/']).next())
+        .unwrap_or("locactive.localhost")
+        .to_string();
+    Ok(Mailer {
+        transport,
+        from,
+        message_id_domain: domain,
+    })
+}
+
+fn public_base_url(settings: &Settings) -> String {
+    settings
+        .public_base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", settings.listen_addr))
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        Self::build_with_routes(settings, axum::Router::new()).await
+    }
+
+    pub async fn build_with_routes(
+        settings: Settings,
+        extra_routes: axum::Router<AppState>,
+    ) -> Result<Application, StartupError> {
+        let listener = TcpListener::bind(settings.listen_addr)
+            .await
+            .map_err(|source| StartupError::Listen {
+                addr: settings.listen_addr,
+                source,
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| StartupError::Listen {
+                addr: settings.listen_addr,
+                source,
+            })?;
+        let mut settings = settings;
+        // With port 0 the real port is known only now.
+        settings.listen_addr = addr;
+
+        let db = open_database(&settings).await?;
+        if settings.seed_demo {
+            let report = crate::seed::seed(&db, |step| tracing::info!("demo seed: {step}"))
+                .await
+                .map_err(|e| StartupError::Seed(e.to_string()))?;
+            if !report.already_seeded {
+                tracing::info!(
+                    units = report.units,
+                    applicants = report.applicants,
+                    "demo territory loaded"
+                );
+            }
+        }
+        let search = SearchIndex::in_memory()?;
+        let indexed = search.rebuild(&db).await?;
+        tracing::info!(
+            backend = db.backend().name(),
+            indexed,
+            "database ready, search index built"
+        );
+
+        let base_url = public_base_url(&settings);
+        let leptos_options = LeptosOptions::builder()
+            .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "locactive".into()))
+            .site_root(settings.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let state = AppState::new(
+            leptos_options,
+            db,
+            search,
+            build_mailer(&settings)?,
+            RuntimeSettings {
+                secure_cookies: base_url.starts_with("https://"),
+                public_base_url: base_url,
+            },
+        );
+        app::ssr::secrets::warm_up();
+        let workers = vec![
+            tokio::spawn(jobs::outbox_worker(state.clone())),
+            tokio::spawn(jobs::search_sync(state.clone())),
+            tokio::spawn(jobs::offer_clock(state.clone())),
+        ];
+        let router = http::router(state.clone(), extra_routes);
+        Ok(Application {
+            listener,
+            router,
+            state,
+            port: addr.port(),
+            workers,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await;
+        for worker in self.workers {
+            worker.abort();
+        }
+        self.state.db.close().await;
+        result
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

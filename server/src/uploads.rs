@@ -1,0 +1,320 @@
+//! File uploads, which do not fit the server-function form encoding: a plain multipart form post
+//! that works without JavaScript, answered with a redirect to the page showing the outcome.
+
+use app::model::Role;
+use app::ssr::AppState;
+use app::ssr::import;
+use app::ssr::store::imports;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+/// Where staff send a CSV file of units to be checked.
+pub const IMPORT_PATH: &str = "/gestion/import/fichier";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            IMPORT_PATH,
+            post(check_units_file).layer(DefaultBodyLimit::max(crate::http::UPLOAD_LIMIT_BYTES)),
+        )
+        .route(
+            "/gestion/logements/{id}/photos",
+            post(add_photo).layer(DefaultBodyLimit::max(crate::http::UPLOAD_LIMIT_BYTES)),
+        )
+        .route("/photos/{id}", get(photo_large))
+        .route("/photos/{id}/vignette", get(photo_thumb))
+}
+
+/// The body limit of an upload route (the file plus its multipart envelope), `None` elsewhere.
+pub fn upload_limit(path: &str) -> Option<usize> {
+    const ENVELOPE: usize = 64 * 1024;
+    if path == IMPORT_PATH {
+        return Some(import::MAX_BYTES + ENVELOPE);
+    }
+    path.strip_prefix("/gestion/logements/")
+        .and_then(|rest| rest.strip_suffix("/photos"))
+        .filter(|id| id.bytes().all(|b| b.is_ascii_digit()))
+        .map(|_| app::ssr::photos::MAX_BYTES + ENVELOPE)
+}
+
+async fn add_photo(
+    State(state): State<AppState>,
+    Path(unit_id): Path<String>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    use app::ssr::photos;
+    let Ok(unit_id) = unit_id.parse::<i64>() else {
+        return page(
+            StatusCode::NOT_FOUND,
+            "La ressource demandée est introuvable.",
+        );
+    };
+    let (user, organisation) = match staff_caller(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    let back = |code: &str| {
+        Redirect::to(&format!("/gestion/logements/{unit_id}?photo={code}")).into_response()
+    };
+    if !state.import_limiter.allow(&format!("user:{}", user.id)) {
+        return page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Trop d'envois en peu de temps. Patientez avant de réessayer.",
+        );
+    }
+    let (mut bytes, mut alt) = (None, String::new());
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("photo") => match field.bytes().await {
+                    Ok(b) => bytes = Some(b.to_vec()),
+                    Err(_) => return back("taille"),
+                },
+                Some("alt") => alt = field.text().await.unwrap_or_default(),
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => return back("envoi"),
+        }
+    }
+    let alt = alt.trim().to_string();
+    if !(3..=200).contains(&alt.chars().count()) {
+        return back("alt");
+    }
+    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+        return back("type");
+    };
+    let pool = state.db.pool();
+    match app::ssr::store::photos::count_for_unit(pool, unit_id).await {
+        Ok(n) if n >= photos::MAX_PER_UNIT => return back("nombre"),
+        Ok(_) => {}
+        Err(error) => {
+            tracing::error!(%error, "photo count failed");
+            return back("envoi");
+        }
+    }
+    // Decoding and resizing are CPU work: off the async runtime.
+    let processed = match tokio::task::spawn_blocking(move || photos::process(&bytes)).await {
+        Ok(Ok(processed)) => processed,
+        Ok(Err(problem)) => return back(problem.code()),
+        Err(error) => {
+            tracing::error!(%error, "photo processing panicked");
+            return back("illisible");
+        }
+    };
+    let stored = async {
+        let mut tx = pool.begin().await?;
+        let id =
+            app::ssr::store::photos::insert(&mut tx, organisation.id, unit_id, &alt, &processed)
+                .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(id)
+    }
+    .await;
+    match stored {
+        Ok(Some(_)) => back("ajoutee"),
+        // Not a unit of theirs: the same answer as for a unit that does not exist.
+        Ok(None) => page(
+            StatusCode::NOT_FOUND,
+            "La ressource demandée est introuvable.",
+        ),
+        Err(error) => {
+            tracing::error!(%error, "photo insert failed");
+            back("envoi")
+        }
+    }
+}
+
+async fn photo(state: AppState, headers: HeaderMap, id: String, thumb: bool) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return page(StatusCode::NOT_FOUND, "Photo introuvable.");
+    };
+    // Staff see their organisation's photos before publication; everyone else, published ones.
+    let staff_of = match app::ssr::user_for_headers(&state, &headers).await {
+        Ok(Some(user)) if user.role == Role::Staff => user.organisation.map(|o| o.id),
+        _ => None,
+    };
+    match app::ssr::store::photos::bytes(state.db.pool(), id, thumb, staff_of).await {
+        Ok(Some(bytes)) => (
+            [
+                ("content-type", "image/jpeg"),
+                // A photo never changes under its id (a new upload gets a new id).
+                (
+                    "cache-control",
+                    if staff_of.is_some() {
+                        "private, max-age=86400"
+                    } else {
+                        "public, max-age=86400"
+                    },
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => page(StatusCode::NOT_FOUND, "Photo introuvable."),
+        Err(error) => {
+            tracing::error!(%error, "photo read failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème.",
+            )
+        }
+    }
+}
+
+async fn photo_large(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    photo(state, headers, id, false).await
+}
+
+async fn photo_thumb(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    photo(state, headers, id, true).await
+}
+
+fn page(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [("content-type", "text/plain; charset=utf-8")],
+        message.to_string(),
+    )
+        .into_response()
+}
+
+/// The signed-in staff member and their organisation, or the answer for anyone else: sign in
+/// first (anonymous), or 403.
+async fn staff_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(app::model::CurrentUser, app::model::NamedRef), Response> {
+    let user = match app::ssr::user_for_headers(state, headers).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Err(Redirect::to("/connexion").into_response()),
+        Err(_) => {
+            return Err(page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            ));
+        }
+    };
+    match (user.role, user.organisation.clone()) {
+        (Role::Staff, Some(organisation)) => Ok((user, organisation)),
+        _ => Err(page(
+            StatusCode::FORBIDDEN,
+            "Vous n'avez pas accès à cette ressource.",
+        )),
+    }
+}
+
+async fn check_units_file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let (user, organisation) = match staff_caller(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    if !state.import_limiter.allow(&format!("user:{}", user.id)) {
+        return page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Trop d'imports en peu de temps. Patientez avant de réessayer.",
+        );
+    }
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("fichier") => {
+                let name = field
+                    .file_name()
+                    .unwrap_or("import.csv")
+                    .chars()
+                    .take(120)
+                    .collect();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => {
+                        return page(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "Le fichier est trop volumineux (5 Mo au plus) ou l'envoi a été interrompu.",
+                        );
+                    }
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => {
+                return page(
+                    StatusCode::BAD_REQUEST,
+                    "L'envoi du fichier a échoué : réessayez.",
+                );
+            }
+        }
+    }
+    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Redirect::to("/gestion/import?fichier=absent").into_response();
+    };
+    // Parsing a large file is CPU work: off the async runtime.
+    let checked = match tokio::task::spawn_blocking(move || {
+        let checked = import::check(&bytes, &mut |_| {});
+        (checked, import::decode(&bytes))
+    })
+    .await
+    {
+        Ok(result) => result,
+        Err(error) => {
+            tracing::error!(%error, "import check panicked");
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le fichier n'a pas pu être lu.",
+            );
+        }
+    };
+    let (checked, content) = checked;
+    let pool = state.db.pool();
+    let (new_units, updated_units) =
+        match import::count_new(pool, organisation.id, &checked.rows).await {
+            Ok(counts) => counts,
+            Err(error) => {
+                tracing::error!(%error, "import count failed");
+                return page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Le service a rencontré un problème. Réessayez dans un instant.",
+                );
+            }
+        };
+    let stored = imports::insert(
+        pool,
+        &imports::NewImport {
+            organisation_id: organisation.id,
+            user_id: user.id,
+            filename: &filename,
+            content: &content,
+            rows: (checked.rows.len() + checked.errors.len()) as i64,
+            new_units: new_units as i64,
+            updated_units: updated_units as i64,
+            errors: &checked.errors,
+        },
+    )
+    .await;
+    match stored {
+        Ok(id) => Redirect::to(&format!("/gestion/import/{id}")).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "import record failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            )
+        }
+    }
+}

@@ -1,0 +1,459 @@
+//! Test harness: starts the real application on port 0 with its own database (a fresh SQLite
+//! file, or a fresh database in the throwaway PostgreSQL cluster the test command starts), and an
+//! in-memory mail transport.
+
+#![allow(dead_code)]
+
+use app::ssr::AppState;
+use app::ssr::mail::{MailTransport, MemoryMailbox, SentMail};
+use locactive::config::{MailTransportKind, Settings};
+use locactive::startup::Application;
+use rand::RngCore;
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::sync::Once;
+use tempfile::TempDir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one `#[tokio::test]` per backend for each listed `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::Backend::Postgres).await })*
+        }
+    };
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pub mailbox: MemoryMailbox,
+    pub database_url: String,
+    _data_dir: TempDir,
+}
+
+fn init_logging() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            locactive::telemetry::init(locactive::config::LogFormat::Pretty);
+        }
+    });
+}
+
+/// A database URL for a brand-new, empty database on `backend`.
+pub async fn fresh_database_url(backend: Backend, data_dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}?mode=rwc", data_dir.join("test.db").display()),
+        Backend::Postgres => {
+            let admin_url = std::env::var("LOCACTIVE_TEST_POSTGRES_URL").expect(
+                "LOCACTIVE_TEST_POSTGRES_URL is not set: run the README's test command (scripts/test.sh), \
+                 which starts a throwaway PostgreSQL and sets it",
+            );
+            let mut suffix = [0u8; 6];
+            rand::rngs::OsRng.fill_bytes(&mut suffix);
+            let name: String = format!(
+                "t_{}",
+                suffix
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            );
+            let admin = app::ssr::db::Db::connect(&admin_url, 1)
+                .await
+                .expect("connect to the test PostgreSQL");
+            let create = format!("CREATE DATABASE {name}");
+            sqlx::query(&create)
+                .execute(admin.pool())
+                .await
+                .expect("create the test database");
+            admin.close().await;
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(base, _)| base)
+                .unwrap_or(&admin_url);
+            format!("{base}/{name}")
+        }
+    }
+}
+
+pub fn test_settings(data_dir: &std::path::Path, database_url: String) -> Settings {
+    let mut settings = Settings::default();
+    settings.data_dir = data_dir.to_path_buf();
+    settings.database_url = Some(locactive::config::Secret::new(database_url));
+    settings.database_max_connections = 5;
+    settings.listen_addr = "127.0.0.1:0".parse().expect("loopback address");
+    settings.site_root = data_dir.join("site");
+    settings.mail.transport = MailTransportKind::Memory;
+    settings
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}, axum::Router::new()).await
+}
+
+pub async fn spawn_app_with(
+    backend: Backend,
+    customise: impl FnOnce(&mut Settings),
+    extra_routes: axum::Router<AppState>,
+) -> TestApp {
+    init_logging();
+    let data_dir = tempfile::tempdir().expect("temporary data directory");
+    let url = fresh_database_url(backend, data_dir.path()).await;
+    start_app(data_dir, url, customise, extra_routes).await
+}
+
+async fn start_app(
+    data_dir: TempDir,
+    url: String,
+    customise: impl FnOnce(&mut Settings),
+    extra_routes: axum::Router<AppState>,
+) -> TestApp {
+    let mut settings = test_settings(data_dir.path(), url.clone());
+    customise(&mut settings);
+    let app = Application::build_with_routes(settings, extra_routes)
+        .await
+        .expect("application starts");
+    let port = app.port();
+    let state = app.state().clone();
+    let mailbox = match &state.mailer.transport {
+        MailTransport::Memory(mailbox) => mailbox.clone(),
+        _ => MemoryMailbox::default(),
+    };
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        state,
+        client: new_client(),
+        mailbox,
+        database_url: url,
+        _data_dir: data_dir,
+    }
+}
+
+/// A client that keeps cookies and does not follow redirects (tests look at them).
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}
+
+impl TestApp {
+    /// A second app server on the same database, with its own search index: how production runs
+    /// several servers on one PostgreSQL.
+    pub async fn spawn_peer(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temporary data directory");
+        start_app(
+            data_dir,
+            self.database_url.clone(),
+            |_| {},
+            axum::Router::new(),
+        )
+        .await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Calls a server function the way the hydrated page does (the answer is JSON).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.call_with(&self.client, endpoint, form).await
+    }
+
+    pub async fn call_with(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("Origin", self.address.clone())
+            .form(form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Submits a form the way a browser without JavaScript does.
+    pub async fn submit_form(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        from_page: &str,
+    ) -> reqwest::Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "Accept",
+            HeaderValue::from_static("text/html,application/xhtml+xml"),
+        );
+        headers.insert(
+            "Referer",
+            HeaderValue::from_str(&self.url(from_page)).expect("header"),
+        );
+        headers.insert(
+            "Origin",
+            HeaderValue::from_str(&self.address).expect("header"),
+        );
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .headers(headers)
+            .form(form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// The JSON answer of `GET /healthz`.
+    pub async fn health(&self) -> serde_json::Value {
+        let response = self
+            .client
+            .get(self.url("/healthz"))
+            .send()
+            .await
+            .expect("request sent");
+        response.json().await.expect("JSON")
+    }
+
+    /// Runs the outbox until nothing due is left and returns every message delivered so far.
+    ///
+    /// The app's own worker may have claimed a message a moment earlier; this waits for it to
+    /// finish rather than reading the mailbox half-way.
+    pub async fn deliver_mail(&self) -> Vec<SentMail> {
+        for _ in 0..500 {
+            self.state
+                .mailer
+                .deliver_due(&self.state.db)
+                .await
+                .expect("outbox run");
+            let pending = self
+                .count(&format!(
+                    "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
+                     AND next_attempt_at <= {}",
+                    app::ssr::db::now()
+                ))
+                .await;
+            if pending == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        self.mailbox.messages()
+    }
+
+    pub async fn mail_to(&self, recipient: &str) -> Vec<SentMail> {
+        self.deliver_mail()
+            .await
+            .into_iter()
+            .filter(|m| m.to == recipient)
+            .collect()
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .fetch_one(self.state.db.pool())
+            .await
+            .expect("count query");
+        n
+    }
+
+    /// Registers and activates an applicant through the real flow; the client ends signed in.
+    pub async fn register_and_activate(&self, name: &str, email: &str, password: &str) {
+        let response = self
+            .call(
+                "inscription",
+                &[
+                    ("display_name", name),
+                    ("email", email),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
+            )
+            .await;
+        assert!(
+            response.status().is_success(),
+            "registration failed: {}",
+            response.status()
+        );
+        let mail = self.mail_to(email).await;
+        let token = token_in(&mail.last().expect("activation mail").body);
+        let response = self.call("activation", &[("token", &token)]).await;
+        assert!(
+            response.status().is_success(),
+            "activation failed: {}",
+            response.status()
+        );
+    }
+
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.call_with(
+            client,
+            "connexion",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// Who the server thinks `client` is (the `moi` server function).
+    pub async fn whoami(&self, client: &reqwest::Client) -> serde_json::Value {
+        let response = self.call_with(client, "moi", &[]).await;
+        assert!(response.status().is_success());
+        response.json().await.expect("JSON")
+    }
+
+    /// Creates an account directly in the store (for staff, members, admins, whose real path is an
+    /// invitation tested on its own).
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        role: app::model::Role,
+        organisation_id: Option<i64>,
+        commission_id: Option<i64>,
+    ) -> i64 {
+        let hash = app::ssr::secrets::hash_password(password.to_string())
+            .await
+            .expect("hash");
+        let mut conn = self.state.db.pool().acquire().await.expect("connection");
+        app::ssr::store::accounts::insert_user(
+            &mut conn,
+            app::ssr::store::accounts::NewUser {
+                email,
+                password_hash: Some(&hash),
+                display_name: email,
+                role,
+                organisation_id,
+                commission_id,
+                active: true,
+            },
+        )
+        .await
+        .expect("insert user")
+    }
+
+    /// A new organisation and one of its staff, signed in on a client of their own.
+    pub async fn staff_of(&self, name: &str, siren: &str) -> (reqwest::Client, i64) {
+        let organisation = self.create_organisation(name, siren).await;
+        let email = format!("agent@{siren}.fr");
+        self.create_user(
+            &email,
+            PASSWORD,
+            app::model::Role::Staff,
+            Some(organisation),
+            None,
+        )
+        .await;
+        let client = new_client();
+        let response = self.login(&client, &email, PASSWORD).await;
+        assert!(response.status().is_success(), "staff login failed");
+        (client, organisation)
+    }
+
+    pub async fn create_organisation(&self, name: &str, siren: &str) -> i64 {
+        let mut conn = self.state.db.pool().acquire().await.expect("connection");
+        app::ssr::store::organisations::insert_organisation(&mut conn, name, siren)
+            .await
+            .expect("insert organisation")
+    }
+
+    pub async fn create_commission(&self, organisation_id: i64, name: &str) -> i64 {
+        let mut conn = self.state.db.pool().acquire().await.expect("connection");
+        app::ssr::store::organisations::insert_commission(&mut conn, organisation_id, name)
+            .await
+            .expect("insert commission")
+    }
+}
+
+/// The outbox without an application around it: no background worker competes with the test
+/// for the rows it inspects.
+pub struct OutboxFixture {
+    pub db: app::ssr::db::Db,
+    pub mailer: app::ssr::mail::Mailer,
+    pub mailbox: MemoryMailbox,
+    _data_dir: TempDir,
+}
+
+pub async fn outbox_fixture(backend: Backend) -> OutboxFixture {
+    init_logging();
+    let data_dir = tempfile::tempdir().expect("temporary data directory");
+    let url = fresh_database_url(backend, data_dir.path()).await;
+    let settings = test_settings(data_dir.path(), url);
+    let db = locactive::startup::open_database(&settings)
+        .await
+        .expect("database");
+    let mailer = locactive::startup::build_mailer(&settings).expect("mailer");
+    let mailbox = match &mailer.transport {
+        MailTransport::Memory(mailbox) => mailbox.clone(),
+        _ => MemoryMailbox::default(),
+    };
+    OutboxFixture {
+        db,
+        mailer,
+        mailbox,
+        _data_dir: data_dir,
+    }
+}
+
+impl OutboxFixture {
+    pub async fn deliver_mail(&self) -> Vec<SentMail> {
+        self.mailer.deliver_due(&self.db).await.expect("outbox run");
+        self.mailbox.messages()
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .fetch_one(self.db.pool())
+            .await
+            .expect("count query");
+        n
+    }
+}
+
+/// The `jeton=` value of the first link in an e-mail body.
+pub fn token_in(body: &str) -> String {
+    let start = body.find("jeton=").expect("a link with a token") + "jeton=".len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// The session cookie value set by a response, if any.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("locactive_session="))
+        .map(|v| {
+            v["locactive_session=".len()..]
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+}
+
+pub const PASSWORD: &str = "cheval-agrafe-batterie";

@@ -1,0 +1,309 @@
+//! Health check, demo seed, error pages, forms without JavaScript, and the mail outbox.
+
+mod common;
+
+use app::ssr::mail::{self, MailTransport, Mailer, OutgoingMail};
+use common::*;
+
+on_both_backends!(
+    healthz_reports_status_backend_and_index_size,
+    the_demo_seed_is_realistic_and_idempotent,
+    unknown_pages_get_a_french_404,
+    forms_work_without_javascript,
+    mail_is_enqueued_with_the_change_and_sent_once_per_message_id,
+    failed_deliveries_are_retried_with_backoff_then_set_aside,
+);
+
+async fn healthz_reports_status_backend_and_index_size(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let health = app.health().await;
+    assert_eq!(health["status"], "ok");
+    assert_eq!(
+        health["database"],
+        match backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        }
+    );
+    assert_eq!(health["search_documents"], 0);
+
+    locactive::seed::seed(&app.state.db, |_| {}).await.unwrap();
+    let published = app
+        .count("SELECT COUNT(*) FROM offers WHERE status = 'published'")
+        .await;
+    app.state.search.rebuild(&app.state.db).await.unwrap();
+    let health = app.health().await;
+    assert_eq!(health["search_documents"], published);
+}
+
+async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let report = locactive::seed::seed(&app.state.db, |_| {}).await.unwrap();
+    assert!(!report.already_seeded);
+    assert_eq!(report.units, 300);
+    assert_eq!(report.applicants, 1000);
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 300);
+    assert!(
+        app.count("SELECT COUNT(*) FROM units WHERE in_qpv = 1")
+            .await
+            > 30
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT epci_siren) FROM units")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM units WHERE commune_insee = '25056'")
+            .await
+            > 0,
+        true
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM applicant_profiles").await,
+        1001
+    );
+    assert!(app.count("SELECT COUNT(*) FROM household_members").await > 2000);
+    assert!(
+        app.count("SELECT COUNT(*) FROM applicant_profiles WHERE housing_status = 'social_tenant'")
+            .await
+            > 150
+    );
+    // Every seeded SNE number is one the domain accepts.
+    let numbers: Vec<(String,)> = sqlx::query_as("SELECT sne_number FROM applicant_profiles")
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+    for (number,) in numbers {
+        assert_eq!(
+            app::domain::sne::sne_number_problem(&number),
+            None,
+            "{number}"
+        );
+    }
+    // One login per role works.
+    for login in &locactive::seed::DEMO_LOGINS {
+        let response = app
+            .login(&new_client(), login.email, locactive::seed::DEMO_PASSWORD)
+            .await;
+        assert_eq!(response.status(), 200, "{}", login.email);
+    }
+    let again = locactive::seed::seed(&app.state.db, |_| {}).await.unwrap();
+    assert!(again.already_seeded);
+    assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 300);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1005);
+}
+
+async fn unknown_pages_get_a_french_404(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app
+        .client
+        .get(app.url("/cette-page-n-existe-pas"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Page introuvable"));
+    assert!(body.contains("lang=\"fr\""));
+}
+
+async fn forms_work_without_javascript(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // The page renders a real form that posts to the server function.
+    let page = app
+        .client
+        .get(app.url("/inscription"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("action=\"/api/inscription\""), "{page}");
+    assert!(page.contains("method=\"post\""));
+    assert!(page.contains("<label for=\"email\""));
+
+    // A bad submission comes back to the form with the error in the address, shown beside the field.
+    let response = app
+        .submit_form(
+            "inscription",
+            &[
+                ("display_name", "Léa"),
+                ("email", "pas-une-adresse"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+            "/inscription",
+        )
+        .await;
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.contains("__err="), "{location}");
+    // Hydration markers aside, the message sits in the field's error paragraph.
+    let page = app
+        .client
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("<!>", "");
+    assert!(page.contains("<p id=\"email-erreur\" class=\"field-error\">Erreur : Cette adresse e-mail n'est pas valide"), "{page}");
+    assert!(page.contains("aria-describedby=\"email-aide email-erreur\""));
+    assert!(page.contains("aria-invalid=\"true\""));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+
+    // A good one goes to the next step.
+    let response = app
+        .submit_form(
+            "inscription",
+            &[
+                ("display_name", "Léa"),
+                ("email", "lea@exemple.fr"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+            "/inscription",
+        )
+        .await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(response.headers()["location"], "/inscription/envoyee");
+    let token = token_in(&app.mail_to("lea@exemple.fr").await[0].body);
+    let response = app
+        .submit_form(
+            "activation",
+            &[("token", &token)],
+            &format!("/activation?jeton={token}"),
+        )
+        .await;
+    assert_eq!(response.headers()["location"], "/espace");
+    let page = app
+        .client
+        .get(app.url("/espace"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Mon espace demandeur"));
+}
+
+async fn mail_is_enqueued_with_the_change_and_sent_once_per_message_id(backend: Backend) {
+    let app = outbox_fixture(backend).await;
+    let letter = OutgoingMail {
+        to: "a@exemple.fr".into(),
+        subject: "Objet".into(),
+        body: "Corps".into(),
+    };
+
+    // A rolled-back change leaves no message behind.
+    let mut tx = app.db.pool().begin().await.unwrap();
+    mail::enqueue(&mut tx, &letter).await.unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+
+    let mut tx = app.db.pool().begin().await.unwrap();
+    mail::enqueue(&mut tx, &letter).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(app.deliver_mail().await.len(), 1);
+
+    // Simulate a crash after the transport accepted the message but before it was marked sent:
+    // the retry reuses the Message-ID, so the receiver holds one message, not two.
+    sqlx::query("UPDATE outbox SET sent_at = NULL, locked_until = NULL")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let delivered = app.deliver_mail().await;
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")
+            .await,
+        1
+    );
+
+    // The file transport behaves the same: one file per Message-ID.
+    let dir = tempfile::tempdir().unwrap();
+    let files = Mailer {
+        transport: MailTransport::Files(dir.path().to_path_buf()),
+        ..app.mailer.clone()
+    };
+    sqlx::query("UPDATE outbox SET sent_at = NULL, locked_until = NULL")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    files.deliver_due(&app.db).await.unwrap();
+    sqlx::query("UPDATE outbox SET sent_at = NULL, locked_until = NULL")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    files.deliver_due(&app.db).await.unwrap();
+    let written: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(written.len(), 1);
+    let eml = std::fs::read_to_string(written[0].path()).unwrap();
+    assert!(eml.contains("Message-ID: <"), "{eml}");
+    assert!(eml.contains("Subject: Objet"));
+}
+
+async fn failed_deliveries_are_retried_with_backoff_then_set_aside(backend: Backend) {
+    let app = outbox_fixture(backend).await;
+    // An SMTP server that is not there: every attempt fails.
+    let unreachable = Mailer {
+        transport: MailTransport::smtp(mail::SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: 9,
+            username: None,
+            password: None,
+            security: mail::SmtpSecurity::None,
+        })
+        .unwrap(),
+        ..app.mailer.clone()
+    };
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    mail::enqueue(
+        &mut conn,
+        &OutgoingMail {
+            to: "a@exemple.fr".into(),
+            subject: "S".into(),
+            body: "B".into(),
+        },
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let report = unreachable.deliver_due(&app.db).await.unwrap();
+    assert_eq!(report.retried, 1);
+    let (attempts, next, created, error): (i64, i64, i64, Option<String>) =
+        sqlx::query_as("SELECT attempts, next_attempt_at, created_at, last_error FROM outbox")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(attempts, 1);
+    assert!(next >= created + 30, "backoff before the next attempt");
+    assert!(error.is_some());
+    // Not due yet: nothing happens.
+    assert_eq!(
+        unreachable.deliver_due(&app.db).await.unwrap(),
+        Default::default()
+    );
+    // At the last attempt it is set aside, not retried forever.
+    sqlx::query("UPDATE outbox SET next_attempt_at = 0, attempts = $1")
+        .bind(mail::MAX_ATTEMPTS - 1)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let report = unreachable.deliver_due(&app.db).await.unwrap();
+    assert_eq!(report.failed, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL AND sent_at IS NULL")
+            .await,
+        1
+    );
+}

@@ -1,0 +1,453 @@
+//! The security baseline, one property per test.
+
+mod common;
+
+use app::model::Role;
+use common::*;
+use std::time::Instant;
+
+on_both_backends!(
+    passwords_are_stored_as_argon2id_with_the_required_cost,
+    unknown_accounts_and_wrong_passwords_get_the_same_answer_in_similar_time,
+    the_session_id_is_renewed_at_login_and_destroyed_at_logout,
+    the_session_cookie_is_http_only_and_lax_and_secure_behind_https,
+    cross_site_state_changing_requests_are_refused,
+    login_and_password_reset_are_rate_limited,
+    responses_carry_security_headers,
+    oversized_bodies_are_refused,
+    a_panic_is_answered_with_a_generic_page,
+    roles_and_scopes_are_enforced_by_every_server_function,
+    pages_for_another_role_answer_403_and_anonymous_ones_401,
+);
+
+async fn passwords_are_stored_as_argon2id_with_the_required_cost(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register_and_activate("Léa", "lea@exemple.fr", PASSWORD)
+        .await;
+    let (hash,): (String,) =
+        sqlx::query_as("SELECT password_hash FROM users WHERE email = 'lea@exemple.fr'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+    assert!(!hash.contains(PASSWORD));
+}
+
+async fn unknown_accounts_and_wrong_passwords_get_the_same_answer_in_similar_time(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    app.register_and_activate("Léa", "lea@exemple.fr", PASSWORD)
+        .await;
+    let attempt = |email: &'static str| {
+        let app = &app;
+        async move {
+            let started = Instant::now();
+            let response = app
+                .login(&new_client(), email, "mauvaise-phrase-secrete")
+                .await;
+            let elapsed = started.elapsed();
+            (response.status(), response.text().await.unwrap(), elapsed)
+        }
+    };
+    let (known_status, known_body, _) = attempt("lea@exemple.fr").await;
+    let (unknown_status, unknown_body, _) = attempt("inconnu@exemple.fr").await;
+    assert_eq!(known_status, unknown_status);
+    assert_eq!(known_body, unknown_body);
+    // Both paths verify one Argon2 hash: an unknown address must not answer markedly faster.
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for _ in 0..3 {
+        known.push(attempt("lea@exemple.fr").await.2);
+        unknown.push(attempt("inconnu@exemple.fr").await.2);
+    }
+    known.sort();
+    unknown.sort();
+    let (known, unknown) = (known[1], unknown[1]);
+    assert!(
+        unknown * 2 > known,
+        "unknown account answered in {unknown:?}, known in {known:?}"
+    );
+}
+
+async fn the_session_id_is_renewed_at_login_and_destroyed_at_logout(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register_and_activate("Léa", "lea@exemple.fr", PASSWORD)
+        .await;
+    app.call("deconnexion", &[]).await;
+
+    // A session id planted before sign-in (fixation) is not the one used after it.
+    let planted = "planted-by-an-attacker";
+    let response = app
+        .client
+        .post(app.url("/api/connexion"))
+        .header("Cookie", format!("locactive_session={planted}"))
+        .form(&[("email", "lea@exemple.fr"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let first = session_cookie(&response).expect("a session cookie");
+    assert_ne!(first, planted);
+
+    // Signing in again issues yet another id, and the previous one stops working.
+    let response = app.login(&app.client, "lea@exemple.fr", PASSWORD).await;
+    let second = session_cookie(&response).expect("a session cookie");
+    assert_ne!(first, second);
+    let with_cookie = |value: String| {
+        let app = &app;
+        async move {
+            let response = new_client()
+                .post(app.url("/api/moi"))
+                .header("Cookie", format!("locactive_session={value}"))
+                .send()
+                .await
+                .unwrap();
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    assert!(with_cookie(first.clone()).await.is_null());
+    assert_eq!(with_cookie(second.clone()).await["email"], "lea@exemple.fr");
+
+    // Logout destroys the session server-side, not only the cookie.
+    let response = app.call("deconnexion", &[]).await;
+    let cleared = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("locactive_session=;") && v.contains("Max-Age=0"));
+    assert!(cleared);
+    assert!(with_cookie(second).await.is_null());
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+}
+
+async fn the_session_cookie_is_http_only_and_lax_and_secure_behind_https(backend: Backend) {
+    for (public_url, secure) in [(None, false), (Some("https://locactive.example.fr"), true)] {
+        let app = spawn_app_with(
+            backend,
+            |s| s.public_base_url = public_url.map(str::to_string),
+            axum::Router::new(),
+        )
+        .await;
+        app.create_user("agent@exemple.fr", PASSWORD, Role::Admin, None, None)
+            .await;
+        let response = app
+            .client
+            .post(app.url("/api/connexion"))
+            .form(&[("email", "agent@exemple.fr"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .expect("Set-Cookie")
+            .to_string();
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+        assert_eq!(cookie.contains("Secure"), secure, "{cookie}");
+    }
+}
+
+async fn cross_site_state_changing_requests_are_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("admin@exemple.fr", PASSWORD, Role::Admin, None, None)
+        .await;
+    let form = [("email", "admin@exemple.fr"), ("password", PASSWORD)];
+    let evil_origin = app
+        .client
+        .post(app.url("/api/connexion"))
+        .header("Origin", "https://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evil_origin.status(), 403);
+    let cross_site = app
+        .client
+        .post(app.url("/api/connexion"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    let null_origin = app
+        .client
+        .post(app.url("/api/connexion"))
+        .header("Origin", "null")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(null_origin.status(), 403);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions").await,
+        0,
+        "refused requests changed nothing"
+    );
+    let same_origin = app
+        .client
+        .post(app.url("/api/connexion"))
+        .header("Origin", app.address.clone())
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin.status(), 200);
+}
+
+async fn login_and_password_reset_are_rate_limited(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        statuses.push(
+            app.login(&new_client(), "cible@exemple.fr", "mauvaise-phrase-secrete")
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert!(statuses[..10].iter().all(|s| *s == 422), "{statuses:?}");
+    assert_eq!(statuses[10], 429);
+    let response = app
+        .login(&new_client(), "cible@exemple.fr", "mauvaise-phrase-secrete")
+        .await;
+    assert!(response.text().await.unwrap().contains("RateLimited"));
+
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(
+            app.call_with(
+                &new_client(),
+                "mot-de-passe-oublie",
+                &[("email", "cible@exemple.fr")],
+            )
+            .await
+            .status()
+            .as_u16(),
+        );
+    }
+    assert!(statuses[..5].iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(statuses[5], 429);
+}
+
+async fn responses_carry_security_headers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let page = app.client.get(app.url("/connexion")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("'nonce-"),
+        "pages allow their own scripts by nonce: {csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    let body = page.text().await.unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry the header's nonce"
+    );
+
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert!(
+        health.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(health.headers()["x-content-type-options"], "nosniff");
+}
+
+async fn oversized_bodies_are_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let huge = "x".repeat(200 * 1024);
+    let response = app
+        .call(
+            "connexion",
+            &[("email", "a@exemple.fr"), ("password", &huge)],
+        )
+        .await;
+    assert_eq!(response.status(), 413);
+}
+
+async fn a_panic_is_answered_with_a_generic_page(backend: Backend) {
+    let boom = axum::Router::new().route(
+        "/boom",
+        axum::routing::get(|| async {
+            let secret_detail: Option<&str> = None;
+            secret_detail.expect("internal detail that must not leak");
+            "unreachable"
+        }),
+    );
+    let app = spawn_app_with(backend, |_| {}, boom).await;
+    let response = app.client.get(app.url("/boom")).send().await.unwrap();
+    assert_eq!(response.status(), 500);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("problème inattendu"), "{body}");
+    assert!(!body.contains("internal detail"));
+    // The server keeps serving.
+    assert_eq!(
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let org_a = app.create_organisation("Bailleur A", "242500361").await;
+    let org_b = app.create_organisation("Bailleur B", "200065647").await;
+    let commission_a = app.create_commission(org_a, "CALEOL A").await;
+    let commission_b = app.create_commission(org_b, "CALEOL B").await;
+    app.create_user(
+        "staff.a@exemple.fr",
+        PASSWORD,
+        Role::Staff,
+        Some(org_a),
+        None,
+    )
+    .await;
+    app.create_user(
+        "membre.b@exemple.fr",
+        PASSWORD,
+        Role::Member,
+        Some(org_b),
+        Some(commission_b),
+    )
+    .await;
+    app.create_user(
+        "membre.a@exemple.fr",
+        PASSWORD,
+        Role::Member,
+        Some(org_a),
+        Some(commission_a),
+    )
+    .await;
+    app.register_and_activate("Demandeur", "demandeur@exemple.fr", PASSWORD)
+        .await;
+
+    let anonymous = new_client();
+    let staff = new_client();
+    let member_b = new_client();
+    app.login(&staff, "staff.a@exemple.fr", PASSWORD).await;
+    app.login(&member_b, "membre.b@exemple.fr", PASSWORD).await;
+    let applicant = &app.client;
+
+    // Who may call what: (endpoint, arguments, [anonymous, applicant, staff, member]).
+    let org_b_id = org_b.to_string();
+    let cases: Vec<(&str, Vec<(&str, &str)>, [u16; 4])> = vec![
+        ("espace", vec![], [401, 200, 403, 403]),
+        ("gestion", vec![("page", "1")], [401, 403, 200, 403]),
+        ("ma-commission", vec![], [401, 403, 403, 200]),
+        ("admin/organisations", vec![], [401, 403, 403, 403]),
+        (
+            "admin/organisation",
+            vec![("id", &org_b_id)],
+            [401, 403, 403, 403],
+        ),
+        (
+            "admin/organisation/creer",
+            vec![("name", "X"), ("siren", "999000011")],
+            [401, 403, 403, 403],
+        ),
+        (
+            "admin/commission/creer",
+            vec![("organisation_id", &org_b_id), ("name", "X")],
+            [401, 403, 403, 403],
+        ),
+        (
+            "admin/inviter",
+            vec![
+                ("organisation_id", &org_b_id),
+                ("role", "staff"),
+                ("display_name", "X"),
+                ("email", "x@exemple.fr"),
+            ],
+            [401, 403, 403, 403],
+        ),
+    ];
+    for (endpoint, args, expected) in cases {
+        for (client, want) in [&anonymous, applicant, &staff, &member_b]
+            .into_iter()
+            .zip(expected)
+        {
+            let status = app
+                .call_with(client, endpoint, &args)
+                .await
+                .status()
+                .as_u16();
+            assert_eq!(status, want, "{endpoint}");
+        }
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisations").await,
+        2,
+        "refused calls created nothing"
+    );
+
+    // Staff see their own organisation, whatever they ask for.
+    let dashboard: serde_json::Value = app
+        .call_with(&staff, "gestion", &[("page", "1")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(dashboard["organisation"]["id"], org_a);
+    // A member sees their own commission only.
+    let commission: serde_json::Value = app
+        .call_with(&member_b, "ma-commission", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(commission["commission"]["id"], commission_b);
+    let names: Vec<String> = commission["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["email"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["membre.b@exemple.fr"]);
+}
+
+async fn pages_for_another_role_answer_403_and_anonymous_ones_401(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register_and_activate("Demandeur", "demandeur@exemple.fr", PASSWORD)
+        .await;
+    // As a browser asks for it.
+    let page = app
+        .client
+        .get(app.url("/gestion"))
+        .header("Accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 403);
+    assert!(page.text().await.unwrap().contains("Accès refusé"));
+    let page = new_client().get(app.url("/espace")).send().await.unwrap();
+    assert_eq!(page.status(), 401);
+    assert!(page.text().await.unwrap().contains("Se connecter"));
+    let page = app.client.get(app.url("/espace")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+}
