@@ -27,10 +27,14 @@ as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/log" \
   -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c fsync=off -c max_connections=300" -w start >/dev/null
 export LOCACTIVE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
 
+disk_report() { df -h --output=avail,target . | tail -n1 | awk '{print "    free disk: " $1 " on " $2}'; }
+disk_report
+
 echo "==> Unit and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
 echo "==> Browser tests"
+disk_report
 cargo leptos build --cargo-locked
 e2e_port=$(free_port)
 export LOCACTIVE_DATA_DIR="$work/e2e-data"

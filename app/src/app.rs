@@ -2,7 +2,7 @@
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    admin, applicant, auth, catalogue, commission, errors, home, staff, staff_import, staff_offers,
+    admin, applicant, auth, catalogue, commission, errors, home, profile, staff, staff_import, staff_offers,
     staff_units,
 };
 use leptos::prelude::*;
@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reinitialiser") view=auth::ResetPasswordPage/>
                     <Route path=path!("/invitation") view=auth::InvitationPage/>
                     <Route path=path!("/espace") view=applicant::ApplicantHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/espace/profil") view=profile::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/espace/candidatures") view=applicant::ApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/offres") view=catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/offres/:id") view=catalogue::OfferPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion") view=staff::StaffHomePage ssr=SsrMode::Async/>

@@ -137,13 +137,56 @@ pub struct CommissionView {
     pub members: Vec<PersonRow>,
 }
 
+/// The applicant's own space: where the profile stands and every application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicantHome {
     pub display_name: String,
     pub email: String,
-    pub sne_number: Option<String>,
-    pub household_size: i64,
-    pub commune_wishes: Vec<String>,
+    pub completeness: crate::domain::profile::Completeness,
+    pub applications: Vec<MyApplication>,
+}
+
+/// The profile page: the stored profile and what it still lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub profile: crate::domain::profile::Profile,
+    pub completeness: crate::domain::profile::Completeness,
+    /// The year whose revenu fiscal de référence is asked for (N-2).
+    pub income_year: i32,
+}
+
+/// One of the applicant's applications, as "Mes candidatures" lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyApplication {
+    pub id: i64,
+    pub offer_id: i64,
+    pub title: String,
+    pub landlord: String,
+    pub rent_cents: i64,
+    pub charges_cents: i64,
+    pub applied_on: String,
+    pub closes_on: String,
+    pub status_label: String,
+    /// Made by staff on the applicant's behalf.
+    pub assisted: bool,
+    /// Active applications to the offer so far, the applicant's included.
+    pub applicants: i64,
+    pub can_withdraw: bool,
+    /// Provisional rank, once the offer's candidates are ranked.
+    pub rank: Option<i64>,
+}
+
+/// What an offer means for the signed-in applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferForMe {
+    pub assessment: crate::domain::eligibility::Assessment,
+    /// Gaps in the profile that stop any application, in French.
+    pub profile_gaps: Vec<String>,
+    /// The applicant's live application to this offer.
+    pub application_id: Option<i64>,
+    /// Active applications with this landlord, and the landlord's cap.
+    pub active_with_landlord: i64,
+    pub cap: i64,
 }
 
 /// A photo of a unit: served at `/photos/{id}` and, small, at `/photos/{id}/vignette`.

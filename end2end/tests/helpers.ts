@@ -78,3 +78,18 @@ export async function login(page: Page, email: string, password: string) {
   await page.getByLabel(/^Mot de passe/).fill(password);
   await page.getByRole("button", { name: "Se connecter" }).click();
 }
+
+/** Every e-mail written to the outbox directory for `recipient`, decoded, oldest first. */
+export function mailsTo(recipient: string): string[] {
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir) throw new Error("E2E_MAIL_DIR is not set (run the tests through scripts/test.sh)");
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".eml"))
+    .map((f) => path.join(dir, f))
+    .map((f) => ({ t: fs.statSync(f).mtimeMs, text: fs.readFileSync(f, "utf8") }))
+    .filter((m) => m.text.includes(`To: ${recipient}`))
+    .sort((a, b) => a.t - b.t)
+    .map((m) => decodeBody(m.text));
+}

@@ -331,7 +331,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Warm both, check they broadly agree on totals, then measure.
     println!("\nQuery                                         tantivy total   FTS5 total");
     for (raw, query) in MIX.iter().zip(&queries) {
-        let t = index.search_blocking(query, now)?;
+        let t = index.search_blocking(query, now, None)?;
         let (f, _) = fts_search(&db, query, now).await?;
         println!("{raw:<45} {:>13} {:>12}", t.total, f);
     }
@@ -342,7 +342,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let started = Instant::now();
             let this = index.clone();
             let q = query.clone();
-            tokio::task::spawn_blocking(move || this.search_blocking(&q, now)).await??;
+            tokio::task::spawn_blocking(move || this.search_blocking(&q, now, None)).await??;
             tantivy_samples.push(started.elapsed());
             let started = Instant::now();
             fts_search(&db, query, now).await?;

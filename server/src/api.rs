@@ -59,6 +59,14 @@ fn public(mut response: Response) -> Response {
 
 async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let query = match CatalogueQuery::from_query_string(raw.as_deref().unwrap_or("")) {
+        // The API is anonymous: eligibility needs an applicant's session on the website.
+        Ok(query) if query.pour_moi => {
+            return public(error(
+                StatusCode::BAD_REQUEST,
+                "Le filtre « pour moi » n'existe que sur le site, connecté en tant que demandeur.",
+                Some("pour_moi"),
+            ));
+        }
         Ok(query) => query,
         Err(problem) => {
             return public(error(

@@ -88,12 +88,14 @@ pub async fn search_sync(state: AppState) {
 /// each offer moves from published to closed once, whoever gets there first.
 pub async fn offer_clock(state: AppState) {
     loop {
-        match app::ssr::store::offers::close_due(state.db.pool(), app::ssr::db::now()).await {
+        let link = state.link("/espace/candidatures");
+        match app::ssr::store::offers::close_due(state.db.pool(), app::ssr::db::now(), &link).await {
             Ok(closed) if !closed.is_empty() => {
                 tracing::info!(
                     count = closed.len(),
                     "offers closed at the end of their window"
                 );
+                state.mail_wakeup.notify_one();
                 if let Err(error) =
                     app::ssr::catalogue::refresh(&state.db, &state.search, &closed).await
                 {
@@ -104,5 +106,34 @@ pub async fn offer_clock(state: AppState) {
             Err(error) => tracing::error!(%error, "closing offers failed; will try again"),
         }
         tokio::time::sleep(CLOSING_EVERY).await;
+    }
+}
+
+/// How long before its renewal date an applicant is reminded (the law asks for one month).
+const RENEWAL_NOTICE_DAYS: i64 = 30;
+/// The reminder job looks every hour; each reminder goes once per renewal date.
+const REMINDERS_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Reminds applicants a month before their SNE request lapses.
+pub async fn renewal_reminders(state: AppState) {
+    loop {
+        let today = app::domain::calendar::paris_date(app::ssr::db::now());
+        let link = state.link("/espace/profil#demande");
+        match app::ssr::store::profiles::remind_renewals(
+            state.db.pool(),
+            today,
+            RENEWAL_NOTICE_DAYS,
+            &link,
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(sent) => {
+                tracing::info!(sent, "SNE renewal reminders queued");
+                state.mail_wakeup.notify_one();
+            }
+            Err(error) => tracing::error!(%error, "renewal reminders failed; will retry"),
+        }
+        tokio::time::sleep(REMINDERS_EVERY).await;
     }
 }

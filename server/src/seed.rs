@@ -468,8 +468,11 @@ async fn insert_applicant(
             _ => rng.gen_range(24_000..38_000),
         }
     };
+    let mut household_income = 0;
     for adult in 0..adults {
         let age = adult_age(rng);
+        let rfr = income(rng);
+        household_income += rfr;
         housing::insert_household_member(
             conn,
             &housing::NewMember {
@@ -479,7 +482,7 @@ async fn insert_applicant(
                 birth_date: &birth(rng, age),
                 handicap: rng.gen_bool(0.06),
                 dependant: false,
-                rfr_n2_eur: Some(income(rng)),
+                rfr_n2_eur: Some(rfr),
             },
         )
         .await?;
@@ -574,6 +577,10 @@ async fn insert_applicant(
             wished_typologies: typologies,
             max_rent_cents: Some(rng.gen_range(35..80) * 1000),
             action_logement_employee: rng.gen_bool(0.2),
+            // Earnings a month plus family and minimum-income benefits, before housing benefit.
+            monthly_resources_cents: Some(
+                ((household_income / 12).max(650) + 140 * i64::from(children)) * 100,
+            ),
         },
     )
     .await

@@ -188,3 +188,54 @@ pub fn TextAreaField(
         </div>
     }
 }
+
+/// `(code, label)` choices of a closed vocabulary.
+pub fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v).to_string()))
+        .collect()
+}
+
+/// The territory's communes as `(INSEE code, "Name (postcode)")`.
+pub fn commune_options() -> Vec<(String, String)> {
+    crate::domain::territory::COMMUNES
+        .iter()
+        .map(|c| (c.insee.to_string(), format!("{} ({})", c.name, c.postcode)))
+        .collect()
+}
+
+/// A group of labelled checkboxes sending `name[]` once per ticked value.
+#[component]
+pub fn CheckGroup(
+    legend: &'static str,
+    /// The form field name, without the `[]`; also the id the error summary links to.
+    name: &'static str,
+    options: Vec<(String, String)>,
+    checked: Vec<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] errors: Signal<Option<FieldErrors>>,
+) -> impl IntoView {
+    let (message, described_by) = described(name, hint.is_some(), errors);
+    let invalid = message.clone();
+    view! {
+        <fieldset class="field" class:field-invalid=move || invalid().is_some() id=name aria-describedby=described_by>
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="hint" id=format!("{name}-aide")>{h}</p> })}
+            {options.into_iter().map(|(value, text)| {
+                let id = format!("{name}-{}", value.replace('+', "plus"));
+                let is_checked = checked.contains(&value);
+                view! {
+                    <div class="field-check">
+                        <input type="checkbox" id=id.clone() name=format!("{name}[]") value=value checked=is_checked/>
+                        <label for=id>{text}</label>
+                    </div>
+                }
+            }).collect_view()}
+            {move || message().map(|m| view! { <p class="field-error" id=format!("{name}-erreur")>"Erreur : "{m}</p> })}
+        </fieldset>
+    }
+}

@@ -54,7 +54,12 @@ fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl Int
         .into_any(),
         Some(user) => {
             let links: Vec<(&'static str, &'static str)> = match user.role {
-                Role::Applicant => vec![("/offres", "Offres"), ("/espace", "Mon espace")],
+                Role::Applicant => vec![
+                    ("/offres", "Offres"),
+                    ("/espace", "Mon espace"),
+                    ("/espace/profil", "Mon profil"),
+                    ("/espace/candidatures", "Mes candidatures"),
+                ],
                 Role::Staff => vec![
                     ("/gestion", "Gestion du parc"),
                     ("/offres", "Catalogue public"),

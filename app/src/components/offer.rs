@@ -3,6 +3,7 @@
 
 use crate::domain::calendar::Date;
 use crate::domain::catalogue::OfferSummary;
+use crate::domain::eligibility::{Assessment, Verdict};
 use crate::model::{OfferDetail, format_euros};
 use leptos::prelude::*;
 
@@ -53,7 +54,41 @@ pub fn OfferCard(offer: OfferSummary) -> impl IntoView {
             </ul>
             <p>{offer.excerpt.clone()}</p>
             <p class="hint">{offer.landlord.clone()}" · candidatures jusqu'au "{french_day(&offer.closes_on)}" inclus"</p>
+            {offer.for_me.clone().map(|assessment| view! { <EligibilityBadge assessment/> })}
         </article>
+    }
+}
+
+/// Whether the signed-in applicant may apply: a word and a symbol (never colour alone), and each
+/// reason in a list.
+#[component]
+pub fn EligibilityBadge(
+    assessment: Assessment,
+    /// Also say what to change in the profile (the offer page does; cards stay short).
+    #[prop(optional)]
+    with_fixes: bool,
+) -> impl IntoView {
+    let (class, text) = match assessment.verdict {
+        Verdict::Eligible => ("badge badge-ok", "✓ Vous pouvez postuler"),
+        Verdict::ToCheck => ("badge badge-check", "? Éligibilité à vérifier"),
+        Verdict::Ineligible => ("badge badge-no", "✗ Vous ne pouvez pas postuler"),
+    };
+    view! {
+        <div class="eligibility">
+            <p class=class>{text}</p>
+            {(!assessment.reasons.is_empty()).then(|| view! {
+                <ul class="reasons">
+                    {assessment.reasons.into_iter().map(|r| view! {
+                        <li data-code=r.code.clone()>
+                            {if r.blocking { "Bloquant : " } else { "À vérifier : " }}{r.message.clone()}
+                            {with_fixes.then_some(r.fix.clone()).flatten().map(|fix| view! {
+                                " "<a href="/espace/profil">{fix}</a>
+                            })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </div>
     }
 }
 

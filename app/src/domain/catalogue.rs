@@ -20,6 +20,7 @@ pub const PARAMETERS: &[&str] = &[
     "accessibilite",
     "tri",
     "page",
+    "pour_moi",
 ];
 
 pub const PER_PAGE: u32 = 20;
@@ -77,6 +78,9 @@ pub struct CatalogueQuery {
     pub accessibilite: Option<Accessibility>,
     pub tri: Option<Sort>,
     pub page: u32,
+    /// Only the offers the signed-in applicant may apply to (the website only: it needs a session).
+    #[serde(default)]
+    pub pour_moi: bool,
 }
 
 /// A parameter the catalogue cannot use, with a message for the person who wrote it.
@@ -238,6 +242,13 @@ impl CatalogueQuery {
                         }
                     }
                 }
+                "pour_moi" => {
+                    query.pour_moi = match value {
+                        "1" | "oui" | "on" => true,
+                        "0" | "non" => false,
+                        _ => return Err(problem(name, "Valeur attendue : 1 (oui) ou 0 (non).")),
+                    }
+                }
                 _ => unreachable!("every name of PARAMETERS is handled"),
             }
         }
@@ -309,6 +320,9 @@ impl CatalogueQuery {
         }
         if self.page > 1 {
             parts.push(("page", self.page.to_string()));
+        }
+        if self.pour_moi {
+            parts.push(("pour_moi", "1".to_string()));
         }
         parts
             .into_iter()
@@ -411,6 +425,9 @@ pub struct OfferSummary {
     pub closes_on: String,
     pub excerpt: String,
     pub thumbnail: Option<crate::model::PhotoRef>,
+    /// For a signed-in applicant only: whether they may apply, and why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_me: Option<crate::domain::eligibility::Assessment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,28 +12,7 @@ use crate::domain::offer::{Category, Financing, Typology};
 use crate::domain::territory::CeilingZone;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum HousingStatus {
-    Unknown,
-    SocialTenant,
-    PrivateTenant,
-    Hosted,
-    Homeless,
-    Shelter,
-}
-
-impl HousingStatus {
-    pub fn parse(code: &str) -> HousingStatus {
-        match code {
-            "social_tenant" => HousingStatus::SocialTenant,
-            "private_tenant" => HousingStatus::PrivateTenant,
-            "hosted" => HousingStatus::Hosted,
-            "homeless" => HousingStatus::Homeless,
-            "shelter" => HousingStatus::Shelter,
-            _ => HousingStatus::Unknown,
-        }
-    }
-}
+pub use crate::domain::profile::HousingStatus;
 
 /// What the engine needs to know about the applicant's household.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,5 +10,6 @@ pub mod format;
 pub mod household;
 pub mod identifiers;
 pub mod offer;
+pub mod profile;
 pub mod sne;
 pub mod territory;

@@ -30,6 +30,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// Number of main rooms (T1 = one room plus kitchen and bathroom).
@@ -245,7 +246,7 @@ pub fn parse_euros(raw: &str) -> Option<i64> {
     Some(whole * 100 + cents)
 }
 
-fn required_text(
+pub(crate) fn required_text(
     errors: &mut FieldErrors,
     field: &str,
     value: &str,
@@ -272,7 +273,7 @@ fn capitalise(text: &str) -> String {
     }
 }
 
-fn choice<T: Copy>(
+pub(crate) fn choice<T: Copy>(
     errors: &mut FieldErrors,
     field: &str,
     value: &str,

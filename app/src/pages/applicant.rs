@@ -1,53 +1,165 @@
-//! The applicant's own space.
+//! The applicant's own space: where the profile stands, and "Mes candidatures".
 
+use crate::components::form::FormAlert;
 use crate::components::outcome::loaded;
 use crate::error::AppError;
-use crate::model::ApplicantHome;
+use crate::model::{ApplicantHome, MyApplication, format_euros};
+use crate::pages::profile::CompletenessPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "espace")]
 pub async fn load_applicant_home() -> Result<ApplicantHome, AppError> {
-    use crate::model::Role;
-    use crate::ssr::{internal, require, respond, state, store::housing};
+    use crate::domain::ceilings::reference_income_year;
+    use crate::pages::profile::context;
+    use crate::ssr::{internal, respond, state, store::applications};
     respond(async move {
-        let user = require(&[Role::Applicant]).await?;
-        let state = state()?;
-        housing::applicant_home(state.db.pool(), user.id)
+        let user = context::applicant().await?;
+        let profile = context::profile_of(user.id).await?;
+        let today = context::today();
+        let applications = applications::mine(state()?.db.pool(), user.id)
             .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)
+            .map_err(internal)?;
+        Ok(ApplicantHome {
+            display_name: user.display_name,
+            email: user.email,
+            completeness: profile.completeness(today, reference_income_year(today.year)),
+            applications,
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "espace/candidature/retirer")]
+pub async fn withdraw_application(application_id: i64) -> Result<(), AppError> {
+    use crate::pages::profile::context;
+    use crate::ssr::store::applications::{self, WithdrawError};
+    use crate::ssr::{internal, respond, state};
+    respond(async move {
+        let user = context::applicant().await?;
+        let state = state()?;
+        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let link = state.link("/espace/candidatures");
+        match applications::withdraw(
+            &mut tx,
+            user.id,
+            application_id,
+            (&user.email, &user.display_name),
+            &link,
+        )
+        .await
+        {
+            Ok(_) => {}
+            Err(WithdrawError::NotFound) => return Err(AppError::NotFound),
+            Err(WithdrawError::TooLate) => {
+                return Err(AppError::Rejected(
+                    "Les candidatures à cette offre sont closes : votre candidature ne peut plus être retirée. Si vous ne souhaitez plus ce logement, dites-le au bailleur quand il vous contactera.".into(),
+                ));
+            }
+            Err(WithdrawError::Db(e)) => return Err(internal(e)),
+        }
+        tx.commit().await.map_err(internal)?;
+        state.mail_wakeup.notify_one();
+        leptos_axum::redirect("/espace/candidatures?retiree=1");
+        Ok(())
     })
     .await
 }
 
 #[component]
 pub fn ApplicantHomePage() -> impl IntoView {
-    let home = Resource::new(|| (), |_| load_applicant_home());
+    let withdraw = ServerAction::<WithdrawApplication>::new();
+    let home = Resource::new(move || withdraw.version().get(), |_| load_applicant_home());
     view! {
         <Title text="Mon espace"/>
-        {loaded(home, |home| view! { <ApplicantSummary home/> })}
+        {loaded(home, move |home| view! { <ApplicantSummary home withdraw/> })}
     }
 }
 
 #[component]
-fn ApplicantSummary(home: ApplicantHome) -> impl IntoView {
-    let wishes = if home.commune_wishes.is_empty() {
-        "aucune commune indiquée".to_string()
-    } else {
-        home.commune_wishes.join(", ")
-    };
+pub fn ApplicationsPage() -> impl IntoView {
+    let withdraw = ServerAction::<WithdrawApplication>::new();
+    let home = Resource::new(move || withdraw.version().get(), |_| load_applicant_home());
+    let withdrawn = use_query_map().read_untracked().get("retiree").is_some();
+    view! {
+        <Title text="Mes candidatures"/>
+        <section class="panel">
+            <p><a href="/espace">"← Mon espace"</a></p>
+            <h1>"Mes candidatures"</h1>
+            {withdrawn.then(|| view! { <p class="notice" role="status">"Votre candidature est retirée. Un e-mail vous le confirme."</p> })}
+            <FormAlert value=withdraw.value()/>
+            {loaded(home, move |home| view! { <ApplicationList applications=home.applications withdraw/> })}
+        </section>
+    }
+}
+
+#[component]
+fn ApplicantSummary(home: ApplicantHome, withdraw: ServerAction<WithdrawApplication>) -> impl IntoView {
     view! {
         <section class="panel">
             <h1>"Mon espace demandeur"</h1>
-            <p>"Bonjour "{home.display_name.clone()}"."</p>
-            <dl class="facts">
-                <dt>"Adresse e-mail"</dt><dd>{home.email.clone()}</dd>
-                <dt>"Numéro unique"</dt>
-                <dd>{home.sne_number.clone().unwrap_or_else(|| "non renseigné".into())}</dd>
-                <dt>"Personnes déclarées dans le foyer"</dt><dd>{home.household_size}</dd>
-                <dt>"Communes souhaitées"</dt><dd>{wishes}</dd>
-            </dl>
+            <p>"Bonjour "{home.display_name.clone()}" ("{home.email.clone()}")."</p>
+            <CompletenessPanel completeness=home.completeness.clone()/>
+            <p class="actions">
+                <a class="button" href="/espace/profil">"Compléter ou modifier mon profil"</a>
+                <a class="button button-secondary" href="/offres?pour_moi=1">"Voir les offres pour moi"</a>
+            </p>
+        </section>
+        <section class="panel" aria-labelledby="candidatures-titre">
+            <h2 id="candidatures-titre">"Mes candidatures"</h2>
+            <FormAlert value=withdraw.value()/>
+            <ApplicationList applications=home.applications withdraw/>
         </section>
     }
+}
+
+#[component]
+fn ApplicationList(
+    applications: Vec<MyApplication>,
+    withdraw: ServerAction<WithdrawApplication>,
+) -> impl IntoView {
+    if applications.is_empty() {
+        return view! {
+            <p>"Vous n'avez encore postulé à aucune offre. "<a href="/offres">"Parcourir les offres"</a></p>
+        }
+        .into_any();
+    }
+    view! {
+        <ul class="applications">
+            {applications.into_iter().map(|a| {
+                let count = match a.applicants {
+                    0 => "Aucune candidature active.".to_string(),
+                    1 => "1 candidature active.".to_string(),
+                    n => format!("{n} candidatures actives."),
+                };
+                let rank = a.rank.map_or_else(
+                    || "Rang : connu après la clôture, quand les candidatures seront classées selon la cotation.".to_string(),
+                    |r| format!("Rang provisoire : {r}"),
+                );
+                let label = format!("Retirer ma candidature à l'offre n° {}", a.offer_id);
+                view! {
+                    <li class="application">
+                        <h3><a href=format!("/offres/{}", a.offer_id)>{format!("Offre n° {} — {}", a.offer_id, a.title)}</a></h3>
+                        <p class="status-line">"État : "<strong>{a.status_label.clone()}</strong></p>
+                        <dl class="facts">
+                            <dt>"Bailleur"</dt><dd>{a.landlord.clone()}</dd>
+                            <dt>"Loyer charges comprises"</dt><dd>{format_euros(a.rent_cents + a.charges_cents)}</dd>
+                            <dt>"Candidature du"</dt><dd>{a.applied_on.clone()}{a.assisted.then_some(" (enregistrée par le bailleur)")}</dd>
+                            <dt>"Clôture"</dt><dd>{a.closes_on.clone()}</dd>
+                            <dt>"Candidats"</dt><dd>{count}</dd>
+                            <dt>"Classement"</dt><dd>{rank}</dd>
+                        </dl>
+                        {a.can_withdraw.then(|| view! {
+                            <ActionForm action=withdraw>
+                                <input type="hidden" name="application_id" value=a.id.to_string()/>
+                                <button type="submit" class="button button-secondary" aria-label=label>"Retirer ma candidature"</button>
+                            </ActionForm>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

@@ -1,28 +1,68 @@
 //! The public catalogue of offers open to applications, and the offer page. The whole query lives
 //! in the address, so a search can be bookmarked or shared, and the form works without JavaScript.
 
-use crate::components::offer::{OfferCard, OfferSheet};
+use crate::components::form::FormAlert;
+use crate::components::offer::{EligibilityBadge, OfferCard, OfferSheet};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::domain::catalogue::{CatalogueResults, Facet, Sort};
 use crate::error::AppError;
-use crate::model::OfferDetail;
+use crate::domain::eligibility::Verdict;
+use crate::model::{OfferDetail, OfferForMe};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// Runs the catalogue query written in `query` (a URL query string, without `?`).
 #[server(endpoint = "offres/recherche")]
 pub async fn search_offers(query: String) -> Result<CatalogueResults, AppError> {
-    use crate::ssr::{catalogue, internal, respond, state};
+    use crate::domain::eligibility::Verdict;
+    use crate::model::Role;
+    use crate::pages::profile::context;
+    use crate::ssr::store::listings;
+    use crate::ssr::{catalogue, current_user, internal, respond, state};
     respond(async move {
         let query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
             .map_err(|e| AppError::BadRequest(e.message))?;
         let state = state()?;
-        catalogue::search(&state.db, &state.search, query)
+        let applicant = current_user().await?.filter(|u| u.role == Role::Applicant);
+        let Some(user) = applicant else {
+            if query.pour_moi {
+                return Err(AppError::Unauthenticated);
+            }
+            return catalogue::search(&state.db, &state.search, query)
+                .await
+                .map_err(internal);
+        };
+        // For an applicant, every published offer is assessed (a pure check, microseconds
+        // each): the badges of this page, and with "pour moi" the set the search keeps.
+        let profile = context::profile_of(user.id).await?;
+        let today = context::today();
+        let assessed: Vec<(i64, crate::domain::eligibility::Assessment)> =
+            listings::offer_terms(state.db.pool(), None)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .map(|(id, _, terms)| (id, profile.assess(&terms, today)))
+                .collect();
+        let within = query.pour_moi.then(|| {
+            assessed
+                .iter()
+                .filter(|(_, a)| a.verdict != Verdict::Ineligible)
+                .map(|(id, _)| *id)
+                .collect()
+        });
+        let mut results = catalogue::search_within(&state.db, &state.search, query, within)
             .await
-            .map_err(internal)
+            .map_err(internal)?;
+        for hit in &mut results.hits {
+            hit.for_me = assessed
+                .iter()
+                .find(|(id, _)| *id == hit.id)
+                .map(|(_, a)| a.clone());
+        }
+        Ok(results)
     })
     .await
 }
@@ -35,6 +75,115 @@ pub async fn load_offer(id: i64) -> Result<OfferDetail, AppError> {
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+/// What the offer means for the signed-in applicant; `None` for anyone else.
+#[server(endpoint = "offres/pour-moi")]
+pub async fn load_offer_for_me(id: i64) -> Result<Option<OfferForMe>, AppError> {
+    use crate::domain::ceilings::reference_income_year;
+    use crate::model::Role;
+    use crate::pages::profile::context;
+    use crate::ssr::store::{applications, listings};
+    use crate::ssr::{current_user, internal, respond, state};
+    respond(async move {
+        let Some(user) = current_user().await?.filter(|u| u.role == Role::Applicant) else {
+            return Ok(None);
+        };
+        let state = state()?;
+        let Some((_, organisation, terms)) = listings::offer_terms(state.db.pool(), Some(&[id]))
+            .await
+            .map_err(internal)?
+            .pop()
+        else {
+            return Err(AppError::NotFound);
+        };
+        let profile = context::profile_of(user.id).await?;
+        let today = context::today();
+        let mut conn = state.db.pool().acquire().await.map_err(internal)?;
+        let application_id = applications::active_for_offer(&mut conn, user.id, id)
+            .await
+            .map_err(internal)?;
+        let (active, cap) = applications::active_with(&mut conn, user.id, organisation)
+            .await
+            .map_err(internal)?;
+        Ok(Some(OfferForMe {
+            assessment: profile.assess(&terms, today),
+            profile_gaps: profile
+                .completeness(today, reference_income_year(today.year))
+                .blocking_apply(),
+            application_id,
+            active_with_landlord: active,
+            cap,
+        }))
+    })
+    .await
+}
+
+#[server(endpoint = "offres/postuler")]
+pub async fn apply_to_offer(offer_id: i64) -> Result<(), AppError> {
+    use crate::domain::ceilings::reference_income_year;
+    use crate::domain::eligibility::Verdict;
+    use crate::pages::profile::context;
+    use crate::ssr::store::applications::{self, ApplyError, ApplyRequest};
+    use crate::ssr::store::listings;
+    use crate::ssr::{internal, respond, state};
+    respond(async move {
+        let user = context::applicant().await?;
+        let state = state()?;
+        let profile = context::profile_of(user.id).await?;
+        let today = context::today();
+        let gaps = profile
+            .completeness(today, reference_income_year(today.year))
+            .blocking_apply();
+        if !gaps.is_empty() {
+            return Err(AppError::Rejected(format!(
+                "Complétez votre profil avant de postuler. {}",
+                gaps.join(" ")
+            )));
+        }
+        let closed = || AppError::Rejected("Cette offre n'est plus ouverte aux candidatures.".into());
+        let (_, _, terms) = listings::offer_terms(state.db.pool(), Some(&[offer_id]))
+            .await
+            .map_err(internal)?
+            .pop()
+            .ok_or_else(closed)?;
+        let assessment = profile.assess(&terms, today);
+        if assessment.verdict == Verdict::Ineligible {
+            let reasons: Vec<String> = assessment
+                .reasons
+                .into_iter()
+                .filter(|r| r.blocking)
+                .map(|r| r.message)
+                .collect();
+            return Err(AppError::Rejected(format!(
+                "Vous ne remplissez pas les conditions de cette offre. {}",
+                reasons.join(" ")
+            )));
+        }
+        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let request = ApplyRequest {
+            offer_id,
+            applicant_user_id: user.id,
+            actor_user_id: user.id,
+            assisted: false,
+        };
+        let link = state.link("/espace/candidatures");
+        match applications::apply(&mut tx, &request, (&user.email, &user.display_name), &link).await {
+            Ok(_) => {}
+            Err(ApplyError::NotOpen) => return Err(closed()),
+            Err(ApplyError::CapReached(cap)) => {
+                return Err(AppError::Rejected(format!(
+                    "Vous avez déjà {cap} candidatures en cours chez ce bailleur : c'est le maximum. Retirez-en une dans « Mes candidatures » pour postuler à cette offre."
+                )));
+            }
+            Err(ApplyError::Db(e)) => return Err(internal(e)),
+        }
+        tx.commit().await.map_err(internal)?;
+        state.mail_wakeup.notify_one();
+        leptos_axum::redirect(&format!("/offres/{offer_id}?candidature=envoyee"));
+        Ok(())
     })
     .await
 }
@@ -128,6 +277,11 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
                         <p class="hint" id="q-aide">"Commune, quartier, équipement… par exemple « balcon Planoise »."</p>
                         <input id="q" name="q" type="search" value=query.q.clone() aria-describedby="q-aide"/>
                     </div>
+                    <div class="field field-check">
+                        <input type="checkbox" id="pour_moi" name="pour_moi" value="1" checked=query.pour_moi aria-describedby="pour_moi-aide"/>
+                        <label for="pour_moi">"Seulement les offres pour moi"</label>
+                        <p class="hint" id="pour_moi-aide">"Les offres auxquelles votre profil permet de postuler (compte demandeur)."</p>
+                    </div>
                     {facets}
                     <div class="field">
                         <label for="loyer_max">"Loyer charges comprises maximum (€ par mois)"</label>
@@ -166,19 +320,97 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
 #[component]
 pub fn OfferPage() -> impl IntoView {
     let id = id_param();
-    let offer = Resource::new(id, load_offer);
+    let apply = ServerAction::<ApplyToOffer>::new();
+    let offer = Resource::new(id.clone(), load_offer);
+    let for_me = Resource::new(
+        move || (id(), apply.version().get()),
+        |(id, _)| load_offer_for_me(id),
+    );
     view! {
         <Title text="Offre de logement"/>
-        {loaded(offer, |offer| {
+        {loaded(offer, move |offer| {
             let title = format!("{} de {} m² à {}", offer.typology, offer.surface_m2, offer.commune);
             view! {
                 <Title text=title.clone()/>
                 <article class="panel offer-page">
                     <p><a href="/offres">"← Toutes les offres"</a></p>
                     <h1>{title}</h1>
-                    <OfferSheet offer/>
+                    {loaded(for_me, move |for_me| view! { <ApplyPanel offer_id=offer.id for_me apply/> })}
+                    <OfferSheet offer=offer.clone()/>
                 </article>
             }
         })}
     }
+}
+
+/// Whether the visitor may apply, why not, and the button when they may.
+#[component]
+fn ApplyPanel(
+    offer_id: i64,
+    for_me: Option<OfferForMe>,
+    apply: ServerAction<ApplyToOffer>,
+) -> impl IntoView {
+    let just_applied = use_query_map()
+        .read_untracked()
+        .get("candidature")
+        .is_some();
+    let Some(me) = for_me else {
+        return view! {
+            <section class="apply-panel" aria-labelledby="postuler-titre">
+                <h2 id="postuler-titre">"Postuler"</h2>
+                <p><a href="/connexion">"Connectez-vous"</a>" ou "<a href="/inscription">"créez un compte demandeur"</a>" pour savoir si vous pouvez postuler et envoyer votre candidature."</p>
+            </section>
+        }
+        .into_any();
+    };
+    let verdict = me.assessment.verdict;
+    let can_apply = verdict != Verdict::Ineligible && me.profile_gaps.is_empty();
+    let at_cap = me.active_with_landlord >= me.cap;
+    let body = match me.application_id {
+        Some(_) => view! {
+            <p class="notice" role="status">
+                {if just_applied { "Votre candidature est enregistrée. Un e-mail vous le confirme." } else { "Vous avez postulé à cette offre." }}
+                " "<a href="/espace/candidatures">"Suivre ou retirer ma candidature"</a>
+            </p>
+        }
+        .into_any(),
+        None if !me.profile_gaps.is_empty() => view! {
+            <div>
+                <p>"Complétez votre profil pour pouvoir postuler :"</p>
+                <ul>{me.profile_gaps.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul>
+                <p><a class="button" href="/espace/profil">"Compléter mon profil"</a></p>
+            </div>
+        }
+        .into_any(),
+        None if !can_apply => view! {
+            <p>"Si votre situation a changé, "<a href="/espace/profil">"mettez à jour votre profil"</a>"."</p>
+        }
+        .into_any(),
+        None => view! {
+            <div>
+                <p class="hint">{format!(
+                    "Candidatures en cours chez ce bailleur : {} sur {} possibles.",
+                    me.active_with_landlord, me.cap
+                )}</p>
+                {at_cap.then(|| view! {
+                    <p>"Vous avez atteint le nombre maximum de candidatures en cours chez ce bailleur. "
+                    <a href="/espace/candidatures">"Retirer une candidature"</a></p>
+                })}
+                <FormAlert value=apply.value()/>
+                <ActionForm action=apply>
+                    <input type="hidden" name="offer_id" value=offer_id.to_string()/>
+                    <button type="submit" class="button">"Postuler à cette offre"</button>
+                </ActionForm>
+            </div>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="apply-panel" aria-labelledby="postuler-titre">
+            <h2 id="postuler-titre">"Pour moi"</h2>
+            <EligibilityBadge assessment=me.assessment.clone() with_fixes=true/>
+            {body}
+        </section>
+    }
+    .into_any()
 }

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod commission;
 pub mod errors;
 pub mod home;
+pub mod profile;
 pub mod staff;
 pub mod staff_import;
 pub mod staff_offers;

@@ -199,8 +199,20 @@ pub async fn change_offer_status(offer_id: i64, to: String) -> Result<(), AppErr
         offers::transition(&mut tx, Some(organisation), offer_id, to, Some(user_id))
             .await
             .map_err(offer_write_error)?;
+        // Applicants hear of a cancellation or an unpublication as it happens.
+        let told = if matches!(to, OfferStatus::Cancelled | OfferStatus::Draft) {
+            let link = state.link("/espace/candidatures");
+            crate::ssr::store::applications::notify_applicants(&mut tx, offer_id, to, &link)
+                .await
+                .map_err(internal)?
+        } else {
+            0
+        };
         let detail = format!("{} -> {}", from.code(), to.code());
         audit_and_commit(tx, (user_id, organisation), "offer.status", format!("offer:{offer_id}"), detail).await?;
+        if told > 0 {
+            state.mail_wakeup.notify_one();
+        }
         // Shown in (or removed from) this server's search at once; other servers catch up
         // through their sync within a second.
         if let Err(error) = catalogue::refresh(&state.db, &state.search, &[offer_id]).await {

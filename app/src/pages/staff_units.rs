@@ -2,14 +2,13 @@
 //! Everything is scoped to the staff member's organisation.
 
 use crate::components::form::{
-    CheckField, Field, FormAlert, SelectField, TextAreaField, field_errors,
+    CheckField, Field, FormAlert, commune_options, options, SelectField, TextAreaField, field_errors,
 };
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::domain::offer::{
     Accessibility, ConstructionPeriod, EnergyLabel, Financing, Reservataire, Typology,
 };
-use crate::domain::territory;
 use crate::error::AppError;
 use crate::model::UnitEditor;
 use crate::pages::staff_offers::{CategoryChoices, CreateOffer, StaffOfferTable};
@@ -174,23 +173,6 @@ pub async fn delete_photo(photo_id: i64) -> Result<(), AppError> {
         }
     })
     .await
-}
-
-fn options<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| (code(*v).to_string(), label(*v).to_string()))
-        .collect()
-}
-
-fn commune_options() -> Vec<(String, String)> {
-    territory::COMMUNES
-        .iter()
-        .map(|c| (c.insee.to_string(), format!("{} ({})", c.name, c.postcode)))
-        .collect()
 }
 
 #[component]

@@ -87,7 +87,17 @@ pub async fn search(
     index: &SearchIndex,
     query: CatalogueQuery,
 ) -> Result<CatalogueResults, SearchError> {
-    let outcome = index.search(query.clone(), now()).await?;
+    search_within(db, index, query, None).await
+}
+
+/// [`search`] among `within` only, when given.
+pub async fn search_within(
+    db: &Db,
+    index: &SearchIndex,
+    query: CatalogueQuery,
+    within: Option<Vec<i64>>,
+) -> Result<CatalogueResults, SearchError> {
+    let outcome = index.search(query.clone(), now(), within).await?;
     let hits = listings::summaries(db.pool(), &outcome.offer_ids).await?;
     let pages = (outcome.total.div_ceil(u64::from(PER_PAGE)) as u32).clamp(1, MAX_PAGE);
     let facets = outcome

@@ -54,3 +54,89 @@ pub fn invitation(
         ),
     }
 }
+
+/// How an e-mail names an offer.
+pub struct OfferLabel {
+    pub id: i64,
+    pub typology: String,
+    pub commune: String,
+}
+
+impl std::fmt::Display for OfferLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "offre n° {} ({} à {})", self.id, self.typology, self.commune)
+    }
+}
+
+pub fn application_received(
+    to: &str,
+    name: &str,
+    offer: &OfferLabel,
+    closes_on: &str,
+    assisted: bool,
+    link: &str,
+) -> OutgoingMail {
+    let who = if assisted {
+        "Un conseiller ou une conseillère du bailleur a enregistré pour vous"
+    } else {
+        "Nous avons bien reçu"
+    };
+    OutgoingMail {
+        to: to.into(),
+        subject: format!("Candidature enregistrée : {offer}"),
+        body: format!(
+            "Bonjour {name},\n\n{who} votre candidature à l'{offer}.\n\nLes candidatures sont ouvertes jusqu'au {closes_on} inclus. Postuler tôt ne donne aucun avantage : après la clôture, les candidatures sont classées selon la grille de cotation du territoire, puis la commission d'attribution décide. Vous serez informé(e) par e-mail de chaque étape.\n\nVous pouvez retirer votre candidature jusqu'à la clôture depuis votre espace :\n{link}\n{SIGNATURE}"
+        ),
+    }
+}
+
+pub fn application_withdrawn(to: &str, name: &str, offer: &OfferLabel, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: format!("Candidature retirée : {offer}"),
+        body: format!(
+            "Bonjour {name},\n\nVotre candidature à l'{offer} est retirée. Elle ne compte plus dans le nombre de candidatures que vous pouvez avoir en cours.\n\nSi ce retrait n'est pas de votre fait, contactez le bailleur et changez votre mot de passe.\n\nVos candidatures : {link}\n{SIGNATURE}"
+        ),
+    }
+}
+
+pub fn offer_status_changed(
+    to: &str,
+    name: &str,
+    offer: &OfferLabel,
+    status: crate::domain::offer::OfferStatus,
+    link: &str,
+) -> OutgoingMail {
+    use crate::domain::offer::OfferStatus;
+    let (subject, news) = match status {
+        OfferStatus::Closed => (
+            "Candidatures closes",
+            "Les candidatures sont closes. Le bailleur va classer les candidats selon la grille de cotation du territoire et vérifier leurs conditions d'accès, puis la commission d'attribution examinera les dossiers retenus. Vous recevrez un e-mail à chaque étape, quelle que soit l'issue.",
+        ),
+        OfferStatus::Cancelled => (
+            "Offre annulée",
+            "Le bailleur a annulé cette offre : le logement ne sera pas attribué par cette annonce. Votre candidature ne compte plus dans le nombre de candidatures que vous pouvez avoir en cours.",
+        ),
+        _ => (
+            "Offre retirée de la publication",
+            "Le bailleur a retiré cette offre de la publication. Si elle est publiée de nouveau, votre candidature sera toujours enregistrée.",
+        ),
+    };
+    OutgoingMail {
+        to: to.into(),
+        subject: format!("{subject} : {offer}"),
+        body: format!(
+            "Bonjour {name},\n\nVous avez postulé à l'{offer}.\n\n{news}\n\nVos candidatures : {link}\n{SIGNATURE}"
+        ),
+    }
+}
+
+pub fn renewal_reminder(to: &str, name: &str, renewal_on: &str, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: "Renouvelez votre demande de logement social".into(),
+        body: format!(
+            "Bonjour {name},\n\nVotre demande de logement social doit être renouvelée avant le {renewal_on}. Sans renouvellement, elle sera radiée : vous perdriez son ancienneté et ne pourriez plus postuler aux offres.\n\nRenouvelez-la sur le portail de la demande de logement social ou auprès d'un guichet enregistreur, puis indiquez la nouvelle date de renouvellement dans votre profil :\n{link}\n{SIGNATURE}"
+        ),
+    }
+}

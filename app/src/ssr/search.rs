@@ -11,7 +11,9 @@ use std::ops::Bound;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
+};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -422,6 +424,7 @@ impl SearchIndex {
         &self,
         query: &CatalogueQuery,
         now: i64,
+        within: Option<&[i64]>,
     ) -> Vec<(Option<Dimension>, Box<dyn Query>)> {
         let f = &self.fields;
         let term = |field: Field, value: &str| -> Box<dyn Query> {
@@ -444,6 +447,10 @@ impl SearchIndex {
             };
             Box::new(RangeQuery::new(to_term(lower), to_term(upper)))
         };
+        let restriction = within.map(|ids| -> (Option<Dimension>, Box<dyn Query>) {
+            let terms = ids.iter().map(|id| Term::from_field_i64(f.offer_id, *id));
+            (None, Box::new(TermSetQuery::new(terms)))
+        });
         let mut clauses: Vec<(Option<Dimension>, Box<dyn Query>)> = vec![
             // Only offers whose window is open right now.
             (
@@ -455,6 +462,7 @@ impl SearchIndex {
                 range(f.closes_at, Bound::Excluded(now), Bound::Unbounded),
             ),
         ];
+        clauses.extend(restriction);
         if !query.q.is_empty() {
             let mut parser = QueryParser::for_index(&self.index, vec![f.text]);
             parser.set_conjunction_by_default();
@@ -526,13 +534,17 @@ impl SearchIndex {
 
     /// Runs a catalogue query: one page of ids in the requested order, the total, and for each
     /// dimension the counts its values would give with every other filter kept.
+    ///
+    /// `within`, when given, keeps only those offers (the ones a household may apply to), so that
+    /// the total, the pages and the facet counts all agree with it.
     pub fn search_blocking(
         &self,
         query: &CatalogueQuery,
         now: i64,
+        within: Option<&[i64]>,
     ) -> Result<SearchOutcome, SearchError> {
         let searcher = self.reader.searcher();
-        let clauses = self.clauses(query, now);
+        let clauses = self.clauses(query, now, within);
         let all = Self::combine(&clauses, None);
         let (active, inactive): (Vec<Dimension>, Vec<Dimension>) = Dimension::ALL
             .into_iter()
@@ -608,9 +620,11 @@ impl SearchIndex {
         &self,
         query: CatalogueQuery,
         now: i64,
+        within: Option<Vec<i64>>,
     ) -> Result<SearchOutcome, SearchError> {
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.search_blocking(&query, now)).await?
+        tokio::task::spawn_blocking(move || this.search_blocking(&query, now, within.as_deref()))
+            .await?
     }
 }
 

@@ -457,3 +457,74 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
 }
 
 pub const PASSWORD: &str = "cheval-agrafe-batterie";
+
+/// A published offer of `client`'s organisation: a new unit in Besançon with these terms, open
+/// from today for a week, for `categories`.
+pub struct OfferSpec<'a> {
+    pub reference: &'a str,
+    pub typology: &'a str,
+    pub financing: &'a str,
+    pub rent_euros: &'a str,
+    pub categories: &'a [&'a str],
+}
+
+impl TestApp {
+    pub async fn published_offer(&self, client: &reqwest::Client, spec: OfferSpec<'_>) -> i64 {
+        let unit_form = [
+            ("unit_id", "0"),
+            ("reference", spec.reference),
+            ("address", "3 rue de Vesoul"),
+            ("commune_insee", "25056"),
+            ("neighbourhood", "Montrapon"),
+            ("typology", spec.typology),
+            ("surface_m2", "58"),
+            ("floor", "1"),
+            ("accessibility", "none"),
+            ("energy_label", "C"),
+            ("financing", spec.financing),
+            ("rent_euros", spec.rent_euros),
+            ("charges_euros", "60"),
+            ("reservataire", "bailleur"),
+            ("construction_period", "1975-1989"),
+            ("description", "Logement lumineux proche du tram."),
+        ];
+        let response = self
+            .call_with(client, "gestion/logement/enregistrer", &unit_form)
+            .await;
+        let status = response.status();
+        assert!(status.is_success(), "unit not saved: {status} {}", response.text().await.unwrap_or_default());
+        let (unit_id,): (i64,) = sqlx::query_as("SELECT id FROM units WHERE reference = $1")
+            .bind(spec.reference)
+            .fetch_one(self.state.db.pool())
+            .await
+            .expect("unit stored");
+        let today = app::domain::calendar::paris_date(app::ssr::db::now());
+        let (opens, closes) = (today.iso(), today.add_days(7).iso());
+        let unit = unit_id.to_string();
+        let mut form = vec![
+            ("unit_id", unit.as_str()),
+            ("opens_on", opens.as_str()),
+            ("closes_on", closes.as_str()),
+        ];
+        for category in spec.categories {
+            form.push(("categories[]", category));
+        }
+        let response = self.call_with(client, "gestion/offre/creer", &form).await;
+        assert!(response.status().is_success(), "offer not created: {}", response.status());
+        let (offer_id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM offers WHERE unit_id = $1")
+            .bind(unit_id)
+            .fetch_one(self.state.db.pool())
+            .await
+            .expect("offer stored");
+        let id = offer_id.to_string();
+        let response = self
+            .call_with(
+                client,
+                "gestion/offre/statut",
+                &[("offer_id", &id), ("to", "published")],
+            )
+            .await;
+        assert!(response.status().is_success(), "offer not published: {}", response.status());
+        offer_id
+    }
+}

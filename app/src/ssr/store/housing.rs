@@ -1,6 +1,6 @@
 //! The housing stock, offers and applicants' requests, as far as the foundation needs them.
 
-use crate::model::{ApplicantHome, UnitRow};
+use crate::model::UnitRow;
 use sqlx::AnyPool;
 
 pub struct StockCounts {
@@ -75,35 +75,6 @@ pub async fn units_page(
             in_qpv: row.in_qpv != 0,
         })
         .collect())
-}
-
-pub async fn applicant_home(
-    pool: &AnyPool,
-    user_id: i64,
-) -> Result<Option<ApplicantHome>, sqlx::Error> {
-    let row: Option<(String, String, Option<String>, Option<String>, i64)> = sqlx::query_as(
-        "SELECT u.display_name, u.email, p.sne_number, p.wished_communes,
-                (SELECT COUNT(*) FROM household_members m WHERE m.user_id = u.id)
-         FROM users u LEFT JOIN applicant_profiles p ON p.user_id = u.id WHERE u.id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(
-        |(display_name, email, sne_number, wishes, household_size)| ApplicantHome {
-            display_name,
-            email,
-            sne_number,
-            household_size,
-            commune_wishes: wishes
-                .unwrap_or_default()
-                .split(',')
-                .filter_map(|insee| {
-                    crate::domain::territory::commune(insee).map(|c| c.name.to_string())
-                })
-                .collect(),
-        },
-    ))
 }
 
 pub struct NewUnit<'a> {
@@ -212,6 +183,7 @@ pub struct NewProfile<'a> {
     pub wished_typologies: &'a str,
     pub max_rent_cents: Option<i64>,
     pub action_logement_employee: bool,
+    pub monthly_resources_cents: Option<i64>,
 }
 
 pub async fn insert_profile(
@@ -221,8 +193,8 @@ pub async fn insert_profile(
     sqlx::query(
         "INSERT INTO applicant_profiles (user_id, sne_number, first_filing_date, renewal_date, housing_status,
              current_landlord, current_typology, current_rent_cents, dalo, priority_flags, wished_communes,
-             wished_typologies, max_rent_cents, action_logement_employee, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             wished_typologies, max_rent_cents, action_logement_employee, updated_at, monthly_resources_cents)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(p.user_id)
     .bind(p.sne_number)
@@ -239,6 +211,7 @@ pub async fn insert_profile(
     .bind(p.max_rent_cents)
     .bind(i64::from(p.action_logement_employee))
     .bind(crate::ssr::db::now())
+    .bind(p.monthly_resources_cents)
     .execute(conn)
     .await?;
     Ok(())

@@ -21,7 +21,7 @@ pub(super) fn last_day(closes_at: i64) -> String {
     paris_date(closes_at - 1).iso()
 }
 
-pub(super) fn commune_name(insee: &str) -> String {
+pub(crate) fn commune_name(insee: &str) -> String {
     territory::commune(insee)
         .map(|c| c.name.to_string())
         .unwrap_or_else(|| insee.to_string())
@@ -366,6 +366,7 @@ pub async fn summaries(pool: &AnyPool, ids: &[i64]) -> Result<Vec<OfferSummary>,
                 .iter()
                 .find(|(unit, _)| *unit == r.unit_id)
                 .map(|(_, photo)| photo.clone()),
+            for_me: None,
         })
         .collect())
 }
@@ -378,4 +379,58 @@ fn excerpt(text: &str, max_chars: usize) -> String {
     let cut: String = text.chars().take(max_chars).collect();
     let end = cut.rfind(' ').unwrap_or(cut.len());
     format!("{}…", &cut[..end])
+}
+
+#[derive(sqlx::FromRow)]
+struct TermsRow {
+    id: i64,
+    organisation_id: i64,
+    financing: String,
+    typology: String,
+    categories: String,
+    commune_insee: String,
+    rent_cents: i64,
+    charges_cents: i64,
+}
+
+/// What the eligibility engine needs about each of `ids` that is published (every published offer
+/// when `ids` is `None`), with its landlord.
+pub async fn offer_terms(
+    pool: &AnyPool,
+    ids: Option<&[i64]>,
+) -> Result<Vec<(i64, i64, crate::domain::eligibility::OfferTerms)>, sqlx::Error> {
+    use crate::domain::offer::{Financing, Typology};
+    let filter = match ids {
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => {
+            let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+            format!("AND o.id IN ({})", placeholders.join(", "))
+        }
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT o.id, o.organisation_id, u.financing, u.typology, o.categories, u.commune_insee, u.rent_cents,
+                u.charges_cents
+         FROM offers o JOIN units u ON u.id = o.unit_id
+         WHERE o.status = 'published' {filter}"
+    );
+    let mut query = sqlx::query_as::<_, TermsRow>(&sql);
+    for id in ids.unwrap_or_default() {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let terms = crate::domain::eligibility::OfferTerms {
+                financing: Financing::parse(&r.financing)?,
+                typology: Typology::parse(&r.typology)?,
+                categories: categories_from_csv(&r.categories),
+                zone: crate::domain::territory::ceiling_zone(&r.commune_insee),
+                rent_cents: r.rent_cents,
+                charges_cents: r.charges_cents,
+            };
+            Some((r.id, r.organisation_id, terms))
+        })
+        .collect())
 }

@@ -2,6 +2,7 @@
 //! transaction's connection, so that several writes can commit together.
 
 pub mod accounts;
+pub mod applications;
 pub mod audit;
 pub mod housing;
 pub mod imports;
@@ -9,4 +10,5 @@ pub mod listings;
 pub mod offers;
 pub mod organisations;
 pub mod photos;
+pub mod profiles;
 pub mod units;

@@ -246,7 +246,10 @@ pub async fn transition(
 
 /// Closes every published offer whose window has ended. Safe to run any number of times, from any
 /// number of servers: each offer is closed once. Returns the ids it closed.
-pub async fn close_due(pool: &AnyPool, at: i64) -> Result<Vec<i64>, sqlx::Error> {
+///
+/// Each applicant of a closed offer is told in the same transaction (`link` leads to their
+/// applications).
+pub async fn close_due(pool: &AnyPool, at: i64, link: &str) -> Result<Vec<i64>, sqlx::Error> {
     let due: Vec<(i64,)> = sqlx::query_as(
         "SELECT id FROM offers WHERE status = 'published' AND closes_at <= $1 ORDER BY id LIMIT 500",
     )
@@ -258,6 +261,8 @@ pub async fn close_due(pool: &AnyPool, at: i64) -> Result<Vec<i64>, sqlx::Error>
         let mut tx = pool.begin().await?;
         match transition(&mut tx, None, id, OfferStatus::Closed, None).await {
             Ok(_) => {
+                super::applications::notify_applicants(&mut tx, id, OfferStatus::Closed, link)
+                    .await?;
                 tx.commit().await?;
                 closed.push(id);
             }

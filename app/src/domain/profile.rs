@@ -1,0 +1,931 @@
+//! The applicant's profile: household, resources, current housing, SNE request, priority
+//! situations, wishes. Each part is checked on its own (the profile page saves them one at a
+//! time), and the whole says how complete it is and what the eligibility engine sees.
+//! Pure: shared by server and browser.
+
+use crate::domain::calendar::Date;
+use crate::domain::eligibility::{self, Applicant, Assessment, OfferTerms, Policy};
+use crate::domain::household::Person;
+use crate::domain::offer::{Typology, choice, parse_euros, required_text, vocabulary};
+use crate::domain::{sne, territory};
+use crate::error::FieldErrors;
+use serde::{Deserialize, Serialize};
+
+vocabulary!(
+    /// How a member relates to the applicant.
+    Relationship {
+        Applicant = "self" => "Demandeur ou demandeuse",
+        Spouse = "spouse" => "Conjoint, concubin ou partenaire de PACS",
+        Child = "child" => "Enfant",
+        Other = "other" => "Autre personne",
+    }
+);
+
+vocabulary!(
+    /// Where the household lives today. A social tenant asks for a *mutation*.
+    HousingStatus {
+        Unknown = "unknown" => "Non renseigné",
+        SocialTenant = "social_tenant" => "Locataire d'un logement social",
+        PrivateTenant = "private_tenant" => "Locataire du parc privé",
+        Hosted = "hosted" => "Hébergé·e par de la famille ou des amis",
+        Homeless = "homeless" => "Sans logement",
+        Shelter = "shelter" => "En structure d'hébergement ou logement temporaire",
+    }
+);
+
+vocabulary!(
+    /// The priority publics of article L441-1 CCH (domain.md §2), and two schemes some offers are
+    /// reserved to. The "travailleurs essentiels" criterion is left out: domain.md marks it
+    /// unverified.
+    Situation {
+        Handicap = "handicap" => "Personne en situation de handicap, ou famille ayant à charge une personne handicapée",
+        SortieAct = "sortie_act" => "Sortie d'un appartement de coordination thérapeutique",
+        Defavorise = "defavorise" => "Personne mal logée ou défavorisée, ou en difficultés financières ou d'insertion",
+        SortieStructure = "sortie_structure" => "Hébergé·e ou logé·e temporairement dans un établissement ou un logement de transition",
+        RepriseEmploi = "reprise_emploi" => "Personne mal logée reprenant une activité après un chômage de longue durée",
+        LogementIndigne = "logement_indigne" => "Exposé·e à un habitat indigne",
+        ViolencesConjugales = "violences_conjugales" => "Victime de violences au sein du couple, ou menacée de mariage forcé",
+        ViolencesSexuelles = "violences_sexuelles" => "Victime de viol ou d'agression sexuelle au domicile ou à ses abords",
+        SortieProstitution = "sortie_prostitution" => "Engagé·e dans un parcours de sortie de la prostitution",
+        Traite = "traite" => "Victime de traite des êtres humains ou de proxénétisme",
+        SurOccupation = "sur_occupation" => "Avec un enfant mineur, dans un logement sur-occupé ou non décent",
+        SansLogement = "sans_logement" => "Dépourvu·e de logement, y compris hébergé·e par des tiers",
+        MenaceExpulsion = "menace_expulsion" => "Menacé·e d'expulsion sans relogement",
+        JeuneAse = "jeune_ase" => "Jeune de moins de 21 ans ayant été pris en charge par l'aide sociale à l'enfance",
+        RelogementAnru = "relogement_anru" => "À reloger pour un projet de renouvellement urbain (ANRU) ou une démolition",
+        BailGlissant = "bail_glissant" => "Accompagné·e par une association (bail glissant, intermédiation locative)",
+    }
+);
+
+impl Situation {
+    /// Whether this is one of the L441-1 priority publics (the others are schemes).
+    pub fn is_priority(self) -> bool {
+        !matches!(self, Situation::RelogementAnru | Situation::BailGlissant)
+    }
+}
+
+vocabulary!(
+    /// Which income replaces the N-2 revenu fiscal de référence after a drop of 10 % or more.
+    IncomeBasis {
+        LastYear = "n1" => "Revenus de l'année dernière (N-1)",
+        LastTwelveMonths = "12m" => "Revenus des douze derniers mois",
+    }
+);
+
+/// One person who will live in the unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: i64,
+    pub relationship: Relationship,
+    pub first_name: String,
+    pub birth_date: Date,
+    pub handicap: bool,
+    pub dependant: bool,
+    /// Revenu fiscal de référence of year N-2, in euros, for a taxable adult.
+    pub rfr_n2_eur: Option<u32>,
+}
+
+impl Member {
+    /// A taxable adult: whoever is not fiscally dependent declares their own income.
+    pub fn is_taxable(&self) -> bool {
+        !self.dependant
+    }
+}
+
+/// The whole profile as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub members: Vec<Member>,
+    pub monthly_resources_cents: Option<i64>,
+    /// A lower income declared under the 10 % drop rule, in euros a year.
+    pub declared_income: Option<(IncomeBasis, u32)>,
+    pub housing_status: Option<HousingStatus>,
+    pub current_landlord: String,
+    pub current_typology: Option<Typology>,
+    pub current_rent_cents: Option<i64>,
+    pub sne_number: Option<String>,
+    pub first_filing_date: Option<Date>,
+    pub renewal_date: Option<Date>,
+    pub dalo: bool,
+    pub situations: Vec<Situation>,
+    pub wished_communes: Vec<String>,
+    pub wished_typologies: Vec<Typology>,
+    pub max_rent_cents: Option<i64>,
+    /// Works for a private-sector employer of 10 staff or more (Action Logement).
+    pub action_logement_employee: bool,
+}
+
+/// Full years between `birth` and `on`.
+pub fn age_on(birth: Date, on: Date) -> u32 {
+    let mut years = on.year - birth.year;
+    if (on.month, on.day) < (birth.month, birth.day) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+/// The parts of the profile, in the order of the page. `anchor` is the section's id there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Part {
+    Household,
+    Resources,
+    Housing,
+    Request,
+    Situations,
+    Wishes,
+}
+
+impl Part {
+    pub const ALL: [Part; 6] = [
+        Part::Household,
+        Part::Resources,
+        Part::Housing,
+        Part::Request,
+        Part::Situations,
+        Part::Wishes,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Part::Household => "Composition du foyer",
+            Part::Resources => "Ressources",
+            Part::Housing => "Logement actuel",
+            Part::Request => "Demande de logement social (SNE)",
+            Part::Situations => "Situations particulières",
+            Part::Wishes => "Souhaits",
+        }
+    }
+
+    pub fn anchor(self) -> &'static str {
+        match self {
+            Part::Household => "foyer",
+            Part::Resources => "ressources",
+            Part::Housing => "logement",
+            Part::Request => "demande",
+            Part::Situations => "situations",
+            Part::Wishes => "souhaits",
+        }
+    }
+
+    /// Applying needs this part filled in.
+    pub fn required_to_apply(self) -> bool {
+        !matches!(self, Part::Situations | Part::Wishes)
+    }
+}
+
+/// One part's state: what is missing, in French, when it is not done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartState {
+    pub part: Part,
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completeness {
+    pub parts: Vec<PartState>,
+}
+
+impl Completeness {
+    /// Share of the parts that are done, in percent, rounded down.
+    pub fn percent(&self) -> u32 {
+        let done = self.parts.iter().filter(|p| p.missing.is_empty()).count();
+        (done * 100 / self.parts.len().max(1)) as u32
+    }
+
+    /// What still stands between the applicant and applying, in French.
+    pub fn blocking_apply(&self) -> Vec<String> {
+        self.parts
+            .iter()
+            .filter(|p| p.part.required_to_apply())
+            .flat_map(|p| p.missing.iter().cloned())
+            .collect()
+    }
+}
+
+impl Profile {
+    /// The household as the eligibility engine sees it on `today`.
+    pub fn applicant(&self, today: Date) -> Applicant {
+        let members = self
+            .members
+            .iter()
+            .map(|m| Person {
+                age: age_on(m.birth_date, today),
+                handicap: m.handicap,
+                dependant: m.dependant,
+            })
+            .collect();
+        Applicant {
+            members,
+            reference_income_eur: self.reference_income(),
+            monthly_resources_cents: self.monthly_resources_cents,
+            housing_status: self.housing_status.unwrap_or(HousingStatus::Unknown),
+            action_logement_employee: self.action_logement_employee,
+            anru_rehousing: self.situations.contains(&Situation::RelogementAnru),
+            supported_tenancy: self.situations.contains(&Situation::BailGlissant),
+        }
+    }
+
+    /// Whether this household may apply to `offer`, with every reason, on `today`.
+    pub fn assess(&self, offer: &OfferTerms, today: Date) -> Assessment {
+        eligibility::assess(&self.applicant(today), offer, &Policy::for_year(today.year))
+    }
+
+    /// The income compared with the ceilings: the declared lower income if any, otherwise the
+    /// N-2 RFR summed over taxable members, known only once every one of them has given it.
+    pub fn reference_income(&self) -> Option<u32> {
+        if let Some((_, amount)) = self.declared_income {
+            return Some(amount);
+        }
+        let taxable: Vec<&Member> = self.members.iter().filter(|m| m.is_taxable()).collect();
+        if taxable.is_empty() {
+            return None;
+        }
+        taxable
+            .iter()
+            .try_fold(0u32, |sum, m| m.rfr_n2_eur.map(|v| sum.saturating_add(v)))
+    }
+
+    /// Whether the SNE request has lapsed (not renewed by its anniversary) on `today`.
+    pub fn request_lapsed(&self, today: Date) -> bool {
+        self.renewal_date.is_some_and(|renewal| renewal < today)
+    }
+
+    pub fn completeness(&self, today: Date, income_year: i32) -> Completeness {
+        let mut parts = Vec::new();
+        for part in Part::ALL {
+            let mut missing = Vec::new();
+            match part {
+                Part::Household => {
+                    if !self
+                        .members
+                        .iter()
+                        .any(|m| m.relationship == Relationship::Applicant)
+                    {
+                        missing.push("Ajoutez-vous comme membre du foyer (lien : demandeur ou demandeuse).".to_string());
+                    }
+                }
+                Part::Resources => {
+                    if self.declared_income.is_none() {
+                        for m in self
+                            .members
+                            .iter()
+                            .filter(|m| m.is_taxable() && m.rfr_n2_eur.is_none())
+                        {
+                            missing.push(format!(
+                                "Indiquez le revenu fiscal de référence {income_year} de {}.",
+                                m.first_name
+                            ));
+                        }
+                    }
+                    if self.monthly_resources_cents.is_none() {
+                        missing.push("Indiquez les ressources mensuelles du foyer.".to_string());
+                    }
+                }
+                Part::Housing => {
+                    if self.housing_status.is_none_or(|s| s == HousingStatus::Unknown) {
+                        missing.push("Indiquez où vous logez actuellement.".to_string());
+                    }
+                }
+                Part::Request => match &self.sne_number {
+                    None => missing.push(
+                        "Indiquez le numéro unique de votre demande de logement social.".to_string(),
+                    ),
+                    Some(_) if self.request_lapsed(today) => missing.push(
+                        "Votre demande n'a pas été renouvelée à temps : renouvelez-la, puis indiquez la nouvelle date de renouvellement.".to_string(),
+                    ),
+                    Some(_) => {}
+                },
+                Part::Situations => {}
+                Part::Wishes => {
+                    if self.wished_communes.is_empty() {
+                        missing.push("Choisissez au moins une commune souhaitée.".to_string());
+                    }
+                }
+            }
+            parts.push(PartState { part, missing });
+        }
+        Completeness { parts }
+    }
+}
+
+/// Comma-separated codes, as stored, read into a vocabulary (unknown codes are dropped).
+pub fn parse_codes<T>(stored: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
+    stored
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .filter_map(parse)
+        .collect()
+}
+
+fn checked_date(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    message: &str,
+) -> Option<Date> {
+    let parsed = Date::parse(raw);
+    if parsed.is_none() {
+        errors.add(field, message);
+    }
+    parsed
+}
+
+/// An amount in whole euros a year (a revenu fiscal de référence).
+fn yearly_euros(raw: &str) -> Option<u32> {
+    let cents = parse_euros(raw)?;
+    u32::try_from(cents / 100)
+        .ok()
+        .filter(|v| *v <= 2_000_000)
+}
+
+/// A household member as typed in the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInput {
+    pub relationship: String,
+    pub first_name: String,
+    pub birth_date: String,
+    pub handicap: bool,
+    pub dependant: bool,
+    pub rfr_n2: String,
+}
+
+impl MemberInput {
+    /// Checks the new member against `today` and the members already declared.
+    pub fn validate(&self, today: Date, existing: &[Member]) -> Result<Member, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let relationship = choice(
+            &mut errors,
+            "relationship",
+            &self.relationship,
+            Relationship::parse,
+            "Choisissez le lien de cette personne avec vous.",
+        );
+        if relationship == Some(Relationship::Applicant)
+            && existing
+                .iter()
+                .any(|m| m.relationship == Relationship::Applicant)
+        {
+            errors.add(
+                "relationship",
+                "Le foyer compte déjà un demandeur ou une demandeuse.",
+            );
+        }
+        if relationship == Some(Relationship::Spouse)
+            && existing.iter().any(|m| m.relationship == Relationship::Spouse)
+        {
+            errors.add("relationship", "Le foyer compte déjà un conjoint.");
+        }
+        if existing.len() >= 15 {
+            errors.add(
+                "relationship",
+                "Un foyer compte au plus 15 personnes ; contactez le bailleur au-delà.",
+            );
+        }
+        let first_name = required_text(&mut errors, "first_name", &self.first_name, 60, "le prénom");
+        let birth_date = checked_date(
+            &mut errors,
+            "birth_date",
+            &self.birth_date,
+            "Indiquez la date de naissance au format JJ/MM/AAAA.",
+        );
+        if let Some(birth) = birth_date {
+            if birth > today {
+                errors.add("birth_date", "La date de naissance ne peut pas être dans le futur.");
+            } else if age_on(birth, today) > 120 {
+                errors.add("birth_date", "Vérifiez l'année de naissance.");
+            }
+        }
+        let adult = birth_date.is_some_and(|b| age_on(b, today) >= 18);
+        if relationship == Some(Relationship::Applicant) && !self.dependant {
+            if birth_date.is_some() && !adult {
+                errors.add("birth_date", "Le demandeur ou la demandeuse doit être majeur·e.");
+            }
+        }
+        if relationship == Some(Relationship::Applicant) && self.dependant {
+            errors.add("dependant", "Le demandeur ou la demandeuse ne peut pas être à charge.");
+        }
+        let rfr_n2_eur = match self.rfr_n2.trim() {
+            "" => None,
+            raw => match yearly_euros(raw) {
+                Some(v) => Some(v),
+                None => {
+                    errors.add(
+                        "rfr_n2",
+                        "Indiquez le revenu fiscal de référence en euros, par exemple 18 250 (0 si aucun revenu).",
+                    );
+                    None
+                }
+            },
+        };
+        if self.dependant && rfr_n2_eur.is_some_and(|v| v > 0) {
+            errors.add(
+                "rfr_n2",
+                "Une personne à charge figure sur l'avis d'impôt d'un autre membre : laissez ce champ vide.",
+            );
+        }
+        match (relationship, birth_date, errors.is_empty()) {
+            (Some(relationship), Some(birth_date), true) => Ok(Member {
+                id: 0,
+                relationship,
+                first_name,
+                birth_date,
+                handicap: self.handicap,
+                dependant: self.dependant,
+                rfr_n2_eur: if self.dependant { None } else { rfr_n2_eur },
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The resources part as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourcesInput {
+    pub monthly_resources: String,
+    /// Empty when the N-2 income applies; otherwise an [`IncomeBasis`] code.
+    pub income_basis: String,
+    pub declared_income: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidResources {
+    pub monthly_resources_cents: i64,
+    pub declared_income: Option<(IncomeBasis, u32)>,
+}
+
+impl ResourcesInput {
+    pub fn validate(&self) -> Result<ValidResources, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let monthly = match parse_euros(&self.monthly_resources) {
+            Some(c) if c <= 10_000_000 => Some(c),
+            _ => {
+                errors.add(
+                    "monthly_resources",
+                    "Indiquez les ressources mensuelles du foyer en euros (salaires, pensions, allocations hors aide au logement), par exemple 1 450.",
+                );
+                None
+            }
+        };
+        let declared = match self.income_basis.trim() {
+            "" => None,
+            code => match IncomeBasis::parse(code) {
+                None => {
+                    errors.add("income_basis", "Choisissez une des périodes proposées.");
+                    None
+                }
+                Some(basis) => match yearly_euros(&self.declared_income) {
+                    Some(amount) => Some((basis, amount)),
+                    None => {
+                        errors.add(
+                            "declared_income",
+                            "Indiquez le montant annuel des revenus de cette période, en euros.",
+                        );
+                        None
+                    }
+                },
+            },
+        };
+        match monthly {
+            Some(monthly_resources_cents) if errors.is_empty() => Ok(ValidResources {
+                monthly_resources_cents,
+                declared_income: declared,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The current-housing part as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HousingInput {
+    pub housing_status: String,
+    pub current_landlord: String,
+    pub current_typology: String,
+    pub current_rent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidHousing {
+    pub status: HousingStatus,
+    pub landlord: String,
+    pub typology: Option<Typology>,
+    pub rent_cents: Option<i64>,
+}
+
+impl HousingInput {
+    pub fn validate(&self) -> Result<ValidHousing, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let status = HousingStatus::parse(self.housing_status.trim())
+            .filter(|s| *s != HousingStatus::Unknown);
+        if status.is_none() {
+            errors.add("housing_status", "Choisissez votre situation de logement actuelle.");
+        }
+        let social = status == Some(HousingStatus::SocialTenant);
+        let tenant = social || status == Some(HousingStatus::PrivateTenant);
+        let landlord = if social {
+            required_text(
+                &mut errors,
+                "current_landlord",
+                &self.current_landlord,
+                120,
+                "le nom de votre bailleur social",
+            )
+        } else {
+            String::new()
+        };
+        let typology = if social {
+            choice(
+                &mut errors,
+                "current_typology",
+                &self.current_typology,
+                Typology::parse,
+                "Choisissez le type de votre logement actuel.",
+            )
+        } else {
+            None
+        };
+        let rent_cents = match (tenant, self.current_rent.trim()) {
+            (false, _) => None,
+            (true, "") if !social => None,
+            (true, raw) => match parse_euros(raw) {
+                Some(c) if c <= 1_000_000 => Some(c),
+                _ => {
+                    errors.add(
+                        "current_rent",
+                        "Indiquez votre loyer mensuel actuel en euros, par exemple 430.",
+                    );
+                    None
+                }
+            },
+        };
+        match status {
+            Some(status) if errors.is_empty() => Ok(ValidHousing {
+                status,
+                landlord,
+                typology,
+                rent_cents,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The SNE request part as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestInput {
+    pub sne_number: String,
+    pub first_filing_date: String,
+    pub renewal_date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidRequest {
+    pub sne_number: String,
+    pub first_filing_date: Date,
+    pub renewal_date: Date,
+}
+
+impl RequestInput {
+    pub fn validate(&self, today: Date) -> Result<ValidRequest, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let number = self.sne_number.trim().to_ascii_uppercase();
+        if let Some(problem) = sne::sne_number_problem(&number) {
+            errors.add("sne_number", problem);
+        }
+        let filed = checked_date(
+            &mut errors,
+            "first_filing_date",
+            &self.first_filing_date,
+            "Indiquez la date de dépôt initial figurant sur votre attestation (JJ/MM/AAAA).",
+        );
+        let renewal = checked_date(
+            &mut errors,
+            "renewal_date",
+            &self.renewal_date,
+            "Indiquez la date de renouvellement figurant sur votre attestation (JJ/MM/AAAA).",
+        );
+        if let Some(filed) = filed {
+            // The SNE has registered requests since 28 March 2011 (domain.md §7).
+            if filed > today {
+                errors.add("first_filing_date", "La date de dépôt ne peut pas être dans le futur.");
+            } else if filed < (Date { year: 2011, month: 3, day: 28 }) {
+                errors.add(
+                    "first_filing_date",
+                    "Le système national d'enregistrement existe depuis le 28 mars 2011 : vérifiez la date.",
+                );
+            } else if let Some((month, year)) = sne::first_filing_month(&number)
+                && (month, year) != (filed.month, (filed.year % 100) as u32)
+            {
+                errors.add(
+                    "first_filing_date",
+                    format!(
+                        "Votre numéro unique indique un dépôt en {month:02}/{year:02} : vérifiez la date de dépôt ou le numéro."
+                    ),
+                );
+            }
+        }
+        if let (Some(filed), Some(renewal)) = (filed, renewal) {
+            if renewal <= filed {
+                errors.add(
+                    "renewal_date",
+                    "La date de renouvellement suit la date de dépôt.",
+                );
+            }
+        }
+        match (filed, renewal, errors.is_empty()) {
+            (Some(first_filing_date), Some(renewal_date), true) => Ok(ValidRequest {
+                sne_number: number,
+                first_filing_date,
+                renewal_date,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The situations part: checked boxes, as codes.
+pub fn valid_situations(codes: &[String]) -> Result<Vec<Situation>, FieldErrors> {
+    let mut situations = Vec::new();
+    for code in codes {
+        match Situation::parse(code.trim()) {
+            Some(s) if !situations.contains(&s) => situations.push(s),
+            Some(_) => {}
+            None => {
+                let mut errors = FieldErrors::new();
+                errors.add("situations", "Une des situations cochées est inconnue : rechargez la page.");
+                return Err(errors);
+            }
+        }
+    }
+    Ok(situations)
+}
+
+/// The wishes part as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WishesInput {
+    pub communes: Vec<String>,
+    pub typologies: Vec<String>,
+    pub max_rent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidWishes {
+    pub communes: Vec<String>,
+    pub typologies: Vec<Typology>,
+    pub max_rent_cents: Option<i64>,
+}
+
+impl WishesInput {
+    pub fn validate(&self) -> Result<ValidWishes, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut communes: Vec<String> = Vec::new();
+        for insee in &self.communes {
+            match territory::commune(insee.trim()) {
+                Some(c) if !communes.iter().any(|x| x == c.insee) => communes.push(c.insee.into()),
+                Some(_) => {}
+                None => errors.add("communes", "Une des communes choisies est inconnue."),
+            }
+        }
+        if communes.is_empty() && errors.get("communes").is_none() {
+            errors.add("communes", "Choisissez au moins une commune.");
+        }
+        let mut typologies = Vec::new();
+        for code in &self.typologies {
+            match Typology::parse(code.trim()) {
+                Some(t) if !typologies.contains(&t) => typologies.push(t),
+                Some(_) => {}
+                None => errors.add("typologies", "Un des types de logement choisis est inconnu."),
+            }
+        }
+        let max_rent_cents = match self.max_rent.trim() {
+            "" => None,
+            raw => match parse_euros(raw) {
+                Some(c) if c > 0 && c <= 1_000_000 => Some(c),
+                _ => {
+                    errors.add(
+                        "max_rent",
+                        "Indiquez un loyer maximum en euros charges comprises, par exemple 550.",
+                    );
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ValidWishes {
+            communes,
+            typologies,
+            max_rent_cents,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::new(2026, 11, 22).unwrap()
+    }
+
+    fn member(relationship: Relationship, birth: (i32, u32, u32), rfr: Option<u32>) -> Member {
+        Member {
+            id: 1,
+            relationship,
+            first_name: "Camille".into(),
+            birth_date: Date::new(birth.0, birth.1, birth.2).unwrap(),
+            handicap: false,
+            dependant: relationship == Relationship::Child,
+            rfr_n2_eur: rfr,
+        }
+    }
+
+    fn input(relationship: &str, birth: &str, rfr: &str) -> MemberInput {
+        MemberInput {
+            relationship: relationship.into(),
+            first_name: "Sami".into(),
+            birth_date: birth.into(),
+            handicap: false,
+            dependant: relationship == "child",
+            rfr_n2: rfr.into(),
+        }
+    }
+
+    #[test]
+    fn ages_turn_on_the_birthday() {
+        let birth = Date::new(2000, 11, 23).unwrap();
+        assert_eq!(age_on(birth, today()), 25);
+        assert_eq!(age_on(birth, Date::new(2026, 11, 23).unwrap()), 26);
+    }
+
+    #[test]
+    fn a_member_is_checked_field_by_field() {
+        let ok = input("self", "12/03/1988", "18 250").validate(today(), &[]).unwrap();
+        assert_eq!(ok.rfr_n2_eur, Some(18_250));
+        assert_eq!(ok.birth_date, Date::new(1988, 3, 12).unwrap());
+
+        let errors = input("cousin", "31/02/1988", "beaucoup")
+            .validate(today(), &[])
+            .unwrap_err();
+        assert!(errors.get("relationship").is_some());
+        assert!(errors.get("birth_date").is_some());
+        assert!(errors.get("rfr_n2").is_some());
+
+        let existing = [member(Relationship::Applicant, (1980, 1, 1), Some(10_000))];
+        let twice = input("self", "1990-01-01", "0").validate(today(), &existing).unwrap_err();
+        assert!(twice.get("relationship").unwrap().contains("déjà"));
+
+        let future = input("child", "2027-01-01", "").validate(today(), &existing).unwrap_err();
+        assert!(future.get("birth_date").unwrap().contains("futur"));
+
+        let minor = input("self", "2015-01-01", "0").validate(today(), &[]).unwrap_err();
+        assert!(minor.get("birth_date").unwrap().contains("majeur"));
+    }
+
+    #[test]
+    fn the_reference_income_needs_every_taxable_adult_or_a_declared_drop() {
+        let mut profile = Profile {
+            members: vec![
+                member(Relationship::Applicant, (1985, 5, 1), Some(15_000)),
+                member(Relationship::Spouse, (1986, 6, 1), None),
+                member(Relationship::Child, (2015, 1, 1), None),
+            ],
+            ..Profile::default()
+        };
+        assert_eq!(profile.reference_income(), None);
+        profile.members[1].rfr_n2_eur = Some(9_500);
+        assert_eq!(profile.reference_income(), Some(24_500));
+        profile.declared_income = Some((IncomeBasis::LastTwelveMonths, 12_000));
+        assert_eq!(profile.reference_income(), Some(12_000));
+        let applicant = profile.applicant(today());
+        assert_eq!(applicant.members.len(), 3);
+        assert_eq!(applicant.members[2].age, 11);
+        assert!(applicant.members[2].dependant);
+    }
+
+    #[test]
+    fn completeness_names_what_is_missing() {
+        let empty = Profile::default().completeness(today(), 2024);
+        assert_eq!(empty.percent(), 16, "only the optional situations are done");
+        assert_eq!(empty.blocking_apply().len(), 4);
+
+        let profile = Profile {
+            members: vec![member(Relationship::Applicant, (1985, 5, 1), Some(15_000))],
+            monthly_resources_cents: Some(1_400_00),
+            housing_status: Some(HousingStatus::Hosted),
+            sne_number: Some("0251123000042".into()),
+            first_filing_date: Date::new(2023, 11, 2),
+            renewal_date: Date::new(2027, 11, 2),
+            wished_communes: vec!["25056".into()],
+            ..Profile::default()
+        };
+        let full = profile.completeness(today(), 2024);
+        assert_eq!(full.percent(), 100);
+        assert!(full.blocking_apply().is_empty());
+
+        let lapsed = Profile {
+            renewal_date: Date::new(2026, 11, 2),
+            ..profile
+        };
+        let blocking = lapsed.completeness(today(), 2024).blocking_apply();
+        assert_eq!(blocking.len(), 1);
+        assert!(blocking[0].contains("renouvel"));
+    }
+
+    #[test]
+    fn the_request_part_checks_the_number_against_its_filing_date() {
+        let good = RequestInput {
+            sne_number: "0251123000042".into(),
+            first_filing_date: "02/11/2023".into(),
+            renewal_date: "02/11/2027".into(),
+        };
+        assert_eq!(good.validate(today()).unwrap().sne_number, "0251123000042");
+        let mismatch = RequestInput {
+            first_filing_date: "02/12/2023".into(),
+            ..good.clone()
+        };
+        let errors = mismatch.validate(today()).unwrap_err();
+        assert!(errors.get("first_filing_date").unwrap().contains("11/23"));
+        let bad = RequestInput {
+            sne_number: "12345".into(),
+            renewal_date: "01/01/2020".into(),
+            ..good
+        };
+        let errors = bad.validate(today()).unwrap_err();
+        assert!(errors.get("sne_number").is_some());
+        assert!(errors.get("renewal_date").is_some());
+    }
+
+    #[test]
+    fn a_social_tenant_names_their_landlord_and_unit() {
+        let social = HousingInput {
+            housing_status: "social_tenant".into(),
+            ..HousingInput::default()
+        };
+        let errors = social.validate().unwrap_err();
+        assert!(errors.get("current_landlord").is_some());
+        assert!(errors.get("current_typology").is_some());
+        assert!(errors.get("current_rent").is_some());
+        let hosted = HousingInput {
+            housing_status: "hosted".into(),
+            current_rent: "n'importe quoi".into(),
+            ..HousingInput::default()
+        };
+        let valid = hosted.validate().unwrap();
+        assert_eq!(valid.status, HousingStatus::Hosted);
+        assert_eq!(valid.rent_cents, None);
+        assert!(HousingInput::default().validate().is_err());
+    }
+
+    #[test]
+    fn resources_and_wishes_reject_what_they_cannot_read() {
+        let ok = ResourcesInput {
+            monthly_resources: "1 450,50".into(),
+            income_basis: "n1".into(),
+            declared_income: "11 000".into(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.monthly_resources_cents, 1_450_50);
+        assert_eq!(ok.declared_income, Some((IncomeBasis::LastYear, 11_000)));
+        let bad = ResourcesInput {
+            monthly_resources: "".into(),
+            income_basis: "n1".into(),
+            declared_income: "".into(),
+        }
+        .validate()
+        .unwrap_err();
+        assert!(bad.get("monthly_resources").is_some());
+        assert!(bad.get("declared_income").is_some());
+
+        let wishes = WishesInput {
+            communes: vec!["25056".into(), "25056".into()],
+            typologies: vec!["T3".into()],
+            max_rent: "".into(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(wishes.communes, vec!["25056".to_string()]);
+        let unknown = WishesInput {
+            communes: vec!["75056".into()],
+            typologies: vec!["T9".into()],
+            max_rent: "-3".into(),
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(unknown.0.len(), 3);
+    }
+
+    #[test]
+    fn situations_are_read_from_their_codes() {
+        let read = valid_situations(&["handicap".into(), "relogement_anru".into()]).unwrap();
+        assert!(read[0].is_priority() && !read[1].is_priority());
+        assert!(valid_situations(&["inconnue".into()]).is_err());
+        assert_eq!(
+            parse_codes("handicap,,bogus,sans_logement", Situation::parse),
+            vec![Situation::Handicap, Situation::SansLogement]
+        );
+    }
+}
