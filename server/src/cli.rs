@@ -201,7 +201,7 @@ async fn import_units(settings: Settings, siren: &str, file: &str, dry_run: bool
         return Ok(());
     }
     let total = checked.rows.len();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = app::ssr::db::begin_write(db.pool()).await?;
     let (created, updated) = import::apply(&mut tx, organisation, &checked.rows, &mut |done| {
         progress_bar("Importing", done, total)
     })
@@ -227,7 +227,7 @@ async fn create_admin(settings: Settings, email: &str, name: &str) -> CliResult 
         .unwrap_or_else(|| format!("http://{}", settings.listen_addr));
     let db = open_database(&settings).await?;
     let token = app::ssr::secrets::new_token();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = app::ssr::db::begin_write(db.pool()).await?;
     let user_id = accounts::insert_user(
         &mut tx,
         NewUser {

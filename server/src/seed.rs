@@ -105,7 +105,7 @@ pub async fn seed(
     let mut rng = StdRng::seed_from_u64(25_056);
     let today = OffsetDateTime::now_utc().date();
     let mut report = SeedReport::default();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = app::ssr::db::begin_write(db.pool()).await?;
 
     let mut organisation_ids = Vec::new();
     for landlord in &LANDLORDS {

@@ -107,7 +107,7 @@ async fn add_photo(
         }
     };
     let stored = async {
-        let mut tx = pool.begin().await?;
+        let mut tx = app::ssr::db::begin_write(pool).await?;
         let id =
             app::ssr::store::photos::insert(&mut tx, organisation.id, unit_id, &alt, &processed)
                 .await?;

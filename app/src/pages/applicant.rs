@@ -39,7 +39,7 @@ pub async fn withdraw_application(application_id: i64) -> Result<(), AppError> {
     respond(async move {
         let user = context::applicant().await?;
         let state = state()?;
-        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
         let link = state.link("/espace/candidatures");
         match applications::withdraw(
             &mut tx,

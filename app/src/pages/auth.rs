@@ -56,7 +56,7 @@ pub async fn register(
         // Hash even when the address is taken, so both paths cost the same.
         let hash = secrets::hash_password(password).await.map_err(internal)?;
         let token = secrets::new_token();
-        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
         let inserted = accounts::insert_user(
             &mut tx,
             NewUser {
@@ -111,7 +111,7 @@ pub async fn activate(token: String) -> Result<(), AppError> {
     use crate::ssr::store::accounts::{self, TokenPurpose};
     respond(async move {
         let state = state()?;
-        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
         let user_id = accounts::consume_token(&mut tx, TokenPurpose::Activation, token.trim())
             .await
             .map_err(internal)?
@@ -202,7 +202,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             .map_err(internal)?
         {
             let token = secrets::new_token();
-            let mut tx = state.db.pool().begin().await.map_err(internal)?;
+            let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
             accounts::insert_token(&mut tx, user_id, TokenPurpose::Reset, &token)
                 .await
                 .map_err(internal)?;
@@ -242,7 +242,7 @@ async fn set_password_from_link(
     );
     errors.into_result()?;
     let hash = secrets::hash_password(password).await.map_err(internal)?;
-    let mut tx = state.db.pool().begin().await.map_err(internal)?;
+    let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
     let user_id = accounts::consume_token(&mut tx, purpose, token.trim())
         .await
         .map_err(internal)?

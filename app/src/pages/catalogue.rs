@@ -162,7 +162,7 @@ pub async fn apply_to_offer(offer_id: i64) -> Result<(), AppError> {
                 reasons.join(" ")
             )));
         }
-        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
         let request = ApplyRequest {
             offer_id,
             applicant_user_id: user.id,

@@ -48,7 +48,7 @@ pub(crate) mod context {
         >,
     {
         let user = applicant().await?;
-        let mut tx = state()?.db.pool().begin().await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool()).await.map_err(internal)?;
         write(&mut tx, user.id).await?;
         tx.commit().await.map_err(internal)?;
         leptos_axum::redirect(&format!(

@@ -113,7 +113,7 @@ pub async fn save_unit(
         };
         let unit = input.validate().map_err(AppError::Invalid)?;
         let state = state()?;
-        let mut tx = state.db.pool().begin().await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
         let existing = (unit_id > 0).then_some(unit_id);
         let id = match crate::ssr::store::units::save_unit(&mut tx, organisation, existing, &unit)
             .await

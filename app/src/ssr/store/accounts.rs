@@ -170,7 +170,7 @@ pub async fn create_session(
     session_id: &str,
 ) -> Result<(), sqlx::Error> {
     let at = now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )

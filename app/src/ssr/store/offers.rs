@@ -258,7 +258,7 @@ pub async fn close_due(pool: &AnyPool, at: i64, link: &str) -> Result<Vec<i64>, 
     .await?;
     let mut closed = Vec::new();
     for (id,) in due {
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::ssr::db::begin_write(pool).await?;
         match transition(&mut tx, None, id, OfferStatus::Closed, None).await {
             Ok(_) => {
                 super::applications::notify_applicants(&mut tx, id, OfferStatus::Closed, link)

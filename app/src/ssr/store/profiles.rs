@@ -326,7 +326,7 @@ pub async fn remind_renewals(
     .await?;
     let mut sent = 0;
     for (user_id, renewal, email, name) in due {
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::ssr::db::begin_write(pool).await?;
         let claimed = sqlx::query(
             "UPDATE applicant_profiles SET renewal_reminder_for = $2
              WHERE user_id = $1 AND renewal_date = $2 AND renewal_reminder_for <> $2",
