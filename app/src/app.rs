@@ -2,7 +2,7 @@
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    admin, applicant, auth, catalogue, commission, errors, home, profile, staff, staff_import, staff_offers,
+    admin, applicant, auth, catalogue, commission, errors, home, profile, staff, staff_applicants, staff_import, staff_offers,
     staff_units,
 };
 use leptos::prelude::*;
@@ -88,6 +88,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/gestion/logements/nouveau") view=staff_units::NewUnitPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/logements/:id") view=staff_units::UnitPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/import") view=staff_import::ImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/demandeurs") view=staff_applicants::AssistedListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/demandeurs/:id") view=staff_applicants::AssistedApplicantPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/import/:id") view=staff_import::ImportReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/offres/:id") view=staff_offers::StaffOfferPage ssr=SsrMode::Async/>
                     <Route path=path!("/commission") view=commission::CommissionHomePage ssr=SsrMode::Async/>

@@ -144,6 +144,7 @@ pub struct ApplicantHome {
     pub email: String,
     pub completeness: crate::domain::profile::Completeness,
     pub applications: Vec<MyApplication>,
+    pub alerts: Vec<SavedSearchRef>,
 }
 
 /// The profile page: the stored profile and what it still lacks.
@@ -153,6 +154,30 @@ pub struct ProfileView {
     pub completeness: crate::domain::profile::Completeness,
     /// The year whose revenu fiscal de référence is asked for (N-2).
     pub income_year: i32,
+    pub documents: Vec<DocumentRef>,
+    /// The applicant staff act for (assisted channel); `None` on the applicant's own page.
+    pub pour: Option<i64>,
+    pub display_name: String,
+}
+
+/// A saved search of the applicant, e-mailed as a daily digest of new offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedSearchRef {
+    pub id: i64,
+    pub description: String,
+    pub href: String,
+}
+
+/// One of the applicant's proofs, as their profile lists it (downloaded at `/documents/{id}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRef {
+    pub id: i64,
+    pub kind_label: String,
+    pub filename: String,
+    pub size_kb: i64,
+    pub added_on: String,
+    pub valid_until: Option<String>,
+    pub expired: bool,
 }
 
 /// One of the applicant's applications, as "Mes candidatures" lists it.
@@ -174,6 +199,26 @@ pub struct MyApplication {
     pub can_withdraw: bool,
     /// Provisional rank, once the offer's candidates are ranked.
     pub rank: Option<i64>,
+}
+
+/// An applicant an organisation registered at the counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistedRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub active_applications: i64,
+}
+
+/// One of the organisation's open offers, as it stands for an assisted applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistedOffer {
+    pub id: i64,
+    pub title: String,
+    pub total_cents: i64,
+    pub closes_on: String,
+    pub assessment: crate::domain::eligibility::Assessment,
+    pub applied: bool,
 }
 
 /// What an offer means for the signed-in applicant.

@@ -137,3 +137,29 @@ pub async fn renewal_reminders(state: AppState) {
         tokio::time::sleep(REMINDERS_EVERY).await;
     }
 }
+
+/// How often due alerts are looked for; each alert is digested at most once a day.
+const DIGESTS_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Sends the daily digests of new offers matching applicants' saved searches.
+pub async fn alert_digests(state: AppState) {
+    loop {
+        let link = |path: &str| state.link(path);
+        match app::ssr::catalogue::send_digests(
+            &state.db,
+            &state.search,
+            link,
+            app::ssr::db::now(),
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(sent) => {
+                tracing::info!(sent, "new-offer digests queued");
+                state.mail_wakeup.notify_one();
+            }
+            Err(error) => tracing::error!(%error, "alert digests failed; will retry"),
+        }
+        tokio::time::sleep(DIGESTS_EVERY).await;
+    }
+}

@@ -13,6 +13,8 @@ use axum::routing::{get, post};
 
 /// Where staff send a CSV file of units to be checked.
 pub const IMPORT_PATH: &str = "/gestion/import/fichier";
+/// Where applicants send their proofs.
+pub const DOCUMENTS_PATH: &str = "/espace/documents";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,6 +26,11 @@ pub fn routes() -> Router<AppState> {
             "/gestion/logements/{id}/photos",
             post(add_photo).layer(DefaultBodyLimit::max(crate::http::UPLOAD_LIMIT_BYTES)),
         )
+        .route(
+            DOCUMENTS_PATH,
+            post(add_document).layer(DefaultBodyLimit::max(crate::http::UPLOAD_LIMIT_BYTES)),
+        )
+        .route("/documents/{id}", get(document))
         .route("/photos/{id}", get(photo_large))
         .route("/photos/{id}/vignette", get(photo_thumb))
 }
@@ -33,6 +40,9 @@ pub fn upload_limit(path: &str) -> Option<usize> {
     const ENVELOPE: usize = 64 * 1024;
     if path == IMPORT_PATH {
         return Some(import::MAX_BYTES + ENVELOPE);
+    }
+    if path == DOCUMENTS_PATH {
+        return Some(app::domain::documents::MAX_BYTES + ENVELOPE);
     }
     path.strip_prefix("/gestion/logements/")
         .and_then(|rest| rest.strip_suffix("/photos"))
@@ -311,6 +321,152 @@ async fn check_units_file(
         Ok(id) => Redirect::to(&format!("/gestion/import/{id}")).into_response(),
         Err(error) => {
             tracing::error!(%error, "import record failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            )
+        }
+    }
+}
+
+/// An applicant adds a proof: checked from its bytes, kept as sent.
+async fn add_document(State(state): State<AppState>, headers: HeaderMap, mut multipart: Multipart) -> Response {
+    use app::domain::documents::{self, DocumentProblem};
+    let user = match app::ssr::user_for_headers(&state, &headers).await {
+        Ok(Some(user)) if user.role == Role::Applicant => user,
+        Ok(Some(_)) => return page(StatusCode::FORBIDDEN, "Vous n'avez pas accès à cette ressource."),
+        Ok(None) => return Redirect::to("/connexion").into_response(),
+        Err(_) => {
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            );
+        }
+    };
+    let back = |code: &str| Redirect::to(&format!("/espace/profil?document={code}#justificatifs")).into_response();
+    if !state.import_limiter.allow(&format!("user:{}", user.id)) {
+        return page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Trop d'envois en peu de temps. Patientez avant de réessayer.",
+        );
+    }
+    let (mut kind, mut valid_until, mut file) = (String::new(), String::new(), None);
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("kind") => kind = field.text().await.unwrap_or_default(),
+                Some("valid_until") => valid_until = field.text().await.unwrap_or_default(),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or_default().to_string();
+                    match field.bytes().await {
+                        Ok(bytes) => file = Some((name, bytes.to_vec())),
+                        Err(_) => return back(DocumentProblem::TooLarge.code()),
+                    }
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => return back(DocumentProblem::TooLarge.code()),
+        }
+    }
+    let (filename, bytes) = file.unwrap_or_default();
+    let valid = match documents::check(&kind, &valid_until, &filename, &bytes) {
+        Ok(valid) => valid,
+        Err(problem) => return back(problem.code()),
+    };
+    let stored = async {
+        let mut tx = app::ssr::db::begin_write(state.db.pool()).await?;
+        if app::ssr::store::documents::count_for(&mut tx, user.id).await? >= documents::MAX_PER_APPLICANT {
+            return Ok(None);
+        }
+        let id = app::ssr::store::documents::insert(&mut tx, user.id, &valid, bytes).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(Some(id))
+    }
+    .await;
+    match stored {
+        Ok(Some(_)) => back("ajoute"),
+        Ok(None) => back(DocumentProblem::TooMany.code()),
+        Err(error) => {
+            tracing::error!(%error, "document insert failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            )
+        }
+    }
+}
+
+/// A proof, for its owner or for staff of a landlord the owner applied to; 404 for anyone else.
+async fn document(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    use app::ssr::store::documents::{Reader, read};
+    let not_found = || page(StatusCode::NOT_FOUND, "Justificatif introuvable.");
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    let mut staff_reader = None;
+    let reader = match app::ssr::user_for_headers(&state, &headers).await {
+        Ok(Some(user)) => match (user.role, user.organisation) {
+            (Role::Applicant, _) => Reader::Applicant(user.id),
+            (Role::Staff, Some(organisation)) => {
+                staff_reader = Some((user.id, organisation.id));
+                Reader::Staff(organisation.id)
+            }
+            _ => return page(StatusCode::FORBIDDEN, "Vous n'avez pas accès à cette ressource."),
+        },
+        Ok(None) => return Redirect::to("/connexion").into_response(),
+        Err(_) => {
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            );
+        }
+    };
+    match read(state.db.pool(), id, reader).await {
+        Ok(Some((filename, content_type, bytes))) => {
+            // Staff opening an applicant's proof is personal data access: recorded.
+            if let Some((user_id, organisation_id)) = staff_reader {
+                let logged = async {
+                    let mut conn = state.db.pool().acquire().await?;
+                    app::ssr::store::audit::record(
+                        &mut conn,
+                        app::ssr::store::audit::AuditEntry {
+                            actor_user_id: Some(user_id),
+                            organisation_id: Some(organisation_id),
+                            action: "document.read",
+                            subject: &format!("document:{id}"),
+                            detail: "",
+                        },
+                    )
+                    .await
+                }
+                .await;
+                if let Err(error) = logged {
+                    tracing::error!(%error, "audit of a document read failed; not served");
+                    return page(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Le service a rencontré un problème. Réessayez dans un instant.",
+                    );
+                }
+            }
+            // The name was cleaned of quotes and separators when the file was stored.
+            let disposition = format!("attachment; filename=\"{}\"", filename.replace(|c: char| !c.is_ascii(), "_"));
+            let mut response = bytes.into_response();
+            let headers = response.headers_mut();
+            for (name, value) in [
+                ("content-type", content_type),
+                ("content-disposition", disposition),
+                ("cache-control", "private, no-store".to_string()),
+            ] {
+                if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+                    headers.insert(name, value);
+                }
+            }
+            response
+        }
+        Ok(None) => not_found(),
+        Err(error) => {
+            tracing::error!(%error, "document read failed");
             page(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Le service a rencontré un problème. Réessayez dans un instant.",

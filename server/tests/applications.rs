@@ -13,6 +13,9 @@ on_both_backends!(
     the_close_is_told_to_every_applicant_and_ends_withdrawals,
     an_applicant_can_neither_read_nor_change_another_s_profile_or_applications,
     the_sne_renewal_reminder_goes_once_a_month_before,
+    proofs_are_checked_from_their_bytes_and_open_only_to_their_owner_and_the_landlords_applied_to,
+    an_alert_sends_one_digest_a_day_with_only_the_new_matching_offers,
+    staff_register_an_applicant_fill_the_profile_and_apply_on_their_behalf_under_the_same_rules,
 );
 
 /// A signed-in applicant on a client of their own.
@@ -201,7 +204,7 @@ async fn applying_needs_a_complete_profile_and_an_eligible_household(backend: Ba
     let client = applicant(&app, "nadia@example.fr").await;
     let response = apply(&app, &client, open).await;
     assert_eq!(response.status(), 422);
-    assert!(response.text().await.unwrap().contains("Complétez votre profil"));
+    assert!(response.text().await.unwrap().contains("Complétez le profil"));
 
     // Income over the PLUS 2026 ceiling for one person outside Île-de-France (23 403 €).
     complete_profile(&app, &client, "23 404").await;
@@ -566,4 +569,257 @@ async fn the_sne_renewal_reminder_goes_once_a_month_before(backend: Backend) {
         .expect("reminder sent");
     assert!(reminder.body.contains(&today.add_days(20).french()), "{}", reminder.body);
     assert!(app.mail_to("yann@example.fr").await.iter().all(|m| !m.subject.starts_with("Renouvelez")));
+}
+
+async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    kind: &str,
+    valid_until: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> String {
+    let form = reqwest::multipart::Form::new()
+        .text("kind", kind.to_string())
+        .text("valid_until", valid_until.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    let response = client
+        .post(app.url("/espace/documents"))
+        .header("Origin", app.url(""))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload sent");
+    assert!(response.status().is_redirection(), "{}", response.status());
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn proofs_are_checked_from_their_bytes_and_open_only_to_their_owner_and_the_landlords_applied_to(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let (landlord, _) = app.staff_of("Habitat Test", "111111111").await;
+    let (other_landlord, _) = app.staff_of("Autre Bailleur", "222222222").await;
+    let offer = app.published_offer(&landlord, spec("D-1", "T2", &["tout_public"])).await;
+    let nadia = applicant(&app, "nadia@example.fr").await;
+    complete_profile(&app, &nadia, "15 000").await;
+
+    // Refused: a program renamed .pdf, a missing kind, a file over 5 MB; nothing is kept.
+    let renamed = upload(&app, &nadia, "identite", "", "carte.pdf", b"MZ\x90\x00binary".to_vec()).await;
+    assert!(renamed.ends_with("?document=type#justificatifs"), "{renamed}");
+    let no_kind = upload(&app, &nadia, "", "", "a.pdf", b"%PDF-1.4 x".to_vec()).await;
+    assert!(no_kind.contains("document=nature"), "{no_kind}");
+    let mut big = b"%PDF-1.4".to_vec();
+    big.resize(app::domain::documents::MAX_BYTES + 10, b' ');
+    let too_big = upload(&app, &nadia, "autre", "", "gros.pdf", big).await;
+    assert!(too_big.contains("document=taille"), "{too_big}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM applicant_documents").await, 0);
+
+    // Kept: a PDF tax notice, and an expired residence permit, flagged.
+    let pdf = b"%PDF-1.4 avis d'imposition".to_vec();
+    assert!(upload(&app, &nadia, "avis_impot", "", "avis.pdf", pdf.clone()).await.contains("document=ajoute"));
+    upload(&app, &nadia, "identite", "2020-01-31", "titre.png", b"\x89PNG\r\n\x1a\nxxxx".to_vec()).await;
+    let documents = profile(&app, &nadia).await["documents"].clone();
+    let documents = documents.as_array().unwrap();
+    assert_eq!(documents.len(), 2);
+    let expired = documents.iter().find(|d| d["filename"] == "titre.png").unwrap();
+    assert_eq!(expired["expired"], true);
+    let tax = documents.iter().find(|d| d["filename"] == "avis.pdf").unwrap();
+    let path = format!("/documents/{}", tax["id"]);
+
+    // The owner downloads it as it was sent.
+    let mine = nadia.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(mine.status(), 200);
+    assert_eq!(mine.headers()["content-type"], "application/pdf");
+    assert!(mine.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(mine.bytes().await.unwrap().to_vec(), pdf);
+
+    // Before any application, no landlord may open it; nor another applicant, ever.
+    assert_eq!(landlord.get(app.url(&path)).send().await.unwrap().status(), 404);
+    let yann = applicant(&app, "yann@example.fr").await;
+    assert_eq!(yann.get(app.url(&path)).send().await.unwrap().status(), 404);
+    assert!(new_client().get(app.url(&path)).send().await.unwrap().status().is_redirection());
+
+    // Once Nadia applies, that landlord's staff may; another landlord's still may not.
+    ok(apply(&app, &nadia, offer).await).await;
+    assert_eq!(landlord.get(app.url(&path)).send().await.unwrap().status(), 200);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'document.read'").await,
+        1,
+        "a landlord's access is recorded"
+    );
+    assert_eq!(other_landlord.get(app.url(&path)).send().await.unwrap().status(), 404);
+
+    // Only the owner deletes it.
+    let id = tax["id"].to_string();
+    let theirs = app.call_with(&yann, "espace/document/supprimer", &[("document_id", &id)]).await;
+    assert_eq!(theirs.status(), 404);
+    ok(app.call_with(&nadia, "espace/document/supprimer", &[("document_id", &id)]).await).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM applicant_documents").await, 1);
+}
+
+async fn an_alert_sends_one_digest_a_day_with_only_the_new_matching_offers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (staff, _) = app.staff_of("Habitat Test", "111111111").await;
+    let old = app.published_offer(&staff, spec("G-1", "T2", &["tout_public"])).await;
+    let nadia = applicant(&app, "nadia@example.fr").await;
+    ok(app.call_with(&nadia, "offres/alerte", &[("query", "typologie=T2&page=3&pour_moi=1")]).await).await;
+    // Saving it twice keeps one alert; a malformed query is refused.
+    ok(app.call_with(&nadia, "offres/alerte", &[("query", "typologie=T2")]).await).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM saved_searches").await, 1);
+    let bad = app.call_with(&nadia, "offres/alerte", &[("query", "typologie=T9")]).await;
+    assert_eq!(bad.status(), 400);
+    let anonymous = app.call_with(&new_client(), "offres/alerte", &[("query", "")]).await;
+    assert_eq!(anonymous.status(), 401);
+
+    let new_t2 = app.published_offer(&staff, spec("G-2", "T2", &["tout_public"])).await;
+    let _new_t3 = app.published_offer(&staff, spec("G-3", "T3", &["tout_public"])).await;
+    let now = app::ssr::db::now();
+    // The alert was saved two days ago, the first offer published three days ago.
+    sqlx::query("UPDATE saved_searches SET digested_until = $1")
+        .bind(now - 2 * 86_400)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE offers SET published_at = $1 WHERE id = $2")
+        .bind(now - 3 * 86_400)
+        .bind(old)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+
+    let link = |path: &str| format!("http://test{path}");
+    let digest = || app::ssr::catalogue::send_digests(&app.state.db, &app.state.search, link, now);
+    assert_eq!(digest().await.unwrap(), 1);
+    assert_eq!(digest().await.unwrap(), 0, "one digest a day");
+    let mail = app.mail_to("nadia@example.fr").await;
+    let sent: Vec<_> = mail.iter().filter(|m| m.subject.contains("nouvelle offre")).collect();
+    assert_eq!(sent.len(), 1, "{mail:?}");
+    assert!(sent[0].body.contains(&format!("http://test/offres/{new_t2}")), "{}", sent[0].body);
+    assert!(!sent[0].body.contains(&format!("/offres/{old}")), "{}", sent[0].body);
+    assert_eq!(sent[0].body.matches("/offres/").count(), 1, "only the new T2");
+    assert!(sent[0].body.contains("http://test/offres?typologie=T2"), "{}", sent[0].body);
+
+    // The applicant's space lists the alert; deleting it stops the digests.
+    let home: serde_json::Value = ok(app.call_with(&nadia, "espace", &[]).await).await.json().await.unwrap();
+    let alert = &home["alerts"][0];
+    assert_eq!(alert["description"], "T2");
+    assert_eq!(alert["href"], "/offres?typologie=T2");
+    let id = alert["id"].to_string();
+    let yann = applicant(&app, "yann@example.fr").await;
+    assert_eq!(app.call_with(&yann, "espace/alerte/supprimer", &[("alert_id", &id)]).await.status(), 404);
+    ok(app.call_with(&nadia, "espace/alerte/supprimer", &[("alert_id", &id)]).await).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM saved_searches").await, 0);
+}
+
+async fn staff_register_an_applicant_fill_the_profile_and_apply_on_their_behalf_under_the_same_rules(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let (staff, organisation) = app.staff_of("Habitat Test", "111111111").await;
+    let (other_staff, _) = app.staff_of("Autre Bailleur", "222222222").await;
+    let offer = app.published_offer(&staff, spec("H-1", "T2", &["tout_public"])).await;
+    let elsewhere = app.published_offer(&other_staff, spec("H-2", "T2", &["tout_public"])).await;
+
+    let bad = app
+        .call_with(&staff, "gestion/demandeur/creer", &[("display_name", ""), ("email", "pas-une-adresse")])
+        .await;
+    assert_eq!(bad.status(), 422);
+    ok(app
+        .call_with(&staff, "gestion/demandeur/creer", &[("display_name", "Marcel Duval"), ("email", "marcel@example.fr")])
+        .await)
+    .await;
+    let (marcel,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'marcel@example.fr'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let pour = marcel.to_string();
+    let welcome = app.mail_to("marcel@example.fr").await;
+    assert!(welcome.iter().any(|m| m.body.contains("/invitation?jeton=")), "{welcome:?}");
+
+    // The profile, filled by staff for Marcel, part by part.
+    let today = app::domain::calendar::paris_date(app::ssr::db::now());
+    let renewal = today.add_days(200).iso();
+    for (endpoint, form) in [
+        (
+            "espace/profil/membre",
+            vec![("relationship", "self"), ("first_name", "Marcel"), ("birth_date", "1958-02-03"), ("rfr_n2", "11 000")],
+        ),
+        ("espace/profil/ressources", vec![("monthly_resources", "1 500")]),
+        ("espace/profil/logement", vec![("housing_status", "private_tenant")]),
+        (
+            "espace/profil/demande",
+            vec![("sne_number", "0250324000888"), ("first_filing_date", "2024-03-15"), ("renewal_date", &renewal)],
+        ),
+    ] {
+        let mut form = form;
+        form.push(("pour", &pour));
+        ok(app.call_with(&staff, endpoint, &form).await).await;
+    }
+    let profile: serde_json::Value = ok(app.call_with(&staff, "espace/profil", &[("pour", &pour)]).await)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["profile"]["members"][0]["first_name"], "Marcel");
+    assert_eq!(profile["pour"], marcel);
+
+    // Another landlord's staff cannot reach Marcel; an applicant's "pour" is ignored.
+    assert_eq!(app.call_with(&other_staff, "espace/profil", &[("pour", &pour)]).await.status(), 404);
+    let nadia = applicant(&app, "nadia@example.fr").await;
+    let own: serde_json::Value = ok(app.call_with(&nadia, "espace/profil", &[("pour", &pour)]).await)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["profile"]["members"].as_array().unwrap().len(), 0);
+
+    // Applying on Marcel's behalf: only to the organisation's own offers, same cap, same mail.
+    let offers: serde_json::Value = ok(app.call_with(&staff, "gestion/demandeur/offres", &[("id", &pour)]).await)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(offers.as_array().unwrap().len(), 1);
+    assert_eq!(offers[0]["assessment"]["verdict"], "Eligible");
+    let foreign = app
+        .call_with(&staff, "offres/postuler", &[("offer_id", &elsewhere.to_string()), ("pour", &pour)])
+        .await;
+    assert_eq!(foreign.status(), 404);
+    ok(app.call_with(&staff, "offres/postuler", &[("offer_id", &offer.to_string()), ("pour", &pour)]).await).await;
+    let (channel, created_by): (String, i64) = sqlx::query_as(
+        "SELECT channel, created_by_user_id FROM applications WHERE applicant_user_id = $1",
+    )
+    .bind(marcel)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(channel, "assisted");
+    let (staff_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'agent@111111111.fr'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(created_by, staff_id);
+    let mail = app.mail_to("marcel@example.fr").await;
+    assert!(mail.iter().any(|m| m.body.contains("a enregistré pour vous votre candidature")), "{mail:?}");
+
+    // The audit log names who did what for whom.
+    let subject = format!("user:{marcel}");
+    let (entries,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE actor_user_id = $1 AND organisation_id = $2 AND subject = $3
+           AND action IN ('assisted.create', 'assisted.profile', 'assisted.apply')",
+    )
+    .bind(staff_id)
+    .bind(organisation)
+    .bind(&subject)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(entries, 6, "creation, four profile parts, one application");
+
+    // The list shows Marcel with one application; applicants cannot see the list.
+    let list: serde_json::Value = ok(app.call_with(&staff, "gestion/demandeurs", &[]).await).await.json().await.unwrap();
+    assert_eq!(list[0]["name"], "Marcel Duval");
+    assert_eq!(list[0]["active_applications"], 1);
+    assert_eq!(app.call_with(&nadia, "gestion/demandeurs", &[]).await.status(), 403);
 }

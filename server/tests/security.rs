@@ -358,6 +358,24 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
     let org_b_id = org_b.to_string();
     let cases: Vec<(&str, Vec<(&str, &str)>, [u16; 4])> = vec![
         ("espace", vec![], [401, 200, 403, 403]),
+        ("espace/profil", vec![], [401, 200, 403, 403]),
+        (
+            "espace/profil/souhaits",
+            vec![("communes[]", "25056")],
+            [401, 200, 403, 403],
+        ),
+        // The applicant's profile is incomplete: refused with a reason, not a crash.
+        ("offres/postuler", vec![("offer_id", "999")], [401, 422, 403, 403]),
+        (
+            "espace/candidature/retirer",
+            vec![("application_id", "999")],
+            [401, 404, 403, 403],
+        ),
+        (
+            "espace/document/supprimer",
+            vec![("document_id", "999")],
+            [401, 404, 403, 403],
+        ),
         ("gestion", vec![("page", "1")], [401, 403, 200, 403]),
         ("ma-commission", vec![], [401, 403, 403, 200]),
         ("admin/organisations", vec![], [401, 403, 403, 403]),

@@ -62,6 +62,7 @@ fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl Int
                 ],
                 Role::Staff => vec![
                     ("/gestion", "Gestion du parc"),
+                    ("/gestion/demandeurs", "Demandeurs accompagnés"),
                     ("/offres", "Catalogue public"),
                 ],
                 Role::Member => vec![("/commission", "Ma commission")],

@@ -339,6 +339,60 @@ impl CatalogueQuery {
         }
     }
 
+    /// The query for an alert: the same filters, from the first page, without "pour moi" (an
+    /// alert follows the search; eligibility is told on each offer).
+    pub fn for_alert(&self) -> CatalogueQuery {
+        CatalogueQuery {
+            page: 1,
+            pour_moi: false,
+            tri: None,
+            ..self.clone()
+        }
+    }
+
+    /// The filters in a few French words, for lists and e-mails.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.q.is_empty() {
+            parts.push(format!("« {} »", self.q));
+        }
+        if let Some(t) = self.typologie {
+            parts.push(t.label().to_string());
+        }
+        if let Some(c) = self.commune.as_deref().and_then(territory::commune) {
+            parts.push(format!("à {}", c.name));
+        }
+        if let Some(e) = self.epci.as_deref().and_then(territory::epci) {
+            parts.push(e.name.to_string());
+        }
+        if let Some(f) = self.financement {
+            parts.push(f.code().to_string());
+        }
+        if let Some(c) = self.categorie {
+            parts.push(format!("public : {}", c.label().to_lowercase()));
+        }
+        if let Some(q) = self.qpv {
+            parts.push(if q { "en QPV" } else { "hors QPV" }.to_string());
+        }
+        if let Some(max) = self.loyer_max {
+            parts.push(format!("jusqu'à {max} € charges comprises"));
+        }
+        if let Some(min) = self.surface_min {
+            parts.push(format!("{min} m² et plus"));
+        }
+        if self.ascenseur == Some(true) {
+            parts.push("avec ascenseur".to_string());
+        }
+        if let Some(a) = self.accessibilite {
+            parts.push(a.label().to_lowercase());
+        }
+        if parts.is_empty() {
+            "Toutes les offres".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+
     /// Link to the catalogue page for this query.
     pub fn href(&self) -> String {
         let qs = self.to_query_string();
@@ -438,6 +492,9 @@ pub struct CatalogueResults {
     pub pages: u32,
     pub hits: Vec<OfferSummary>,
     pub facets: Vec<Facet>,
+    /// The page is shown to a signed-in applicant (who may save the search as an alert).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub for_applicant: bool,
 }
 
 #[cfg(test)]

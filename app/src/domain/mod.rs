@@ -4,6 +4,7 @@
 pub mod account;
 pub mod calendar;
 pub mod catalogue;
+pub mod documents;
 pub mod ceilings;
 pub mod eligibility;
 pub mod format;

@@ -13,19 +13,21 @@ use leptos_router::hooks::use_query_map;
 pub async fn load_applicant_home() -> Result<ApplicantHome, AppError> {
     use crate::domain::ceilings::reference_income_year;
     use crate::pages::profile::context;
-    use crate::ssr::{internal, respond, state, store::applications};
+    use crate::ssr::store::{alerts, applications};
+    use crate::ssr::{internal, respond, state};
     respond(async move {
         let user = context::applicant().await?;
         let profile = context::profile_of(user.id).await?;
         let today = context::today();
-        let applications = applications::mine(state()?.db.pool(), user.id)
-            .await
-            .map_err(internal)?;
+        let pool = state()?.db.pool().clone();
+        let applications = applications::mine(&pool, user.id).await.map_err(internal)?;
+        let alerts = alerts::list(&pool, user.id).await.map_err(internal)?;
         Ok(ApplicantHome {
             display_name: user.display_name,
             email: user.email,
             completeness: profile.completeness(today, reference_income_year(today.year)),
             applications,
+            alerts,
         })
     })
     .await
@@ -67,13 +69,33 @@ pub async fn withdraw_application(application_id: i64) -> Result<(), AppError> {
     .await
 }
 
+#[server(endpoint = "espace/alerte/supprimer")]
+pub async fn delete_alert(alert_id: i64) -> Result<(), AppError> {
+    use crate::pages::profile::context;
+    use crate::ssr::{internal, respond, state, store::alerts};
+    respond(async move {
+        let user = context::applicant().await?;
+        let mut conn = state()?.db.pool().acquire().await.map_err(internal)?;
+        if !alerts::delete(&mut conn, user.id, alert_id).await.map_err(internal)? {
+            return Err(AppError::NotFound);
+        }
+        leptos_axum::redirect("/espace#alertes");
+        Ok(())
+    })
+    .await
+}
+
 #[component]
 pub fn ApplicantHomePage() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawApplication>::new();
-    let home = Resource::new(move || withdraw.version().get(), |_| load_applicant_home());
+    let remove_alert = ServerAction::<DeleteAlert>::new();
+    let home = Resource::new(
+        move || (withdraw.version().get(), remove_alert.version().get()),
+        |_| load_applicant_home(),
+    );
     view! {
         <Title text="Mon espace"/>
-        {loaded(home, move |home| view! { <ApplicantSummary home withdraw/> })}
+        {loaded(home, move |home| view! { <ApplicantSummary home withdraw remove_alert/> })}
     }
 }
 
@@ -95,7 +117,13 @@ pub fn ApplicationsPage() -> impl IntoView {
 }
 
 #[component]
-fn ApplicantSummary(home: ApplicantHome, withdraw: ServerAction<WithdrawApplication>) -> impl IntoView {
+fn ApplicantSummary(
+    home: ApplicantHome,
+    withdraw: ServerAction<WithdrawApplication>,
+    remove_alert: ServerAction<DeleteAlert>,
+) -> impl IntoView {
+    let alert_saved = use_query_map().read_untracked().get("alerte").is_some();
+    let alerts = home.alerts.clone();
     view! {
         <section class="panel">
             <h1>"Mon espace demandeur"</h1>
@@ -110,6 +138,31 @@ fn ApplicantSummary(home: ApplicantHome, withdraw: ServerAction<WithdrawApplicat
             <h2 id="candidatures-titre">"Mes candidatures"</h2>
             <FormAlert value=withdraw.value()/>
             <ApplicationList applications=home.applications withdraw/>
+        </section>
+        <section class="panel" id="alertes" aria-labelledby="alertes-titre">
+            <h2 id="alertes-titre">"Mes alertes"</h2>
+            {alert_saved.then(|| view! { <p class="notice" role="status">"L'alerte est enregistrée : vous recevrez un e-mail par jour au plus quand de nouvelles offres y correspondront."</p> })}
+            <FormAlert value=remove_alert.value()/>
+            {if alerts.is_empty() {
+                view! { <p>"Aucune alerte. Dans le catalogue, lancez une recherche puis « Créer une alerte pour cette recherche »."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="alerts">
+                        {alerts.into_iter().map(|a| {
+                            let label = format!("Supprimer l'alerte {}", a.description);
+                            view! {
+                                <li>
+                                    <a href=a.href.clone()>{a.description.clone()}</a>
+                                    <ActionForm action=remove_alert>
+                                        <input type="hidden" name="alert_id" value=a.id.to_string()/>
+                                        <button type="submit" class="button button-secondary" aria-label=label>"Supprimer"</button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
         </section>
     }
 }

@@ -56,6 +56,7 @@ pub async fn search_offers(query: String) -> Result<CatalogueResults, AppError> 
         let mut results = catalogue::search_within(&state.db, &state.search, query, within)
             .await
             .map_err(internal)?;
+        results.for_applicant = true;
         for hit in &mut results.hits {
             hit.for_me = assessed
                 .iter()
@@ -121,8 +122,13 @@ pub async fn load_offer_for_me(id: i64) -> Result<Option<OfferForMe>, AppError> 
     .await
 }
 
+/// Applies to an offer: for the signed-in applicant, or for `pour`, an applicant the staff's
+/// organisation assists (then only to that organisation's offers). Same checks either way.
 #[server(endpoint = "offres/postuler")]
-pub async fn apply_to_offer(offer_id: i64) -> Result<(), AppError> {
+pub async fn apply_to_offer(
+    offer_id: i64,
+    #[server(default)] pour: Option<i64>,
+) -> Result<(), AppError> {
     use crate::domain::ceilings::reference_income_year;
     use crate::domain::eligibility::Verdict;
     use crate::pages::profile::context;
@@ -130,25 +136,28 @@ pub async fn apply_to_offer(offer_id: i64) -> Result<(), AppError> {
     use crate::ssr::store::listings;
     use crate::ssr::{internal, respond, state};
     respond(async move {
-        let user = context::applicant().await?;
+        let subject = context::subject(pour).await?;
         let state = state()?;
-        let profile = context::profile_of(user.id).await?;
+        let profile = context::profile_of(subject.user_id).await?;
         let today = context::today();
         let gaps = profile
             .completeness(today, reference_income_year(today.year))
             .blocking_apply();
         if !gaps.is_empty() {
             return Err(AppError::Rejected(format!(
-                "Complétez votre profil avant de postuler. {}",
+                "Complétez le profil avant de postuler. {}",
                 gaps.join(" ")
             )));
         }
         let closed = || AppError::Rejected("Cette offre n'est plus ouverte aux candidatures.".into());
-        let (_, _, terms) = listings::offer_terms(state.db.pool(), Some(&[offer_id]))
+        let (_, organisation, terms) = listings::offer_terms(state.db.pool(), Some(&[offer_id]))
             .await
             .map_err(internal)?
             .pop()
             .ok_or_else(closed)?;
+        if subject.staff.is_some_and(|(_, own)| own != organisation) {
+            return Err(AppError::NotFound);
+        }
         let assessment = profile.assess(&terms, today);
         if assessment.verdict == Verdict::Ineligible {
             let reasons: Vec<String> = assessment
@@ -158,31 +167,65 @@ pub async fn apply_to_offer(offer_id: i64) -> Result<(), AppError> {
                 .map(|r| r.message)
                 .collect();
             return Err(AppError::Rejected(format!(
-                "Vous ne remplissez pas les conditions de cette offre. {}",
+                "Les conditions de cette offre ne sont pas remplies. {}",
                 reasons.join(" ")
             )));
         }
         let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
         let request = ApplyRequest {
             offer_id,
-            applicant_user_id: user.id,
-            actor_user_id: user.id,
-            assisted: false,
+            applicant_user_id: subject.user_id,
+            actor_user_id: subject.staff.map_or(subject.user_id, |(staff, _)| staff),
+            assisted: subject.staff.is_some(),
         };
         let link = state.link("/espace/candidatures");
-        match applications::apply(&mut tx, &request, (&user.email, &user.display_name), &link).await {
+        match applications::apply(&mut tx, &request, (&subject.email, &subject.name), &link).await {
             Ok(_) => {}
             Err(ApplyError::NotOpen) => return Err(closed()),
             Err(ApplyError::CapReached(cap)) => {
                 return Err(AppError::Rejected(format!(
-                    "Vous avez déjà {cap} candidatures en cours chez ce bailleur : c'est le maximum. Retirez-en une dans « Mes candidatures » pour postuler à cette offre."
+                    "Déjà {cap} candidatures en cours chez ce bailleur : c'est le maximum. Retirez-en une dans « Mes candidatures » pour postuler à cette offre."
                 )));
             }
             Err(ApplyError::Db(e)) => return Err(internal(e)),
         }
+        context::audit_assisted(&mut tx, &subject, "assisted.apply", &format!("offer:{offer_id}")).await?;
         tx.commit().await.map_err(internal)?;
         state.mail_wakeup.notify_one();
-        leptos_axum::redirect(&format!("/offres/{offer_id}?candidature=envoyee"));
+        match subject.staff {
+            Some(_) => leptos_axum::redirect(&format!(
+                "/gestion/demandeurs/{}?candidature=envoyee#postuler",
+                subject.user_id
+            )),
+            None => leptos_axum::redirect(&format!("/offres/{offer_id}?candidature=envoyee")),
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Saves the catalogue query (a URL query string) as an alert: a daily e-mail of new offers.
+#[server(endpoint = "offres/alerte")]
+pub async fn save_alert(query: String) -> Result<(), AppError> {
+    use crate::pages::profile::context;
+    use crate::ssr::store::alerts::{self, Saved};
+    use crate::ssr::{internal, respond, state};
+    respond(async move {
+        let user = context::applicant().await?;
+        let query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
+            .map_err(|e| AppError::BadRequest(e.message))?;
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
+            .await
+            .map_err(internal)?;
+        let saved = alerts::save(&mut tx, user.id, &query).await.map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        if saved == Saved::TooMany {
+            return Err(AppError::Rejected(format!(
+                "Vous avez déjà {} alertes : supprimez-en une dans votre espace pour en créer une autre.",
+                alerts::MAX_PER_APPLICANT
+            )));
+        }
+        leptos_axum::redirect("/espace?alerte=1#alertes");
         Ok(())
     })
     .await
@@ -231,6 +274,21 @@ fn FacetSelect(facet: Facet, selected: Option<String>) -> impl IntoView {
 #[component]
 fn Catalogue(results: CatalogueResults) -> impl IntoView {
     let query = results.query.clone();
+    let alert = ServerAction::<SaveAlert>::new();
+    let alert_form = results.for_applicant.then(|| {
+        let saved_query = query.for_alert().to_query_string();
+        let described = query.describe();
+        view! {
+            <div class="alert-form">
+                <FormAlert value=alert.value()/>
+                <ActionForm action=alert>
+                    <input type="hidden" name="query" value=saved_query/>
+                    <button type="submit" class="button button-secondary">"Créer une alerte pour cette recherche"</button>
+                </ActionForm>
+                <p class="hint">{format!("Un e-mail par jour au plus, quand de nouvelles offres correspondent à : {described}.")}</p>
+            </div>
+        }
+    });
     let yes_no = |b: Option<bool>| b.map(|b| if b { "oui" } else { "non" }.to_string());
     let selected_of = |parameter: &str| -> Option<String> {
         match parameter {
@@ -307,6 +365,7 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
             </section>
             <section class="catalogue-results" aria-labelledby="resultats-titre">
                 <h2 id="resultats-titre" class="results-summary" role="status">{summary}</h2>
+                {alert_form}
                 {results.hits.into_iter().map(|offer| view! { <OfferCard offer/> }).collect_view()}
                 <nav class="pager" aria-label="Pages de résultats">
                     {previous.map(|href| view! { <a href=href rel="prev">"Page précédente"</a> })}

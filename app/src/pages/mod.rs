@@ -9,6 +9,7 @@ pub mod errors;
 pub mod home;
 pub mod profile;
 pub mod staff;
+pub mod staff_applicants;
 pub mod staff_import;
 pub mod staff_offers;
 pub mod staff_units;

@@ -15,14 +15,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The signed-in applicant, their profile as stored, and today in Paris.
+/// Whose profile a request is about: the signed-in applicant's own, or, for staff, one of the
+/// applicants their organisation registered at the counter (the assisted channel).
 #[cfg(feature = "ssr")]
 pub(crate) mod context {
     use crate::domain::calendar::{Date, paris_date};
-    use crate::domain::profile::Profile;
+    use crate::domain::profile::{Part, Profile};
     use crate::error::AppError;
     use crate::model::{CurrentUser, Role};
-    use crate::ssr::{internal, require, state, store::profiles};
+    use crate::ssr::{current_user, internal, require, state, store::profiles};
 
     pub fn today() -> Date {
         paris_date(crate::ssr::db::now())
@@ -32,13 +33,87 @@ pub(crate) mod context {
         require(&[Role::Applicant]).await
     }
 
+    /// The applicant a request acts on, and the staff member acting if it is not them.
+    pub struct Subject {
+        pub user_id: i64,
+        pub email: String,
+        pub name: String,
+        /// `(staff user, organisation)` when staff act on the applicant's behalf.
+        pub staff: Option<(i64, i64)>,
+    }
+
+    impl Subject {
+        /// Where this applicant's profile is edited.
+        pub fn profile_path(&self) -> String {
+            match self.staff {
+                Some(_) => format!("/gestion/demandeurs/{}", self.user_id),
+                None => "/espace/profil".to_string(),
+            }
+        }
+    }
+
+    /// An applicant acts for themselves (`pour` is ignored); staff act for `pour`, one of their
+    /// organisation's assisted applicants (anyone else's id is simply not found).
+    pub async fn subject(pour: Option<i64>) -> Result<Subject, AppError> {
+        let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+        match (user.role, pour, user.organisation) {
+            (Role::Applicant, _, _) => Ok(Subject {
+                user_id: user.id,
+                email: user.email,
+                name: user.display_name,
+                staff: None,
+            }),
+            (Role::Staff, Some(applicant_id), Some(organisation)) => {
+                let (email, name) = crate::ssr::store::assisted::applicant_of(
+                    state()?.db.pool(),
+                    organisation.id,
+                    applicant_id,
+                )
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+                Ok(Subject {
+                    user_id: applicant_id,
+                    email,
+                    name,
+                    staff: Some((user.id, organisation.id)),
+                })
+            }
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
     pub async fn profile_of(user_id: i64) -> Result<Profile, AppError> {
         let mut conn = state()?.db.pool().acquire().await.map_err(internal)?;
         profiles::load(&mut conn, user_id).await.map_err(internal)
     }
 
+    /// Records, in the caller's transaction, what staff did for an applicant.
+    pub async fn audit_assisted(
+        conn: &mut sqlx::AnyConnection,
+        subject: &Subject,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        let Some((staff_id, organisation_id)) = subject.staff else {
+            return Ok(());
+        };
+        crate::ssr::store::audit::record(
+            conn,
+            crate::ssr::store::audit::AuditEntry {
+                actor_user_id: Some(staff_id),
+                organisation_id: Some(organisation_id),
+                action,
+                subject: &format!("user:{}", subject.user_id),
+                detail,
+            },
+        )
+        .await
+        .map_err(internal)
+    }
+
     /// Runs one profile write in a transaction and sends the browser back to its part.
-    pub async fn save_part<F>(part: crate::domain::profile::Part, write: F) -> Result<(), AppError>
+    pub async fn save_part<F>(part: Part, pour: Option<i64>, write: F) -> Result<(), AppError>
     where
         F: for<'c> FnOnce(
             &'c mut sqlx::AnyConnection,
@@ -47,12 +122,16 @@ pub(crate) mod context {
             Box<dyn std::future::Future<Output = Result<(), AppError>> + Send + 'c>,
         >,
     {
-        let user = applicant().await?;
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool()).await.map_err(internal)?;
-        write(&mut tx, user.id).await?;
+        let subject = subject(pour).await?;
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
+            .await
+            .map_err(internal)?;
+        write(&mut tx, subject.user_id).await?;
+        audit_assisted(&mut tx, &subject, "assisted.profile", part.anchor()).await?;
         tx.commit().await.map_err(internal)?;
         leptos_axum::redirect(&format!(
-            "/espace/profil?enregistre={}#{}",
+            "{}?enregistre={}#{}",
+            subject.profile_path(),
             part.anchor(),
             part.anchor()
         ));
@@ -61,18 +140,29 @@ pub(crate) mod context {
 }
 
 #[server(endpoint = "espace/profil")]
-pub async fn load_profile() -> Result<ProfileView, AppError> {
+pub async fn load_profile(#[server(default)] pour: Option<i64>) -> Result<ProfileView, AppError> {
     use crate::domain::ceilings::reference_income_year;
-    use crate::ssr::respond;
+    use crate::ssr::{internal, respond, state, store::documents};
     respond(async move {
-        let user = context::applicant().await?;
-        let profile = context::profile_of(user.id).await?;
+        let subject = context::subject(pour).await?;
+        let profile = context::profile_of(subject.user_id).await?;
         let today = context::today();
         let income_year = reference_income_year(today.year);
+        // Proofs stay between the applicant and the landlords they apply to: staff helping
+        // at the counter see them through the applications, not here.
+        let documents = match subject.staff {
+            None => documents::list(state()?.db.pool(), subject.user_id, today)
+                .await
+                .map_err(internal)?,
+            Some(_) => Vec::new(),
+        };
         Ok(ProfileView {
             completeness: profile.completeness(today, income_year),
             profile,
             income_year,
+            documents,
+            pour: subject.staff.map(|_| subject.user_id),
+            display_name: subject.name,
         })
     })
     .await
@@ -86,10 +176,11 @@ pub async fn add_member(
     #[server(default)] handicap: String,
     #[server(default)] dependant: String,
     #[server(default)] rfr_n2: String,
+    #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::MemberInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Household, move |conn, user_id| {
+    respond(context::save_part(Part::Household, pour, move |conn, user_id| {
         Box::pin(async move {
             let existing = profiles::members(conn, user_id).await.map_err(internal)?;
             let member = MemberInput {
@@ -112,9 +203,9 @@ pub async fn add_member(
 }
 
 #[server(endpoint = "espace/profil/membre/retirer")]
-pub async fn remove_member(member_id: i64) -> Result<(), AppError> {
+pub async fn remove_member(member_id: i64, #[server(default)] pour: Option<i64>) -> Result<(), AppError> {
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Household, move |conn, user_id| {
+    respond(context::save_part(Part::Household, pour, move |conn, user_id| {
         Box::pin(async move {
             if profiles::remove_member(conn, user_id, member_id)
                 .await
@@ -136,10 +227,11 @@ pub async fn save_resources(
     #[server(default)] declared_income: String,
     #[server(default)] income_members: Vec<i64>,
     #[server(default)] incomes: Vec<String>,
+    #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::ResourcesInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Resources, move |conn, user_id| {
+    respond(context::save_part(Part::Resources, pour, move |conn, user_id| {
         Box::pin(async move {
             let mut errors = crate::error::FieldErrors::new();
             let mut member_incomes = Vec::new();
@@ -188,10 +280,11 @@ pub async fn save_housing(
     #[server(default)] current_landlord: String,
     #[server(default)] current_typology: String,
     #[server(default)] current_rent: String,
+    #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::HousingInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Housing, move |conn, user_id| {
+    respond(context::save_part(Part::Housing, pour, move |conn, user_id| {
         Box::pin(async move {
             let housing = HousingInput {
                 housing_status,
@@ -214,10 +307,11 @@ pub async fn save_request(
     sne_number: String,
     first_filing_date: String,
     renewal_date: String,
+    #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::RequestInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Request, move |conn, user_id| {
+    respond(context::save_part(Part::Request, pour, move |conn, user_id| {
         Box::pin(async move {
             let request = RequestInput {
                 sne_number,
@@ -239,10 +333,11 @@ pub async fn save_situations(
     #[server(default)] dalo: String,
     #[server(default)] situations: Vec<String>,
     #[server(default)] action_logement_employee: String,
+    #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::valid_situations;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Situations, move |conn, user_id| {
+    respond(context::save_part(Part::Situations, pour, move |conn, user_id| {
         Box::pin(async move {
             let situations = valid_situations(&situations).map_err(AppError::Invalid)?;
             profiles::save_situations(
@@ -264,10 +359,11 @@ pub async fn save_wishes(
     #[server(default)] communes: Vec<String>,
     #[server(default)] typologies: Vec<String>,
     #[server(default)] max_rent: String,
+    #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::WishesInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Wishes, move |conn, user_id| {
+    respond(context::save_part(Part::Wishes, pour, move |conn, user_id| {
         Box::pin(async move {
             let wishes = WishesInput {
                 communes,
@@ -284,6 +380,24 @@ pub async fn save_wishes(
     .await
 }
 
+#[server(endpoint = "espace/document/supprimer")]
+pub async fn delete_document(document_id: i64) -> Result<(), AppError> {
+    use crate::ssr::{internal, respond, store::documents};
+    respond(async move {
+        let user = context::applicant().await?;
+        let mut conn = crate::ssr::state()?.db.pool().acquire().await.map_err(internal)?;
+        if !documents::delete(&mut conn, user.id, document_id)
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppError::NotFound);
+        }
+        leptos_axum::redirect("/espace/profil?document=supprime#justificatifs");
+        Ok(())
+    })
+    .await
+}
+
 /// The actions of the page, so that any save reloads the profile and its completeness.
 #[derive(Clone, Copy)]
 struct Actions {
@@ -294,10 +408,20 @@ struct Actions {
     request: ServerAction<SaveRequest>,
     situations: ServerAction<SaveSituations>,
     wishes: ServerAction<SaveWishes>,
+    delete_document: ServerAction<DeleteDocument>,
 }
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
+    view! {
+        <Title text="Mon profil"/>
+        <ProfileEditor pour=None/>
+    }
+}
+
+/// Every part of a profile: the applicant's own, or (`pour`) one staff help at the counter.
+#[component]
+pub fn ProfileEditor(pour: Option<i64>) -> impl IntoView {
     let actions = Actions {
         add: ServerAction::new(),
         remove: ServerAction::new(),
@@ -306,6 +430,7 @@ pub fn ProfilePage() -> impl IntoView {
         request: ServerAction::new(),
         situations: ServerAction::new(),
         wishes: ServerAction::new(),
+        delete_document: ServerAction::new(),
     };
     let profile = Resource::new(
         move || {
@@ -317,19 +442,24 @@ pub fn ProfilePage() -> impl IntoView {
                 actions.request.version().get(),
                 actions.situations.version().get(),
                 actions.wishes.version().get(),
+                actions.delete_document.version().get(),
             )
         },
-        |_| load_profile(),
+        move |_| load_profile(pour),
     );
     view! {
-        <Title text="Mon profil"/>
         {loaded(profile, move |view| view! { <ProfileForms view actions/> })}
     }
 }
 
 /// Where the profile stands, with a link to each part still to fill in.
 #[component]
-pub fn CompletenessPanel(completeness: crate::domain::profile::Completeness) -> impl IntoView {
+pub fn CompletenessPanel(
+    completeness: crate::domain::profile::Completeness,
+    /// The page holding the parts (links go to its anchors).
+    #[prop(default = "/espace/profil")]
+    base: &'static str,
+) -> impl IntoView {
     let percent = completeness.percent();
     let missing: Vec<PartState> = completeness
         .parts
@@ -344,7 +474,7 @@ pub fn CompletenessPanel(completeness: crate::domain::profile::Completeness) -> 
                 <ul class="missing">
                     {missing.into_iter().map(|p| view! {
                         <li>
-                            <a href=format!("/espace/profil#{}", p.part.anchor())>{p.part.label()}</a>
+                            <a href=format!("{base}#{}", p.part.anchor())>{p.part.label()}</a>
                             {if p.part.required_to_apply() { " (nécessaire pour postuler)" } else { " (facultatif)" }}
                             " : "{p.missing.join(" ")}
                         </li>
@@ -375,23 +505,44 @@ fn saved_notice(part: Part) -> impl IntoView {
 
 #[component]
 fn ProfileForms(view: ProfileView, actions: Actions) -> impl IntoView {
+    let header = match view.pour {
+        None => view! {
+            <section class="panel">
+                <p><a href="/espace">"← Mon espace"</a></p>
+                <h1>"Mon profil de demandeur"</h1>
+                <p>"Chaque partie s'enregistre séparément. Ces informations servent à vérifier, pour chaque offre, si vous pouvez postuler ; le bailleur les contrôlera sur pièces."</p>
+                <CompletenessPanel completeness=view.completeness.clone()/>
+            </section>
+        }
+        .into_any(),
+        Some(_) => view! {
+            <section class="panel">
+                <p><a href="/gestion/demandeurs">"← Demandeurs accompagnés"</a></p>
+                <h1>{format!("Dossier de {}", view.display_name)}</h1>
+                <p>"Vous complétez ce dossier pour le demandeur, avec lui : chaque enregistrement est tracé à votre nom."</p>
+                <CompletenessPanel completeness=view.completeness.clone() base=""/>
+            </section>
+        }
+        .into_any(),
+    };
     view! {
-        <section class="panel">
-            <p><a href="/espace">"← Mon espace"</a></p>
-            <h1>"Mon profil de demandeur"</h1>
-            <p>"Chaque partie s'enregistre séparément. Ces informations servent à vérifier, pour chaque offre, si vous pouvez postuler ; le bailleur les contrôlera sur pièces."</p>
-            <CompletenessPanel completeness=view.completeness.clone()/>
-        </section>
+        {header}
         <HouseholdPart view=view.clone() actions/>
         <ResourcesPart view=view.clone() action=actions.resources/>
         <HousingPart view=view.clone() action=actions.housing/>
         <RequestPart view=view.clone() action=actions.request/>
         <SituationsPart view=view.clone() action=actions.situations/>
-        <WishesPart view action=actions.wishes/>
+        <WishesPart view=view.clone() action=actions.wishes/>
+        {view.pour.is_none().then(|| view! { <DocumentsPart view=view.clone() action=actions.delete_document/> })}
     }
 }
 
-fn member_row(m: Member, remove: ServerAction<RemoveMember>) -> impl IntoView {
+/// The hidden field that tells the server which applicant staff are helping.
+fn pour_input(pour: Option<i64>) -> impl IntoView {
+    pour.map(|id| view! { <input type="hidden" name="pour" value=id.to_string()/> })
+}
+
+fn member_row(m: Member, remove: ServerAction<RemoveMember>, pour: Option<i64>) -> impl IntoView {
     let rfr = m
         .rfr_n2_eur
         .map(|v| format_euros(i64::from(v) * 100))
@@ -408,6 +559,7 @@ fn member_row(m: Member, remove: ServerAction<RemoveMember>) -> impl IntoView {
             <td>
                 <ActionForm action=remove>
                     <input type="hidden" name="member_id" value=m.id.to_string()/>
+                    {pour_input(pour)}
                     <button type="submit" class="button button-secondary" aria-label=label>"Retirer"</button>
                 </ActionForm>
             </td>
@@ -446,7 +598,7 @@ fn HouseholdPart(view: ProfileView, actions: Actions) -> impl IntoView {
                                 <th scope="col">"Handicap"</th><th scope="col">"À charge"</th>
                                 <th scope="col">{format!("Revenu fiscal {}", view.income_year)}</th><th scope="col">"Action"</th>
                             </tr></thead>
-                            <tbody>{members.into_iter().map(|m| member_row(m, actions.remove)).collect_view()}</tbody>
+                            <tbody>{members.into_iter().map(|m| member_row(m, actions.remove, view.pour)).collect_view()}</tbody>
                         </table>
                     </div>
                 }.into_any()
@@ -454,6 +606,7 @@ fn HouseholdPart(view: ProfileView, actions: Actions) -> impl IntoView {
             <h3>"Ajouter une personne"</h3>
             <FormAlert value=actions.add.value()/>
             <ActionForm action=actions.add>
+                {pour_input(view.pour)}
                 <SelectField label="Lien avec vous" name="relationship"
                     options=options(Relationship::ALL, Relationship::code, Relationship::label)
                     selected=default_relationship placeholder="Choisissez" errors/>
@@ -491,6 +644,7 @@ fn ResourcesPart(view: ProfileView, action: ServerAction<SaveResources>) -> impl
             {saved_notice(Part::Resources)}
             <FormAlert value=action.value()/>
             <ActionForm action>
+                {pour_input(view.pour)}
                 {if taxable.is_empty() {
                     view! { <p>"Ajoutez d'abord les adultes du foyer : leur revenu fiscal de référence se saisit ici."</p> }.into_any()
                 } else {
@@ -551,6 +705,7 @@ fn HousingPart(view: ProfileView, action: ServerAction<SaveHousing>) -> impl Int
             {saved_notice(Part::Housing)}
             <FormAlert value=action.value()/>
             <ActionForm action>
+                {pour_input(view.pour)}
                 <SelectField label="Où logez-vous aujourd'hui ?" name="housing_status"
                     options=options(&statuses, HousingStatus::code, HousingStatus::label)
                     selected=p.housing_status.map(|s| s.code().to_string()).unwrap_or_default()
@@ -582,6 +737,7 @@ fn RequestPart(view: ProfileView, action: ServerAction<SaveRequest>) -> impl Int
             <p>"Ces informations figurent sur l'attestation d'enregistrement de votre demande de logement social. Sans numéro unique valide, aucune candidature n'est possible."</p>
             <FormAlert value=action.value()/>
             <ActionForm action>
+                {pour_input(view.pour)}
                 <Field label="Numéro unique d'enregistrement" name="sne_number" value=p.sne_number.clone().unwrap_or_default()
                     hint="13 ou 18 caractères, par exemple 1111023517879GDPUB." errors/>
                 <Field label="Date de dépôt initial" name="first_filing_date" kind="date"
@@ -607,6 +763,7 @@ fn SituationsPart(view: ProfileView, action: ServerAction<SaveSituations>) -> im
             {saved_notice(Part::Situations)}
             <FormAlert value=action.value()/>
             <ActionForm action>
+                {pour_input(view.pour)}
                 <CheckField label="Ma demande est reconnue prioritaire et urgente au titre du droit au logement opposable (DALO)" name="dalo" checked=p.dalo/>
                 <CheckGroup legend="Situations prioritaires et dispositifs (article L441-1 du code de la construction et de l'habitation)"
                     name="situations" options=options(Situation::ALL, Situation::code, Situation::label) checked
@@ -634,6 +791,7 @@ fn WishesPart(view: ProfileView, action: ServerAction<SaveWishes>) -> impl IntoV
             {saved_notice(Part::Wishes)}
             <FormAlert value=action.value()/>
             <ActionForm action>
+                {pour_input(view.pour)}
                 <CheckGroup legend="Communes souhaitées" name="communes" options=commune_options()
                     checked=p.wished_communes.clone() errors/>
                 <CheckGroup legend="Types de logement souhaités" name="typologies"
@@ -642,6 +800,100 @@ fn WishesPart(view: ProfileView, action: ServerAction<SaveWishes>) -> impl IntoV
                     value=p.max_rent_cents.map(|c| (c / 100).to_string()).unwrap_or_default() errors/>
                 <button type="submit" class="button">"Enregistrer les souhaits"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// What the upload route reported, from the address it redirected to.
+fn document_notice() -> Option<(String, bool)> {
+    use crate::domain::documents::DocumentProblem;
+    let query = use_query_map().read_untracked();
+    let code = query.get("document")?;
+    match code.as_str() {
+        "ajoute" => Some(("Le justificatif est ajouté.".into(), false)),
+        "supprime" => Some(("Le justificatif est supprimé.".into(), false)),
+        other => DocumentProblem::from_code(other).map(|p| (p.message().to_string(), true)),
+    }
+}
+
+#[component]
+fn DocumentsPart(view: ProfileView, action: ServerAction<DeleteDocument>) -> impl IntoView {
+    use crate::domain::documents::DocumentKind;
+    let notice = document_notice().map(|(text, problem)| {
+        if problem {
+            view! { <div class="form-alert" role="alert"><p><strong>"Erreur : "</strong>{text}</p></div> }.into_any()
+        } else {
+            view! { <p class="notice" role="status">{text}</p> }.into_any()
+        }
+    });
+    let documents = view.documents.clone();
+    view! {
+        <section class="panel" id="justificatifs" aria-labelledby="justificatifs-titre">
+            <h2 id="justificatifs-titre">"Justificatifs"</h2>
+            <p>"Ajoutez ici vos pièces une fois pour toutes : elles servent à chaque candidature. Seuls vous et le bailleur d'une offre à laquelle vous avez postulé pouvez les ouvrir."</p>
+            {notice}
+            <FormAlert value=action.value()/>
+            {if documents.is_empty() {
+                view! { <p>"Aucun justificatif pour l'instant."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <caption>"Mes justificatifs"</caption>
+                            <thead><tr>
+                                <th scope="col">"Nature"</th><th scope="col">"Fichier"</th><th scope="col">"Ajouté le"</th>
+                                <th scope="col">"Valable jusqu'au"</th><th scope="col">"Action"</th>
+                            </tr></thead>
+                            <tbody>
+                                {documents.into_iter().map(|d| {
+                                    let label = format!("Supprimer {}", d.filename);
+                                    let validity = match (&d.valid_until, d.expired) {
+                                        (Some(day), true) => format!("{day} — expiré, à remplacer"),
+                                        (Some(day), false) => day.clone(),
+                                        (None, _) => "—".to_string(),
+                                    };
+                                    view! {
+                                        <tr class:expired=d.expired>
+                                            <td>{d.kind_label.clone()}</td>
+                                            <td><a href=format!("/documents/{}", d.id)>{d.filename.clone()}</a>{format!(" ({} Ko)", d.size_kb)}</td>
+                                            <td>{d.added_on.clone()}</td>
+                                            <td>{d.expired.then_some(view! { <strong>"⚠ "</strong> })}{validity}</td>
+                                            <td>
+                                                <ActionForm action>
+                                                    <input type="hidden" name="document_id" value=d.id.to_string()/>
+                                                    <button type="submit" class="button button-secondary" aria-label=label>"Supprimer"</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+            <h3>"Ajouter un justificatif"</h3>
+            // A plain multipart form: files do not travel through server functions.
+            <form method="post" action="/espace/documents" enctype="multipart/form-data">
+                <div class="field">
+                    <label for="document-kind">"Nature du justificatif"<span class="required" aria-hidden="true">" *"</span></label>
+                    <select id="document-kind" name="kind" required>
+                        <option value="">"Choisissez"</option>
+                        {DocumentKind::ALL.iter().map(|k| view! { <option value=k.code()>{k.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="document-valid-until">"Valable jusqu'au"</label>
+                    <p class="hint" id="document-valid-until-aide">"Pour une pièce qui expire (titre de séjour, attestation) ; sinon laissez vide."</p>
+                    <input id="document-valid-until" name="valid_until" type="date" aria-describedby="document-valid-until-aide"/>
+                </div>
+                <div class="field">
+                    <label for="document-file">"Fichier"<span class="required" aria-hidden="true">" *"</span></label>
+                    <p class="hint" id="document-file-aide">"PDF, JPEG ou PNG, 5 Mo au plus."</p>
+                    <input id="document-file" name="file" type="file" required accept="application/pdf,image/jpeg,image/png" aria-describedby="document-file-aide"/>
+                </div>
+                <button type="submit" class="button">"Envoyer le justificatif"</button>
+            </form>
         </section>
     }
 }

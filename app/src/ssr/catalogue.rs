@@ -138,6 +138,7 @@ pub async fn search_within(
         hits,
         facets,
         query,
+        for_applicant: false,
     })
 }
 
@@ -152,4 +153,66 @@ pub async fn refresh(db: &Db, index: &SearchIndex, offer_ids: &[i64]) -> Result<
         changes.push((*id, listings::offer_doc(db.pool(), *id).await?));
     }
     index.upsert_many(changes).await
+}
+
+/// Sends the daily digest of every alert that is due: the offers published since its last
+/// digest that match its search. Each alert moves its mark in the same transaction as its
+/// e-mail, so two servers never send the same digest and a crash loses none.
+pub async fn send_digests(
+    db: &Db,
+    index: &SearchIndex,
+    link: impl Fn(&str) -> String,
+    at: i64,
+) -> Result<usize, SearchError> {
+    use super::letters::{DigestLine, new_offers_digest};
+    use super::store::alerts;
+    use crate::domain::catalogue::Sort;
+    let pool = db.pool();
+    let mut sent = 0;
+    for alert in alerts::due(pool, at).await? {
+        let query = CatalogueQuery::from_query_string(&alert.query).ok();
+        let mut fresh = Vec::new();
+        if let Some(query) = &query {
+            let newest = CatalogueQuery {
+                tri: Some(Sort::Newest),
+                ..query.for_alert()
+            };
+            let outcome = index.search(newest, at, None).await?;
+            let ids =
+                alerts::published_between(pool, &outcome.offer_ids, alert.digested_until, at)
+                    .await?;
+            fresh = listings::summaries(pool, &ids).await?;
+        }
+        let mut tx = super::db::begin_write(pool).await?;
+        if !alerts::claim(&mut tx, alert.id, alert.digested_until, at).await? {
+            continue;
+        }
+        if let (Some(query), false) = (&query, fresh.is_empty()) {
+            let lines: Vec<DigestLine> = fresh
+                .iter()
+                .map(|o| DigestLine {
+                    title: format!(
+                        "{} de {} m² à {}, {} par mois charges comprises",
+                        o.typology,
+                        o.surface_m2,
+                        o.commune,
+                        crate::model::format_euros(o.rent_cents + o.charges_cents)
+                    ),
+                    link: link(&format!("/offres/{}", o.id)),
+                })
+                .collect();
+            let mail = new_offers_digest(
+                &alert.email,
+                &alert.name,
+                &query.describe(),
+                &lines,
+                &link(&query.href()),
+                &link("/espace#alertes"),
+            );
+            super::mail::enqueue(&mut tx, &mail).await?;
+            sent += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(sent)
 }

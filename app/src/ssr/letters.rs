@@ -140,3 +140,46 @@ pub fn renewal_reminder(to: &str, name: &str, renewal_on: &str, link: &str) -> O
         ),
     }
 }
+
+/// One offer in a digest: its title and address in the app.
+pub struct DigestLine {
+    pub title: String,
+    pub link: String,
+}
+
+pub fn new_offers_digest(
+    to: &str,
+    name: &str,
+    search: &str,
+    offers: &[DigestLine],
+    more_link: &str,
+    manage_link: &str,
+) -> OutgoingMail {
+    let lines: Vec<String> = offers
+        .iter()
+        .map(|o| format!("- {}\n  {}", o.title, o.link))
+        .collect();
+    let count = offers.len();
+    OutgoingMail {
+        to: to.into(),
+        subject: if count == 1 {
+            format!("1 nouvelle offre pour votre recherche : {search}")
+        } else {
+            format!("{count} nouvelles offres pour votre recherche : {search}")
+        },
+        body: format!(
+            "Bonjour {name},\n\nDe nouvelles offres correspondent à votre recherche « {search} » :\n\n{}\n\nToute la recherche : {more_link}\n\nCes offres sont ouvertes pour une durée limitée. Chaque page d'offre vous dit si vous pouvez postuler.\nPour arrêter ces e-mails, supprimez l'alerte dans votre espace : {manage_link}\n{SIGNATURE}",
+            lines.join("\n")
+        ),
+    }
+}
+
+pub fn assisted_account(to: &str, name: &str, organisation: &str, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: format!("Votre espace demandeur locactive, ouvert avec {organisation}"),
+        body: format!(
+            "Bonjour {name},\n\nUn conseiller ou une conseillère de {organisation} a ouvert pour vous un espace demandeur sur locactive, où sont publiés les logements sociaux vacants. Il ou elle peut vous aider à compléter votre dossier et à postuler ; vous recevrez un e-mail à chaque étape.\n\nPour consulter vous-même votre dossier et vos candidatures, choisissez votre mot de passe en ouvrant ce lien dans les 7 jours :\n{link}\n\nSi vous n'avez rien demandé, répondez à votre conseiller ou ignorez ce message.\n{SIGNATURE}"
+        ),
+    }
+}

@@ -20,18 +20,32 @@ pub enum Backend {
 }
 
 /// Generates one `#[tokio::test]` per backend for each listed `async fn name(backend: Backend)`.
+/// A test still running after two minutes fails with its name, rather than stalling the run.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name($crate::common::Backend::Sqlite).await })*
+            async fn $name() {
+                $crate::common::within_time_limit(super::$name($crate::common::Backend::Sqlite)).await
+            })*
         }
         mod postgres {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name($crate::common::Backend::Postgres).await })*
+            async fn $name() {
+                $crate::common::within_time_limit(super::$name($crate::common::Backend::Postgres)).await
+            })*
         }
     };
+}
+
+pub async fn within_time_limit(test: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(std::time::Duration::from_secs(120), test)
+        .await
+        .is_err()
+    {
+        panic!("the test did not finish within two minutes (a hang)");
+    }
 }
 
 pub struct TestApp {

@@ -2,8 +2,11 @@
 //! transaction's connection, so that several writes can commit together.
 
 pub mod accounts;
+pub mod alerts;
 pub mod applications;
+pub mod assisted;
 pub mod audit;
+pub mod documents;
 pub mod housing;
 pub mod imports;
 pub mod listings;

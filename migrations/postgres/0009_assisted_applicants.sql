@@ -1,0 +1,6 @@
+-- PostgreSQL version of migrations/sqlite: keep both in step (same tables, columns, constraints).
+-- The assisted channel: an applicant whose account a landlord's staff created at the counter.
+-- That organisation's staff may then fill the profile and apply on the applicant's behalf.
+
+ALTER TABLE users ADD COLUMN assisted_by_organisation_id BIGINT REFERENCES organisations(id);
+CREATE INDEX users_assisted_by ON users (assisted_by_organisation_id);
