@@ -103,13 +103,17 @@ pub fn ApplicantHomePage() -> impl IntoView {
 pub fn ApplicationsPage() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawApplication>::new();
     let home = Resource::new(move || withdraw.version().get(), |_| load_applicant_home());
-    let withdrawn = use_query_map().read_untracked().get("retiree").is_some();
+    // Without JavaScript the redirect carries `retiree`; with it, the action's own result says so.
+    let query = use_query_map();
+    let withdrawn = move || {
+        query.read().get("retiree").is_some() || matches!(withdraw.value().get(), Some(Ok(())))
+    };
     view! {
         <Title text="Mes candidatures"/>
         <section class="panel">
             <p><a href="/espace">"← Mon espace"</a></p>
             <h1>"Mes candidatures"</h1>
-            {withdrawn.then(|| view! { <p class="notice" role="status">"Votre candidature est retirée. Un e-mail vous le confirme."</p> })}
+            {move || withdrawn().then(|| view! { <p class="notice" role="status">"Votre candidature est retirée. Un e-mail vous le confirme."</p> })}
             <FormAlert value=withdraw.value()/>
             {loaded(home, move |home| view! { <ApplicationList applications=home.applications withdraw/> })}
         </section>

@@ -364,7 +364,8 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
                 </Form>
             </section>
             <section class="catalogue-results" aria-labelledby="resultats-titre">
-                <h2 id="resultats-titre" class="results-summary" role="status">{summary}</h2>
+                // A live heading (not role=status, which would take its heading role away).
+                <h2 id="resultats-titre" class="results-summary" aria-live="polite">{summary}</h2>
                 {alert_form}
                 {results.hits.into_iter().map(|offer| view! { <OfferCard offer/> }).collect_view()}
                 <nav class="pager" aria-label="Pages de résultats">
