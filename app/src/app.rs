@@ -2,8 +2,8 @@
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    admin, applicant, auth, catalogue, commission, errors, home, profile, staff, staff_applicants, staff_import, staff_offers,
-    staff_units,
+    admin, applicant, auth, catalogue, commission, errors, home, profile, staff, staff_applicants,
+    staff_import, staff_offers, staff_units,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

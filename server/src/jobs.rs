@@ -89,7 +89,8 @@ pub async fn search_sync(state: AppState) {
 pub async fn offer_clock(state: AppState) {
     loop {
         let link = state.link("/espace/candidatures");
-        match app::ssr::store::offers::close_due(state.db.pool(), app::ssr::db::now(), &link).await {
+        match app::ssr::store::offers::close_due(state.db.pool(), app::ssr::db::now(), &link).await
+        {
             Ok(closed) if !closed.is_empty() => {
                 tracing::info!(
                     count = closed.len(),
@@ -145,13 +146,8 @@ const DIGESTS_EVERY: Duration = Duration::from_secs(10 * 60);
 pub async fn alert_digests(state: AppState) {
     loop {
         let link = |path: &str| state.link(path);
-        match app::ssr::catalogue::send_digests(
-            &state.db,
-            &state.search,
-            link,
-            app::ssr::db::now(),
-        )
-        .await
+        match app::ssr::catalogue::send_digests(&state.db, &state.search, link, app::ssr::db::now())
+            .await
         {
             Ok(0) => {}
             Ok(sent) => {

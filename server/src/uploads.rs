@@ -330,11 +330,20 @@ async fn check_units_file(
 }
 
 /// An applicant adds a proof: checked from its bytes, kept as sent.
-async fn add_document(State(state): State<AppState>, headers: HeaderMap, mut multipart: Multipart) -> Response {
+async fn add_document(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
     use app::domain::documents::{self, DocumentProblem};
     let user = match app::ssr::user_for_headers(&state, &headers).await {
         Ok(Some(user)) if user.role == Role::Applicant => user,
-        Ok(Some(_)) => return page(StatusCode::FORBIDDEN, "Vous n'avez pas accès à cette ressource."),
+        Ok(Some(_)) => {
+            return page(
+                StatusCode::FORBIDDEN,
+                "Vous n'avez pas accès à cette ressource.",
+            );
+        }
         Ok(None) => return Redirect::to("/connexion").into_response(),
         Err(_) => {
             return page(
@@ -343,7 +352,9 @@ async fn add_document(State(state): State<AppState>, headers: HeaderMap, mut mul
             );
         }
     };
-    let back = |code: &str| Redirect::to(&format!("/espace/profil?document={code}#justificatifs")).into_response();
+    let back = |code: &str| {
+        Redirect::to(&format!("/espace/profil?document={code}#justificatifs")).into_response()
+    };
     if !state.import_limiter.allow(&format!("user:{}", user.id)) {
         return page(
             StatusCode::TOO_MANY_REQUESTS,
@@ -376,7 +387,9 @@ async fn add_document(State(state): State<AppState>, headers: HeaderMap, mut mul
     };
     let stored = async {
         let mut tx = app::ssr::db::begin_write(state.db.pool()).await?;
-        if app::ssr::store::documents::count_for(&mut tx, user.id).await? >= documents::MAX_PER_APPLICANT {
+        if app::ssr::store::documents::count_for(&mut tx, user.id).await?
+            >= documents::MAX_PER_APPLICANT
+        {
             return Ok(None);
         }
         let id = app::ssr::store::documents::insert(&mut tx, user.id, &valid, bytes).await?;
@@ -398,7 +411,11 @@ async fn add_document(State(state): State<AppState>, headers: HeaderMap, mut mul
 }
 
 /// A proof, for its owner or for staff of a landlord the owner applied to; 404 for anyone else.
-async fn document(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     use app::ssr::store::documents::{Reader, read};
     let not_found = || page(StatusCode::NOT_FOUND, "Justificatif introuvable.");
     let Ok(id) = id.parse::<i64>() else {
@@ -412,7 +429,12 @@ async fn document(State(state): State<AppState>, Path(id): Path<String>, headers
                 staff_reader = Some((user.id, organisation.id));
                 Reader::Staff(organisation.id)
             }
-            _ => return page(StatusCode::FORBIDDEN, "Vous n'avez pas accès à cette ressource."),
+            _ => {
+                return page(
+                    StatusCode::FORBIDDEN,
+                    "Vous n'avez pas accès à cette ressource.",
+                );
+            }
         },
         Ok(None) => return Redirect::to("/connexion").into_response(),
         Err(_) => {
@@ -450,7 +472,10 @@ async fn document(State(state): State<AppState>, Path(id): Path<String>, headers
                 }
             }
             // The name was cleaned of quotes and separators when the file was stored.
-            let disposition = format!("attachment; filename=\"{}\"", filename.replace(|c: char| !c.is_ascii(), "_"));
+            let disposition = format!(
+                "attachment; filename=\"{}\"",
+                filename.replace(|c: char| !c.is_ascii(), "_")
+            );
             let mut response = bytes.into_response();
             let headers = response.headers_mut();
             for (name, value) in [

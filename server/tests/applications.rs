@@ -64,11 +64,19 @@ async fn complete_profile(app: &TestApp, client: &reqwest::Client, rfr: &str) {
         .await)
     .await;
     ok(app
-        .call_with(client, "espace/profil/ressources", &[("monthly_resources", "1 500")])
+        .call_with(
+            client,
+            "espace/profil/ressources",
+            &[("monthly_resources", "1 500")],
+        )
         .await)
     .await;
     ok(app
-        .call_with(client, "espace/profil/logement", &[("housing_status", "hosted")])
+        .call_with(
+            client,
+            "espace/profil/logement",
+            &[("housing_status", "hosted")],
+        )
         .await)
     .await;
     ok(app
@@ -96,8 +104,12 @@ fn spec<'a>(reference: &'a str, typology: &'a str, categories: &'a [&'a str]) ->
 }
 
 async fn apply(app: &TestApp, client: &reqwest::Client, offer_id: i64) -> reqwest::Response {
-    app.call_with(client, "offres/postuler", &[("offer_id", &offer_id.to_string())])
-        .await
+    app.call_with(
+        client,
+        "offres/postuler",
+        &[("offer_id", &offer_id.to_string())],
+    )
+    .await
 }
 
 async fn for_me(app: &TestApp, client: &reqwest::Client, offer_id: i64) -> serde_json::Value {
@@ -156,7 +168,11 @@ async fn the_profile_is_saved_part_by_part_and_bad_input_changes_nothing(backend
         .call_with(
             &client,
             "espace/profil/situations",
-            &[("situations[]", "handicap"), ("situations[]", "relogement_anru"), ("dalo", "on")],
+            &[
+                ("situations[]", "handicap"),
+                ("situations[]", "relogement_anru"),
+                ("dalo", "on"),
+            ],
         )
         .await)
     .await;
@@ -164,7 +180,11 @@ async fn the_profile_is_saved_part_by_part_and_bad_input_changes_nothing(backend
         .call_with(
             &client,
             "espace/profil/souhaits",
-            &[("communes[]", "25056"), ("typologies[]", "T2"), ("max_rent", "550")],
+            &[
+                ("communes[]", "25056"),
+                ("typologies[]", "T2"),
+                ("max_rent", "550"),
+            ],
         )
         .await)
     .await;
@@ -173,18 +193,32 @@ async fn the_profile_is_saved_part_by_part_and_bad_input_changes_nothing(backend
     assert_eq!(p["members"][0]["rfr_n2_eur"], 15_000);
     assert_eq!(p["monthly_resources_cents"], 150_000);
     assert_eq!(p["sne_number"], "0251123000042");
-    assert_eq!(p["situations"], serde_json::json!(["Handicap", "RelogementAnru"]));
+    assert_eq!(
+        p["situations"],
+        serde_json::json!(["Handicap", "RelogementAnru"])
+    );
     assert_eq!(p["dalo"], true);
     assert_eq!(p["wished_communes"], serde_json::json!(["25056"]));
     let parts = full["completeness"]["parts"].as_array().unwrap();
-    assert!(parts.iter().all(|part| part["missing"].as_array().unwrap().is_empty()));
+    assert!(
+        parts
+            .iter()
+            .all(|part| part["missing"].as_array().unwrap().is_empty())
+    );
 
     // A social tenant must name their landlord: refused, the previous answer kept.
     let response = app
-        .call_with(&client, "espace/profil/logement", &[("housing_status", "social_tenant")])
+        .call_with(
+            &client,
+            "espace/profil/logement",
+            &[("housing_status", "social_tenant")],
+        )
         .await;
     assert_eq!(response.status(), 422);
-    assert_eq!(profile(&app, &client).await["profile"]["housing_status"], "Hosted");
+    assert_eq!(
+        profile(&app, &client).await["profile"]["housing_status"],
+        "Hosted"
+    );
 
     // The page itself renders the saved profile for a browser without JavaScript.
     let page = client.get(app.url("/espace/profil")).send().await.unwrap();
@@ -197,14 +231,26 @@ async fn the_profile_is_saved_part_by_part_and_bad_input_changes_nothing(backend
 async fn applying_needs_a_complete_profile_and_an_eligible_household(backend: Backend) {
     let app = spawn_app(backend).await;
     let (staff, _) = app.staff_of("Habitat Test", "111111111").await;
-    let open = app.published_offer(&staff, spec("A-1", "T2", &["tout_public"])).await;
-    let mutation = app.published_offer(&staff, spec("A-2", "T2", &["mutation"])).await;
-    let family_size = app.published_offer(&staff, spec("A-3", "T4", &["tout_public"])).await;
+    let open = app
+        .published_offer(&staff, spec("A-1", "T2", &["tout_public"]))
+        .await;
+    let mutation = app
+        .published_offer(&staff, spec("A-2", "T2", &["mutation"]))
+        .await;
+    let family_size = app
+        .published_offer(&staff, spec("A-3", "T4", &["tout_public"]))
+        .await;
 
     let client = applicant(&app, "nadia@example.fr").await;
     let response = apply(&app, &client, open).await;
     assert_eq!(response.status(), 422);
-    assert!(response.text().await.unwrap().contains("Complétez le profil"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Complétez le profil")
+    );
 
     // Income over the PLUS 2026 ceiling for one person outside Île-de-France (23 403 €).
     complete_profile(&app, &client, "23 404").await;
@@ -228,11 +274,17 @@ async fn applying_needs_a_complete_profile_and_an_eligible_household(backend: Ba
         )
         .await)
     .await;
-    assert_eq!(for_me(&app, &client, open).await["assessment"]["verdict"], "Eligible");
+    assert_eq!(
+        for_me(&app, &client, open).await["assessment"]["verdict"],
+        "Eligible"
+    );
 
     // Every reason at once: the public and the household size.
     let mutation_verdict = for_me(&app, &client, mutation).await;
-    assert_eq!(mutation_verdict["assessment"]["reasons"][0]["code"], "public");
+    assert_eq!(
+        mutation_verdict["assessment"]["reasons"][0]["code"],
+        "public"
+    );
     let size = for_me(&app, &client, family_size).await;
     assert_eq!(size["assessment"]["reasons"][0]["code"], "typology");
     for refused in [mutation, family_size] {
@@ -241,13 +293,15 @@ async fn applying_needs_a_complete_profile_and_an_eligible_household(backend: Ba
     }
     ok(apply(&app, &client, open).await).await;
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM applications WHERE status = 'active'").await,
+        app.count("SELECT COUNT(*) FROM applications WHERE status = 'active'")
+            .await,
         1
     );
     let mail = app.mail_to("nadia@example.fr").await;
     assert!(
         mail.iter()
-            .any(|m| m.subject.starts_with("Candidature enregistrée") && m.body.contains(&format!("offre n° {open}"))),
+            .any(|m| m.subject.starts_with("Candidature enregistrée")
+                && m.body.contains(&format!("offre n° {open}"))),
         "{mail:?}"
     );
 
@@ -256,7 +310,10 @@ async fn applying_needs_a_complete_profile_and_an_eligible_household(backend: Ba
     let answer = app
         .call_with(&anonymous, "offres/pour-moi", &[("id", &open.to_string())])
         .await;
-    assert_eq!(answer.json::<serde_json::Value>().await.unwrap(), serde_json::Value::Null);
+    assert_eq!(
+        answer.json::<serde_json::Value>().await.unwrap(),
+        serde_json::Value::Null
+    );
     assert_eq!(apply(&app, &anonymous, open).await.status(), 401);
     assert_eq!(apply(&app, &staff, open).await.status(), 403);
 }
@@ -264,8 +321,12 @@ async fn applying_needs_a_complete_profile_and_an_eligible_household(backend: Ba
 async fn the_catalogue_shows_each_offer_s_verdict_and_filters_those_for_me(backend: Backend) {
     let app = spawn_app(backend).await;
     let (staff, _) = app.staff_of("Habitat Test", "111111111").await;
-    let fits = app.published_offer(&staff, spec("C-1", "T2", &["tout_public"])).await;
-    let too_big = app.published_offer(&staff, spec("C-2", "T5", &["tout_public"])).await;
+    let fits = app
+        .published_offer(&staff, spec("C-1", "T2", &["tout_public"]))
+        .await;
+    let too_big = app
+        .published_offer(&staff, spec("C-2", "T5", &["tout_public"]))
+        .await;
     let client = applicant(&app, "nadia@example.fr").await;
     complete_profile(&app, &client, "15 000").await;
 
@@ -273,17 +334,23 @@ async fn the_catalogue_shows_each_offer_s_verdict_and_filters_those_for_me(backe
         let app = &app;
         let client = &client;
         async move {
-            ok(app.call_with(client, "offres/recherche", &[("query", query)]).await)
-                .await
-                .json::<serde_json::Value>()
-                .await
-                .expect("JSON")
+            ok(app
+                .call_with(client, "offres/recherche", &[("query", query)])
+                .await)
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .expect("JSON")
         }
     };
     let all = search("").await;
     assert_eq!(all["total"], 2);
     for hit in all["hits"].as_array().unwrap() {
-        let expected = if hit["id"] == fits { "Eligible" } else { "Ineligible" };
+        let expected = if hit["id"] == fits {
+            "Eligible"
+        } else {
+            "Ineligible"
+        };
         assert_eq!(hit["for_me"]["verdict"], expected, "{hit}");
     }
     let mine = search("pour_moi=1").await;
@@ -295,7 +362,11 @@ async fn the_catalogue_shows_each_offer_s_verdict_and_filters_those_for_me(backe
         .iter()
         .find(|f| f["parameter"] == "typologie")
         .expect("typology facet");
-    assert_eq!(typologies["values"].as_array().unwrap().len(), 1, "facets agree with the filter");
+    assert_eq!(
+        typologies["values"].as_array().unwrap().len(),
+        1,
+        "facets agree with the filter"
+    );
 
     // Anonymous visitors see no badge, and the filter asks them to sign in; the API refuses it.
     let anonymous = new_client();
@@ -310,7 +381,9 @@ async fn the_catalogue_shows_each_offer_s_verdict_and_filters_those_for_me(backe
         .call_with(&anonymous, "offres/recherche", &[("query", "pour_moi=1")])
         .await;
     assert_eq!(response.status(), 401);
-    let response = reqwest::get(app.url("/api/v1/offres?pour_moi=1")).await.unwrap();
+    let response = reqwest::get(app.url("/api/v1/offres?pour_moi=1"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 400);
 
     // The offer page says why, and what to change, in the HTML itself.
@@ -323,7 +396,10 @@ async fn the_catalogue_shows_each_offer_s_verdict_and_filters_those_for_me(backe
         .await
         .unwrap();
     assert!(page.contains("Vous ne pouvez pas postuler"), "{page}");
-    assert!(page.contains("convient à un foyer de 4 à 8 personnes"), "{page}");
+    assert!(
+        page.contains("convient à un foyer de 4 à 8 personnes"),
+        "{page}"
+    );
 }
 
 async fn the_cap_holds_under_concurrent_requests_and_a_double_submission_is_harmless(
@@ -344,10 +420,19 @@ async fn the_cap_holds_under_concurrent_requests_and_a_double_submission_is_harm
 
     let attempts = offers.iter().map(|id| apply(&app, &client, *id));
     let statuses: Vec<u16> = futures_statuses(attempts).await;
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 3, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 422).count(), 2, "{statuses:?}");
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM applications WHERE status = 'active'").await,
+        statuses.iter().filter(|s| **s == 200).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        2,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM applications WHERE status = 'active'")
+            .await,
         3
     );
 
@@ -357,10 +442,12 @@ async fn the_cap_holds_under_concurrent_requests_and_a_double_submission_is_harm
             .fetch_one(app.state.db.pool())
             .await
             .unwrap();
-    let twice = futures_statuses([apply(&app, &client, applied), apply(&app, &client, applied)]).await;
+    let twice =
+        futures_statuses([apply(&app, &client, applied), apply(&app, &client, applied)]).await;
     assert_eq!(twice, vec![200, 200]);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM applications WHERE status = 'active'").await,
+        app.count("SELECT COUNT(*) FROM applications WHERE status = 'active'")
+            .await,
         3
     );
 
@@ -374,19 +461,36 @@ async fn the_cap_holds_under_concurrent_requests_and_a_double_submission_is_harm
     let refused = apply(&app, &client, waiting).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("Retirez-en une"));
-    let (application,): (i64,) =
-        sqlx::query_as("SELECT id FROM applications WHERE offer_id = $1")
-            .bind(applied)
-            .fetch_one(app.state.db.pool())
-            .await
-            .unwrap();
+    let (application,): (i64,) = sqlx::query_as("SELECT id FROM applications WHERE offer_id = $1")
+        .bind(applied)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
     let id = application.to_string();
-    ok(app.call_with(&client, "espace/candidature/retirer", &[("application_id", &id)]).await).await;
-    ok(app.call_with(&client, "espace/candidature/retirer", &[("application_id", &id)]).await).await;
+    ok(app
+        .call_with(
+            &client,
+            "espace/candidature/retirer",
+            &[("application_id", &id)],
+        )
+        .await)
+    .await;
+    ok(app
+        .call_with(
+            &client,
+            "espace/candidature/retirer",
+            &[("application_id", &id)],
+        )
+        .await)
+    .await;
     ok(apply(&app, &client, waiting).await).await;
 
     let mail = app.mail_to("nadia@example.fr").await;
-    let count = |prefix: &str| mail.iter().filter(|m| m.subject.starts_with(prefix)).count();
+    let count = |prefix: &str| {
+        mail.iter()
+            .filter(|m| m.subject.starts_with(prefix))
+            .count()
+    };
     assert_eq!(count("Candidature enregistrée"), 4);
     assert_eq!(count("Candidature retirée"), 1);
 
@@ -398,8 +502,16 @@ async fn the_cap_holds_under_concurrent_requests_and_a_double_submission_is_harm
         .unwrap();
     let listed = home["applications"].as_array().unwrap();
     assert_eq!(listed.len(), 4);
-    assert!(listed.iter().any(|a| a["status_label"].as_str().unwrap().starts_with("Retirée")));
-    assert!(listed.iter().all(|a| a["applicants"].as_i64().unwrap() <= 1));
+    assert!(
+        listed
+            .iter()
+            .any(|a| a["status_label"].as_str().unwrap().starts_with("Retirée"))
+    );
+    assert!(
+        listed
+            .iter()
+            .all(|a| a["applicants"].as_i64().unwrap() <= 1)
+    );
 }
 
 /// Sends the requests together and returns their statuses in order.
@@ -442,8 +554,12 @@ async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
 async fn the_close_is_told_to_every_applicant_and_ends_withdrawals(backend: Backend) {
     let app = spawn_app(backend).await;
     let (staff, _) = app.staff_of("Habitat Test", "111111111").await;
-    let closing = app.published_offer(&staff, spec("F-1", "T2", &["tout_public"])).await;
-    let cancelled = app.published_offer(&staff, spec("F-2", "T2", &["tout_public"])).await;
+    let closing = app
+        .published_offer(&staff, spec("F-1", "T2", &["tout_public"]))
+        .await;
+    let cancelled = app
+        .published_offer(&staff, spec("F-2", "T2", &["tout_public"]))
+        .await;
     let first = applicant(&app, "nadia@example.fr").await;
     let second = applicant(&app, "yann@example.fr").await;
     for client in [&first, &second] {
@@ -468,16 +584,28 @@ async fn the_close_is_told_to_every_applicant_and_ends_withdrawals(backend: Back
     .await
     .unwrap();
     let late = app
-        .call_with(&first, "espace/candidature/retirer", &[("application_id", &application.to_string())])
+        .call_with(
+            &first,
+            "espace/candidature/retirer",
+            &[("application_id", &application.to_string())],
+        )
         .await;
     assert_eq!(late.status(), 422);
     assert!(late.text().await.unwrap().contains("closes"));
 
-    app::ssr::store::offers::close_due(app.state.db.pool(), app::ssr::db::now(), "http://test/espace")
-        .await
-        .unwrap();
+    app::ssr::store::offers::close_due(
+        app.state.db.pool(),
+        app::ssr::db::now(),
+        "http://test/espace",
+    )
+    .await
+    .unwrap();
     let response = app
-        .call_with(&staff, "gestion/offre/statut", &[("offer_id", &cancelled.to_string()), ("to", "cancelled")])
+        .call_with(
+            &staff,
+            "gestion/offre/statut",
+            &[("offer_id", &cancelled.to_string()), ("to", "cancelled")],
+        )
         .await;
     ok(response).await;
 
@@ -485,7 +613,8 @@ async fn the_close_is_told_to_every_applicant_and_ends_withdrawals(backend: Back
         let mail = app.mail_to(email).await;
         assert_eq!(
             mail.iter()
-                .filter(|m| m.subject.starts_with("Candidatures closes") && m.body.contains(&format!("offre n° {closing}")))
+                .filter(|m| m.subject.starts_with("Candidatures closes")
+                    && m.body.contains(&format!("offre n° {closing}")))
                 .count(),
             1,
             "{email}: {mail:?}"
@@ -493,7 +622,12 @@ async fn the_close_is_told_to_every_applicant_and_ends_withdrawals(backend: Back
     }
     let nadia = app.mail_to("nadia@example.fr").await;
     assert!(nadia.iter().any(|m| m.subject.starts_with("Offre annulée")));
-    assert!(!app.mail_to("yann@example.fr").await.iter().any(|m| m.subject.starts_with("Offre annulée")));
+    assert!(
+        !app.mail_to("yann@example.fr")
+            .await
+            .iter()
+            .any(|m| m.subject.starts_with("Offre annulée"))
+    );
 }
 
 async fn an_applicant_can_neither_read_nor_change_another_s_profile_or_applications(
@@ -501,7 +635,9 @@ async fn an_applicant_can_neither_read_nor_change_another_s_profile_or_applicati
 ) {
     let app = spawn_app(backend).await;
     let (staff, _) = app.staff_of("Habitat Test", "111111111").await;
-    let offer = app.published_offer(&staff, spec("S-1", "T2", &["tout_public"])).await;
+    let offer = app
+        .published_offer(&staff, spec("S-1", "T2", &["tout_public"]))
+        .await;
     let nadia = applicant(&app, "nadia@example.fr").await;
     complete_profile(&app, &nadia, "15 000").await;
     ok(apply(&app, &nadia, offer).await).await;
@@ -524,23 +660,43 @@ async fn an_applicant_can_neither_read_nor_change_another_s_profile_or_applicati
     assert_eq!(home["applications"].as_array().unwrap().len(), 0);
 
     let remove = app
-        .call_with(&intruder, "espace/profil/membre/retirer", &[("member_id", &member_id.to_string())])
+        .call_with(
+            &intruder,
+            "espace/profil/membre/retirer",
+            &[("member_id", &member_id.to_string())],
+        )
         .await;
     assert_eq!(remove.status(), 404);
     let withdraw = app
-        .call_with(&intruder, "espace/candidature/retirer", &[("application_id", &application_id.to_string())])
+        .call_with(
+            &intruder,
+            "espace/candidature/retirer",
+            &[("application_id", &application_id.to_string())],
+        )
         .await;
     assert_eq!(withdraw.status(), 404);
     assert_eq!(app.count("SELECT COUNT(*) FROM household_members").await, 1);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM applications WHERE status = 'active'").await,
+        app.count("SELECT COUNT(*) FROM applications WHERE status = 'active'")
+            .await,
         1
     );
 
     // Staff and anonymous visitors have no applicant space at all.
-    assert_eq!(app.call_with(&staff, "espace/profil", &[]).await.status(), 403);
-    assert_eq!(app.call_with(&new_client(), "espace/profil", &[]).await.status(), 401);
-    assert_eq!(app.call_with(&new_client(), "espace", &[]).await.status(), 401);
+    assert_eq!(
+        app.call_with(&staff, "espace/profil", &[]).await.status(),
+        403
+    );
+    assert_eq!(
+        app.call_with(&new_client(), "espace/profil", &[])
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.call_with(&new_client(), "espace", &[]).await.status(),
+        401
+    );
 }
 
 async fn the_sne_renewal_reminder_goes_once_a_month_before(backend: Backend) {
@@ -559,7 +715,14 @@ async fn the_sne_renewal_reminder_goes_once_a_month_before(backend: Backend) {
     .execute(app.state.db.pool())
     .await
     .unwrap();
-    let remind = || app::ssr::store::profiles::remind_renewals(app.state.db.pool(), today, 30, "http://test/espace/profil");
+    let remind = || {
+        app::ssr::store::profiles::remind_renewals(
+            app.state.db.pool(),
+            today,
+            30,
+            "http://test/espace/profil",
+        )
+    };
     assert_eq!(remind().await.unwrap(), 1);
     assert_eq!(remind().await.unwrap(), 0, "once per renewal date");
     let mail = app.mail_to("nadia@example.fr").await;
@@ -567,8 +730,17 @@ async fn the_sne_renewal_reminder_goes_once_a_month_before(backend: Backend) {
         .iter()
         .find(|m| m.subject == "Renouvelez votre demande de logement social")
         .expect("reminder sent");
-    assert!(reminder.body.contains(&today.add_days(20).french()), "{}", reminder.body);
-    assert!(app.mail_to("yann@example.fr").await.iter().all(|m| !m.subject.starts_with("Renouvelez")));
+    assert!(
+        reminder.body.contains(&today.add_days(20).french()),
+        "{}",
+        reminder.body
+    );
+    assert!(
+        app.mail_to("yann@example.fr")
+            .await
+            .iter()
+            .all(|m| !m.subject.starts_with("Renouvelez"))
+    );
 }
 
 async fn upload(
@@ -582,7 +754,10 @@ async fn upload(
     let form = reqwest::multipart::Form::new()
         .text("kind", kind.to_string())
         .text("valid_until", valid_until.to_string())
-        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
     let response = client
         .post(app.url("/espace/documents"))
         .header("Origin", app.url(""))
@@ -600,80 +775,170 @@ async fn proofs_are_checked_from_their_bytes_and_open_only_to_their_owner_and_th
     let app = spawn_app(backend).await;
     let (landlord, _) = app.staff_of("Habitat Test", "111111111").await;
     let (other_landlord, _) = app.staff_of("Autre Bailleur", "222222222").await;
-    let offer = app.published_offer(&landlord, spec("D-1", "T2", &["tout_public"])).await;
+    let offer = app
+        .published_offer(&landlord, spec("D-1", "T2", &["tout_public"]))
+        .await;
     let nadia = applicant(&app, "nadia@example.fr").await;
     complete_profile(&app, &nadia, "15 000").await;
 
     // Refused: a program renamed .pdf, a missing kind, a file over 5 MB; nothing is kept.
-    let renamed = upload(&app, &nadia, "identite", "", "carte.pdf", b"MZ\x90\x00binary".to_vec()).await;
-    assert!(renamed.ends_with("?document=type#justificatifs"), "{renamed}");
+    let renamed = upload(
+        &app,
+        &nadia,
+        "identite",
+        "",
+        "carte.pdf",
+        b"MZ\x90\x00binary".to_vec(),
+    )
+    .await;
+    assert!(
+        renamed.ends_with("?document=type#justificatifs"),
+        "{renamed}"
+    );
     let no_kind = upload(&app, &nadia, "", "", "a.pdf", b"%PDF-1.4 x".to_vec()).await;
     assert!(no_kind.contains("document=nature"), "{no_kind}");
     let mut big = b"%PDF-1.4".to_vec();
     big.resize(app::domain::documents::MAX_BYTES + 10, b' ');
     let too_big = upload(&app, &nadia, "autre", "", "gros.pdf", big).await;
     assert!(too_big.contains("document=taille"), "{too_big}");
-    assert_eq!(app.count("SELECT COUNT(*) FROM applicant_documents").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM applicant_documents").await,
+        0
+    );
 
     // Kept: a PDF tax notice, and an expired residence permit, flagged.
     let pdf = b"%PDF-1.4 avis d'imposition".to_vec();
-    assert!(upload(&app, &nadia, "avis_impot", "", "avis.pdf", pdf.clone()).await.contains("document=ajoute"));
-    upload(&app, &nadia, "identite", "2020-01-31", "titre.png", b"\x89PNG\r\n\x1a\nxxxx".to_vec()).await;
+    assert!(
+        upload(&app, &nadia, "avis_impot", "", "avis.pdf", pdf.clone())
+            .await
+            .contains("document=ajoute")
+    );
+    upload(
+        &app,
+        &nadia,
+        "identite",
+        "2020-01-31",
+        "titre.png",
+        b"\x89PNG\r\n\x1a\nxxxx".to_vec(),
+    )
+    .await;
     let documents = profile(&app, &nadia).await["documents"].clone();
     let documents = documents.as_array().unwrap();
     assert_eq!(documents.len(), 2);
-    let expired = documents.iter().find(|d| d["filename"] == "titre.png").unwrap();
+    let expired = documents
+        .iter()
+        .find(|d| d["filename"] == "titre.png")
+        .unwrap();
     assert_eq!(expired["expired"], true);
-    let tax = documents.iter().find(|d| d["filename"] == "avis.pdf").unwrap();
+    let tax = documents
+        .iter()
+        .find(|d| d["filename"] == "avis.pdf")
+        .unwrap();
     let path = format!("/documents/{}", tax["id"]);
 
     // The owner downloads it as it was sent.
     let mine = nadia.get(app.url(&path)).send().await.unwrap();
     assert_eq!(mine.status(), 200);
     assert_eq!(mine.headers()["content-type"], "application/pdf");
-    assert!(mine.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert!(
+        mine.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
     assert_eq!(mine.bytes().await.unwrap().to_vec(), pdf);
 
     // Before any application, no landlord may open it; nor another applicant, ever.
-    assert_eq!(landlord.get(app.url(&path)).send().await.unwrap().status(), 404);
+    assert_eq!(
+        landlord.get(app.url(&path)).send().await.unwrap().status(),
+        404
+    );
     let yann = applicant(&app, "yann@example.fr").await;
     assert_eq!(yann.get(app.url(&path)).send().await.unwrap().status(), 404);
-    assert!(new_client().get(app.url(&path)).send().await.unwrap().status().is_redirection());
+    assert!(
+        new_client()
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_redirection()
+    );
 
     // Once Nadia applies, that landlord's staff may; another landlord's still may not.
     ok(apply(&app, &nadia, offer).await).await;
-    assert_eq!(landlord.get(app.url(&path)).send().await.unwrap().status(), 200);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'document.read'").await,
+        landlord.get(app.url(&path)).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'document.read'")
+            .await,
         1,
         "a landlord's access is recorded"
     );
-    assert_eq!(other_landlord.get(app.url(&path)).send().await.unwrap().status(), 404);
+    assert_eq!(
+        other_landlord
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 
     // Only the owner deletes it.
     let id = tax["id"].to_string();
-    let theirs = app.call_with(&yann, "espace/document/supprimer", &[("document_id", &id)]).await;
+    let theirs = app
+        .call_with(&yann, "espace/document/supprimer", &[("document_id", &id)])
+        .await;
     assert_eq!(theirs.status(), 404);
-    ok(app.call_with(&nadia, "espace/document/supprimer", &[("document_id", &id)]).await).await;
-    assert_eq!(app.count("SELECT COUNT(*) FROM applicant_documents").await, 1);
+    ok(app
+        .call_with(&nadia, "espace/document/supprimer", &[("document_id", &id)])
+        .await)
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM applicant_documents").await,
+        1
+    );
 }
 
 async fn an_alert_sends_one_digest_a_day_with_only_the_new_matching_offers(backend: Backend) {
     let app = spawn_app(backend).await;
     let (staff, _) = app.staff_of("Habitat Test", "111111111").await;
-    let old = app.published_offer(&staff, spec("G-1", "T2", &["tout_public"])).await;
+    let old = app
+        .published_offer(&staff, spec("G-1", "T2", &["tout_public"]))
+        .await;
     let nadia = applicant(&app, "nadia@example.fr").await;
-    ok(app.call_with(&nadia, "offres/alerte", &[("query", "typologie=T2&page=3&pour_moi=1")]).await).await;
+    ok(app
+        .call_with(
+            &nadia,
+            "offres/alerte",
+            &[("query", "typologie=T2&page=3&pour_moi=1")],
+        )
+        .await)
+    .await;
     // Saving it twice keeps one alert; a malformed query is refused.
-    ok(app.call_with(&nadia, "offres/alerte", &[("query", "typologie=T2")]).await).await;
+    ok(app
+        .call_with(&nadia, "offres/alerte", &[("query", "typologie=T2")])
+        .await)
+    .await;
     assert_eq!(app.count("SELECT COUNT(*) FROM saved_searches").await, 1);
-    let bad = app.call_with(&nadia, "offres/alerte", &[("query", "typologie=T9")]).await;
+    let bad = app
+        .call_with(&nadia, "offres/alerte", &[("query", "typologie=T9")])
+        .await;
     assert_eq!(bad.status(), 400);
-    let anonymous = app.call_with(&new_client(), "offres/alerte", &[("query", "")]).await;
+    let anonymous = app
+        .call_with(&new_client(), "offres/alerte", &[("query", "")])
+        .await;
     assert_eq!(anonymous.status(), 401);
 
-    let new_t2 = app.published_offer(&staff, spec("G-2", "T2", &["tout_public"])).await;
-    let _new_t3 = app.published_offer(&staff, spec("G-3", "T3", &["tout_public"])).await;
+    let new_t2 = app
+        .published_offer(&staff, spec("G-2", "T2", &["tout_public"]))
+        .await;
+    let _new_t3 = app
+        .published_offer(&staff, spec("G-3", "T3", &["tout_public"]))
+        .await;
     let now = app::ssr::db::now();
     // The alert was saved two days ago, the first offer published three days ago.
     sqlx::query("UPDATE saved_searches SET digested_until = $1")
@@ -693,22 +958,55 @@ async fn an_alert_sends_one_digest_a_day_with_only_the_new_matching_offers(backe
     assert_eq!(digest().await.unwrap(), 1);
     assert_eq!(digest().await.unwrap(), 0, "one digest a day");
     let mail = app.mail_to("nadia@example.fr").await;
-    let sent: Vec<_> = mail.iter().filter(|m| m.subject.contains("nouvelle offre")).collect();
+    let sent: Vec<_> = mail
+        .iter()
+        .filter(|m| m.subject.contains("nouvelle offre"))
+        .collect();
     assert_eq!(sent.len(), 1, "{mail:?}");
-    assert!(sent[0].body.contains(&format!("http://test/offres/{new_t2}")), "{}", sent[0].body);
-    assert!(!sent[0].body.contains(&format!("/offres/{old}")), "{}", sent[0].body);
-    assert_eq!(sent[0].body.matches("/offres/").count(), 1, "only the new T2");
-    assert!(sent[0].body.contains("http://test/offres?typologie=T2"), "{}", sent[0].body);
+    assert!(
+        sent[0]
+            .body
+            .contains(&format!("http://test/offres/{new_t2}")),
+        "{}",
+        sent[0].body
+    );
+    assert!(
+        !sent[0].body.contains(&format!("/offres/{old}")),
+        "{}",
+        sent[0].body
+    );
+    assert_eq!(
+        sent[0].body.matches("/offres/").count(),
+        1,
+        "only the new T2"
+    );
+    assert!(
+        sent[0].body.contains("http://test/offres?typologie=T2"),
+        "{}",
+        sent[0].body
+    );
 
     // The applicant's space lists the alert; deleting it stops the digests.
-    let home: serde_json::Value = ok(app.call_with(&nadia, "espace", &[]).await).await.json().await.unwrap();
+    let home: serde_json::Value = ok(app.call_with(&nadia, "espace", &[]).await)
+        .await
+        .json()
+        .await
+        .unwrap();
     let alert = &home["alerts"][0];
     assert_eq!(alert["description"], "T2");
     assert_eq!(alert["href"], "/offres?typologie=T2");
     let id = alert["id"].to_string();
     let yann = applicant(&app, "yann@example.fr").await;
-    assert_eq!(app.call_with(&yann, "espace/alerte/supprimer", &[("alert_id", &id)]).await.status(), 404);
-    ok(app.call_with(&nadia, "espace/alerte/supprimer", &[("alert_id", &id)]).await).await;
+    assert_eq!(
+        app.call_with(&yann, "espace/alerte/supprimer", &[("alert_id", &id)])
+            .await
+            .status(),
+        404
+    );
+    ok(app
+        .call_with(&nadia, "espace/alerte/supprimer", &[("alert_id", &id)])
+        .await)
+    .await;
     assert_eq!(app.count("SELECT COUNT(*) FROM saved_searches").await, 0);
 }
 
@@ -718,24 +1016,45 @@ async fn staff_register_an_applicant_fill_the_profile_and_apply_on_their_behalf_
     let app = spawn_app(backend).await;
     let (staff, organisation) = app.staff_of("Habitat Test", "111111111").await;
     let (other_staff, _) = app.staff_of("Autre Bailleur", "222222222").await;
-    let offer = app.published_offer(&staff, spec("H-1", "T2", &["tout_public"])).await;
-    let elsewhere = app.published_offer(&other_staff, spec("H-2", "T2", &["tout_public"])).await;
+    let offer = app
+        .published_offer(&staff, spec("H-1", "T2", &["tout_public"]))
+        .await;
+    let elsewhere = app
+        .published_offer(&other_staff, spec("H-2", "T2", &["tout_public"]))
+        .await;
 
     let bad = app
-        .call_with(&staff, "gestion/demandeur/creer", &[("display_name", ""), ("email", "pas-une-adresse")])
+        .call_with(
+            &staff,
+            "gestion/demandeur/creer",
+            &[("display_name", ""), ("email", "pas-une-adresse")],
+        )
         .await;
     assert_eq!(bad.status(), 422);
     ok(app
-        .call_with(&staff, "gestion/demandeur/creer", &[("display_name", "Marcel Duval"), ("email", "marcel@example.fr")])
+        .call_with(
+            &staff,
+            "gestion/demandeur/creer",
+            &[
+                ("display_name", "Marcel Duval"),
+                ("email", "marcel@example.fr"),
+            ],
+        )
         .await)
     .await;
-    let (marcel,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'marcel@example.fr'")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+    let (marcel,): (i64,) =
+        sqlx::query_as("SELECT id FROM users WHERE email = 'marcel@example.fr'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
     let pour = marcel.to_string();
     let welcome = app.mail_to("marcel@example.fr").await;
-    assert!(welcome.iter().any(|m| m.body.contains("/invitation?jeton=")), "{welcome:?}");
+    assert!(
+        welcome
+            .iter()
+            .any(|m| m.body.contains("/invitation?jeton=")),
+        "{welcome:?}"
+    );
 
     // The profile, filled by staff for Marcel, part by part.
     let today = app::domain::calendar::paris_date(app::ssr::db::now());
@@ -743,50 +1062,87 @@ async fn staff_register_an_applicant_fill_the_profile_and_apply_on_their_behalf_
     for (endpoint, form) in [
         (
             "espace/profil/membre",
-            vec![("relationship", "self"), ("first_name", "Marcel"), ("birth_date", "1958-02-03"), ("rfr_n2", "11 000")],
+            vec![
+                ("relationship", "self"),
+                ("first_name", "Marcel"),
+                ("birth_date", "1958-02-03"),
+                ("rfr_n2", "11 000"),
+            ],
         ),
-        ("espace/profil/ressources", vec![("monthly_resources", "1 500")]),
-        ("espace/profil/logement", vec![("housing_status", "private_tenant")]),
+        (
+            "espace/profil/ressources",
+            vec![("monthly_resources", "1 500")],
+        ),
+        (
+            "espace/profil/logement",
+            vec![("housing_status", "private_tenant")],
+        ),
         (
             "espace/profil/demande",
-            vec![("sne_number", "0250324000888"), ("first_filing_date", "2024-03-15"), ("renewal_date", &renewal)],
+            vec![
+                ("sne_number", "0250324000888"),
+                ("first_filing_date", "2024-03-15"),
+                ("renewal_date", &renewal),
+            ],
         ),
     ] {
         let mut form = form;
         form.push(("pour", &pour));
         ok(app.call_with(&staff, endpoint, &form).await).await;
     }
-    let profile: serde_json::Value = ok(app.call_with(&staff, "espace/profil", &[("pour", &pour)]).await)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let profile: serde_json::Value = ok(app
+        .call_with(&staff, "espace/profil", &[("pour", &pour)])
+        .await)
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(profile["profile"]["members"][0]["first_name"], "Marcel");
     assert_eq!(profile["pour"], marcel);
 
     // Another landlord's staff cannot reach Marcel; an applicant's "pour" is ignored.
-    assert_eq!(app.call_with(&other_staff, "espace/profil", &[("pour", &pour)]).await.status(), 404);
+    assert_eq!(
+        app.call_with(&other_staff, "espace/profil", &[("pour", &pour)])
+            .await
+            .status(),
+        404
+    );
     let nadia = applicant(&app, "nadia@example.fr").await;
-    let own: serde_json::Value = ok(app.call_with(&nadia, "espace/profil", &[("pour", &pour)]).await)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let own: serde_json::Value = ok(app
+        .call_with(&nadia, "espace/profil", &[("pour", &pour)])
+        .await)
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(own["profile"]["members"].as_array().unwrap().len(), 0);
 
     // Applying on Marcel's behalf: only to the organisation's own offers, same cap, same mail.
-    let offers: serde_json::Value = ok(app.call_with(&staff, "gestion/demandeur/offres", &[("id", &pour)]).await)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let offers: serde_json::Value = ok(app
+        .call_with(&staff, "gestion/demandeur/offres", &[("id", &pour)])
+        .await)
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(offers.as_array().unwrap().len(), 1);
     assert_eq!(offers[0]["assessment"]["verdict"], "Eligible");
     let foreign = app
-        .call_with(&staff, "offres/postuler", &[("offer_id", &elsewhere.to_string()), ("pour", &pour)])
+        .call_with(
+            &staff,
+            "offres/postuler",
+            &[("offer_id", &elsewhere.to_string()), ("pour", &pour)],
+        )
         .await;
     assert_eq!(foreign.status(), 404);
-    ok(app.call_with(&staff, "offres/postuler", &[("offer_id", &offer.to_string()), ("pour", &pour)]).await).await;
+    ok(app
+        .call_with(
+            &staff,
+            "offres/postuler",
+            &[("offer_id", &offer.to_string()), ("pour", &pour)],
+        )
+        .await)
+    .await;
     let (channel, created_by): (String, i64) = sqlx::query_as(
         "SELECT channel, created_by_user_id FROM applications WHERE applicant_user_id = $1",
     )
@@ -795,13 +1151,18 @@ async fn staff_register_an_applicant_fill_the_profile_and_apply_on_their_behalf_
     .await
     .unwrap();
     assert_eq!(channel, "assisted");
-    let (staff_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'agent@111111111.fr'")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+    let (staff_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM users WHERE email = 'agent@111111111.fr'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
     assert_eq!(created_by, staff_id);
     let mail = app.mail_to("marcel@example.fr").await;
-    assert!(mail.iter().any(|m| m.body.contains("a enregistré pour vous votre candidature")), "{mail:?}");
+    assert!(
+        mail.iter()
+            .any(|m| m.body.contains("a enregistré pour vous votre candidature")),
+        "{mail:?}"
+    );
 
     // The audit log names who did what for whom.
     let subject = format!("user:{marcel}");
@@ -818,8 +1179,17 @@ async fn staff_register_an_applicant_fill_the_profile_and_apply_on_their_behalf_
     assert_eq!(entries, 6, "creation, four profile parts, one application");
 
     // The list shows Marcel with one application; applicants cannot see the list.
-    let list: serde_json::Value = ok(app.call_with(&staff, "gestion/demandeurs", &[]).await).await.json().await.unwrap();
+    let list: serde_json::Value = ok(app.call_with(&staff, "gestion/demandeurs", &[]).await)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list[0]["name"], "Marcel Duval");
     assert_eq!(list[0]["active_applications"], 1);
-    assert_eq!(app.call_with(&nadia, "gestion/demandeurs", &[]).await.status(), 403);
+    assert_eq!(
+        app.call_with(&nadia, "gestion/demandeurs", &[])
+            .await
+            .status(),
+        403
+    );
 }

@@ -19,8 +19,6 @@ on_both_backends!(
     facets_count_each_value_with_the_other_filters_applied,
 );
 
-/// A staff member of a new organisation, signed in on their own client.
-
 fn unit_form<'a>(reference: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("unit_id", "0"),
@@ -451,12 +449,20 @@ async fn offers_close_by_themselves_at_the_end_of_their_window_once(backend: Bac
         .await
         .unwrap();
     // The job of another server, or a restart, may run it again: the offer closes exactly once.
-    let first = app::ssr::store::offers::close_due(app.state.db.pool(), now, "http://test/espace/candidatures")
-        .await
-        .unwrap();
-    let second = app::ssr::store::offers::close_due(app.state.db.pool(), now, "http://test/espace/candidatures")
-        .await
-        .unwrap();
+    let first = app::ssr::store::offers::close_due(
+        app.state.db.pool(),
+        now,
+        "http://test/espace/candidatures",
+    )
+    .await
+    .unwrap();
+    let second = app::ssr::store::offers::close_due(
+        app.state.db.pool(),
+        now,
+        "http://test/espace/candidatures",
+    )
+    .await
+    .unwrap();
     let already = first.contains(&offer) as usize + second.contains(&offer) as usize;
     assert!(already <= 1);
     assert_eq!(

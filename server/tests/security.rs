@@ -365,7 +365,11 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
             [401, 200, 403, 403],
         ),
         // The applicant's profile is incomplete: refused with a reason, not a crash.
-        ("offres/postuler", vec![("offer_id", "999")], [401, 422, 403, 403]),
+        (
+            "offres/postuler",
+            vec![("offer_id", "999")],
+            [401, 422, 403, 403],
+        ),
         (
             "espace/candidature/retirer",
             vec![("application_id", "999")],

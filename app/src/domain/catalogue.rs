@@ -249,7 +249,14 @@ impl CatalogueQuery {
                         _ => return Err(problem(name, "Valeur attendue : 1 (oui) ou 0 (non).")),
                     }
                 }
-                _ => unreachable!("every name of PARAMETERS is handled"),
+                // Every name of PARAMETERS has its arm above; a new one without an arm is refused
+                // rather than crashing the request.
+                other => {
+                    return Err(problem(
+                        other,
+                        format!("Paramètre non pris en charge : « {other} »."),
+                    ));
+                }
             }
         }
         Ok(query)

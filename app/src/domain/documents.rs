@@ -78,10 +78,18 @@ impl DocumentProblem {
         match self {
             DocumentProblem::Kind => "Choisissez la nature du justificatif.",
             DocumentProblem::Empty => "Choisissez un fichier à envoyer.",
-            DocumentProblem::TooLarge => "Le fichier dépasse 5 Mo : réduisez-le (numérisez en niveaux de gris ou en 150 ppp) avant de l'envoyer.",
-            DocumentProblem::Type => "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG. Enregistrez-le dans l'un de ces formats.",
-            DocumentProblem::Date => "Indiquez la date de fin de validité au format JJ/MM/AAAA, ou laissez le champ vide.",
-            DocumentProblem::TooMany => "Vous avez atteint le nombre maximum de justificatifs : supprimez ceux qui ne servent plus.",
+            DocumentProblem::TooLarge => {
+                "Le fichier dépasse 5 Mo : réduisez-le (numérisez en niveaux de gris ou en 150 ppp) avant de l'envoyer."
+            }
+            DocumentProblem::Type => {
+                "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG. Enregistrez-le dans l'un de ces formats."
+            }
+            DocumentProblem::Date => {
+                "Indiquez la date de fin de validité au format JJ/MM/AAAA, ou laissez le champ vide."
+            }
+            DocumentProblem::TooMany => {
+                "Vous avez atteint le nombre maximum de justificatifs : supprimez ceux qui ne servent plus."
+            }
         }
     }
 }
@@ -150,16 +158,38 @@ mod tests {
 
     #[test]
     fn an_upload_is_checked_field_by_field() {
-        let ok = check("avis_impot", "31/12/2027", "C:\\Users\\moi\\avis \"2025\".pdf", b"%PDF-1.4").unwrap();
+        let ok = check(
+            "avis_impot",
+            "31/12/2027",
+            "C:\\Users\\moi\\avis \"2025\".pdf",
+            b"%PDF-1.4",
+        )
+        .unwrap();
         assert_eq!(ok.kind, DocumentKind::TaxNotice);
         assert_eq!(ok.valid_until, Date::new(2027, 12, 31));
         assert_eq!(ok.filename, "avis 2025.pdf");
-        assert_eq!(check("permis_de_chasse", "", "a.pdf", b"%PDF-"), Err(DocumentProblem::Kind));
-        assert_eq!(check("autre", "", "a.pdf", b""), Err(DocumentProblem::Empty));
-        assert_eq!(check("autre", "bientôt", "a.pdf", b"%PDF-"), Err(DocumentProblem::Date));
+        assert_eq!(
+            check("permis_de_chasse", "", "a.pdf", b"%PDF-"),
+            Err(DocumentProblem::Kind)
+        );
+        assert_eq!(
+            check("autre", "", "a.pdf", b""),
+            Err(DocumentProblem::Empty)
+        );
+        assert_eq!(
+            check("autre", "bientôt", "a.pdf", b"%PDF-"),
+            Err(DocumentProblem::Date)
+        );
         let big = vec![b'%'; MAX_BYTES + 1];
-        assert_eq!(check("autre", "", "a.pdf", &big), Err(DocumentProblem::TooLarge));
-        for problem in [DocumentProblem::Kind, DocumentProblem::TooMany, DocumentProblem::Type] {
+        assert_eq!(
+            check("autre", "", "a.pdf", &big),
+            Err(DocumentProblem::TooLarge)
+        );
+        for problem in [
+            DocumentProblem::Kind,
+            DocumentProblem::TooMany,
+            DocumentProblem::Type,
+        ] {
             assert_eq!(DocumentProblem::from_code(problem.code()), Some(problem));
         }
     }

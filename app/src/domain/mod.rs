@@ -4,8 +4,8 @@
 pub mod account;
 pub mod calendar;
 pub mod catalogue;
-pub mod documents;
 pub mod ceilings;
+pub mod documents;
 pub mod eligibility;
 pub mod format;
 pub mod household;

@@ -318,12 +318,7 @@ pub fn parse_codes<T>(stored: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
         .collect()
 }
 
-fn checked_date(
-    errors: &mut FieldErrors,
-    field: &str,
-    raw: &str,
-    message: &str,
-) -> Option<Date> {
+fn checked_date(errors: &mut FieldErrors, field: &str, raw: &str, message: &str) -> Option<Date> {
     let parsed = Date::parse(raw);
     if parsed.is_none() {
         errors.add(field, message);
@@ -334,9 +329,7 @@ fn checked_date(
 /// An amount in whole euros a year (a revenu fiscal de référence).
 fn yearly_euros(raw: &str) -> Option<u32> {
     let cents = parse_euros(raw)?;
-    u32::try_from(cents / 100)
-        .ok()
-        .filter(|v| *v <= 2_000_000)
+    u32::try_from(cents / 100).ok().filter(|v| *v <= 2_000_000)
 }
 
 /// A household member as typed in the form.
@@ -372,7 +365,9 @@ impl MemberInput {
             );
         }
         if relationship == Some(Relationship::Spouse)
-            && existing.iter().any(|m| m.relationship == Relationship::Spouse)
+            && existing
+                .iter()
+                .any(|m| m.relationship == Relationship::Spouse)
         {
             errors.add("relationship", "Le foyer compte déjà un conjoint.");
         }
@@ -382,7 +377,8 @@ impl MemberInput {
                 "Un foyer compte au plus 15 personnes ; contactez le bailleur au-delà.",
             );
         }
-        let first_name = required_text(&mut errors, "first_name", &self.first_name, 60, "le prénom");
+        let first_name =
+            required_text(&mut errors, "first_name", &self.first_name, 60, "le prénom");
         let birth_date = checked_date(
             &mut errors,
             "birth_date",
@@ -391,19 +387,30 @@ impl MemberInput {
         );
         if let Some(birth) = birth_date {
             if birth > today {
-                errors.add("birth_date", "La date de naissance ne peut pas être dans le futur.");
+                errors.add(
+                    "birth_date",
+                    "La date de naissance ne peut pas être dans le futur.",
+                );
             } else if age_on(birth, today) > 120 {
                 errors.add("birth_date", "Vérifiez l'année de naissance.");
             }
         }
         let adult = birth_date.is_some_and(|b| age_on(b, today) >= 18);
-        if relationship == Some(Relationship::Applicant) && !self.dependant {
-            if birth_date.is_some() && !adult {
-                errors.add("birth_date", "Le demandeur ou la demandeuse doit être majeur·e.");
-            }
+        if relationship == Some(Relationship::Applicant)
+            && !self.dependant
+            && birth_date.is_some()
+            && !adult
+        {
+            errors.add(
+                "birth_date",
+                "Le demandeur ou la demandeuse doit être majeur·e.",
+            );
         }
         if relationship == Some(Relationship::Applicant) && self.dependant {
-            errors.add("dependant", "Le demandeur ou la demandeuse ne peut pas être à charge.");
+            errors.add(
+                "dependant",
+                "Le demandeur ou la demandeuse ne peut pas être à charge.",
+            );
         }
         let rfr_n2_eur = match self.rfr_n2.trim() {
             "" => None,
@@ -519,7 +526,10 @@ impl HousingInput {
         let status = HousingStatus::parse(self.housing_status.trim())
             .filter(|s| *s != HousingStatus::Unknown);
         if status.is_none() {
-            errors.add("housing_status", "Choisissez votre situation de logement actuelle.");
+            errors.add(
+                "housing_status",
+                "Choisissez votre situation de logement actuelle.",
+            );
         }
         let social = status == Some(HousingStatus::SocialTenant);
         let tenant = social || status == Some(HousingStatus::PrivateTenant);
@@ -608,8 +618,17 @@ impl RequestInput {
         if let Some(filed) = filed {
             // The SNE has registered requests since 28 March 2011 (domain.md §7).
             if filed > today {
-                errors.add("first_filing_date", "La date de dépôt ne peut pas être dans le futur.");
-            } else if filed < (Date { year: 2011, month: 3, day: 28 }) {
+                errors.add(
+                    "first_filing_date",
+                    "La date de dépôt ne peut pas être dans le futur.",
+                );
+            } else if filed
+                < (Date {
+                    year: 2011,
+                    month: 3,
+                    day: 28,
+                })
+            {
                 errors.add(
                     "first_filing_date",
                     "Le système national d'enregistrement existe depuis le 28 mars 2011 : vérifiez la date.",
@@ -625,13 +644,13 @@ impl RequestInput {
                 );
             }
         }
-        if let (Some(filed), Some(renewal)) = (filed, renewal) {
-            if renewal <= filed {
-                errors.add(
-                    "renewal_date",
-                    "La date de renouvellement suit la date de dépôt.",
-                );
-            }
+        if let (Some(filed), Some(renewal)) = (filed, renewal)
+            && renewal <= filed
+        {
+            errors.add(
+                "renewal_date",
+                "La date de renouvellement suit la date de dépôt.",
+            );
         }
         match (filed, renewal, errors.is_empty()) {
             (Some(first_filing_date), Some(renewal_date), true) => Ok(ValidRequest {
@@ -653,7 +672,10 @@ pub fn valid_situations(codes: &[String]) -> Result<Vec<Situation>, FieldErrors>
             Some(_) => {}
             None => {
                 let mut errors = FieldErrors::new();
-                errors.add("situations", "Une des situations cochées est inconnue : rechargez la page.");
+                errors.add(
+                    "situations",
+                    "Une des situations cochées est inconnue : rechargez la page.",
+                );
                 return Err(errors);
             }
         }
@@ -695,7 +717,10 @@ impl WishesInput {
             match Typology::parse(code.trim()) {
                 Some(t) if !typologies.contains(&t) => typologies.push(t),
                 Some(_) => {}
-                None => errors.add("typologies", "Un des types de logement choisis est inconnu."),
+                None => errors.add(
+                    "typologies",
+                    "Un des types de logement choisis est inconnu.",
+                ),
             }
         }
         let max_rent_cents = match self.max_rent.trim() {
@@ -762,7 +787,9 @@ mod tests {
 
     #[test]
     fn a_member_is_checked_field_by_field() {
-        let ok = input("self", "12/03/1988", "18 250").validate(today(), &[]).unwrap();
+        let ok = input("self", "12/03/1988", "18 250")
+            .validate(today(), &[])
+            .unwrap();
         assert_eq!(ok.rfr_n2_eur, Some(18_250));
         assert_eq!(ok.birth_date, Date::new(1988, 3, 12).unwrap());
 
@@ -774,13 +801,19 @@ mod tests {
         assert!(errors.get("rfr_n2").is_some());
 
         let existing = [member(Relationship::Applicant, (1980, 1, 1), Some(10_000))];
-        let twice = input("self", "1990-01-01", "0").validate(today(), &existing).unwrap_err();
+        let twice = input("self", "1990-01-01", "0")
+            .validate(today(), &existing)
+            .unwrap_err();
         assert!(twice.get("relationship").unwrap().contains("déjà"));
 
-        let future = input("child", "2027-01-01", "").validate(today(), &existing).unwrap_err();
+        let future = input("child", "2027-01-01", "")
+            .validate(today(), &existing)
+            .unwrap_err();
         assert!(future.get("birth_date").unwrap().contains("futur"));
 
-        let minor = input("self", "2015-01-01", "0").validate(today(), &[]).unwrap_err();
+        let minor = input("self", "2015-01-01", "0")
+            .validate(today(), &[])
+            .unwrap_err();
         assert!(minor.get("birth_date").unwrap().contains("majeur"));
     }
 

@@ -45,7 +45,9 @@ pub async fn create_organisation(name: String, siren: String) -> Result<(), AppE
         errors.into_result()?;
         let siren = normalize_siren(&siren);
         let state = state()?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool())
+            .await
+            .map_err(internal)?;
         let id = match organisations::insert_organisation(&mut tx, &name, &siren).await {
             Ok(id) => id,
             Err(e) if is_unique_violation(&e) => {
@@ -108,7 +110,9 @@ pub async fn create_commission(organisation_id: i64, name: String) -> Result<(),
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool())
+            .await
+            .map_err(internal)?;
         let id = match organisations::insert_commission(&mut tx, organisation_id, &name).await {
             Ok(id) => id,
             Err(e) if is_unique_violation(&e) => {

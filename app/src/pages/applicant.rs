@@ -76,7 +76,10 @@ pub async fn delete_alert(alert_id: i64) -> Result<(), AppError> {
     respond(async move {
         let user = context::applicant().await?;
         let mut conn = state()?.db.pool().acquire().await.map_err(internal)?;
-        if !alerts::delete(&mut conn, user.id, alert_id).await.map_err(internal)? {
+        if !alerts::delete(&mut conn, user.id, alert_id)
+            .await
+            .map_err(internal)?
+        {
             return Err(AppError::NotFound);
         }
         leptos_axum::redirect("/espace#alertes");

@@ -56,7 +56,9 @@ pub async fn register(
         // Hash even when the address is taken, so both paths cost the same.
         let hash = secrets::hash_password(password).await.map_err(internal)?;
         let token = secrets::new_token();
-        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool())
+            .await
+            .map_err(internal)?;
         let inserted = accounts::insert_user(
             &mut tx,
             NewUser {
@@ -202,7 +204,9 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             .map_err(internal)?
         {
             let token = secrets::new_token();
-            let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
+            let mut tx = crate::ssr::db::begin_write(state.db.pool())
+                .await
+                .map_err(internal)?;
             accounts::insert_token(&mut tx, user_id, TokenPurpose::Reset, &token)
                 .await
                 .map_err(internal)?;
@@ -242,7 +246,9 @@ async fn set_password_from_link(
     );
     errors.into_result()?;
     let hash = secrets::hash_password(password).await.map_err(internal)?;
-    let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
+    let mut tx = crate::ssr::db::begin_write(state.db.pool())
+        .await
+        .map_err(internal)?;
     let user_id = accounts::consume_token(&mut tx, purpose, token.trim())
         .await
         .map_err(internal)?

@@ -180,43 +180,54 @@ pub async fn add_member(
 ) -> Result<(), AppError> {
     use crate::domain::profile::MemberInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Household, pour, move |conn, user_id| {
-        Box::pin(async move {
-            let existing = profiles::members(conn, user_id).await.map_err(internal)?;
-            let member = MemberInput {
-                relationship,
-                first_name,
-                birth_date,
-                handicap: handicap == "on",
-                dependant: dependant == "on",
-                rfr_n2,
-            }
-            .validate(context::today(), &existing)
-            .map_err(AppError::Invalid)?;
-            profiles::add_member(conn, user_id, &member)
-                .await
-                .map_err(internal)?;
-            Ok(())
-        })
-    }))
+    respond(context::save_part(
+        Part::Household,
+        pour,
+        move |conn, user_id| {
+            Box::pin(async move {
+                let existing = profiles::members(conn, user_id).await.map_err(internal)?;
+                let member = MemberInput {
+                    relationship,
+                    first_name,
+                    birth_date,
+                    handicap: handicap == "on",
+                    dependant: dependant == "on",
+                    rfr_n2,
+                }
+                .validate(context::today(), &existing)
+                .map_err(AppError::Invalid)?;
+                profiles::add_member(conn, user_id, &member)
+                    .await
+                    .map_err(internal)?;
+                Ok(())
+            })
+        },
+    ))
     .await
 }
 
 #[server(endpoint = "espace/profil/membre/retirer")]
-pub async fn remove_member(member_id: i64, #[server(default)] pour: Option<i64>) -> Result<(), AppError> {
+pub async fn remove_member(
+    member_id: i64,
+    #[server(default)] pour: Option<i64>,
+) -> Result<(), AppError> {
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Household, pour, move |conn, user_id| {
-        Box::pin(async move {
-            if profiles::remove_member(conn, user_id, member_id)
-                .await
-                .map_err(internal)?
-            {
-                Ok(())
-            } else {
-                Err(AppError::NotFound)
-            }
-        })
-    }))
+    respond(context::save_part(
+        Part::Household,
+        pour,
+        move |conn, user_id| {
+            Box::pin(async move {
+                if profiles::remove_member(conn, user_id, member_id)
+                    .await
+                    .map_err(internal)?
+                {
+                    Ok(())
+                } else {
+                    Err(AppError::NotFound)
+                }
+            })
+        },
+    ))
     .await
 }
 
@@ -284,21 +295,25 @@ pub async fn save_housing(
 ) -> Result<(), AppError> {
     use crate::domain::profile::HousingInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Housing, pour, move |conn, user_id| {
-        Box::pin(async move {
-            let housing = HousingInput {
-                housing_status,
-                current_landlord,
-                current_typology,
-                current_rent,
-            }
-            .validate()
-            .map_err(AppError::Invalid)?;
-            profiles::save_housing(conn, user_id, &housing)
-                .await
-                .map_err(internal)
-        })
-    }))
+    respond(context::save_part(
+        Part::Housing,
+        pour,
+        move |conn, user_id| {
+            Box::pin(async move {
+                let housing = HousingInput {
+                    housing_status,
+                    current_landlord,
+                    current_typology,
+                    current_rent,
+                }
+                .validate()
+                .map_err(AppError::Invalid)?;
+                profiles::save_housing(conn, user_id, &housing)
+                    .await
+                    .map_err(internal)
+            })
+        },
+    ))
     .await
 }
 
@@ -311,20 +326,24 @@ pub async fn save_request(
 ) -> Result<(), AppError> {
     use crate::domain::profile::RequestInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Request, pour, move |conn, user_id| {
-        Box::pin(async move {
-            let request = RequestInput {
-                sne_number,
-                first_filing_date,
-                renewal_date,
-            }
-            .validate(context::today())
-            .map_err(AppError::Invalid)?;
-            profiles::save_request(conn, user_id, &request)
-                .await
-                .map_err(internal)
-        })
-    }))
+    respond(context::save_part(
+        Part::Request,
+        pour,
+        move |conn, user_id| {
+            Box::pin(async move {
+                let request = RequestInput {
+                    sne_number,
+                    first_filing_date,
+                    renewal_date,
+                }
+                .validate(context::today())
+                .map_err(AppError::Invalid)?;
+                profiles::save_request(conn, user_id, &request)
+                    .await
+                    .map_err(internal)
+            })
+        },
+    ))
     .await
 }
 
@@ -337,20 +356,24 @@ pub async fn save_situations(
 ) -> Result<(), AppError> {
     use crate::domain::profile::valid_situations;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Situations, pour, move |conn, user_id| {
-        Box::pin(async move {
-            let situations = valid_situations(&situations).map_err(AppError::Invalid)?;
-            profiles::save_situations(
-                conn,
-                user_id,
-                dalo == "on",
-                &situations,
-                action_logement_employee == "on",
-            )
-            .await
-            .map_err(internal)
-        })
-    }))
+    respond(context::save_part(
+        Part::Situations,
+        pour,
+        move |conn, user_id| {
+            Box::pin(async move {
+                let situations = valid_situations(&situations).map_err(AppError::Invalid)?;
+                profiles::save_situations(
+                    conn,
+                    user_id,
+                    dalo == "on",
+                    &situations,
+                    action_logement_employee == "on",
+                )
+                .await
+                .map_err(internal)
+            })
+        },
+    ))
     .await
 }
 
@@ -363,20 +386,24 @@ pub async fn save_wishes(
 ) -> Result<(), AppError> {
     use crate::domain::profile::WishesInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Wishes, pour, move |conn, user_id| {
-        Box::pin(async move {
-            let wishes = WishesInput {
-                communes,
-                typologies,
-                max_rent,
-            }
-            .validate()
-            .map_err(AppError::Invalid)?;
-            profiles::save_wishes(conn, user_id, &wishes)
-                .await
-                .map_err(internal)
-        })
-    }))
+    respond(context::save_part(
+        Part::Wishes,
+        pour,
+        move |conn, user_id| {
+            Box::pin(async move {
+                let wishes = WishesInput {
+                    communes,
+                    typologies,
+                    max_rent,
+                }
+                .validate()
+                .map_err(AppError::Invalid)?;
+                profiles::save_wishes(conn, user_id, &wishes)
+                    .await
+                    .map_err(internal)
+            })
+        },
+    ))
     .await
 }
 
@@ -385,7 +412,12 @@ pub async fn delete_document(document_id: i64) -> Result<(), AppError> {
     use crate::ssr::{internal, respond, store::documents};
     respond(async move {
         let user = context::applicant().await?;
-        let mut conn = crate::ssr::state()?.db.pool().acquire().await.map_err(internal)?;
+        let mut conn = crate::ssr::state()?
+            .db
+            .pool()
+            .acquire()
+            .await
+            .map_err(internal)?;
         if !documents::delete(&mut conn, user.id, document_id)
             .await
             .map_err(internal)?
@@ -486,7 +518,12 @@ pub fn CompletenessPanel(
 }
 
 fn part_status(view: &ProfileView, part: Part) -> impl IntoView + use<> {
-    let state = view.completeness.parts.iter().find(|p| p.part == part).cloned();
+    let state = view
+        .completeness
+        .parts
+        .iter()
+        .find(|p| p.part == part)
+        .cloned();
     let done = state.as_ref().is_none_or(|s| s.missing.is_empty());
     view! {
         <p class=if done { "part-status part-done" } else { "part-status part-todo" }>
@@ -546,7 +583,13 @@ fn member_row(m: Member, remove: ServerAction<RemoveMember>, pour: Option<i64>) 
     let rfr = m
         .rfr_n2_eur
         .map(|v| format_euros(i64::from(v) * 100))
-        .unwrap_or_else(|| if m.dependant { "—".into() } else { "non renseigné".into() });
+        .unwrap_or_else(|| {
+            if m.dependant {
+                "—".into()
+            } else {
+                "non renseigné".into()
+            }
+        });
     let label = format!("Retirer {} du foyer", m.first_name);
     view! {
         <tr>
@@ -627,7 +670,12 @@ fn HouseholdPart(view: ProfileView, actions: Actions) -> impl IntoView {
 fn ResourcesPart(view: ProfileView, action: ServerAction<SaveResources>) -> impl IntoView {
     let errors = field_errors(action.value());
     let p = view.profile.clone();
-    let taxable: Vec<Member> = p.members.iter().filter(|m| m.is_taxable()).cloned().collect();
+    let taxable: Vec<Member> = p
+        .members
+        .iter()
+        .filter(|m| m.is_taxable())
+        .cloned()
+        .collect();
     let monthly = p
         .monthly_resources_cents
         .map(|c| format!("{},{:02}", c / 100, c % 100))
@@ -657,7 +705,6 @@ fn ResourcesPart(view: ProfileView, action: ServerAction<SaveResources>) -> impl
                                 let error_id = format!("income-{}-erreur", m.id);
                                 let described = {
                                     let error_id = error_id.clone();
-                                    let message = message.clone();
                                     move || message().map(|_| error_id.clone())
                                 };
                                 view! {

@@ -36,7 +36,10 @@ pub async fn load_assisted_list() -> Result<Vec<AssistedRow>, AppError> {
 }
 
 #[server(endpoint = "gestion/demandeur/creer")]
-pub async fn create_assisted_applicant(display_name: String, email: String) -> Result<(), AppError> {
+pub async fn create_assisted_applicant(
+    display_name: String,
+    email: String,
+) -> Result<(), AppError> {
     use crate::domain::account::{display_name_problem, email_problem, normalize_email};
     use crate::error::FieldErrors;
     use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
@@ -123,7 +126,8 @@ pub async fn load_assisted_offers(id: i64) -> Result<Vec<AssistedOffer>, AppErro
         let mut conn = pool.acquire().await.map_err(internal)?;
         let mut offers = Vec::new();
         for summary in summaries {
-            let Some((_, _, offer_terms)) = terms.iter().find(|(id, _, _)| *id == summary.id) else {
+            let Some((_, _, offer_terms)) = terms.iter().find(|(id, _, _)| *id == summary.id)
+            else {
                 continue;
             };
             let applied = applications::active_for_offer(&mut conn, subject.user_id, summary.id)
@@ -132,7 +136,10 @@ pub async fn load_assisted_offers(id: i64) -> Result<Vec<AssistedOffer>, AppErro
                 .is_some();
             offers.push(AssistedOffer {
                 id: summary.id,
-                title: format!("{} de {} m² à {}", summary.typology, summary.surface_m2, summary.commune),
+                title: format!(
+                    "{} de {} m² à {}",
+                    summary.typology, summary.surface_m2, summary.commune
+                ),
                 total_cents: summary.rent_cents + summary.charges_cents,
                 closes_on: summary.closes_on.clone(),
                 assessment: profile.assess(offer_terms, today),
@@ -202,7 +209,10 @@ pub fn AssistedApplicantPage() -> impl IntoView {
         },
         |(id, _)| load_assisted_offers(id),
     );
-    let applied = use_query_map().read_untracked().get("candidature").is_some();
+    let applied = use_query_map()
+        .read_untracked()
+        .get("candidature")
+        .is_some();
     view! {
         <Title text="Dossier d'un demandeur"/>
         {
@@ -222,7 +232,11 @@ pub fn AssistedApplicantPage() -> impl IntoView {
 }
 
 #[component]
-fn AssistedOffers(offers: Vec<AssistedOffer>, apply: ServerAction<ApplyToOffer>, pour: i64) -> impl IntoView {
+fn AssistedOffers(
+    offers: Vec<AssistedOffer>,
+    apply: ServerAction<ApplyToOffer>,
+    pour: i64,
+) -> impl IntoView {
     if offers.is_empty() {
         return view! { <p>"Votre organisme n'a aucune offre ouverte aux candidatures en ce moment."</p> }.into_any();
     }

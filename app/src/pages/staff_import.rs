@@ -59,7 +59,9 @@ pub async fn apply_import(id: i64) -> Result<(), AppError> {
         if !state.import_limiter.allow(&format!("user:{}", user.id)) {
             return Err(AppError::RateLimited);
         }
-        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool())
+            .await
+            .map_err(internal)?;
         let Some(content) = imports::pending_content(&mut tx, organisation, id)
             .await
             .map_err(internal)?

@@ -93,7 +93,9 @@ pub async fn create_offer(
     respond(async move {
         let (user_id, organisation) = staff_organisation().await?;
         let window = checked_window(opens_on, closes_on, categories)?;
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool()).await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
+            .await
+            .map_err(internal)?;
         let id = offers::create_offer(&mut tx, organisation, unit_id, &window, user_id)
             .await
             .map_err(offer_write_error)?;
@@ -156,7 +158,9 @@ pub async fn update_offer_window(
     respond(async move {
         let (user_id, organisation) = staff_organisation().await?;
         let window = checked_window(opens_on, closes_on, categories)?;
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool()).await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
+            .await
+            .map_err(internal)?;
         offers::update_window(&mut tx, organisation, offer_id, &window)
             .await
             .map_err(offer_write_error)?;

@@ -2,7 +2,8 @@
 //! Everything is scoped to the staff member's organisation.
 
 use crate::components::form::{
-    CheckField, Field, FormAlert, commune_options, options, SelectField, TextAreaField, field_errors,
+    CheckField, Field, FormAlert, SelectField, TextAreaField, commune_options, field_errors,
+    options,
 };
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
@@ -113,7 +114,9 @@ pub async fn save_unit(
         };
         let unit = input.validate().map_err(AppError::Invalid)?;
         let state = state()?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool())
+            .await
+            .map_err(internal)?;
         let existing = (unit_id > 0).then_some(unit_id);
         let id = match crate::ssr::store::units::save_unit(&mut tx, organisation, existing, &unit)
             .await

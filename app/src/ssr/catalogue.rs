@@ -178,9 +178,8 @@ pub async fn send_digests(
                 ..query.for_alert()
             };
             let outcome = index.search(newest, at, None).await?;
-            let ids =
-                alerts::published_between(pool, &outcome.offer_ids, alert.digested_until, at)
-                    .await?;
+            let ids = alerts::published_between(pool, &outcome.offer_ids, alert.digested_until, at)
+                .await?;
             fresh = listings::summaries(pool, &ids).await?;
         }
         let mut tx = super::db::begin_write(pool).await?;

@@ -64,7 +64,11 @@ pub struct OfferLabel {
 
 impl std::fmt::Display for OfferLabel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "offre n° {} ({} à {})", self.id, self.typology, self.commune)
+        write!(
+            f,
+            "offre n° {} ({} à {})",
+            self.id, self.typology, self.commune
+        )
     }
 }
 

@@ -506,7 +506,11 @@ impl TestApp {
             .call_with(client, "gestion/logement/enregistrer", &unit_form)
             .await;
         let status = response.status();
-        assert!(status.is_success(), "unit not saved: {status} {}", response.text().await.unwrap_or_default());
+        assert!(
+            status.is_success(),
+            "unit not saved: {status} {}",
+            response.text().await.unwrap_or_default()
+        );
         let (unit_id,): (i64,) = sqlx::query_as("SELECT id FROM units WHERE reference = $1")
             .bind(spec.reference)
             .fetch_one(self.state.db.pool())
@@ -524,7 +528,11 @@ impl TestApp {
             form.push(("categories[]", category));
         }
         let response = self.call_with(client, "gestion/offre/creer", &form).await;
-        assert!(response.status().is_success(), "offer not created: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "offer not created: {}",
+            response.status()
+        );
         let (offer_id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM offers WHERE unit_id = $1")
             .bind(unit_id)
             .fetch_one(self.state.db.pool())
@@ -538,7 +546,11 @@ impl TestApp {
                 &[("offer_id", &id), ("to", "published")],
             )
             .await;
-        assert!(response.status().is_success(), "offer not published: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "offer not published: {}",
+            response.status()
+        );
         offer_id
     }
 }

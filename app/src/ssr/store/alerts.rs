@@ -111,7 +111,12 @@ pub async fn due(pool: &AnyPool, at: i64) -> Result<Vec<DueAlert>, sqlx::Error> 
 }
 
 /// Moves an alert's mark from `from` to `to`; false when another server already did.
-pub async fn claim(conn: &mut AnyConnection, id: i64, from: i64, to: i64) -> Result<bool, sqlx::Error> {
+pub async fn claim(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: i64,
+    to: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE saved_searches SET digested_until = $3 WHERE id = $1 AND digested_until = $2",
     )
@@ -142,6 +147,15 @@ pub async fn published_between(
     for id in ids {
         query = query.bind(*id);
     }
-    let found: Vec<i64> = query.fetch_all(pool).await?.into_iter().map(|(id,)| id).collect();
-    Ok(ids.iter().copied().filter(|id| found.contains(id)).collect())
+    let found: Vec<i64> = query
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|id| found.contains(id))
+        .collect())
 }

@@ -75,7 +75,10 @@ struct OfferLine {
     closes_at: i64,
 }
 
-async fn open_offer(conn: &mut AnyConnection, offer_id: i64) -> Result<Option<OfferLine>, sqlx::Error> {
+async fn open_offer(
+    conn: &mut AnyConnection,
+    offer_id: i64,
+) -> Result<Option<OfferLine>, sqlx::Error> {
     let at = now();
     sqlx::query_as(
         "SELECT o.organisation_id, g.max_active_applications AS cap, u.typology, u.commune_insee, o.closes_at
@@ -134,10 +137,13 @@ pub async fn apply(
     let offer = open_offer(&mut *conn, request.offer_id)
         .await?
         .ok_or(ApplyError::NotOpen)?;
-    if let Some(id) = active_for_offer(&mut *conn, request.applicant_user_id, request.offer_id).await? {
+    if let Some(id) =
+        active_for_offer(&mut *conn, request.applicant_user_id, request.offer_id).await?
+    {
         return Ok(Applied::Already(id));
     }
-    let (active, _) = active_with(&mut *conn, request.applicant_user_id, offer.organisation_id).await?;
+    let (active, _) =
+        active_with(&mut *conn, request.applicant_user_id, offer.organisation_id).await?;
     if active >= offer.cap {
         return Err(ApplyError::CapReached(offer.cap));
     }
@@ -157,9 +163,10 @@ pub async fn apply(
         Ok((id,)) => id,
         // The lock makes this unreachable in practice; the index is the last word.
         Err(e) if is_unique_violation(&e) => {
-            let existing = active_for_offer(&mut *conn, request.applicant_user_id, request.offer_id)
-                .await?
-                .ok_or(ApplyError::Db(e))?;
+            let existing =
+                active_for_offer(&mut *conn, request.applicant_user_id, request.offer_id)
+                    .await?
+                    .ok_or(ApplyError::Db(e))?;
             return Ok(Applied::Already(existing));
         }
         Err(e) => return Err(e.into()),
@@ -196,7 +203,8 @@ pub async fn withdraw(
     .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let (offer_id, status, closes_at, typology, commune_insee) = row.ok_or(WithdrawError::NotFound)?;
+    let (offer_id, status, closes_at, typology, commune_insee) =
+        row.ok_or(WithdrawError::NotFound)?;
     if status == "withdrawn" {
         // Already withdrawn (a double click): nothing more to do.
         return Ok(offer_id);
@@ -223,7 +231,11 @@ pub async fn withdraw(
         typology,
         commune: crate::ssr::store::listings::commune_name(&commune_insee),
     };
-    enqueue(conn, &letters::application_withdrawn(email, name, &what, link)).await?;
+    enqueue(
+        conn,
+        &letters::application_withdrawn(email, name, &what, link),
+    )
+    .await?;
     Ok(offer_id)
 }
 
@@ -337,7 +349,11 @@ pub async fn notify_applicants(
             typology: typology.clone(),
             commune: crate::ssr::store::listings::commune_name(commune_insee),
         };
-        enqueue(&mut *conn, &letters::offer_status_changed(email, name, &what, to, link)).await?;
+        enqueue(
+            &mut *conn,
+            &letters::offer_status_changed(email, name, &what, to, link),
+        )
+        .await?;
     }
     Ok(rows.len())
 }

@@ -8,10 +8,11 @@ use crate::ssr::db::now;
 use sqlx::{AnyConnection, AnyPool};
 
 pub async fn count_for(conn: &mut AnyConnection, user_id: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applicant_documents WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_one(conn)
-        .await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM applicant_documents WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(conn)
+            .await?;
     Ok(n)
 }
 
@@ -49,7 +50,11 @@ struct ListRow {
 }
 
 /// The applicant's proofs, newest first; `today` decides which have expired.
-pub async fn list(pool: &AnyPool, user_id: i64, today: Date) -> Result<Vec<DocumentRef>, sqlx::Error> {
+pub async fn list(
+    pool: &AnyPool,
+    user_id: i64,
+    today: Date,
+) -> Result<Vec<DocumentRef>, sqlx::Error> {
     let rows: Vec<ListRow> = sqlx::query_as(
         "SELECT id, kind, valid_until, filename, size_bytes, created_at
          FROM applicant_documents WHERE user_id = $1 ORDER BY id DESC",

@@ -192,8 +192,16 @@ pub async fn save_resources(
     )
     .bind(user_id)
     .bind(resources.monthly_resources_cents)
-    .bind(resources.declared_income.map_or("", |(basis, _)| basis.code()))
-    .bind(resources.declared_income.map(|(_, amount)| i64::from(amount)))
+    .bind(
+        resources
+            .declared_income
+            .map_or("", |(basis, _)| basis.code()),
+    )
+    .bind(
+        resources
+            .declared_income
+            .map(|(_, amount)| i64::from(amount)),
+    )
     .bind(now())
     .execute(conn)
     .await?;
