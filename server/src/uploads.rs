@@ -201,28 +201,38 @@ fn page(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// The signed-in user, or the answer for anyone else: sign in first.
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<app::model::CurrentUser, Response> {
+    match app::ssr::user_for_headers(state, headers).await {
+        Ok(Some(user)) => Ok(user),
+        Ok(None) => Err(Redirect::to("/connexion").into_response()),
+        Err(_) => Err(page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Le service a rencontré un problème. Réessayez dans un instant.",
+        )),
+    }
+}
+
+fn forbidden() -> Response {
+    page(
+        StatusCode::FORBIDDEN,
+        "Vous n'avez pas accès à cette ressource.",
+    )
+}
+
 /// The signed-in staff member and their organisation, or the answer for anyone else: sign in
 /// first (anonymous), or 403.
 async fn staff_caller(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<(app::model::CurrentUser, app::model::NamedRef), Response> {
-    let user = match app::ssr::user_for_headers(state, headers).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Err(Redirect::to("/connexion").into_response()),
-        Err(_) => {
-            return Err(page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Le service a rencontré un problème. Réessayez dans un instant.",
-            ));
-        }
-    };
+    let user = signed_in(state, headers).await?;
     match (user.role, user.organisation.clone()) {
         (Role::Staff, Some(organisation)) => Ok((user, organisation)),
-        _ => Err(page(
-            StatusCode::FORBIDDEN,
-            "Vous n'avez pas accès à cette ressource.",
-        )),
+        _ => Err(forbidden()),
     }
 }
 
@@ -336,21 +346,10 @@ async fn add_document(
     mut multipart: Multipart,
 ) -> Response {
     use app::domain::documents::{self, DocumentProblem};
-    let user = match app::ssr::user_for_headers(&state, &headers).await {
-        Ok(Some(user)) if user.role == Role::Applicant => user,
-        Ok(Some(_)) => {
-            return page(
-                StatusCode::FORBIDDEN,
-                "Vous n'avez pas accès à cette ressource.",
-            );
-        }
-        Ok(None) => return Redirect::to("/connexion").into_response(),
-        Err(_) => {
-            return page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Le service a rencontré un problème. Réessayez dans un instant.",
-            );
-        }
+    let user = match signed_in(&state, &headers).await {
+        Ok(user) if user.role == Role::Applicant => user,
+        Ok(_) => return forbidden(),
+        Err(answer) => return answer,
     };
     let back = |code: &str| {
         Redirect::to(&format!("/espace/profil?document={code}#justificatifs")).into_response()
@@ -422,27 +421,16 @@ async fn document(
         return not_found();
     };
     let mut staff_reader = None;
-    let reader = match app::ssr::user_for_headers(&state, &headers).await {
-        Ok(Some(user)) => match (user.role, user.organisation) {
+    let reader = match signed_in(&state, &headers).await {
+        Ok(user) => match (user.role, user.organisation) {
             (Role::Applicant, _) => Reader::Applicant(user.id),
             (Role::Staff, Some(organisation)) => {
                 staff_reader = Some((user.id, organisation.id));
                 Reader::Staff(organisation.id)
             }
-            _ => {
-                return page(
-                    StatusCode::FORBIDDEN,
-                    "Vous n'avez pas accès à cette ressource.",
-                );
-            }
+            _ => return forbidden(),
         },
-        Ok(None) => return Redirect::to("/connexion").into_response(),
-        Err(_) => {
-            return page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Le service a rencontré un problème. Réessayez dans un instant.",
-            );
-        }
+        Err(answer) => return answer,
     };
     match read(state.db.pool(), id, reader).await {
         Ok(Some((filename, content_type, bytes))) => {
