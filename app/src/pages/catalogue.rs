@@ -19,8 +19,8 @@ use leptos_router::hooks::{use_location, use_query_map};
 pub async fn search_offers(query: String) -> Result<CatalogueResults, AppError> {
     use crate::domain::eligibility::Verdict;
     use crate::model::Role;
-    use crate::pages::profile::context;
     use crate::ssr::store::listings;
+    use crate::ssr::subject as context;
     use crate::ssr::{catalogue, current_user, internal, respond, state};
     respond(async move {
         let query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
@@ -35,33 +35,39 @@ pub async fn search_offers(query: String) -> Result<CatalogueResults, AppError> 
                 .await
                 .map_err(internal);
         };
-        // For an applicant, every published offer is assessed (a pure check, microseconds
-        // each): the badges of this page, and with "pour moi" the set the search keeps.
         let profile = context::profile_of(user.id).await?;
         let today = context::today();
-        let assessed: Vec<(i64, crate::domain::eligibility::Assessment)> =
-            listings::offer_terms(state.db.pool(), None)
-                .await
-                .map_err(internal)?
+        let pool = state.db.pool();
+        let assess = |terms: Vec<(i64, i64, crate::domain::eligibility::OfferTerms)>| {
+            terms
                 .into_iter()
                 .map(|(id, _, terms)| (id, profile.assess(&terms, today)))
-                .collect();
-        let within = query.pour_moi.then(|| {
-            assessed
-                .iter()
-                .filter(|(_, a)| a.verdict != Verdict::Ineligible)
-                .map(|(id, _)| *id)
-                .collect()
-        });
+                .collect::<std::collections::HashMap<_, _>>()
+        };
+        // "Pour moi" assesses every published offer (a pure check, microseconds each) and keeps
+        // those the household may apply to; otherwise only this page's offers are assessed.
+        let within = match query.pour_moi {
+            true => Some(
+                assess(listings::offer_terms(pool, None).await.map_err(internal)?)
+                    .into_iter()
+                    .filter(|(_, a)| a.verdict != Verdict::Ineligible)
+                    .map(|(id, _)| id)
+                    .collect(),
+            ),
+            false => None,
+        };
         let mut results = catalogue::search_within(&state.db, &state.search, query, within)
             .await
             .map_err(internal)?;
+        let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+        let mut badges = assess(
+            listings::offer_terms(pool, Some(&ids))
+                .await
+                .map_err(internal)?,
+        );
         results.for_applicant = true;
         for hit in &mut results.hits {
-            hit.for_me = assessed
-                .iter()
-                .find(|(id, _)| *id == hit.id)
-                .map(|(_, a)| a.clone());
+            hit.for_me = badges.remove(&hit.id);
         }
         Ok(results)
     })
@@ -85,8 +91,8 @@ pub async fn load_offer(id: i64) -> Result<OfferDetail, AppError> {
 pub async fn load_offer_for_me(id: i64) -> Result<Option<OfferForMe>, AppError> {
     use crate::domain::ceilings::reference_income_year;
     use crate::model::Role;
-    use crate::pages::profile::context;
     use crate::ssr::store::{applications, listings};
+    use crate::ssr::subject as context;
     use crate::ssr::{current_user, internal, respond, state};
     respond(async move {
         let Some(user) = current_user().await?.filter(|u| u.role == Role::Applicant) else {
@@ -131,9 +137,9 @@ pub async fn apply_to_offer(
 ) -> Result<(), AppError> {
     use crate::domain::ceilings::reference_income_year;
     use crate::domain::eligibility::Verdict;
-    use crate::pages::profile::context;
     use crate::ssr::store::applications::{self, ApplyError, ApplyRequest};
     use crate::ssr::store::listings;
+    use crate::ssr::subject as context;
     use crate::ssr::{internal, respond, state};
     respond(async move {
         let subject = context::subject(pour).await?;
@@ -207,8 +213,8 @@ pub async fn apply_to_offer(
 /// Saves the catalogue query (a URL query string) as an alert: a daily e-mail of new offers.
 #[server(endpoint = "offres/alerte")]
 pub async fn save_alert(query: String) -> Result<(), AppError> {
-    use crate::pages::profile::context;
     use crate::ssr::store::alerts::{self, Saved};
+    use crate::ssr::subject as context;
     use crate::ssr::{internal, respond, state};
     respond(async move {
         let user = context::applicant().await?;
