@@ -12,8 +12,8 @@ use leptos_router::hooks::use_query_map;
 #[server(endpoint = "espace")]
 pub async fn load_applicant_home() -> Result<ApplicantHome, AppError> {
     use crate::domain::ceilings::reference_income_year;
-    use crate::pages::profile::context;
     use crate::ssr::store::{alerts, applications};
+    use crate::ssr::subject as context;
     use crate::ssr::{internal, respond, state};
     respond(async move {
         let user = context::applicant().await?;
@@ -35,8 +35,8 @@ pub async fn load_applicant_home() -> Result<ApplicantHome, AppError> {
 
 #[server(endpoint = "espace/candidature/retirer")]
 pub async fn withdraw_application(application_id: i64) -> Result<(), AppError> {
-    use crate::pages::profile::context;
     use crate::ssr::store::applications::{self, WithdrawError};
+    use crate::ssr::subject as context;
     use crate::ssr::{internal, respond, state};
     respond(async move {
         let user = context::applicant().await?;
@@ -71,7 +71,7 @@ pub async fn withdraw_application(application_id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "espace/alerte/supprimer")]
 pub async fn delete_alert(alert_id: i64) -> Result<(), AppError> {
-    use crate::pages::profile::context;
+    use crate::ssr::subject as context;
     use crate::ssr::{internal, respond, state, store::alerts};
     respond(async move {
         let user = context::applicant().await?;

@@ -5,6 +5,7 @@ pub mod applicant;
 pub mod auth;
 pub mod catalogue;
 pub mod commission;
+pub mod documents;
 pub mod errors;
 pub mod home;
 pub mod profile;

@@ -11,142 +11,21 @@ use crate::domain::profile::{
 };
 use crate::error::AppError;
 use crate::model::{ProfileView, format_euros};
+use crate::pages::documents::{DeleteDocument, DocumentsPart};
+#[cfg(feature = "ssr")]
+use crate::ssr::subject;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// Whose profile a request is about: the signed-in applicant's own, or, for staff, one of the
-/// applicants their organisation registered at the counter (the assisted channel).
-#[cfg(feature = "ssr")]
-pub(crate) mod context {
-    use crate::domain::calendar::{Date, paris_date};
-    use crate::domain::profile::{Part, Profile};
-    use crate::error::AppError;
-    use crate::model::{CurrentUser, Role};
-    use crate::ssr::{current_user, internal, require, state, store::profiles};
-
-    pub fn today() -> Date {
-        paris_date(crate::ssr::db::now())
-    }
-
-    pub async fn applicant() -> Result<CurrentUser, AppError> {
-        require(&[Role::Applicant]).await
-    }
-
-    /// The applicant a request acts on, and the staff member acting if it is not them.
-    pub struct Subject {
-        pub user_id: i64,
-        pub email: String,
-        pub name: String,
-        /// `(staff user, organisation)` when staff act on the applicant's behalf.
-        pub staff: Option<(i64, i64)>,
-    }
-
-    impl Subject {
-        /// Where this applicant's profile is edited.
-        pub fn profile_path(&self) -> String {
-            match self.staff {
-                Some(_) => format!("/gestion/demandeurs/{}", self.user_id),
-                None => "/espace/profil".to_string(),
-            }
-        }
-    }
-
-    /// An applicant acts for themselves (`pour` is ignored); staff act for `pour`, one of their
-    /// organisation's assisted applicants (anyone else's id is simply not found).
-    pub async fn subject(pour: Option<i64>) -> Result<Subject, AppError> {
-        let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
-        match (user.role, pour, user.organisation) {
-            (Role::Applicant, _, _) => Ok(Subject {
-                user_id: user.id,
-                email: user.email,
-                name: user.display_name,
-                staff: None,
-            }),
-            (Role::Staff, Some(applicant_id), Some(organisation)) => {
-                let (email, name) = crate::ssr::store::assisted::applicant_of(
-                    state()?.db.pool(),
-                    organisation.id,
-                    applicant_id,
-                )
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
-                Ok(Subject {
-                    user_id: applicant_id,
-                    email,
-                    name,
-                    staff: Some((user.id, organisation.id)),
-                })
-            }
-            _ => Err(AppError::Forbidden),
-        }
-    }
-
-    pub async fn profile_of(user_id: i64) -> Result<Profile, AppError> {
-        let mut conn = state()?.db.pool().acquire().await.map_err(internal)?;
-        profiles::load(&mut conn, user_id).await.map_err(internal)
-    }
-
-    /// Records, in the caller's transaction, what staff did for an applicant.
-    pub async fn audit_assisted(
-        conn: &mut sqlx::AnyConnection,
-        subject: &Subject,
-        action: &str,
-        detail: &str,
-    ) -> Result<(), AppError> {
-        let Some((staff_id, organisation_id)) = subject.staff else {
-            return Ok(());
-        };
-        crate::ssr::store::audit::record(
-            conn,
-            crate::ssr::store::audit::AuditEntry {
-                actor_user_id: Some(staff_id),
-                organisation_id: Some(organisation_id),
-                action,
-                subject: &format!("user:{}", subject.user_id),
-                detail,
-            },
-        )
-        .await
-        .map_err(internal)
-    }
-
-    /// Runs one profile write in a transaction and sends the browser back to its part.
-    pub async fn save_part<F>(part: Part, pour: Option<i64>, write: F) -> Result<(), AppError>
-    where
-        F: for<'c> FnOnce(
-            &'c mut sqlx::AnyConnection,
-            i64,
-        ) -> std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<(), AppError>> + Send + 'c>,
-        >,
-    {
-        let subject = subject(pour).await?;
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-            .await
-            .map_err(internal)?;
-        write(&mut tx, subject.user_id).await?;
-        audit_assisted(&mut tx, &subject, "assisted.profile", part.anchor()).await?;
-        tx.commit().await.map_err(internal)?;
-        leptos_axum::redirect(&format!(
-            "{}?enregistre={}#{}",
-            subject.profile_path(),
-            part.anchor(),
-            part.anchor()
-        ));
-        Ok(())
-    }
-}
 
 #[server(endpoint = "espace/profil")]
 pub async fn load_profile(#[server(default)] pour: Option<i64>) -> Result<ProfileView, AppError> {
     use crate::domain::ceilings::reference_income_year;
     use crate::ssr::{internal, respond, state, store::documents};
     respond(async move {
-        let subject = context::subject(pour).await?;
-        let profile = context::profile_of(subject.user_id).await?;
-        let today = context::today();
+        let subject = subject::subject(pour).await?;
+        let profile = subject::profile_of(subject.user_id).await?;
+        let today = subject::today();
         let income_year = reference_income_year(today.year);
         // Proofs stay between the applicant and the landlords they apply to: staff helping
         // at the counter see them through the applications, not here.
@@ -180,7 +59,7 @@ pub async fn add_member(
 ) -> Result<(), AppError> {
     use crate::domain::profile::MemberInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(
+    respond(subject::save_part(
         Part::Household,
         pour,
         move |conn, user_id| {
@@ -194,7 +73,7 @@ pub async fn add_member(
                     dependant: dependant == "on",
                     rfr_n2,
                 }
-                .validate(context::today(), &existing)
+                .validate(subject::today(), &existing)
                 .map_err(AppError::Invalid)?;
                 profiles::add_member(conn, user_id, &member)
                     .await
@@ -212,7 +91,7 @@ pub async fn remove_member(
     #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(
+    respond(subject::save_part(
         Part::Household,
         pour,
         move |conn, user_id| {
@@ -242,7 +121,7 @@ pub async fn save_resources(
 ) -> Result<(), AppError> {
     use crate::domain::profile::ResourcesInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(Part::Resources, pour, move |conn, user_id| {
+    respond(subject::save_part(Part::Resources, pour, move |conn, user_id| {
         Box::pin(async move {
             let mut errors = crate::error::FieldErrors::new();
             let mut member_incomes = Vec::new();
@@ -295,7 +174,7 @@ pub async fn save_housing(
 ) -> Result<(), AppError> {
     use crate::domain::profile::HousingInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(
+    respond(subject::save_part(
         Part::Housing,
         pour,
         move |conn, user_id| {
@@ -326,7 +205,7 @@ pub async fn save_request(
 ) -> Result<(), AppError> {
     use crate::domain::profile::RequestInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(
+    respond(subject::save_part(
         Part::Request,
         pour,
         move |conn, user_id| {
@@ -336,7 +215,7 @@ pub async fn save_request(
                     first_filing_date,
                     renewal_date,
                 }
-                .validate(context::today())
+                .validate(subject::today())
                 .map_err(AppError::Invalid)?;
                 profiles::save_request(conn, user_id, &request)
                     .await
@@ -356,7 +235,7 @@ pub async fn save_situations(
 ) -> Result<(), AppError> {
     use crate::domain::profile::valid_situations;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(
+    respond(subject::save_part(
         Part::Situations,
         pour,
         move |conn, user_id| {
@@ -386,7 +265,7 @@ pub async fn save_wishes(
 ) -> Result<(), AppError> {
     use crate::domain::profile::WishesInput;
     use crate::ssr::{internal, respond, store::profiles};
-    respond(context::save_part(
+    respond(subject::save_part(
         Part::Wishes,
         pour,
         move |conn, user_id| {
@@ -404,29 +283,6 @@ pub async fn save_wishes(
             })
         },
     ))
-    .await
-}
-
-#[server(endpoint = "espace/document/supprimer")]
-pub async fn delete_document(document_id: i64) -> Result<(), AppError> {
-    use crate::ssr::{internal, respond, store::documents};
-    respond(async move {
-        let user = context::applicant().await?;
-        let mut conn = crate::ssr::state()?
-            .db
-            .pool()
-            .acquire()
-            .await
-            .map_err(internal)?;
-        if !documents::delete(&mut conn, user.id, document_id)
-            .await
-            .map_err(internal)?
-        {
-            return Err(AppError::NotFound);
-        }
-        leptos_axum::redirect("/espace/profil?document=supprime#justificatifs");
-        Ok(())
-    })
     .await
 }
 
@@ -847,100 +703,6 @@ fn WishesPart(view: ProfileView, action: ServerAction<SaveWishes>) -> impl IntoV
                     value=p.max_rent_cents.map(|c| (c / 100).to_string()).unwrap_or_default() errors/>
                 <button type="submit" class="button">"Enregistrer les souhaits"</button>
             </ActionForm>
-        </section>
-    }
-}
-
-/// What the upload route reported, from the address it redirected to.
-fn document_notice() -> Option<(String, bool)> {
-    use crate::domain::documents::DocumentProblem;
-    let query = use_query_map().read_untracked();
-    let code = query.get("document")?;
-    match code.as_str() {
-        "ajoute" => Some(("Le justificatif est ajouté.".into(), false)),
-        "supprime" => Some(("Le justificatif est supprimé.".into(), false)),
-        other => DocumentProblem::from_code(other).map(|p| (p.message().to_string(), true)),
-    }
-}
-
-#[component]
-fn DocumentsPart(view: ProfileView, action: ServerAction<DeleteDocument>) -> impl IntoView {
-    use crate::domain::documents::DocumentKind;
-    let notice = document_notice().map(|(text, problem)| {
-        if problem {
-            view! { <div class="form-alert" role="alert"><p><strong>"Erreur : "</strong>{text}</p></div> }.into_any()
-        } else {
-            view! { <p class="notice" role="status">{text}</p> }.into_any()
-        }
-    });
-    let documents = view.documents.clone();
-    view! {
-        <section class="panel" id="justificatifs" aria-labelledby="justificatifs-titre">
-            <h2 id="justificatifs-titre">"Justificatifs"</h2>
-            <p>"Ajoutez ici vos pièces une fois pour toutes : elles servent à chaque candidature. Seuls vous et le bailleur d'une offre à laquelle vous avez postulé pouvez les ouvrir."</p>
-            {notice}
-            <FormAlert value=action.value()/>
-            {if documents.is_empty() {
-                view! { <p>"Aucun justificatif pour l'instant."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap">
-                        <table>
-                            <caption>"Mes justificatifs"</caption>
-                            <thead><tr>
-                                <th scope="col">"Nature"</th><th scope="col">"Fichier"</th><th scope="col">"Ajouté le"</th>
-                                <th scope="col">"Valable jusqu'au"</th><th scope="col">"Action"</th>
-                            </tr></thead>
-                            <tbody>
-                                {documents.into_iter().map(|d| {
-                                    let label = format!("Supprimer {}", d.filename);
-                                    let validity = match (&d.valid_until, d.expired) {
-                                        (Some(day), true) => format!("{day} — expiré, à remplacer"),
-                                        (Some(day), false) => day.clone(),
-                                        (None, _) => "—".to_string(),
-                                    };
-                                    view! {
-                                        <tr class:expired=d.expired>
-                                            <td>{d.kind_label.clone()}</td>
-                                            <td><a href=format!("/documents/{}", d.id)>{d.filename.clone()}</a>{format!(" ({} Ko)", d.size_kb)}</td>
-                                            <td>{d.added_on.clone()}</td>
-                                            <td>{d.expired.then_some(view! { <strong>"⚠ "</strong> })}{validity}</td>
-                                            <td>
-                                                <ActionForm action>
-                                                    <input type="hidden" name="document_id" value=d.id.to_string()/>
-                                                    <button type="submit" class="button button-secondary" aria-label=label>"Supprimer"</button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            }}
-            <h3>"Ajouter un justificatif"</h3>
-            // A plain multipart form: files do not travel through server functions.
-            <form method="post" action="/espace/documents" enctype="multipart/form-data">
-                <div class="field">
-                    <label for="document-kind">"Nature du justificatif"<span class="required" aria-hidden="true">" *"</span></label>
-                    <select id="document-kind" name="kind" required>
-                        <option value="">"Choisissez"</option>
-                        {DocumentKind::ALL.iter().map(|k| view! { <option value=k.code()>{k.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="document-valid-until">"Valable jusqu'au"</label>
-                    <p class="hint" id="document-valid-until-aide">"Pour une pièce qui expire (titre de séjour, attestation) ; sinon laissez vide."</p>
-                    <input id="document-valid-until" name="valid_until" type="date" aria-describedby="document-valid-until-aide"/>
-                </div>
-                <div class="field">
-                    <label for="document-file">"Fichier"<span class="required" aria-hidden="true">" *"</span></label>
-                    <p class="hint" id="document-file-aide">"PDF, JPEG ou PNG, 5 Mo au plus."</p>
-                    <input id="document-file" name="file" type="file" required accept="application/pdf,image/jpeg,image/png" aria-describedby="document-file-aide"/>
-                </div>
-                <button type="submit" class="button">"Envoyer le justificatif"</button>
-            </form>
         </section>
     }
 }

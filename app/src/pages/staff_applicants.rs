@@ -104,8 +104,8 @@ pub async fn create_assisted_applicant(
 /// The organisation's open offers as they stand for one of its assisted applicants.
 #[server(endpoint = "gestion/demandeur/offres")]
 pub async fn load_assisted_offers(id: i64) -> Result<Vec<AssistedOffer>, AppError> {
-    use crate::pages::profile::context;
     use crate::ssr::store::{applications, listings};
+    use crate::ssr::subject as context;
     use crate::ssr::{internal, respond, state};
     respond(async move {
         let subject = context::subject(Some(id)).await?;

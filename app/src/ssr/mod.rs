@@ -12,6 +12,7 @@ pub mod search;
 pub mod secrets;
 pub mod session;
 pub mod store;
+pub mod subject;
 
 use crate::error::AppError;
 use crate::model::{CurrentUser, Role};

@@ -1,0 +1,121 @@
+//! Whose profile a request is about: the signed-in applicant's own, or, for staff, one of the
+//! applicants their organisation registered at the counter (the assisted channel).
+
+use super::{current_user, internal, require, state, store::profiles};
+use crate::domain::calendar::{Date, paris_date};
+use crate::domain::profile::{Part, Profile};
+use crate::error::AppError;
+use crate::model::{CurrentUser, Role};
+
+pub fn today() -> Date {
+    paris_date(crate::ssr::db::now())
+}
+
+pub async fn applicant() -> Result<CurrentUser, AppError> {
+    require(&[Role::Applicant]).await
+}
+
+/// The applicant a request acts on, and the staff member acting if it is not them.
+pub struct Subject {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    /// `(staff user, organisation)` when staff act on the applicant's behalf.
+    pub staff: Option<(i64, i64)>,
+}
+
+impl Subject {
+    /// Where this applicant's profile is edited.
+    pub fn profile_path(&self) -> String {
+        match self.staff {
+            Some(_) => format!("/gestion/demandeurs/{}", self.user_id),
+            None => "/espace/profil".to_string(),
+        }
+    }
+}
+
+/// An applicant acts for themselves (`pour` is ignored); staff act for `pour`, one of their
+/// organisation's assisted applicants (anyone else's id is simply not found).
+pub async fn subject(pour: Option<i64>) -> Result<Subject, AppError> {
+    let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+    match (user.role, pour, user.organisation) {
+        (Role::Applicant, _, _) => Ok(Subject {
+            user_id: user.id,
+            email: user.email,
+            name: user.display_name,
+            staff: None,
+        }),
+        (Role::Staff, Some(applicant_id), Some(organisation)) => {
+            let (email, name) = crate::ssr::store::assisted::applicant_of(
+                state()?.db.pool(),
+                organisation.id,
+                applicant_id,
+            )
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+            Ok(Subject {
+                user_id: applicant_id,
+                email,
+                name,
+                staff: Some((user.id, organisation.id)),
+            })
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+pub async fn profile_of(user_id: i64) -> Result<Profile, AppError> {
+    let mut conn = state()?.db.pool().acquire().await.map_err(internal)?;
+    profiles::load(&mut conn, user_id).await.map_err(internal)
+}
+
+/// Records, in the caller's transaction, what staff did for an applicant.
+pub async fn audit_assisted(
+    conn: &mut sqlx::AnyConnection,
+    subject: &Subject,
+    action: &str,
+    detail: &str,
+) -> Result<(), AppError> {
+    let Some((staff_id, organisation_id)) = subject.staff else {
+        return Ok(());
+    };
+    crate::ssr::store::audit::record(
+        conn,
+        crate::ssr::store::audit::AuditEntry {
+            actor_user_id: Some(staff_id),
+            organisation_id: Some(organisation_id),
+            action,
+            subject: &format!("user:{}", subject.user_id),
+            detail,
+        },
+    )
+    .await
+    .map_err(internal)
+}
+
+/// Runs one profile write in a transaction and sends the browser back to its part.
+pub async fn save_part<F>(part: Part, pour: Option<i64>, write: F) -> Result<(), AppError>
+where
+    F: for<'c> FnOnce(
+        &'c mut sqlx::AnyConnection,
+        i64,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), AppError>> + Send + 'c>,
+    >,
+{
+    let subject = subject(pour).await?;
+    let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
+        .await
+        .map_err(internal)?;
+    write(&mut tx, subject.user_id).await?;
+    audit_assisted(&mut tx, &subject, "assisted.profile", part.anchor()).await?;
+    tx.commit().await.map_err(internal)?;
+    leptos_axum::redirect(&format!(
+        "{}?enregistre={}#{}",
+        subject.profile_path(),
+        part.anchor(),
+        part.anchor()
+    ));
+    Ok(())
+}
