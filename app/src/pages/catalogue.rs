@@ -416,10 +416,12 @@ fn ApplyPanel(
     for_me: Option<OfferForMe>,
     apply: ServerAction<ApplyToOffer>,
 ) -> impl IntoView {
-    let just_applied = use_query_map()
-        .read_untracked()
-        .get("candidature")
-        .is_some();
+    // Without JavaScript the redirect carries `candidature`; with it, the action's own result
+    // says so (the panel may reload before the address changes).
+    let query = use_query_map();
+    let just_applied = move || {
+        query.read().get("candidature").is_some() || matches!(apply.value().get(), Some(Ok(())))
+    };
     let Some(me) = for_me else {
         return view! {
             <section class="apply-panel" aria-labelledby="postuler-titre">
@@ -435,7 +437,7 @@ fn ApplyPanel(
     let body = match me.application_id {
         Some(_) => view! {
             <p class="notice" role="status">
-                {if just_applied { "Votre candidature est enregistrée. Un e-mail vous le confirme." } else { "Vous avez postulé à cette offre." }}
+                {move || if just_applied() { "Votre candidature est enregistrée. Un e-mail vous le confirme." } else { "Vous avez postulé à cette offre." }}
                 " "<a href="/espace/candidatures">"Suivre ou retirer ma candidature"</a>
             </p>
         }

@@ -388,12 +388,17 @@ fn part_status(view: &ProfileView, part: Part) -> impl IntoView + use<> {
     }
 }
 
+/// "Saved", from the address the save redirected to; reactive, because with JavaScript the
+/// profile may reload before the address changes.
 fn saved_notice(part: Part) -> impl IntoView {
-    let saved = use_query_map()
-        .read_untracked()
-        .get("enregistre")
-        .is_some_and(|p| p == part.anchor());
-    saved.then(|| view! { <p class="notice" role="status">"Enregistré."</p> })
+    let query = use_query_map();
+    move || {
+        query
+            .read()
+            .get("enregistre")
+            .is_some_and(|p| p == part.anchor())
+            .then(|| view! { <p class="notice" role="status">"Enregistré."</p> })
+    }
 }
 
 #[component]

@@ -209,10 +209,10 @@ pub fn AssistedApplicantPage() -> impl IntoView {
         },
         |(id, _)| load_assisted_offers(id),
     );
-    let applied = use_query_map()
-        .read_untracked()
-        .get("candidature")
-        .is_some();
+    let query = use_query_map();
+    let applied = move || {
+        query.read().get("candidature").is_some() || matches!(apply.value().get(), Some(Ok(())))
+    };
     view! {
         <Title text="Dossier d'un demandeur"/>
         {
@@ -221,7 +221,7 @@ pub fn AssistedApplicantPage() -> impl IntoView {
         }
         <section class="panel" id="postuler" aria-labelledby="postuler-titre">
             <h2 id="postuler-titre">"Postuler pour ce demandeur"</h2>
-            {applied.then(|| view! { <p class="notice" role="status">"La candidature est enregistrée ; le demandeur en est informé par e-mail."</p> })}
+            {move || applied().then(|| view! { <p class="notice" role="status">"La candidature est enregistrée ; le demandeur en est informé par e-mail."</p> })}
             <FormAlert value=apply.value()/>
             {loaded(offers, {
                 let id = id.clone();
