@@ -2,8 +2,8 @@
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    admin, applicant, auth, catalogue, commission, errors, home, profile, staff, staff_applicants,
-    staff_import, staff_offers, staff_units,
+    admin, applicant, auth, catalogue, commission, cotation, errors, home, profile, ranking, staff,
+    staff_applicants, staff_import, staff_offers, staff_units,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -92,6 +92,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/gestion/demandeurs/:id") view=staff_applicants::AssistedApplicantPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/import/:id") view=staff_import::ImportReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/offres/:id") view=staff_offers::StaffOfferPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/offres/:id/classement") view=ranking::RankingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cotation") view=cotation::PublicGridsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/territoire") view=cotation::TerritoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/espace/cotation") view=cotation::MyCotationPage ssr=SsrMode::Async/>
                     <Route path=path!("/commission") view=commission::CommissionHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/organisations/:id") view=admin::OrganisationPage ssr=SsrMode::Async/>

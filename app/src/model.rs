@@ -10,10 +10,18 @@ pub enum Role {
     Staff,
     Member,
     Admin,
+    /// Publishes the cotation grids of one EPCI.
+    Territory,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Applicant, Role::Staff, Role::Member, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Applicant,
+        Role::Staff,
+        Role::Member,
+        Role::Admin,
+        Role::Territory,
+    ];
 
     /// The value stored in the database.
     pub fn as_str(self) -> &'static str {
@@ -22,6 +30,7 @@ impl Role {
             Role::Staff => "staff",
             Role::Member => "member",
             Role::Admin => "admin",
+            Role::Territory => "territory",
         }
     }
 
@@ -35,6 +44,7 @@ impl Role {
             Role::Staff => "Personnel du bailleur",
             Role::Member => "Membre de CALEOL",
             Role::Admin => "Administrateur de la plateforme",
+            Role::Territory => "Administrateur de territoire",
         }
     }
 
@@ -45,6 +55,7 @@ impl Role {
             Role::Staff => "/gestion",
             Role::Member => "/commission",
             Role::Admin => "/admin",
+            Role::Territory => "/territoire",
         }
     }
 }
@@ -64,6 +75,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub organisation: Option<NamedRef>,
     pub commission: Option<NamedRef>,
+    /// The EPCI (SIREN) of a territory admin.
+    pub epci: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,8 +210,10 @@ pub struct MyApplication {
     /// Active applications to the offer so far, the applicant's included.
     pub applicants: i64,
     pub can_withdraw: bool,
-    /// Provisional rank, once the offer's candidates are ranked.
-    pub rank: Option<i64>,
+    /// The rank at the close and the number of ranked candidates, once the offer is ranked.
+    pub rank: Option<(i64, i64)>,
+    /// Set when the household was found not eligible at the close, with the reasons.
+    pub not_eligible_at_close: Option<Vec<String>>,
 }
 
 /// An applicant an organisation registered at the counter.
@@ -315,6 +330,113 @@ pub struct StaffOffer {
     /// `(status code, button label)` of the transitions staff may make now.
     pub actions: Vec<(String, String)>,
     pub events: Vec<OfferEvent>,
+    /// How applicants are ranked at the close (a `RankingMode` code).
+    pub ranking_mode: String,
+    /// Whether the ranking made at the close exists.
+    pub ranked: bool,
+}
+
+/// One candidate of a ranking, as staff and the commission read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankedCandidate {
+    pub entry_id: i64,
+    /// Rank among eligible candidates; `None` when the household was not eligible at the close.
+    pub position: Option<i64>,
+    pub name: String,
+    pub sne_number: String,
+    pub household: String,
+    pub first_filing: String,
+    pub applied_on: String,
+    pub score: crate::domain::cotation::Score,
+    /// "Grille … version N", or why no grid applied.
+    pub grid_label: String,
+    pub assessment: crate::domain::eligibility::Assessment,
+    pub skip_motive: Option<String>,
+    pub skipped_by: Option<String>,
+    pub shortlisted: bool,
+}
+
+/// The ranking of a closed offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankingView {
+    pub offer_id: i64,
+    pub title: String,
+    pub status_label: String,
+    pub mode_label: String,
+    pub mode_explain: String,
+    pub seed: i64,
+    pub ranked_on: String,
+    pub candidates: Vec<RankedCandidate>,
+    /// Set once the shortlist is built: its size and the exception recorded, if any.
+    pub shortlist: Option<(i64, Option<String>)>,
+    /// Whether skips and the shortlist may still change (before the commission).
+    pub editable: bool,
+}
+
+/// One criterion of a published grid, as the public page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridCriterionRow {
+    pub label: String,
+    pub rule: String,
+    pub points: String,
+    pub group: Option<String>,
+}
+
+/// A grid version as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedGrid {
+    pub id: i64,
+    pub epci_name: String,
+    pub audience_label: String,
+    pub version: i64,
+    pub effective_from: String,
+    /// "En vigueur", "À venir" or "Remplacée".
+    pub state: String,
+    pub criteria: Vec<GridCriterionRow>,
+    /// For the territory admin: applicants scored on it so far, out of how many.
+    pub progress: Option<(i64, i64)>,
+}
+
+/// The territory admin's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerritoryGrids {
+    pub epci_name: String,
+    pub grids: Vec<PublishedGrid>,
+    /// The grid in force written as text, to start a new version from.
+    pub current_text: String,
+    pub today: String,
+}
+
+/// How the applicant's score compares for one wished typology (R441-2-17).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparable {
+    pub typology: String,
+    pub count: usize,
+    /// Comparable requests with a lower score.
+    pub below: usize,
+    /// First quartile, median, third quartile.
+    pub quartiles: Option<(i32, i32, i32)>,
+    /// Units let over the last year: how many, and the median wait in months.
+    pub wait: Option<(usize, u32)>,
+}
+
+/// The applicant's score in one territory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerritoryScore {
+    pub epci_name: String,
+    pub grid_label: String,
+    pub score: crate::domain::cotation::Score,
+    pub comparables: Vec<Comparable>,
+    /// How one refusal of a suitable unit would change the score.
+    pub refusal_effect: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyCotation {
+    pub territories: Vec<TerritoryScore>,
+    /// Whether the request is a priority one under L441-1 (subject to checking).
+    pub priority: bool,
+    pub has_filing_date: bool,
 }
 
 /// A unit in the staff form: its values as typed, and its offers.

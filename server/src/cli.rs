@@ -237,6 +237,7 @@ async fn create_admin(settings: Settings, email: &str, name: &str) -> CliResult 
             role: Role::Admin,
             organisation_id: None,
             commission_id: None,
+            epci_siren: None,
             active: false,
         },
     )

@@ -159,3 +159,33 @@ pub async fn alert_digests(state: AppState) {
         tokio::time::sleep(DIGESTS_EVERY).await;
     }
 }
+
+/// Applicants scored per batch: small enough that each write transaction stays short.
+const SCORING_BATCH: i64 = 500;
+/// Profiles change all day; their stored scores are refreshed this often.
+const SCORING_EVERY: Duration = Duration::from_secs(60);
+
+/// Keeps every applicant's score on each grid in force, which gives applicants the distribution
+/// of comparable requests. A new grid wakes it at once; it works in batches until nothing is
+/// stale, so progress shows on the territory page and a restart resumes where it stopped.
+pub async fn cotation_scores(state: AppState) {
+    loop {
+        loop {
+            let today = app::domain::calendar::paris_date(app::ssr::db::now());
+            match app::ssr::store::cotation::rescore_batch(state.db.pool(), today, SCORING_BATCH)
+                .await
+            {
+                Ok(0) => break,
+                Ok(written) => tracing::debug!(written, "cotation scores refreshed"),
+                Err(error) => {
+                    tracing::error!(%error, "scoring applicants failed; will try again");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            () = state.rescore_wakeup.notified() => {}
+            () = tokio::time::sleep(SCORING_EVERY) => {}
+        }
+    }
+}

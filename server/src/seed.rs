@@ -22,7 +22,7 @@ pub struct DemoLogin {
     pub name: &'static str,
 }
 
-pub const DEMO_LOGINS: [DemoLogin; 5] = [
+pub const DEMO_LOGINS: [DemoLogin; 6] = [
     DemoLogin {
         role: Role::Admin,
         email: "admin@locactive.demo",
@@ -42,6 +42,11 @@ pub const DEMO_LOGINS: [DemoLogin; 5] = [
         role: Role::Member,
         email: "membre@habitat-comtois.demo",
         name: "Hélène Présidente de CALEOL",
+    },
+    DemoLogin {
+        role: Role::Territory,
+        email: "territoire@grandbesancon.demo",
+        name: "Claire Chargée de mission habitat",
     },
     DemoLogin {
         role: Role::Applicant,
@@ -119,6 +124,7 @@ pub async fn seed(
     organisations::insert_commission(&mut tx, organisation_ids[1], "CALEOL Pays de Montbéliard")
         .await?;
 
+    let mut territory_user_id = None;
     for login in &DEMO_LOGINS {
         let (organisation_id, commission) = match login.email {
             "agent@habitat-comtois.demo" => (Some(organisation_ids[0]), None),
@@ -135,10 +141,15 @@ pub async fn seed(
                 role: login.role,
                 organisation_id,
                 commission_id: commission,
+                epci_siren: (login.role == Role::Territory)
+                    .then_some(app::domain::territory::GRAND_BESANCON.siren),
                 active: true,
             },
         )
         .await?;
+        if login.role == Role::Territory {
+            territory_user_id = Some(user_id);
+        }
         if login.role == Role::Applicant {
             insert_applicant(&mut tx, &mut rng, today, user_id, 0).await?;
         }
@@ -220,6 +231,7 @@ pub async fn seed(
                 role: Role::Applicant,
                 organisation_id: None,
                 commission_id: None,
+                epci_siren: None,
                 active: true,
             },
         )
@@ -229,6 +241,10 @@ pub async fn seed(
         if n % 250 == 0 {
             progress(&format!("demandeurs : {n}/{APPLICANTS}"));
         }
+    }
+    if let Some(user_id) = territory_user_id {
+        insert_cotation(&mut tx, &mut rng, user_id).await?;
+        progress("cotation : grille du Grand Besançon et attributions passées");
     }
     tx.commit().await?;
     Ok(report)
@@ -656,3 +672,71 @@ const LAST_NAMES: &[&str] = &[
     "Renaud",
     "Garnier",
 ];
+
+/// A demonstration grid for Grand Besançon Métropole. Its values are fictional: the territory's
+/// real grid is not in domain.md. The families follow the published grids it lists (Toulouse
+/// Métropole, Métropole de Lyon).
+const DEMO_GRID: &str = "\
+# Grille de démonstration (valeurs fictives)
+Ancienneté de la demande ; ancienneté ; 1 par mois ; plafond 120 ; bonus 20 après 36 mois
+Reconnu prioritaire DALO ; situation dalo ; 50
+Public prioritaire du PDALHPD ; situation pdalhpd ; 40
+Violences au sein du couple ; situation violences_conjugales ; 30
+Menacé d'expulsion sans relogement ; situation menace_expulsion ; 20
+Sans logement ; situation sans_abri ; 20 ; groupe hébergement
+En structure d'hébergement ; situation structure ; 15 ; groupe hébergement
+Hébergé chez un tiers ; situation heberge ; 10 ; groupe hébergement
+Personne handicapée dans le foyer ; situation handicap_foyer ; 10
+Parent isolé ; situation parent_isole ; 5
+Taux d'effort supérieur à 40 % ; taux_effort > 40 ; 10 ; groupe effort
+Taux d'effort supérieur à 30 % ; taux_effort > 30 ; 5 ; groupe effort
+Sur-occupation ; personnes_par_piece > 1,5 ; 8
+Refus d'un logement adapté ; refus ; -10 par refus
+";
+
+/// The demo grid, in force from today, and a year and a half of past attributions in both
+/// territories, which give applicants an observed waiting time.
+async fn insert_cotation(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    territory_user_id: i64,
+) -> Result<(), sqlx::Error> {
+    use app::domain::calendar::paris_date;
+    use app::domain::cotation::{Audience, Grid};
+    use app::domain::territory::{GRAND_BESANCON, PAYS_DE_MONTBELIARD};
+    let grid =
+        Grid::parse(DEMO_GRID).map_err(|problems| sqlx::Error::Protocol(problems.join("; ")))?;
+    let today = paris_date(now());
+    app::ssr::store::cotation::insert_grid(
+        conn,
+        GRAND_BESANCON.siren,
+        Audience::All,
+        today,
+        &grid,
+        territory_user_id,
+    )
+    .await?;
+    for _ in 0..300 {
+        let epci = if rng.gen_bool(0.6) {
+            GRAND_BESANCON.siren
+        } else {
+            PAYS_DE_MONTBELIARD.siren
+        };
+        let typology = pick(
+            rng,
+            &[("T1", 15), ("T2", 30), ("T3", 30), ("T4", 18), ("T5", 7)],
+        );
+        let attributed = today.add_days(-rng.gen_range(0..540));
+        let wait_days = rng.gen_range(60..1800);
+        sqlx::query(
+            "INSERT INTO attributions (epci_siren, typology, first_filing_date, attributed_on) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(epci)
+        .bind(typology)
+        .bind(attributed.add_days(-wait_days).iso())
+        .bind(attributed.iso())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -167,6 +167,7 @@ impl Application {
             tokio::spawn(jobs::offer_clock(state.clone())),
             tokio::spawn(jobs::renewal_reminders(state.clone())),
             tokio::spawn(jobs::alert_digests(state.clone())),
+            tokio::spawn(jobs::cotation_scores(state.clone())),
         ];
         let router = http::router(state.clone(), extra_routes);
         Ok(Application {

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
             post(add_document).layer(DefaultBodyLimit::max(crate::http::UPLOAD_LIMIT_BYTES)),
         )
         .route("/documents/{id}", get(document))
+        .route("/gestion/offres/{id}/classement.csv", get(ranking_csv))
         .route("/photos/{id}", get(photo_large))
         .route("/photos/{id}/vignette", get(photo_thumb))
 }
@@ -486,4 +487,68 @@ async fn document(
             )
         }
     }
+}
+
+/// The ranking of one of the caller's offers as a CSV file; the export is audit-logged, since it
+/// carries applicants' personal data out of the platform.
+async fn ranking_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    use app::ssr::store::{audit, rankings};
+    let (user, organisation) = match staff_caller(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    let not_found = || page(StatusCode::NOT_FOUND, "Classement introuvable.");
+    let Ok(offer_id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    let failed = |error: &dyn std::fmt::Display| {
+        tracing::error!(%error, offer_id, "ranking export failed");
+        page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Le service a rencontré un problème. Réessayez dans un instant.",
+        )
+    };
+    let view = match rankings::view(state.db.pool(), organisation.id, offer_id).await {
+        Ok(Some(view)) => view,
+        Ok(None) => return not_found(),
+        Err(error) => return failed(&error),
+    };
+    let csv = match rankings::to_csv(&view) {
+        Ok(csv) => csv,
+        Err(error) => return failed(&error),
+    };
+    let logged = async {
+        let mut conn = state.db.pool().acquire().await?;
+        audit::record(
+            &mut conn,
+            audit::AuditEntry {
+                actor_user_id: Some(user.id),
+                organisation_id: Some(organisation.id),
+                action: "ranking.export",
+                subject: &format!("offer:{offer_id}"),
+                detail: "",
+            },
+        )
+        .await
+    }
+    .await;
+    if let Err(error) = logged {
+        return failed(&error);
+    }
+    (
+        [
+            ("content-type", "text/csv; charset=utf-8".to_string()),
+            (
+                "content-disposition",
+                format!("attachment; filename=\"classement-offre-{offer_id}.csv\""),
+            ),
+        ],
+        // A byte-order mark so that spreadsheets read the accents as UTF-8.
+        format!("\u{feff}{csv}"),
+    )
+        .into_response()
 }

@@ -59,6 +59,7 @@ fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl Int
                     ("/espace", "Mon espace"),
                     ("/espace/profil", "Mon profil"),
                     ("/espace/candidatures", "Mes candidatures"),
+                    ("/espace/cotation", "Ma cotation"),
                 ],
                 Role::Staff => vec![
                     ("/gestion", "Gestion du parc"),
@@ -66,7 +67,14 @@ fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl Int
                     ("/offres", "Catalogue public"),
                 ],
                 Role::Member => vec![("/commission", "Ma commission")],
-                Role::Admin => vec![("/admin", "Administration")],
+                Role::Admin => vec![
+                    ("/admin", "Administration"),
+                    ("/cotation", "Grilles publiées"),
+                ],
+                Role::Territory => vec![
+                    ("/territoire", "Grilles de cotation"),
+                    ("/cotation", "Page publique"),
+                ],
             };
             let scope = user
                 .organisation

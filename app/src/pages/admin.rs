@@ -218,6 +218,7 @@ pub async fn invite_person(
                 role,
                 organisation_id: Some(organisation_id),
                 commission_id,
+                epci_siren: None,
                 active: false,
             },
         )
@@ -267,6 +268,129 @@ pub async fn invite_person(
     .await
 }
 
+/// Invites the admin of a territory (EPCI), who will publish its cotation grids.
+#[server(endpoint = "admin/territoire/inviter")]
+pub async fn invite_territory_admin(
+    epci_siren: String,
+    display_name: String,
+    email: String,
+) -> Result<(), AppError> {
+    use crate::domain::account::{display_name_problem, email_problem, normalize_email};
+    use crate::error::FieldErrors;
+    use crate::model::Role;
+    use crate::ssr::store::{accounts, audit};
+    use crate::ssr::{
+        db::is_unique_violation, internal, letters, mail, require, respond, secrets, state,
+    };
+    respond(async move {
+        let admin = require(&[Role::Admin]).await?;
+        let state = state()?;
+        let email = normalize_email(&email);
+        let display_name = display_name.trim().to_string();
+        let mut errors = FieldErrors::new();
+        let epci = crate::domain::territory::epci(epci_siren.trim());
+        if epci.is_none() {
+            errors.add("epci_siren", "Choisissez un territoire de la liste.");
+        }
+        if let Some(problem) = display_name_problem(&display_name) {
+            errors.add("display_name", problem);
+        }
+        if let Some(problem) = email_problem(&email) {
+            errors.add("email", problem);
+        }
+        errors.into_result()?;
+        let Some(epci) = epci else {
+            return Err(AppError::Internal);
+        };
+        let token = secrets::new_token();
+        let mut tx = crate::ssr::db::begin_write(state.db.pool())
+            .await
+            .map_err(internal)?;
+        let user_id = match accounts::insert_user(
+            &mut tx,
+            accounts::NewUser {
+                email: &email,
+                password_hash: None,
+                display_name: &display_name,
+                role: Role::Territory,
+                organisation_id: None,
+                commission_id: None,
+                epci_siren: Some(epci.siren),
+                active: false,
+            },
+        )
+        .await
+        {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::field(
+                    "email",
+                    "Un compte existe déjà avec cette adresse.",
+                ));
+            }
+            Err(e) => return Err(internal(e)),
+        };
+        accounts::insert_token(&mut tx, user_id, accounts::TokenPurpose::Invitation, &token)
+            .await
+            .map_err(internal)?;
+        let link = state.link(&format!("/invitation?jeton={token}"));
+        mail::enqueue(
+            &mut tx,
+            &letters::invitation(
+                &email,
+                &display_name,
+                Role::Territory.label(),
+                epci.name,
+                &link,
+            ),
+        )
+        .await
+        .map_err(internal)?;
+        audit::record(
+            &mut tx,
+            audit::AuditEntry {
+                actor_user_id: Some(admin.id),
+                organisation_id: None,
+                action: "user.invite",
+                subject: &format!("user:{user_id}"),
+                detail: &format!("territory {}", epci.siren),
+            },
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        state.mail_wakeup.notify_one();
+        Ok(())
+    })
+    .await
+}
+
+#[component]
+fn TerritoryInvite() -> impl IntoView {
+    let invite = ServerAction::<InviteTerritoryAdmin>::new();
+    let errors = field_errors(invite.value());
+    let epcis = crate::domain::territory::EPCIS
+        .iter()
+        .map(|e| (e.siren.to_string(), e.name.to_string()))
+        .collect::<Vec<_>>();
+    view! {
+        <section class="panel narrow">
+            <h2>"Inviter l'administrateur d'un territoire"</h2>
+            <p>"Il publie les grilles de cotation de son EPCI."</p>
+            <FormAlert value=invite.value()/>
+            {move || matches!(invite.value().get(), Some(Ok(()))).then(|| view! {
+                <p class="notice" role="status">"Invitation envoyée."</p>
+            })}
+            <ActionForm action=invite>
+                <crate::components::form::SelectField label="Territoire (EPCI)" name="epci_siren" options=epcis.clone() errors/>
+                <Field label="Nom" name="display_name" errors/>
+                <Field label="Adresse e-mail" name="email" kind="email" errors/>
+                <button type="submit" class="button">"Inviter"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
     let create = ServerAction::<CreateOrganisation>::new();
@@ -306,6 +430,7 @@ pub fn AdminHomePage() -> impl IntoView {
                 <button type="submit" class="button">"Ajouter"</button>
             </ActionForm>
         </section>
+        <TerritoryInvite/>
     }
 }
 

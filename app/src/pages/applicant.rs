@@ -193,10 +193,12 @@ fn ApplicationList(
                     1 => "1 candidature active.".to_string(),
                     n => format!("{n} candidatures actives."),
                 };
-                let rank = a.rank.map_or_else(
-                    || "Rang : connu après la clôture, quand les candidatures seront classées selon la cotation.".to_string(),
-                    |r| format!("Rang provisoire : {r}"),
-                );
+                let rank = match (&a.rank, &a.not_eligible_at_close) {
+                    (Some((r, total)), _) => format!("{r}{} sur {total} candidats recevables", if *r == 1 { "er" } else { "e" }),
+                    (None, Some(reasons)) if reasons.is_empty() => "Non classée : votre foyer ne remplissait pas les conditions de l'offre à la clôture.".to_string(),
+                    (None, Some(reasons)) => format!("Non classée : à la clôture, {}", reasons.join(" ")),
+                    (None, None) => "Connu après la clôture, quand les candidatures seront classées.".to_string(),
+                };
                 let label = format!("Retirer ma candidature à l'offre n° {}", a.offer_id);
                 view! {
                     <li class="application">

@@ -68,6 +68,7 @@ pub async fn register(
                 role: Role::Applicant,
                 organisation_id: None,
                 commission_id: None,
+                epci_siren: None,
                 active: false,
             },
         )

@@ -1,11 +1,12 @@
 //! Staff back office for offers: put a unit on offer for a window, preview, publish, unpublish,
 //! cancel. Everything is scoped to the staff member's organisation.
 
-use crate::components::form::{Field, FormAlert, field_errors};
+use crate::components::form::{Field, FormAlert, SelectField, field_errors, options};
 use crate::components::offer::{OfferSheet, french_day};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::domain::offer::Category;
+use crate::domain::ranking::RankingMode;
 use crate::error::AppError;
 use crate::model::{StaffOffer, StaffOfferRow};
 use leptos::prelude::*;
@@ -120,10 +121,14 @@ pub async fn load_staff_offer(id: i64) -> Result<StaffOffer, AppError> {
     use crate::ssr::{internal, respond, state};
     respond(async move {
         let (_, organisation) = staff_organisation().await?;
-        let data = crate::ssr::store::listings::staff_offer(state()?.db.pool(), organisation, id)
+        let pool = state()?.db.pool().clone();
+        let data = crate::ssr::store::listings::staff_offer(&pool, organisation, id)
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
+        let (ranking_mode, ranked) = crate::ssr::store::rankings::mode_of(&pool, id)
+            .await
+            .map_err(internal)?;
         let status = OfferStatus::parse(&data.detail.status).ok_or_else(|| {
             internal(format!(
                 "offer {id} has an unknown status {}",
@@ -142,6 +147,8 @@ pub async fn load_staff_offer(id: i64) -> Result<StaffOffer, AppError> {
                 .collect(),
             events: data.events,
             detail: data.detail,
+            ranking_mode,
+            ranked,
         })
     })
     .await
@@ -153,17 +160,31 @@ pub async fn update_offer_window(
     opens_on: String,
     closes_on: String,
     #[server(default)] categories: Vec<String>,
+    #[server(default)] ranking_mode: String,
 ) -> Result<(), AppError> {
+    use crate::domain::ranking::RankingMode;
     use crate::ssr::{internal, respond, state, store::offers};
     respond(async move {
         let (user_id, organisation) = staff_organisation().await?;
         let window = checked_window(opens_on, closes_on, categories)?;
+        let mode = match ranking_mode.trim() {
+            "" => RankingMode::Cotation,
+            code => RankingMode::parse(code).ok_or_else(|| {
+                AppError::field(
+                    "ranking_mode",
+                    "Choisissez un mode de classement de la liste.",
+                )
+            })?,
+        };
         let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
             .await
             .map_err(internal)?;
         offers::update_window(&mut tx, organisation, offer_id, &window)
             .await
             .map_err(offer_write_error)?;
+        crate::ssr::store::rankings::set_mode(&mut tx, organisation, offer_id, mode)
+            .await
+            .map_err(internal)?;
         let subject = format!("offer:{offer_id}");
         audit_and_commit(
             tx,
@@ -317,6 +338,13 @@ fn StaffOfferView(
     );
     let edited_id = offer.detail.id.to_string();
     let checked = offer.categories.clone();
+    let ranking_mode = offer.ranking_mode.clone();
+    let mode_label = RankingMode::parse(&offer.ranking_mode)
+        .unwrap_or(RankingMode::Cotation)
+        .label();
+    let ranking_link = offer
+        .ranked
+        .then(|| format!("/gestion/offres/{}/classement", offer.detail.id));
     let title = format!(
         "Offre n° {} — {} de {} m² à {}",
         offer.detail.id, offer.detail.typology, offer.detail.surface_m2, offer.detail.commune
@@ -327,6 +355,8 @@ fn StaffOfferView(
             <h1>{title}</h1>
             <p class="status-line">"État : "<strong>{offer.detail.status_label.clone()}</strong></p>
             {public_link.map(|href| view! { <p><a href=href>"Voir l'offre dans le catalogue public"</a></p> })}
+            <p>"Classement à la clôture : "{mode_label}</p>
+            {ranking_link.map(|href| view! { <p><a class="button" href=href>"Voir le classement des candidats"</a></p> })}
             <FormAlert value=change.value()/>
             <div class="actions">
                 {offer.actions.iter().map(|(to, label)| {
@@ -352,6 +382,10 @@ fn StaffOfferView(
                     <Field label="Ouverture des candidatures" name="opens_on" kind="date" value=opens_on errors/>
                     <Field label="Clôture des candidatures (jour inclus)" name="closes_on" kind="date" value=closes_on errors/>
                     <CategoryChoices checked=checked errors/>
+                    <SelectField label="Classement des candidats à la clôture" name="ranking_mode"
+                        options=options(RankingMode::ALL, RankingMode::code, RankingMode::label)
+                        selected=ranking_mode errors
+                        hint="Cotation : note décroissante, puis demande la plus ancienne, puis candidature la plus ancienne. Tirage au sort : la graine est enregistrée, le tirage peut être refait."/>
                     <button type="submit" class="button button-secondary">"Enregistrer la période"</button>
                 </ActionForm>
             </section>

@@ -84,7 +84,8 @@ impl Db {
             Backend::Sqlite => {
                 sqlx::migrate!("../migrations/sqlite")
                     .run(&self.pool)
-                    .await?
+                    .await?;
+                self.widen_user_roles().await?;
             }
             Backend::Postgres => {
                 sqlx::migrate!("../migrations/postgres")
@@ -92,6 +93,54 @@ impl Db {
                     .await?
             }
         }
+        Ok(())
+    }
+
+    /// Rebuilds SQLite's `users` table once so that its role CHECK admits territory admins
+    /// (`migrations/sqlite-rebuilds/users_roles.sql` says why this cannot be a migration).
+    async fn widen_user_roles(&self) -> Result<(), DbError> {
+        let mut conn = self.pool.acquire().await?;
+        let (schema,): (String,) =
+            sqlx::query_as("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")
+                .fetch_one(&mut *conn)
+                .await?;
+        if schema.contains("'territory'") {
+            return Ok(());
+        }
+        conn.execute("PRAGMA foreign_keys = OFF").await?;
+        let rebuilt = async {
+            conn.execute("BEGIN IMMEDIATE").await?;
+            let result = async {
+                sqlx::raw_sql(include_str!(
+                    "../../../migrations/sqlite-rebuilds/users_roles.sql"
+                ))
+                .execute(&mut *conn)
+                .await?;
+                let dangling: Vec<(String,)> =
+                    sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                        .fetch_all(&mut *conn)
+                        .await?;
+                if dangling.is_empty() {
+                    Ok(())
+                } else {
+                    Err(sqlx::Error::Protocol(format!(
+                        "foreign keys broken by the users rebuild in {dangling:?}"
+                    )))
+                }
+            }
+            .await;
+            match result {
+                Ok(()) => conn.execute("COMMIT").await.map(|_| ()),
+                Err(error) => {
+                    let _ = conn.execute("ROLLBACK").await;
+                    Err(error)
+                }
+            }
+        }
+        .await;
+        // The connection goes back to the pool: foreign keys must be on again whatever happened.
+        conn.execute("PRAGMA foreign_keys = ON").await?;
+        rebuilt?;
         Ok(())
     }
 

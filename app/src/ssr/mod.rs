@@ -47,6 +47,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Wakes the outbox worker when a change has queued mail.
     pub mail_wakeup: Arc<Notify>,
+    /// Wakes the scoring job when a grid is published.
+    pub rescore_wakeup: Arc<Notify>,
     pub settings: Arc<RuntimeSettings>,
     pub login_limiter: Arc<RateLimiter>,
     pub email_limiter: Arc<RateLimiter>,
@@ -76,6 +78,7 @@ impl AppState {
             search,
             mailer: Arc::new(mailer),
             mail_wakeup: Arc::new(Notify::new()),
+            rescore_wakeup: Arc::new(Notify::new()),
             settings: Arc::new(settings),
             // Ten sign-in attempts a minute per client address and per account.
             login_limiter: Arc::new(RateLimiter::new(10, Duration::from_secs(60))),

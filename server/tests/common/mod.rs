@@ -359,6 +359,8 @@ impl TestApp {
                 role,
                 organisation_id,
                 commission_id,
+                // Territory admins belong to Grand Besançon Métropole.
+                epci_siren: (role == app::model::Role::Territory).then_some("242500361"),
                 active: true,
             },
         )

@@ -49,6 +49,7 @@ vocabulary!(
         SurOccupation = "sur_occupation" => "Avec un enfant mineur, dans un logement sur-occupé ou non décent",
         SansLogement = "sans_logement" => "Dépourvu·e de logement, y compris hébergé·e par des tiers",
         MenaceExpulsion = "menace_expulsion" => "Menacé·e d'expulsion sans relogement",
+        Pdalhpd = "pdalhpd" => "Public prioritaire du plan départemental (PDALHPD)",
         JeuneAse = "jeune_ase" => "Jeune de moins de 21 ans ayant été pris en charge par l'aide sociale à l'enfance",
         RelogementAnru = "relogement_anru" => "À reloger pour un projet de renouvellement urbain (ANRU) ou une démolition",
         BailGlissant = "bail_glissant" => "Accompagné·e par une association (bail glissant, intermédiation locative)",
@@ -111,6 +112,8 @@ pub struct Profile {
     pub max_rent_cents: Option<i64>,
     /// Works for a private-sector employer of 10 staff or more (Action Logement).
     pub action_logement_employee: bool,
+    /// Suitable units refused after an attribution (the cotation grid may count them).
+    pub refusals: u32,
 }
 
 /// Full years between `birth` and `on`.

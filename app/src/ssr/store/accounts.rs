@@ -41,13 +41,15 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub organisation_id: Option<i64>,
     pub commission_id: Option<i64>,
+    /// The EPCI of a territory admin.
+    pub epci_siren: Option<&'a str>,
     pub active: bool,
 }
 
 pub async fn insert_user(conn: &mut AnyConnection, user: NewUser<'_>) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO users (email, password_hash, display_name, role, organisation_id, commission_id, active, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO users (email, password_hash, display_name, role, organisation_id, commission_id, active, created_at, epci_siren)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(user.email)
     .bind(user.password_hash)
@@ -57,6 +59,7 @@ pub async fn insert_user(conn: &mut AnyConnection, user: NewUser<'_>) -> Result<
     .bind(user.commission_id)
     .bind(i64::from(user.active))
     .bind(now())
+    .bind(user.epci_siren)
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -129,6 +132,7 @@ type UserRow = (
     Option<String>,
     Option<i64>,
     Option<String>,
+    Option<String>,
 );
 
 /// The live user behind a session cookie value, if the session exists, has not expired, and the
@@ -138,7 +142,7 @@ pub async fn user_by_session(
     session_id: &str,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
     let row: Option<UserRow> = sqlx::query_as(
-        "SELECT u.id, u.email, u.display_name, u.role, o.id, o.name, c.id, c.name
+        "SELECT u.id, u.email, u.display_name, u.role, o.id, o.name, c.id, c.name, u.epci_siren
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          LEFT JOIN organisations o ON o.id = u.organisation_id
@@ -150,7 +154,7 @@ pub async fn user_by_session(
     .fetch_optional(pool)
     .await?;
     Ok(row.and_then(
-        |(id, email, display_name, role, org_id, org_name, com_id, com_name)| {
+        |(id, email, display_name, role, org_id, org_name, com_id, com_name, epci)| {
             Some(CurrentUser {
                 id,
                 email,
@@ -158,6 +162,7 @@ pub async fn user_by_session(
                 role: Role::parse(&role)?,
                 organisation: org_id.zip(org_name).map(|(id, name)| NamedRef { id, name }),
                 commission: com_id.zip(com_name).map(|(id, name)| NamedRef { id, name }),
+                epci,
             })
         },
     ))

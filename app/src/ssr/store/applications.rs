@@ -274,9 +274,11 @@ pub async fn mine(pool: &AnyPool, user_id: i64) -> Result<Vec<MyApplication>, sq
     .fetch_all(pool)
     .await?;
     let at = now();
+    let mut ranks = crate::ssr::store::rankings::for_applicant(pool, user_id).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
+            let ranked = ranks.remove(&r.id);
             let offer_status = OfferStatus::parse(&r.offer_status);
             let active = r.status == "active";
             let can_withdraw =
@@ -299,8 +301,8 @@ pub async fn mine(pool: &AnyPool, user_id: i64) -> Result<Vec<MyApplication>, sq
                 assisted: r.channel == "assisted",
                 applicants: r.applicants,
                 can_withdraw,
-                // Ranking comes with the cotation; until then there is no provisional rank.
-                rank: None,
+                rank: ranked.as_ref().and_then(|o| o.as_ref().ok().copied()),
+                not_eligible_at_close: ranked.and_then(|o| o.err()),
             }
         })
         .collect())

@@ -261,6 +261,9 @@ pub async fn close_due(pool: &AnyPool, at: i64, link: &str) -> Result<Vec<i64>, 
         let mut tx = crate::ssr::db::begin_write(pool).await?;
         match transition(&mut tx, None, id, OfferStatus::Closed, None).await {
             Ok(_) => {
+                // The ranking is made with the profiles as they stand at the close, in the
+                // closing transaction: no application can change in between.
+                super::rankings::make(&mut tx, id, at).await?;
                 super::applications::notify_applicants(&mut tx, id, OfferStatus::Closed, link)
                     .await?;
                 tx.commit().await?;

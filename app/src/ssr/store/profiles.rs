@@ -28,6 +28,7 @@ struct ProfileRow {
     monthly_resources_cents: Option<i64>,
     declared_income_basis: String,
     declared_income_eur: Option<i64>,
+    refusals: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -79,7 +80,8 @@ pub async fn load(conn: &mut AnyConnection, user_id: i64) -> Result<Profile, sql
     let row: Option<ProfileRow> = sqlx::query_as(
         "SELECT sne_number, first_filing_date, renewal_date, housing_status, current_landlord, current_typology,
                 current_rent_cents, dalo, priority_flags, wished_communes, wished_typologies, max_rent_cents,
-                action_logement_employee, monthly_resources_cents, declared_income_basis, declared_income_eur
+                action_logement_employee, monthly_resources_cents, declared_income_basis, declared_income_eur,
+                refusals
          FROM applicant_profiles WHERE user_id = $1",
     )
     .bind(user_id)
@@ -116,6 +118,7 @@ pub async fn load(conn: &mut AnyConnection, user_id: i64) -> Result<Profile, sql
         wished_typologies: parse_codes(&row.wished_typologies, Typology::parse),
         max_rent_cents: row.max_rent_cents,
         action_logement_employee: row.action_logement_employee != 0,
+        refusals: u32::try_from(row.refusals).unwrap_or(0),
     })
 }
 

@@ -1,0 +1,213 @@
+//! Ranking the applicants of a closed offer, and the shortlist sent to the commission
+//! (domain.md §1.4 and §4). Pure: the same function ranks at close and replays a stored ranking
+//! from its snapshots.
+
+use crate::domain::calendar::Date;
+use crate::domain::offer::vocabulary;
+use serde::{Deserialize, Serialize};
+
+vocabulary!(
+    /// How an offer's applicants are ordered once it closes.
+    RankingMode {
+        Cotation = "cotation" => "Cotation du territoire",
+        Seniority = "anciennete" => "Ancienneté de la demande",
+        Lottery = "tirage" => "Tirage au sort",
+    }
+);
+
+impl RankingMode {
+    pub fn explain(self) -> &'static str {
+        match self {
+            RankingMode::Cotation => {
+                "Note décroissante ; à égalité, la demande la plus ancienne, puis la candidature la plus ancienne."
+            }
+            RankingMode::Seniority => {
+                "Date de première demande, la plus ancienne d'abord ; à égalité, la candidature la plus ancienne."
+            }
+            RankingMode::Lottery => {
+                "Ordre tiré au sort ; la graine du tirage est enregistrée, le tirage peut être refait à l'identique."
+            }
+        }
+    }
+}
+
+/// What ranking needs to know about one application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub application_id: i64,
+    pub eligible: bool,
+    pub score: i32,
+    pub first_filing: Option<Date>,
+    /// When the application was made (Unix seconds).
+    pub applied_at: i64,
+}
+
+/// SplitMix64 (Steele, Lea, Flood 2014): tiny, and the same sequence on every platform, which
+/// is what a reproducible draw needs.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..bound` (bound > 0), without modulo bias.
+    fn below(&mut self, bound: u64) -> u64 {
+        let zone = u64::MAX - u64::MAX % bound;
+        loop {
+            let v = self.next();
+            if v < zone {
+                return v % bound;
+            }
+        }
+    }
+}
+
+/// The eligible candidates' application ids, best first. Ineligible candidates are not ranked.
+/// `seed` is used by the lottery only.
+pub fn rank(candidates: &[Candidate], mode: RankingMode, seed: u64) -> Vec<i64> {
+    let mut eligible: Vec<&Candidate> = candidates.iter().filter(|c| c.eligible).collect();
+    // A request with no first-filing date comes after every dated one.
+    let filing = |c: &Candidate| c.first_filing.map_or((1, None), |d| (0, Some(d)));
+    match mode {
+        RankingMode::Cotation => eligible.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then_with(|| filing(a).cmp(&filing(b)))
+                .then_with(|| a.applied_at.cmp(&b.applied_at))
+                .then_with(|| a.application_id.cmp(&b.application_id))
+        }),
+        RankingMode::Seniority => eligible.sort_by(|a, b| {
+            filing(a)
+                .cmp(&filing(b))
+                .then_with(|| a.applied_at.cmp(&b.applied_at))
+                .then_with(|| a.application_id.cmp(&b.application_id))
+        }),
+        RankingMode::Lottery => {
+            // Start from an order that does not depend on how the rows were read, then shuffle
+            // (Fisher–Yates).
+            eligible.sort_by_key(|c| c.application_id);
+            let mut rng = SplitMix64(seed);
+            for i in (1..eligible.len()).rev() {
+                let j = rng.below(i as u64 + 1) as usize;
+                eligible.swap(i, j);
+            }
+        }
+    }
+    eligible.iter().map(|c| c.application_id).collect()
+}
+
+vocabulary!(
+    /// The cases where fewer than three candidates may go to the commission (R441-3 CCH,
+    /// domain.md §4).
+    ShortlistException {
+        TooFewCandidates = "peu_de_candidats" => "Insuffisance du nombre de candidats",
+        DaloDesignation = "dalo_prefet" => "Candidat désigné par le préfet au titre du DALO (L441-2-3)",
+        SubsidisedUnit = "d331_25_1" => "Logement financé avec la subvention de l'article D331-25-1",
+    }
+);
+
+/// The least number of candidates per unit before the commission, unless an exception applies.
+pub const SHORTLIST_MIN: usize = 3;
+pub const SHORTLIST_MAX: usize = 10;
+
+/// Checks the size of a shortlist against the candidates still in the running.
+pub fn check_shortlist(
+    size: usize,
+    available: usize,
+    exception: Option<ShortlistException>,
+) -> Result<(), String> {
+    if available == 0 {
+        return Err("Aucun candidat recevable n'est disponible : l'offre peut être déclarée infructueuse ou republiée.".into());
+    }
+    if size == 0 {
+        return Err("Retenez au moins un candidat.".into());
+    }
+    if size > SHORTLIST_MAX {
+        return Err(format!("Retenez au plus {SHORTLIST_MAX} candidats."));
+    }
+    if size > available {
+        return Err(format!(
+            "Seuls {available} candidats recevables sont disponibles (hors candidats écartés)."
+        ));
+    }
+    if size >= SHORTLIST_MIN {
+        return Ok(());
+    }
+    match exception {
+        None => Err(format!(
+            "La loi demande au moins {SHORTLIST_MIN} candidats par logement : retenez-en davantage ou indiquez l'exception qui s'applique."
+        )),
+        Some(ShortlistException::TooFewCandidates) if size < available => Err(format!(
+            "{available} candidats sont disponibles : l'insuffisance de candidats ne vaut que si tous sont retenus."
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(id: i64, score: i32, filing: &str, applied_at: i64) -> Candidate {
+        Candidate {
+            application_id: id,
+            eligible: true,
+            score,
+            first_filing: Date::parse(filing),
+            applied_at,
+        }
+    }
+
+    #[test]
+    fn cotation_breaks_ties_by_filing_then_application() {
+        let candidates = vec![
+            candidate(1, 40, "2024-01-01", 10),
+            candidate(2, 55, "2025-01-01", 20),
+            candidate(3, 40, "2023-06-01", 30),
+            candidate(4, 40, "2023-06-01", 5),
+            Candidate {
+                eligible: false,
+                ..candidate(5, 99, "2020-01-01", 1)
+            },
+            candidate(6, 40, "", 1),
+        ];
+        assert_eq!(
+            rank(&candidates, RankingMode::Cotation, 0),
+            vec![2, 4, 3, 1, 6]
+        );
+        assert_eq!(
+            rank(&candidates, RankingMode::Seniority, 0),
+            vec![4, 3, 1, 2, 6]
+        );
+    }
+
+    #[test]
+    fn the_lottery_is_reproducible_from_its_seed() {
+        let candidates: Vec<Candidate> =
+            (1..=50).map(|i| candidate(i, 0, "2024-01-01", i)).collect();
+        let first = rank(&candidates, RankingMode::Lottery, 42);
+        let mut reversed = candidates.clone();
+        reversed.reverse();
+        assert_eq!(rank(&reversed, RankingMode::Lottery, 42), first);
+        assert_ne!(rank(&candidates, RankingMode::Lottery, 43), first);
+        let mut sorted = first.clone();
+        sorted.sort();
+        assert_eq!(sorted, (1..=50).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn shortlists_need_three_unless_an_exception_applies() {
+        assert!(check_shortlist(3, 8, None).is_ok());
+        assert!(check_shortlist(2, 8, None).is_err());
+        assert!(check_shortlist(2, 8, Some(ShortlistException::TooFewCandidates)).is_err());
+        assert!(check_shortlist(2, 2, Some(ShortlistException::TooFewCandidates)).is_ok());
+        assert!(check_shortlist(1, 8, Some(ShortlistException::DaloDesignation)).is_ok());
+        assert!(check_shortlist(4, 3, None).is_err());
+        assert!(check_shortlist(1, 0, Some(ShortlistException::TooFewCandidates)).is_err());
+    }
+}

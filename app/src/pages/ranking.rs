@@ -1,0 +1,382 @@
+//! Staff: the ranking of a closed offer, setting candidates aside with a motive, building the
+//! shortlist for the commission, exporting it.
+
+use crate::components::form::{FormAlert, SelectField, field_errors, options};
+use crate::components::outcome::loaded;
+use crate::components::route::id_param;
+use crate::domain::eligibility::Verdict;
+use crate::domain::ranking::ShortlistException;
+use crate::error::AppError;
+use crate::model::{RankedCandidate, RankingView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[cfg(feature = "ssr")]
+fn ranking_error(error: crate::ssr::store::rankings::RankingWriteError) -> AppError {
+    use crate::ssr::store::rankings::RankingWriteError;
+    match error {
+        RankingWriteError::NotFound => AppError::NotFound,
+        RankingWriteError::Refused(message) => AppError::Rejected(message),
+        RankingWriteError::Db(cause) => crate::ssr::internal(cause),
+    }
+}
+
+#[server(endpoint = "gestion/classement")]
+pub async fn load_ranking(offer_id: i64) -> Result<RankingView, AppError> {
+    use crate::pages::staff_offers::staff_organisation;
+    use crate::ssr::{internal, respond, state};
+    respond(async move {
+        let (_, organisation) = staff_organisation().await?;
+        crate::ssr::store::rankings::view(state()?.db.pool(), organisation, offer_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+pub const MOTIVE_MAX_CHARS: usize = 500;
+
+#[server(endpoint = "gestion/classement/ecarter")]
+pub async fn skip_candidate(offer_id: i64, entry_id: i64, motive: String) -> Result<(), AppError> {
+    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
+    use crate::ssr::{db::now, internal, respond, state, store::rankings};
+    respond(async move {
+        let caller = staff_organisation().await?;
+        let motive = motive.trim().to_string();
+        let length = motive.chars().count();
+        if !(5..=MOTIVE_MAX_CHARS).contains(&length) {
+            return Err(AppError::field(
+                &format!("motive-{entry_id}"),
+                format!("Indiquez le motif (5 à {MOTIVE_MAX_CHARS} caractères) : il sera lu par la commission."),
+            ));
+        }
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
+            .await
+            .map_err(internal)?;
+        rankings::set_skip(&mut tx, caller.1, offer_id, entry_id, Some(&motive), caller.0, now())
+            .await
+            .map_err(ranking_error)?;
+        audit_and_commit(tx, caller, "ranking.skip", format!("offer:{offer_id}"), format!("entry:{entry_id} {motive}")).await?;
+        leptos_axum::redirect(&format!("/gestion/offres/{offer_id}/classement"));
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "gestion/classement/reintegrer")]
+pub async fn restore_candidate(offer_id: i64, entry_id: i64) -> Result<(), AppError> {
+    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
+    use crate::ssr::{db::now, internal, respond, state, store::rankings};
+    respond(async move {
+        let caller = staff_organisation().await?;
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
+            .await
+            .map_err(internal)?;
+        rankings::set_skip(&mut tx, caller.1, offer_id, entry_id, None, caller.0, now())
+            .await
+            .map_err(ranking_error)?;
+        audit_and_commit(
+            tx,
+            caller,
+            "ranking.restore",
+            format!("offer:{offer_id}"),
+            format!("entry:{entry_id}"),
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/gestion/offres/{offer_id}/classement"));
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "gestion/classement/liste")]
+pub async fn make_shortlist(
+    offer_id: i64,
+    size: String,
+    #[server(default)] exception: String,
+) -> Result<(), AppError> {
+    use crate::domain::offer::OfferStatus;
+    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
+    use crate::ssr::store::{offers, rankings};
+    use crate::ssr::{db::now, internal, respond, state};
+    respond(async move {
+        let caller = staff_organisation().await?;
+        let size = size
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| AppError::field("size", "Indiquez un nombre de candidats."))?;
+        let exception = match exception.trim() {
+            "" => None,
+            code => Some(ShortlistException::parse(code).ok_or_else(|| {
+                AppError::field("exception", "Choisissez une exception de la liste.")
+            })?),
+        };
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
+            .await
+            .map_err(internal)?;
+        let chosen = rankings::build_shortlist(
+            &mut tx,
+            caller.1,
+            offer_id,
+            size,
+            exception,
+            caller.0,
+            now(),
+        )
+        .await
+        .map_err(|e| match ranking_error(e) {
+            AppError::Rejected(message) => AppError::field("size", message),
+            other => other,
+        })?;
+        // The offer is now being prepared for the commission.
+        let (status, _) = offers::status_of(&mut tx, Some(caller.1), offer_id)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        if status == OfferStatus::Closed {
+            offers::transition(
+                &mut tx,
+                Some(caller.1),
+                offer_id,
+                OfferStatus::InReview,
+                Some(caller.0),
+            )
+            .await
+            .map_err(|e| internal(format!("{e:?}")))?;
+        }
+        let detail = format!(
+            "{} candidats{}: applications {:?}",
+            chosen.len(),
+            exception
+                .map(|e| format!(" (exception {})", e.code()))
+                .unwrap_or_default(),
+            chosen
+        );
+        audit_and_commit(
+            tx,
+            caller,
+            "ranking.shortlist",
+            format!("offer:{offer_id}"),
+            detail,
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/gestion/offres/{offer_id}/classement?liste=1"));
+        Ok(())
+    })
+    .await
+}
+
+/// Replays the stored ranking from its snapshots and says whether the order is the same.
+#[server(endpoint = "gestion/classement/rejouer")]
+pub async fn replay_ranking(offer_id: i64) -> Result<bool, AppError> {
+    use crate::pages::staff_offers::staff_organisation;
+    use crate::ssr::{internal, respond, state, store::rankings};
+    respond(async move {
+        let (_, organisation) = staff_organisation().await?;
+        let pool = state()?.db.pool().clone();
+        // The replay reads the offer through the staff's own organisation first.
+        rankings::view(&pool, organisation, offer_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        let (stored, replayed) = rankings::replay(&pool, offer_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        Ok(stored == replayed)
+    })
+    .await
+}
+
+#[component]
+pub fn RankingPage() -> impl IntoView {
+    let id = id_param();
+    let ranking = Resource::new(id, load_ranking);
+    view! {
+        <Title text="Classement des candidats"/>
+        {loaded(ranking, |view| view! { <Ranking view/> })}
+    }
+}
+
+#[component]
+fn Ranking(view: RankingView) -> impl IntoView {
+    let shortlist = ServerAction::<MakeShortlist>::new();
+    let replay = ServerAction::<ReplayRanking>::new();
+    let errors = field_errors(shortlist.value());
+    let offer_id = view.offer_id;
+    let ranked = view
+        .candidates
+        .iter()
+        .filter(|c| c.position.is_some())
+        .count();
+    let available = view
+        .candidates
+        .iter()
+        .filter(|c| c.position.is_some() && c.skip_motive.is_none())
+        .count();
+    let default_size = available.clamp(1, 3).to_string();
+    let exception_options = options(
+        ShortlistException::ALL,
+        ShortlistException::code,
+        ShortlistException::label,
+    );
+    let shortlist_line = view.shortlist.clone().map(|(size, exception)| {
+        format!(
+            "Liste pour la commission : les {size} premiers candidats retenus{}.",
+            exception
+                .map(|e| format!(" (exception : {e})"))
+                .unwrap_or_default()
+        )
+    });
+    let editable = view.editable;
+    view! {
+        <section class="panel">
+            <p><a href=format!("/gestion/offres/{offer_id}")>"← Retour à l'offre"</a></p>
+            <h1>{format!("Classement — offre n° {offer_id}, {}", view.title)}</h1>
+            <p class="status-line">"État de l'offre : "<strong>{view.status_label.clone()}</strong></p>
+            <dl class="facts">
+                <dt>"Mode de classement"</dt><dd>{view.mode_label.clone()}" — "{view.mode_explain.clone()}</dd>
+                <dt>"Classement établi le"</dt><dd>{view.ranked_on.clone()}" (données des demandes à la clôture)"</dd>
+                <dt>"Graine enregistrée"</dt><dd>{view.seed.to_string()}</dd>
+                <dt>"Candidats"</dt><dd>{format!("{} dont {ranked} recevables et classés", view.candidates.len())}</dd>
+            </dl>
+            <p>
+                <a class="button button-secondary" href=format!("/gestion/offres/{offer_id}/classement.csv") download="">"Exporter le classement (CSV)"</a>
+            </p>
+            <ActionForm action=replay>
+                <input type="hidden" name="offer_id" value=offer_id.to_string()/>
+                <button type="submit" class="button button-secondary">"Rejouer le classement à partir des instantanés"</button>
+            </ActionForm>
+            <FormAlert value=replay.value()/>
+            {move || replay.value().get().and_then(|r| r.ok()).map(|same| view! {
+                <p role="status" class=if same { "notice" } else { "form-alert" }>
+                    {if same { "Vérifié : le classement rejoué donne exactement le même ordre." } else { "Attention : le classement rejoué diffère de l'ordre enregistré. Signalez-le à l'administrateur." }}
+                </p>
+            })}
+        </section>
+        <section class="panel" aria-labelledby="liste-titre">
+            <h2 id="liste-titre">"Liste pour la commission"</h2>
+            {shortlist_line.clone().map(|line| view! { <p class="notice" role="status">{line}</p> })}
+            {editable.then(|| view! {
+                <p>"La liste reprend, dans l'ordre du classement, les premiers candidats recevables qui n'ont pas été écartés. La loi demande au moins trois candidats par logement, sauf insuffisance de candidats, candidat désigné au titre du DALO ou logement financé avec la subvention de l'article D331-25-1."</p>
+                <FormAlert value=shortlist.value()/>
+                <ActionForm action=shortlist>
+                    <input type="hidden" name="offer_id" value=offer_id.to_string()/>
+                    <div class="field">
+                        <label for="size">"Nombre de candidats présentés"</label>
+                        <input id="size" name="size" type="number" min="1" max="10" value=default_size.clone() required
+                            aria-describedby=move || errors.get().and_then(|e| e.get("size").map(|_| "size-erreur"))/>
+                        {move || errors.get().and_then(|e| e.get("size").map(str::to_string)).map(|m| view! { <p class="field-error" id="size-erreur">"Erreur : "{m}</p> })}
+                    </div>
+                    <SelectField label="Exception (moins de trois candidats)" name="exception" options=exception_options.clone()
+                        required=false placeholder="Aucune" errors/>
+                    <button type="submit" class="button">"Constituer la liste"</button>
+                </ActionForm>
+            })}
+        </section>
+        <section class="panel" aria-labelledby="candidats-titre">
+            <h2 id="candidats-titre">"Candidats"</h2>
+            <ol class="ranking">
+                {view.candidates.into_iter().map(|c| view! { <CandidateCard offer_id candidate=c editable/> }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn CandidateCard(offer_id: i64, candidate: RankedCandidate, editable: bool) -> impl IntoView {
+    let skip = ServerAction::<SkipCandidate>::new();
+    let restore = ServerAction::<RestoreCandidate>::new();
+    let errors = field_errors(skip.value());
+    let motive_field = format!("motive-{}", candidate.entry_id);
+    let heading = match candidate.position {
+        Some(p) => format!("{p}. {}", candidate.name),
+        None => format!("Non classé — {}", candidate.name),
+    };
+    let verdict = match candidate.assessment.verdict {
+        Verdict::Eligible => "✓ Recevable",
+        Verdict::ToCheck => "? Recevable, à vérifier",
+        Verdict::Ineligible => "✗ Non recevable à la clôture",
+    };
+    let status = match (&candidate.skip_motive, candidate.shortlisted) {
+        (Some(_), _) => Some("Écarté"),
+        (None, true) => Some("Sur la liste pour la commission"),
+        _ => None,
+    };
+    let entry_id = candidate.entry_id.to_string();
+    let restore_entry = entry_id.clone();
+    let can_skip = editable && candidate.position.is_some();
+    let skipped = candidate.skip_motive.is_some();
+    let field_for_errors = motive_field.clone();
+    view! {
+        <li class="candidate" class:candidate-skipped=skipped>
+            <h3>{heading}</h3>
+            {status.map(|s| view! { <p class="badge">{s}</p> })}
+            <dl class="facts">
+                <dt>"Note"</dt><dd><strong>{candidate.score.total}" points"</strong>" ("{candidate.grid_label.clone()}")"</dd>
+                <dt>"Recevabilité"</dt><dd>{verdict}</dd>
+                <dt>"Foyer"</dt><dd>{candidate.household.clone()}</dd>
+                <dt>"Numéro unique"</dt><dd>{candidate.sne_number.clone()}</dd>
+                <dt>"Première demande"</dt><dd>{candidate.first_filing.clone()}</dd>
+                <dt>"Candidature"</dt><dd>{candidate.applied_on.clone()}</dd>
+            </dl>
+            <details>
+                <summary>"Détail de la note et de la recevabilité"</summary>
+                <ScoreTable score=candidate.score.clone()/>
+                <ul>
+                    {candidate.assessment.reasons.iter().map(|r| view! { <li>{r.message.clone()}</li> }).collect_view()}
+                </ul>
+            </details>
+            {candidate.skip_motive.clone().map(|m| view! {
+                <p><strong>"Motif de l'écart : "</strong>{m}{candidate.skipped_by.clone().map(|who| format!(" (par {who})"))}</p>
+            })}
+            {(can_skip && skipped).then(|| view! {
+                <ActionForm action=restore>
+                    <input type="hidden" name="offer_id" value=offer_id.to_string()/>
+                    <input type="hidden" name="entry_id" value=restore_entry.clone()/>
+                    <button type="submit" class="button button-secondary">"Réintégrer ce candidat"</button>
+                </ActionForm>
+            })}
+            {(can_skip && !skipped).then(|| view! {
+                <details>
+                    <summary>"Écarter ce candidat"</summary>
+                    <FormAlert value=skip.value()/>
+                    <ActionForm action=skip>
+                        <input type="hidden" name="offer_id" value=offer_id.to_string()/>
+                        <input type="hidden" name="entry_id" value=entry_id.clone()/>
+                        <div class="field">
+                            <label for=motive_field.clone()>{format!("Motif de l'écart de {}", candidate.name)}</label>
+                            <textarea id=motive_field.clone() name="motive" rows="2" required></textarea>
+                            {move || errors.get().and_then(|e| e.get(&field_for_errors).map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
+                        </div>
+                        <button type="submit" class="button button-secondary">"Écarter avec ce motif"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </li>
+    }
+}
+
+/// A score line by line: criterion, points, how they were reached.
+#[component]
+pub fn ScoreTable(score: crate::domain::cotation::Score) -> impl IntoView {
+    let total = score.total;
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption>"Détail de la note"</caption>
+                <thead><tr><th scope="col">"Critère"</th><th scope="col">"Points"</th><th scope="col">"Calcul"</th></tr></thead>
+                <tbody>
+                    {score.lines.into_iter().map(|l| view! {
+                        <tr>
+                            <th scope="row">{l.label}</th>
+                            <td>{if l.counted { l.points.to_string() } else { format!("{} (non compté)", l.points) }}</td>
+                            <td>{l.detail}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot><tr><th scope="row">"Total"</th><td>{total}</td><td></td></tr></tfoot>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,269 @@
+//! Cotation grids (append-only versions per EPCI and audience), the scores the background job
+//! keeps for each applicant, and the figures an applicant is owed (R441-2-17): the distribution
+//! of comparable scores and the observed waiting time.
+
+use crate::domain::calendar::Date;
+use crate::domain::cotation::{Audience, Facts, Grid, score};
+use crate::domain::offer::Typology;
+use crate::ssr::db::now;
+use crate::ssr::store::profiles;
+use sqlx::{AnyConnection, AnyPool};
+
+/// One stored version of a grid.
+#[derive(Debug, Clone)]
+pub struct GridVersion {
+    pub id: i64,
+    pub epci_siren: String,
+    pub audience: Audience,
+    pub version: i64,
+    pub effective_from: Date,
+    pub grid: Grid,
+    pub created_at: i64,
+}
+
+type GridRow = (i64, String, String, i64, String, String, i64);
+
+fn version_of(row: GridRow) -> Option<GridVersion> {
+    let (id, epci_siren, audience, version, effective_from, criteria, created_at) = row;
+    Some(GridVersion {
+        id,
+        epci_siren,
+        audience: Audience::parse(&audience)?,
+        version,
+        effective_from: Date::parse(&effective_from)?,
+        grid: serde_json::from_str(&criteria).ok()?,
+        created_at,
+    })
+}
+
+const GRID_COLUMNS: &str =
+    "id, epci_siren, audience, version, effective_from, criteria, created_at";
+
+/// Stores a new version; its number follows the last one of the same EPCI and audience.
+pub async fn insert_grid(
+    conn: &mut AnyConnection,
+    epci_siren: &str,
+    audience: Audience,
+    effective_from: Date,
+    grid: &Grid,
+    user_id: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    let (last,): (Option<i64>,) = sqlx::query_as(
+        "SELECT MAX(version) FROM cotation_grids WHERE epci_siren = $1 AND audience = $2",
+    )
+    .bind(epci_siren)
+    .bind(audience.code())
+    .fetch_one(&mut *conn)
+    .await?;
+    let version = last.unwrap_or(0) + 1;
+    let criteria = serde_json::to_string(grid).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO cotation_grids (epci_siren, audience, version, effective_from, criteria, created_by_user_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(epci_siren)
+    .bind(audience.code())
+    .bind(version)
+    .bind(effective_from.iso())
+    .bind(criteria)
+    .bind(user_id)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((id, version))
+}
+
+/// Every version, of one EPCI or of all, newest first.
+pub async fn versions(
+    pool: &AnyPool,
+    epci_siren: Option<&str>,
+) -> Result<Vec<GridVersion>, sqlx::Error> {
+    let rows: Vec<GridRow> = sqlx::query_as(&format!(
+        "SELECT {GRID_COLUMNS} FROM cotation_grids
+         WHERE $1 = '' OR epci_siren = $1
+         ORDER BY epci_siren, audience, version DESC"
+    ))
+    .bind(epci_siren.unwrap_or(""))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().filter_map(version_of).collect())
+}
+
+pub async fn grid_by_id(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<GridVersion>, sqlx::Error> {
+    let row: Option<GridRow> = sqlx::query_as(&format!(
+        "SELECT {GRID_COLUMNS} FROM cotation_grids WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.and_then(version_of))
+}
+
+/// The versions in force on `on`: for each EPCI and audience, the latest that took effect.
+pub fn in_force(all: &[GridVersion], on: Date) -> Vec<GridVersion> {
+    let mut current: Vec<GridVersion> = Vec::new();
+    for v in all.iter().filter(|v| v.effective_from <= on) {
+        match current
+            .iter_mut()
+            .find(|c| c.epci_siren == v.epci_siren && c.audience == v.audience)
+        {
+            Some(c) if (v.effective_from, v.version) > (c.effective_from, c.version) => {
+                *c = v.clone()
+            }
+            Some(_) => {}
+            None => current.push(v.clone()),
+        }
+    }
+    current
+}
+
+/// The grid that scores a request of `audience` in `epci`: the one for its audience if the
+/// territory has one, otherwise the one for every request.
+pub fn grid_for<'a>(
+    current: &'a [GridVersion],
+    epci_siren: &str,
+    audience: Audience,
+) -> Option<&'a GridVersion> {
+    let of = |a: Audience| {
+        current
+            .iter()
+            .find(|g| g.epci_siren == epci_siren && g.audience == a)
+    };
+    of(audience).or_else(|| of(Audience::All))
+}
+
+/// The grids in force today, read from the store.
+pub async fn current(pool: &AnyPool, on: Date) -> Result<Vec<GridVersion>, sqlx::Error> {
+    Ok(in_force(&versions(pool, None).await?, on))
+}
+
+/// Scores applicants whose stored score is missing or older than their profile (or than a day,
+/// since seniority grows), on every grid in force. Returns how many scores it wrote; the job
+/// calls it until it returns 0, so a new grid reaches everyone within minutes and a restart
+/// loses nothing.
+pub async fn rescore_batch(pool: &AnyPool, on: Date, limit: i64) -> Result<usize, sqlx::Error> {
+    let grids = current(pool, on).await?;
+    let stale_before = now() - 24 * 3600;
+    let mut written = 0;
+    for grid in &grids {
+        let audience_filter = match grid.audience {
+            Audience::All => "",
+            Audience::Mutation => "AND p.housing_status = 'social_tenant'",
+            Audience::FirstRequest => "AND p.housing_status <> 'social_tenant'",
+        };
+        let due: Vec<(i64,)> = sqlx::query_as(&format!(
+            "SELECT p.user_id FROM applicant_profiles p
+             LEFT JOIN cotation_scores s ON s.user_id = p.user_id AND s.grid_id = $1
+             WHERE (s.user_id IS NULL OR s.computed_at < p.updated_at OR s.computed_at < $2)
+               {audience_filter}
+             ORDER BY p.user_id LIMIT $3"
+        ))
+        .bind(grid.id)
+        .bind(stale_before)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+        if due.is_empty() {
+            continue;
+        }
+        let mut conn = pool.acquire().await?;
+        let mut scores = Vec::with_capacity(due.len());
+        for (user_id,) in &due {
+            let profile = profiles::load(&mut conn, *user_id).await?;
+            scores.push((*user_id, score(&Facts::of(&profile, on), &grid.grid).total));
+        }
+        drop(conn);
+        let mut tx = crate::ssr::db::begin_write(pool).await?;
+        let at = now();
+        for (user_id, total) in scores {
+            sqlx::query(
+                "INSERT INTO cotation_scores (user_id, grid_id, score, computed_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (user_id, grid_id) DO UPDATE SET score = excluded.score, computed_at = excluded.computed_at",
+            )
+            .bind(user_id)
+            .bind(grid.id)
+            .bind(total)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            written += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(written)
+}
+
+/// How far the background scoring of a grid has got: (scored, requests it applies to).
+pub async fn progress(pool: &AnyPool, grid: &GridVersion) -> Result<(i64, i64), sqlx::Error> {
+    let audience_filter = match grid.audience {
+        Audience::All => "",
+        Audience::Mutation => "WHERE housing_status = 'social_tenant'",
+        Audience::FirstRequest => "WHERE housing_status <> 'social_tenant'",
+    };
+    let (total,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM applicant_profiles {audience_filter}"
+    ))
+    .fetch_one(pool)
+    .await?;
+    let (scored,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM cotation_scores WHERE grid_id = $1")
+            .bind(grid.id)
+            .fetch_one(pool)
+            .await?;
+    Ok((scored.min(total), total))
+}
+
+/// The stored scores on `grid_id` of requests wishing `typology`, ascending: the comparable
+/// requests of R441-2-17 (same territory through the grid, same typology).
+pub async fn comparable_scores(
+    pool: &AnyPool,
+    grid_id: i64,
+    typology: Typology,
+) -> Result<Vec<i32>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT s.score FROM cotation_scores s JOIN applicant_profiles p ON p.user_id = s.user_id
+         WHERE s.grid_id = $1 AND (',' || p.wished_typologies || ',') LIKE $2
+         ORDER BY s.score",
+    )
+    .bind(grid_id)
+    .bind(format!("%,{},%", typology.code()))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(s,)| i32::try_from(s).unwrap_or(0))
+        .collect())
+}
+
+/// Waiting times (months from first filing to attribution) of units of `typology` let in
+/// `epci_siren` since `since`.
+pub async fn observed_waits(
+    pool: &AnyPool,
+    epci_siren: &str,
+    typology: Typology,
+    since: Date,
+) -> Result<Vec<u32>, sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT first_filing_date, attributed_on FROM attributions
+         WHERE epci_siren = $1 AND typology = $2 AND attributed_on >= $3",
+    )
+    .bind(epci_siren)
+    .bind(typology.code())
+    .bind(since.iso())
+    .fetch_all(pool)
+    .await?;
+    let mut waits: Vec<u32> = rows
+        .iter()
+        .filter_map(|(from, to)| {
+            Some(crate::domain::cotation::months_between(
+                Date::parse(from)?,
+                Date::parse(to)?,
+            ))
+        })
+        .collect();
+    waits.sort_unstable();
+    Ok(waits)
+}

@@ -1,0 +1,92 @@
+-- PostgreSQL version of migrations/sqlite: keep both in step (same tables, columns, constraints).
+-- Cotation grids per territory, applicants' scores, rankings made at close with their snapshots,
+-- shortlists, and the attribution history that gives the observed waiting time.
+--
+-- The territory admin role: a user bound to the EPCI (SIREN) they publish cotation grids for.
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check
+    CHECK (role IN ('applicant', 'staff', 'member', 'admin', 'territory'));
+ALTER TABLE users ADD COLUMN epci_siren TEXT;
+ALTER TABLE users ADD CONSTRAINT users_territory_epci CHECK (role <> 'territory' OR epci_siren IS NOT NULL);
+
+-- Versions are never edited: a change is a new version with a later effective date, so that a
+-- ranking made under a version can always be replayed with it.
+CREATE TABLE cotation_grids (
+    id                  BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    epci_siren          TEXT    NOT NULL,
+    audience            TEXT    NOT NULL CHECK (audience IN ('all', 'first', 'mutation')),
+    version             BIGINT NOT NULL,
+    effective_from      TEXT    NOT NULL,
+    criteria            TEXT    NOT NULL,
+    created_by_user_id  BIGINT NOT NULL REFERENCES users(id),
+    created_at          BIGINT NOT NULL,
+    UNIQUE (epci_siren, audience, version)
+);
+
+-- Each applicant's score on each grid in force, kept current by a background job; it gives the
+-- distribution of comparable requests without scoring everyone on each page view.
+CREATE TABLE cotation_scores (
+    user_id      BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    grid_id      BIGINT NOT NULL REFERENCES cotation_grids(id),
+    score        BIGINT NOT NULL,
+    computed_at  BIGINT NOT NULL,
+    PRIMARY KEY (user_id, grid_id)
+);
+CREATE INDEX cotation_scores_grid ON cotation_scores (grid_id, score);
+
+-- Suitable units refused after an attribution; a grid may count them.
+ALTER TABLE applicant_profiles ADD COLUMN refusals BIGINT NOT NULL DEFAULT 0;
+
+ALTER TABLE offers ADD COLUMN ranking_mode TEXT NOT NULL DEFAULT 'cotation'
+    CHECK (ranking_mode IN ('cotation', 'anciennete', 'tirage'));
+
+-- One ranking per offer, made when it closes. `terms` and each entry's snapshots hold everything
+-- the ranking used, so replaying it gives the same order whatever changed since.
+CREATE TABLE rankings (
+    id                   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    offer_id             BIGINT NOT NULL UNIQUE REFERENCES offers(id),
+    mode                 TEXT    NOT NULL,
+    seed                 BIGINT NOT NULL,
+    ranked_on            TEXT    NOT NULL,
+    terms                TEXT    NOT NULL,
+    created_at           BIGINT NOT NULL,
+    shortlist_size       BIGINT,
+    shortlist_exception  TEXT    NOT NULL DEFAULT '',
+    shortlisted_by       BIGINT REFERENCES users(id),
+    shortlisted_at       BIGINT
+);
+
+CREATE TABLE ranking_entries (
+    id                 BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    ranking_id         BIGINT NOT NULL REFERENCES rankings(id),
+    application_id     BIGINT NOT NULL REFERENCES applications(id),
+    applicant_user_id  BIGINT NOT NULL REFERENCES users(id),
+    -- NULL when the household was not eligible at the close.
+    position           BIGINT,
+    eligible           BIGINT NOT NULL,
+    score              BIGINT NOT NULL,
+    grid_id            BIGINT REFERENCES cotation_grids(id),
+    profile_snapshot   TEXT    NOT NULL,
+    breakdown          TEXT    NOT NULL,
+    assessment         TEXT    NOT NULL,
+    applied_at         BIGINT NOT NULL,
+    skip_motive        TEXT,
+    skipped_by         BIGINT REFERENCES users(id),
+    skipped_at         BIGINT,
+    shortlisted        BIGINT NOT NULL DEFAULT 0,
+    UNIQUE (ranking_id, application_id)
+);
+CREATE INDEX ranking_entries_applicant ON ranking_entries (applicant_user_id);
+
+-- Units let, for the waiting time observed for comparable requests (R441-2-17).
+CREATE TABLE attributions (
+    id                 BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    epci_siren         TEXT    NOT NULL,
+    typology           TEXT    NOT NULL,
+    first_filing_date  TEXT    NOT NULL,
+    attributed_on      TEXT    NOT NULL,
+    offer_id           BIGINT REFERENCES offers(id),
+    applicant_user_id  BIGINT REFERENCES users(id)
+);
+CREATE INDEX attributions_comparable ON attributions (epci_siren, typology, attributed_on);
+

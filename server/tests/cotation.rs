@@ -1,0 +1,681 @@
+//! Cotation and ranking: grids published by a territory admin, the applicant's score and what
+//! they are told, the ranking made at close and replayed from its snapshots, skips, the
+//! shortlist and the export, with the walls between organisations.
+
+mod common;
+
+use common::{Backend, OfferSpec, PASSWORD, TestApp, new_client, spawn_app};
+
+on_both_backends!(
+    a_territory_admin_publishes_a_grid_and_bad_input_changes_nothing,
+    an_applicant_sees_their_score_its_breakdown_and_comparable_requests,
+    closing_ranks_the_applicants_and_the_ranking_replays_identically,
+    staff_set_a_candidate_aside_with_a_motive_build_a_shortlist_and_export_it,
+);
+
+const GRAND_BESANCON: &str = "242500361";
+
+/// Rhône / Métropole de Lyon primo-demandeur rows (domain.md §1.5, grid B) and two Toulouse
+/// rows (grid A, DALO and PDALHPD): both are exact partial fixtures.
+const GRID: &str = "\
+Prioritaire DALO ; situation dalo ; 50
+Public prioritaire du PDALHPD ; situation pdalhpd ; 40
+Menacé d'expulsion ; situation menace_expulsion ; 20
+Parent isolé ; situation parent_isole ; 5
+Taux d'effort trop élevé ; taux_effort > 30 ; 10
+";
+
+async fn ok(response: reqwest::Response) -> reqwest::Response {
+    let status = response.status();
+    assert!(
+        status.is_success(),
+        "expected success, got {status}: {}",
+        response.text().await.unwrap_or_default()
+    );
+    response
+}
+
+async fn signed_in(app: &TestApp, email: &str, role: app::model::Role) -> reqwest::Client {
+    // A territory admin is created for Grand Besançon (GRAND_BESANCON).
+    app.create_user(email, PASSWORD, role, None, None).await;
+    let client = new_client();
+    ok(app.login(&client, email, PASSWORD).await).await;
+    client
+}
+
+fn today() -> app::domain::calendar::Date {
+    app::domain::calendar::paris_date(app::ssr::db::now())
+}
+
+async fn publish(app: &TestApp, client: &reqwest::Client, criteria: &str) -> reqwest::Response {
+    app.call_with(
+        client,
+        "territoire/grille",
+        &[
+            ("audience", "all"),
+            ("effective_from", &today().iso()),
+            ("criteria", criteria),
+        ],
+    )
+    .await
+}
+
+/// A single applicant alone, hosted, with these monthly resources, situations and DALO flag.
+async fn applicant(
+    app: &TestApp,
+    email: &str,
+    rfr: &str,
+    situations: &[&str],
+    filed: &str,
+) -> reqwest::Client {
+    let client = signed_in(app, email, app::model::Role::Applicant).await;
+    let renewal = today().add_days(200).iso();
+    let member = [
+        ("relationship", "self"),
+        ("first_name", "Alex"),
+        ("birth_date", "1984-02-10"),
+        ("rfr_n2", rfr),
+    ];
+    ok(app
+        .call_with(&client, "espace/profil/membre", &member)
+        .await)
+    .await;
+    ok(app
+        .call_with(
+            &client,
+            "espace/profil/ressources",
+            &[("monthly_resources", "1 500")],
+        )
+        .await)
+    .await;
+    ok(app
+        .call_with(
+            &client,
+            "espace/profil/logement",
+            &[("housing_status", "hosted")],
+        )
+        .await)
+    .await;
+    let sne = format!("025{}{}000042", &filed[5..7], &filed[2..4]);
+    let request = [
+        ("sne_number", sne.as_str()),
+        ("first_filing_date", filed),
+        ("renewal_date", &renewal),
+    ];
+    ok(app
+        .call_with(&client, "espace/profil/demande", &request)
+        .await)
+    .await;
+    let mut form: Vec<(&str, &str)> = situations.iter().map(|s| ("situations[]", *s)).collect();
+    if situations.contains(&"dalo") {
+        form.retain(|(_, s)| *s != "dalo");
+        form.push(("dalo", "on"));
+    }
+    ok(app
+        .call_with(&client, "espace/profil/situations", &form)
+        .await)
+    .await;
+    client
+}
+
+async fn offer(app: &TestApp, staff: &reqwest::Client, reference: &str) -> i64 {
+    app.published_offer(
+        staff,
+        OfferSpec {
+            reference,
+            typology: "T1",
+            financing: "PLUS",
+            rent_euros: "380",
+            categories: &["tout_public"],
+        },
+    )
+    .await
+}
+
+async fn close(app: &TestApp, offer_id: i64) {
+    sqlx::query("UPDATE offers SET closes_at = $1 WHERE id = $2")
+        .bind(app::ssr::db::now() - 1)
+        .bind(offer_id)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let closed = app::ssr::store::offers::close_due(
+        app.state.db.pool(),
+        app::ssr::db::now(),
+        "http://test/espace",
+    )
+    .await
+    .unwrap();
+    assert!(closed.contains(&offer_id));
+}
+
+async fn a_territory_admin_publishes_a_grid_and_bad_input_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let territory = signed_in(&app, "epci@example.fr", app::model::Role::Territory).await;
+
+    let faulty = publish(
+        &app,
+        &territory,
+        "DALO ; situation dalo ; 50\nX ; situation inconnue ; 3\nY ; ancienneté ; 5",
+    )
+    .await;
+    assert_eq!(faulty.status(), 422);
+    let body = faulty.text().await.unwrap();
+    assert!(
+        body.contains("Ligne 2") && body.contains("Ligne 3"),
+        "{body}"
+    );
+    let past = app
+        .call_with(
+            &territory,
+            "territoire/grille",
+            &[
+                ("audience", "all"),
+                ("effective_from", &today().add_days(-1).iso()),
+                ("criteria", GRID),
+            ],
+        )
+        .await;
+    assert_eq!(past.status(), 422);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cotation_grids").await, 0);
+
+    // Only a territory admin publishes, and only for their own territory.
+    let (staff, _) = app.staff_of("Habitat Comtois", "552081317").await;
+    assert_eq!(publish(&app, &staff, GRID).await.status(), 403);
+    let anonymous = new_client();
+    assert_eq!(publish(&app, &anonymous, GRID).await.status(), 401);
+
+    ok(publish(&app, &territory, GRID).await).await;
+    ok(publish(&app, &territory, GRID).await).await;
+    let versions: Vec<(String, i64)> =
+        sqlx::query_as("SELECT epci_siren, version FROM cotation_grids ORDER BY version")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        versions,
+        vec![
+            (GRAND_BESANCON.to_string(), 1),
+            (GRAND_BESANCON.to_string(), 2)
+        ]
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'grid.publish'")
+            .await,
+        2
+    );
+
+    // The public page lists the grid in force, criteria and points, to anyone.
+    let public: serde_json::Value = ok(app.call_with(&anonymous, "cotation", &[]).await)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let grids = public.as_array().unwrap();
+    assert_eq!(
+        grids.len(),
+        1,
+        "the replaced version is not listed: {public}"
+    );
+    assert_eq!(grids[0]["version"], 2);
+    assert_eq!(grids[0]["criteria"][0]["label"], "Prioritaire DALO");
+    assert_eq!(grids[0]["criteria"][0]["points"], "50");
+}
+
+async fn an_applicant_sees_their_score_its_breakdown_and_comparable_requests(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let territory = signed_in(&app, "epci@example.fr", app::model::Role::Territory).await;
+    ok(publish(&app, &territory, GRID).await).await;
+    let nadia = applicant(
+        &app,
+        "nadia@example.fr",
+        "15 000",
+        &["menace_expulsion"],
+        "2023-11-02",
+    )
+    .await;
+    ok(app
+        .call_with(
+            &nadia,
+            "espace/profil/souhaits",
+            &[("communes[]", "25056"), ("typologies[]", "T2")],
+        )
+        .await)
+    .await;
+    for (n, situations) in [&["dalo"][..], &[], &["pdalhpd", "menace_expulsion"]]
+        .iter()
+        .enumerate()
+    {
+        let other = applicant(
+            &app,
+            &format!("autre{n}@example.fr"),
+            "15 000",
+            situations,
+            "2022-05-10",
+        )
+        .await;
+        ok(app
+            .call_with(
+                &other,
+                "espace/profil/souhaits",
+                &[("communes[]", "25056"), ("typologies[]", "T2")],
+            )
+            .await)
+        .await;
+    }
+    // The background job scores everyone on the grid in force.
+    while app::ssr::store::cotation::rescore_batch(app.state.db.pool(), today(), 2)
+        .await
+        .unwrap()
+        > 0
+    {}
+
+    let mine: serde_json::Value = ok(app.call_with(&nadia, "espace/cotation", &[]).await)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let territory = &mine["territories"][0];
+    assert_eq!(territory["epci_name"], "Grand Besançon Métropole");
+    // Threatened with eviction (20); no rent recorded, so no effort rate.
+    assert_eq!(territory["score"]["total"], 20, "{mine}");
+    let lines = territory["score"]["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[2]["points"], 20);
+    assert_eq!(lines[4]["detail"], "Non calculable avec le profil actuel");
+    // Four comparable requests (T2 in Grand Besançon): 50, 0, 60 and hers.
+    let comparable = &territory["comparables"][0];
+    assert_eq!(comparable["count"], 4, "{mine}");
+    assert_eq!(comparable["below"], 1);
+    assert_eq!(territory["refusal_effect"], serde_json::Value::Null);
+    assert_eq!(mine["priority"], true);
+
+    // Staff have no cotation page of their own.
+    let (staff, _) = app.staff_of("Habitat Comtois", "552081317").await;
+    assert_eq!(
+        app.call_with(&staff, "espace/cotation", &[]).await.status(),
+        403
+    );
+}
+
+/// Signed-in clients of the closed offer's story (logins are rate-limited: each signs in once).
+struct Ranked {
+    staff: reqwest::Client,
+    territory: reqwest::Client,
+    offer_id: i64,
+    applicants: Vec<(String, reqwest::Client)>,
+}
+
+impl Ranked {
+    fn applicant(&self, email: &str) -> &reqwest::Client {
+        &self.applicants.iter().find(|(e, _)| e == email).unwrap().1
+    }
+}
+
+async fn ranked_offer(app: &TestApp) -> Ranked {
+    let territory = signed_in(app, "epci@example.fr", app::model::Role::Territory).await;
+    ok(publish(app, &territory, GRID).await).await;
+    let (staff, _) = app.staff_of("Habitat Comtois", "552081317").await;
+    let offer_id = offer(app, &staff, "R-1").await;
+    // Scores 50, 20, 20 (older request first), 0, 40; one household is over the ceiling.
+    let people: [(&str, &str, &[&str], &str); 6] = [
+        ("a@example.fr", "15 000", &["dalo"], "2024-01-01"),
+        (
+            "b@example.fr",
+            "15 000",
+            &["menace_expulsion"],
+            "2024-03-01",
+        ),
+        (
+            "c@example.fr",
+            "15 000",
+            &["menace_expulsion"],
+            "2023-03-01",
+        ),
+        ("d@example.fr", "15 000", &[], "2020-01-01"),
+        ("e@example.fr", "15 000", &["pdalhpd"], "2025-01-01"),
+        ("f@example.fr", "95 000", &["dalo", "pdalhpd"], "2019-01-01"),
+    ];
+    let mut applicants = Vec::new();
+    for (email, rfr, situations, filed) in people {
+        let client = applicant(app, email, rfr, situations, filed).await;
+        let response = app
+            .call_with(
+                &client,
+                "offres/postuler",
+                &[("offer_id", &offer_id.to_string())],
+            )
+            .await;
+        if rfr == "95 000" {
+            // Refused now; the household then declares a lower income and applies, but the
+            // ranking re-checks with the data at the close.
+            assert_eq!(response.status(), 422);
+            ok(app
+                .call_with(
+                    &client,
+                    "espace/profil/ressources",
+                    &[
+                        ("monthly_resources", "1 500"),
+                        ("income_basis", "12m"),
+                        ("declared_income", "14 000"),
+                    ],
+                )
+                .await)
+            .await;
+            ok(app
+                .call_with(
+                    &client,
+                    "offres/postuler",
+                    &[("offer_id", &offer_id.to_string())],
+                )
+                .await)
+            .await;
+            ok(app
+                .call_with(
+                    &client,
+                    "espace/profil/ressources",
+                    &[("monthly_resources", "1 500")],
+                )
+                .await)
+            .await;
+        } else {
+            ok(response).await;
+        }
+        applicants.push((email.to_string(), client));
+    }
+    close(app, offer_id).await;
+    Ranked {
+        staff,
+        territory,
+        offer_id,
+        applicants,
+    }
+}
+
+async fn closing_ranks_the_applicants_and_the_ranking_replays_identically(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ranked = ranked_offer(&app).await;
+    let (staff, offer_id) = (&ranked.staff, ranked.offer_id);
+    let ranking: serde_json::Value = ok(app
+        .call_with(
+            staff,
+            "gestion/classement",
+            &[("offer_id", &offer_id.to_string())],
+        )
+        .await)
+    .await
+    .json()
+    .await
+    .unwrap();
+    let order: Vec<(String, serde_json::Value, i64)> = ranking["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["position"].clone(),
+                c["score"]["total"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = order.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "a@example.fr",
+            "e@example.fr",
+            "c@example.fr",
+            "b@example.fr",
+            "d@example.fr",
+            "f@example.fr"
+        ],
+        "{ranking}"
+    );
+    assert_eq!(
+        order[5].1,
+        serde_json::Value::Null,
+        "over the ceiling at the close"
+    );
+    assert_eq!(ranking["mode_label"], "Cotation du territoire");
+
+    // Each applicant sees their rank; the one ruled out sees why.
+    let c = ranked.applicant("c@example.fr");
+    let home: serde_json::Value = ok(app.call_with(c, "espace", &[]).await)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(home["applications"][0]["rank"], serde_json::json!([3, 5]));
+    let f = ranked.applicant("f@example.fr");
+    let home: serde_json::Value = ok(app.call_with(f, "espace", &[]).await)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        home["applications"][0]["not_eligible_at_close"].is_array(),
+        "{home}"
+    );
+
+    // Profiles and grids change after the close; the replay from the snapshots does not.
+    ok(app
+        .call_with(c, "espace/profil/situations", &[("dalo", "on")])
+        .await)
+    .await;
+    ok(publish(
+        &app,
+        &ranked.territory,
+        "Ancienneté ; ancienneté ; 3 par mois",
+    )
+    .await)
+    .await;
+    let (stored, replayed) = app::ssr::store::rankings::replay(app.state.db.pool(), offer_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.len(), 5);
+    assert_eq!(stored, replayed);
+    let same: serde_json::Value = ok(app
+        .call_with(
+            staff,
+            "gestion/classement/rejouer",
+            &[("offer_id", &offer_id.to_string())],
+        )
+        .await)
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(same, true);
+
+    // A lottery offer records its seed and replays the same draw.
+    let lottery = offer(&app, staff, "R-2").await;
+    sqlx::query("UPDATE offers SET ranking_mode = 'tirage' WHERE id = $1")
+        .bind(lottery)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    for email in [
+        "a@example.fr",
+        "b@example.fr",
+        "d@example.fr",
+        "e@example.fr",
+    ] {
+        let client = ranked.applicant(email);
+        ok(app
+            .call_with(
+                client,
+                "offres/postuler",
+                &[("offer_id", &lottery.to_string())],
+            )
+            .await)
+        .await;
+    }
+    close(&app, lottery).await;
+    let (stored, replayed) = app::ssr::store::rankings::replay(app.state.db.pool(), lottery)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.len(), 4);
+    assert_eq!(stored, replayed);
+}
+
+async fn staff_set_a_candidate_aside_with_a_motive_build_a_shortlist_and_export_it(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let ranked = ranked_offer(&app).await;
+    let (staff, offer_id) = (ranked.staff, ranked.offer_id);
+    let id = offer_id.to_string();
+    let ranking: serde_json::Value = ok(app
+        .call_with(&staff, "gestion/classement", &[("offer_id", &id)])
+        .await)
+    .await
+    .json()
+    .await
+    .unwrap();
+    let second = ranking["candidates"][1]["entry_id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+
+    // A motive is required, and another landlord cannot touch the ranking.
+    let bare = app
+        .call_with(
+            &staff,
+            "gestion/classement/ecarter",
+            &[("offer_id", &id), ("entry_id", &second), ("motive", " ")],
+        )
+        .await;
+    assert_eq!(bare.status(), 422);
+    let (other, _) = app.staff_of("Montbéliard Logis", "552100554").await;
+    for (endpoint, form) in [
+        ("gestion/classement", vec![("offer_id", id.as_str())]),
+        (
+            "gestion/classement/ecarter",
+            vec![
+                ("offer_id", id.as_str()),
+                ("entry_id", second.as_str()),
+                ("motive", "Pas le bon motif"),
+            ],
+        ),
+        (
+            "gestion/classement/liste",
+            vec![("offer_id", id.as_str()), ("size", "3")],
+        ),
+    ] {
+        assert_eq!(
+            app.call_with(&other, endpoint, &form).await.status(),
+            404,
+            "{endpoint}"
+        );
+    }
+    let other_csv = other
+        .get(app.url(&format!("/gestion/offres/{offer_id}/classement.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_csv.status(), 404);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM ranking_entries WHERE skip_motive IS NOT NULL")
+            .await,
+        0
+    );
+
+    ok(app
+        .call_with(
+            &staff,
+            "gestion/classement/ecarter",
+            &[
+                ("offer_id", &id),
+                ("entry_id", &second),
+                (
+                    "motive",
+                    "Logement au 4e sans ascenseur, inadapté au handicap déclaré",
+                ),
+            ],
+        )
+        .await)
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'ranking.skip'")
+            .await,
+        1
+    );
+
+    // Fewer than three needs one of the law's exceptions; too few candidates only if all go.
+    let two = app
+        .call_with(
+            &staff,
+            "gestion/classement/liste",
+            &[("offer_id", &id), ("size", "2")],
+        )
+        .await;
+    assert_eq!(two.status(), 422);
+    let wrong_exception = app
+        .call_with(
+            &staff,
+            "gestion/classement/liste",
+            &[
+                ("offer_id", &id),
+                ("size", "2"),
+                ("exception", "peu_de_candidats"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong_exception.status(), 422);
+    ok(app
+        .call_with(
+            &staff,
+            "gestion/classement/liste",
+            &[("offer_id", &id), ("size", "3")],
+        )
+        .await)
+    .await;
+    let shortlisted: Vec<(String,)> = sqlx::query_as(
+        "SELECT u.email FROM ranking_entries e JOIN users u ON u.id = e.applicant_user_id
+         WHERE e.shortlisted = 1 ORDER BY e.position",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    let shortlisted: Vec<&str> = shortlisted.iter().map(|(e,)| e.as_str()).collect();
+    assert_eq!(
+        shortlisted,
+        ["a@example.fr", "c@example.fr", "b@example.fr"]
+    );
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM offers WHERE id = $1")
+        .bind(offer_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "in_review");
+
+    let csv = staff
+        .get(app.url(&format!("/gestion/offres/{offer_id}/classement.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 7, "{text}");
+    assert!(lines[0].contains("rang;candidat;numero_unique"));
+    assert!(
+        lines[2].contains("inadapté au handicap") && lines[2].ends_with(";non"),
+        "{text}"
+    );
+    assert!(lines[1].starts_with("1;a@example.fr;") && lines[1].ends_with(";oui"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'ranking.export'")
+            .await,
+        1
+    );
+}
