@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::model::{RankedCandidate, RankingView};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[cfg(feature = "ssr")]
 fn ranking_error(error: crate::ssr::store::rankings::RankingWriteError) -> AppError {
@@ -58,7 +59,7 @@ pub async fn skip_candidate(offer_id: i64, entry_id: i64, motive: String) -> Res
             .await
             .map_err(ranking_error)?;
         audit_and_commit(tx, caller, "ranking.skip", format!("offer:{offer_id}"), format!("entry:{entry_id} {motive}")).await?;
-        leptos_axum::redirect(&format!("/gestion/offres/{offer_id}/classement"));
+        leptos_axum::redirect(&format!("/gestion/offres/{offer_id}/classement?fait=ecarte-{entry_id}"));
         Ok(())
     })
     .await
@@ -84,7 +85,9 @@ pub async fn restore_candidate(offer_id: i64, entry_id: i64) -> Result<(), AppEr
             format!("entry:{entry_id}"),
         )
         .await?;
-        leptos_axum::redirect(&format!("/gestion/offres/{offer_id}/classement"));
+        leptos_axum::redirect(&format!(
+            "/gestion/offres/{offer_id}/classement?fait=reintegre-{entry_id}"
+        ));
         Ok(())
     })
     .await
@@ -160,7 +163,10 @@ pub async fn make_shortlist(
             detail,
         )
         .await?;
-        leptos_axum::redirect(&format!("/gestion/offres/{offer_id}/classement?liste=1"));
+        leptos_axum::redirect(&format!(
+            "/gestion/offres/{offer_id}/classement?fait=liste-{}",
+            now()
+        ));
         Ok(())
     })
     .await
@@ -191,7 +197,13 @@ pub async fn replay_ranking(offer_id: i64) -> Result<bool, AppError> {
 #[component]
 pub fn RankingPage() -> impl IntoView {
     let id = id_param();
-    let ranking = Resource::new(id, load_ranking);
+    // Each change redirects to an address of its own, which reloads the list with or without
+    // JavaScript.
+    let query = use_query_map();
+    let ranking = Resource::new(
+        move || (id(), query.read().get("fait")),
+        |(id, _)| load_ranking(id),
+    );
     view! {
         <Title text="Classement des candidats"/>
         {loaded(ranking, |view| view! { <Ranking view/> })}
