@@ -42,6 +42,7 @@ db.commit()
 
 async function signIn(page: Page, email: string) {
   await login(page, email, DEMO_PASSWORD);
+  await page.waitForURL((url) => !url.pathname.startsWith("/connexion"));
 }
 
 test("a territory publishes its grid; a closed offer is ranked by it, one candidate set aside, three shortlisted", async ({
