@@ -11,20 +11,46 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// Where a grid version stands today.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GridState {
+    InForce,
+    Upcoming,
+    Replaced,
+}
+
+#[cfg(feature = "ssr")]
+impl GridState {
+    fn of(
+        version: &crate::ssr::store::cotation::GridVersion,
+        current: &[crate::ssr::store::cotation::GridVersion],
+        today: crate::domain::calendar::Date,
+    ) -> GridState {
+        if current.iter().any(|c| c.id == version.id) {
+            GridState::InForce
+        } else if version.effective_from > today {
+            GridState::Upcoming
+        } else {
+            GridState::Replaced
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            GridState::InForce => "En vigueur",
+            GridState::Upcoming => "À venir",
+            GridState::Replaced => "Remplacée",
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn published(
     version: &crate::ssr::store::cotation::GridVersion,
-    current: &[crate::ssr::store::cotation::GridVersion],
-    today: crate::domain::calendar::Date,
+    state: GridState,
 ) -> PublishedGrid {
     use crate::model::GridCriterionRow;
-    let state = if current.iter().any(|c| c.id == version.id) {
-        "En vigueur"
-    } else if version.effective_from > today {
-        "À venir"
-    } else {
-        "Remplacée"
-    };
     PublishedGrid {
         id: version.id,
         epci_name: crate::domain::territory::epci(&version.epci_siren)
@@ -33,7 +59,7 @@ fn published(
         audience_label: version.audience.label().to_string(),
         version: version.version,
         effective_from: version.effective_from.french(),
-        state: state.to_string(),
+        state: state.label().to_string(),
         criteria: version
             .grid
             .criteria
@@ -58,12 +84,13 @@ pub async fn public_grids() -> Result<Vec<PublishedGrid>, AppError> {
         let all = cotation::versions(&pool, None).await.map_err(internal)?;
         let today = today();
         let current = cotation::in_force(&all, today);
-        // Replaced versions stay readable by whoever was ranked with them, on request; the
-        // public page shows what applies now and what is coming.
+        // Replaced versions stay stored (rankings replay with them) and listed for the
+        // territory admin; the public page shows what applies now and what is coming.
         Ok(all
             .iter()
-            .map(|v| published(v, &current, today))
-            .filter(|g| g.state != "Remplacée")
+            .map(|v| (v, GridState::of(v, &current, today)))
+            .filter(|(_, state)| *state != GridState::Replaced)
+            .map(|(v, state)| published(v, state))
             .collect())
     })
     .await
@@ -91,8 +118,9 @@ pub async fn load_territory_grids() -> Result<TerritoryGrids, AppError> {
         let current = cotation::in_force(&all, today);
         let mut grids = Vec::with_capacity(all.len());
         for v in &all {
-            let mut grid = published(v, &current, today);
-            if grid.state == "En vigueur" {
+            let state = GridState::of(v, &current, today);
+            let mut grid = published(v, state);
+            if state == GridState::InForce {
                 grid.progress = Some(cotation::progress(&pool, v).await.map_err(internal)?);
             }
             grids.push(grid);

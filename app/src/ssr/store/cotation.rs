@@ -73,33 +73,23 @@ pub async fn insert_grid(
     Ok((id, version))
 }
 
-/// Every version, of one EPCI or of all, newest first.
-pub async fn versions(
-    pool: &AnyPool,
+/// Every version, of one EPCI or of all, newest first (on a pool or inside a transaction).
+pub async fn versions<'e, E>(
+    executor: E,
     epci_siren: Option<&str>,
-) -> Result<Vec<GridVersion>, sqlx::Error> {
+) -> Result<Vec<GridVersion>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let rows: Vec<GridRow> = sqlx::query_as(&format!(
         "SELECT {GRID_COLUMNS} FROM cotation_grids
          WHERE $1 = '' OR epci_siren = $1
          ORDER BY epci_siren, audience, version DESC"
     ))
     .bind(epci_siren.unwrap_or(""))
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?;
     Ok(rows.into_iter().filter_map(version_of).collect())
-}
-
-pub async fn grid_by_id(
-    conn: &mut AnyConnection,
-    id: i64,
-) -> Result<Option<GridVersion>, sqlx::Error> {
-    let row: Option<GridRow> = sqlx::query_as(&format!(
-        "SELECT {GRID_COLUMNS} FROM cotation_grids WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.and_then(version_of))
 }
 
 /// The versions in force on `on`: for each EPCI and audience, the latest that took effect.

@@ -104,7 +104,7 @@ pub async fn make(
         return Ok(None);
     };
     let on = paris_date(at);
-    let grids = cotation::in_force(&grid_versions(conn).await?, on);
+    let grids = cotation::in_force(&cotation::versions(&mut *conn, None).await?, on);
     let applications: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT id, applicant_user_id, created_at FROM applications
          WHERE offer_id = $1 AND status = 'active' ORDER BY id",
@@ -115,15 +115,8 @@ pub async fn make(
     let mut evaluated = Vec::with_capacity(applications.len());
     for (application_id, user_id, applied_at) in applications {
         let profile = profiles::load(conn, user_id).await?;
-        let grid = cotation::grid_for(&grids, &epci, Audience::of(&profile)).cloned();
-        let e = evaluate(
-            application_id,
-            applied_at,
-            &profile,
-            grid.as_ref(),
-            &terms,
-            on,
-        );
+        let grid = cotation::grid_for(&grids, &epci, Audience::of(&profile));
+        let e = evaluate(application_id, applied_at, &profile, grid, &terms, on);
         evaluated.push((user_id, profile, grid.map(|g| g.id), e));
     }
     let seed = i64::from_le_bytes(rand::random::<[u8; 8]>()) & i64::MAX;
@@ -175,21 +168,6 @@ pub async fn make(
     Ok(Some(ranking_id))
 }
 
-async fn grid_versions(
-    conn: &mut AnyConnection,
-) -> Result<Vec<cotation::GridVersion>, sqlx::Error> {
-    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM cotation_grids ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut versions = Vec::with_capacity(ids.len());
-    for (id,) in ids {
-        if let Some(v) = cotation::grid_by_id(conn, id).await? {
-            versions.push(v);
-        }
-    }
-    Ok(versions)
-}
-
 /// The stored order of an offer's ranking and the order replayed from its snapshots.
 pub async fn replay(
     pool: &AnyPool,
@@ -215,6 +193,11 @@ pub async fn replay(
     .bind(ranking_id)
     .fetch_all(&mut *conn)
     .await?;
+    let grids: HashMap<i64, cotation::GridVersion> = cotation::versions(&mut *conn, None)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g))
+        .collect();
     let mut stored: Vec<(i64, i64)> = Vec::new();
     let mut candidates = Vec::with_capacity(entries.len());
     for (application_id, position, grid_id, snapshot, applied_at) in entries {
@@ -222,21 +205,8 @@ pub async fn replay(
             stored.push((p, application_id));
         }
         let profile: Profile = serde_json::from_str(&snapshot).map_err(json_error)?;
-        let grid = match grid_id {
-            Some(id) => cotation::grid_by_id(&mut conn, id).await?,
-            None => None,
-        };
-        candidates.push(
-            evaluate(
-                application_id,
-                applied_at,
-                &profile,
-                grid.as_ref(),
-                &terms,
-                on,
-            )
-            .candidate,
-        );
+        let grid = grid_id.and_then(|id| grids.get(&id));
+        candidates.push(evaluate(application_id, applied_at, &profile, grid, &terms, on).candidate);
     }
     stored.sort();
     let replayed = rank(&candidates, mode, seed as u64);
@@ -255,7 +225,8 @@ struct EntryRow {
     breakdown: String,
     assessment: String,
     applied_at: i64,
-    grid_id: Option<i64>,
+    grid_audience: Option<String>,
+    grid_version: Option<i64>,
     skip_motive: Option<String>,
     skipped_by: Option<String>,
     shortlisted: i64,
@@ -297,26 +268,24 @@ pub async fn view(
     };
     let rows: Vec<EntryRow> = sqlx::query_as(
         "SELECT e.id, e.position, us.display_name, e.profile_snapshot, e.breakdown, e.assessment,
-                e.applied_at, e.grid_id, e.skip_motive, sk.display_name AS skipped_by, e.shortlisted
+                e.applied_at, g.audience AS grid_audience, g.version AS grid_version, e.skip_motive,
+                sk.display_name AS skipped_by, e.shortlisted
          FROM ranking_entries e JOIN users us ON us.id = e.applicant_user_id
               LEFT JOIN users sk ON sk.id = e.skipped_by
+              LEFT JOIN cotation_grids g ON g.id = e.grid_id
          WHERE e.ranking_id = $1
          ORDER BY CASE WHEN e.position IS NULL THEN 1 ELSE 0 END, e.position, e.id",
     )
     .bind(r.id)
     .fetch_all(pool)
     .await?;
-    let grids: HashMap<i64, cotation::GridVersion> = cotation::versions(pool, None)
-        .await?
-        .into_iter()
-        .map(|g| (g.id, g))
-        .collect();
     let mut candidates = Vec::with_capacity(rows.len());
     for row in rows {
         let profile: Profile = serde_json::from_str(&row.profile_snapshot).map_err(json_error)?;
         let persons = profile.members.len();
-        let grid_label = match row.grid_id.and_then(|id| grids.get(&id)) {
-            Some(g) => format!("{}, version {}", g.audience.label(), g.version),
+        let audience = row.grid_audience.as_deref().and_then(Audience::parse);
+        let grid_label = match audience.zip(row.grid_version) {
+            Some((audience, version)) => format!("{}, version {version}", audience.label()),
             None => "Aucune grille en vigueur pour ce territoire".to_string(),
         };
         candidates.push(RankedCandidate {
