@@ -437,20 +437,12 @@ async fn document(
         Ok(Some((filename, content_type, bytes))) => {
             // Staff opening an applicant's proof is personal data access: recorded.
             if let Some((user_id, organisation_id)) = staff_reader {
-                let logged = async {
-                    let mut conn = state.db.pool().acquire().await?;
-                    app::ssr::store::audit::record(
-                        &mut conn,
-                        app::ssr::store::audit::AuditEntry {
-                            actor_user_id: Some(user_id),
-                            organisation_id: Some(organisation_id),
-                            action: "document.read",
-                            subject: &format!("document:{id}"),
-                            detail: "",
-                        },
-                    )
-                    .await
-                }
+                let logged = record_access(
+                    &state,
+                    (user_id, organisation_id),
+                    "document.read",
+                    &format!("document:{id}"),
+                )
                 .await;
                 if let Err(error) = logged {
                     tracing::error!(%error, "audit of a document read failed; not served");
@@ -496,7 +488,7 @@ async fn ranking_csv(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    use app::ssr::store::{audit, rankings};
+    use app::ssr::store::rankings;
     let (user, organisation) = match staff_caller(&state, &headers).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
@@ -521,20 +513,12 @@ async fn ranking_csv(
         Ok(csv) => csv,
         Err(error) => return failed(&error),
     };
-    let logged = async {
-        let mut conn = state.db.pool().acquire().await?;
-        audit::record(
-            &mut conn,
-            audit::AuditEntry {
-                actor_user_id: Some(user.id),
-                organisation_id: Some(organisation.id),
-                action: "ranking.export",
-                subject: &format!("offer:{offer_id}"),
-                detail: "",
-            },
-        )
-        .await
-    }
+    let logged = record_access(
+        &state,
+        (user.id, organisation.id),
+        "ranking.export",
+        &format!("offer:{offer_id}"),
+    )
     .await;
     if let Err(error) = logged {
         return failed(&error);
@@ -551,4 +535,26 @@ async fn ranking_csv(
         format!("\u{feff}{csv}"),
     )
         .into_response()
+}
+
+/// Records in the audit log that a staff member read applicants' personal data, before it is
+/// served: a read that cannot be recorded is not served.
+async fn record_access(
+    state: &AppState,
+    (user_id, organisation_id): (i64, i64),
+    action: &str,
+    subject: &str,
+) -> Result<(), sqlx::Error> {
+    let mut conn = state.db.pool().acquire().await?;
+    app::ssr::store::audit::record(
+        &mut conn,
+        app::ssr::store::audit::AuditEntry {
+            actor_user_id: Some(user_id),
+            organisation_id: Some(organisation_id),
+            action,
+            subject,
+            detail: "",
+        },
+    )
+    .await
 }

@@ -154,10 +154,8 @@ pub async fn invite_person(
     use crate::domain::account::{display_name_problem, email_problem, normalize_email};
     use crate::error::FieldErrors;
     use crate::model::Role;
-    use crate::ssr::store::{accounts, audit, organisations};
-    use crate::ssr::{
-        db::is_unique_violation, internal, letters, mail, require, respond, secrets, state,
-    };
+    use crate::ssr::store::{accounts, organisations};
+    use crate::ssr::{internal, require, respond, state};
     respond(async move {
         let admin = require(&[Role::Admin]).await?;
         let state = state()?;
@@ -207,10 +205,8 @@ pub async fn invite_person(
             None
         };
         errors.into_result()?;
-        let token = secrets::new_token();
-        let mut tx = crate::ssr::db::begin_write(pool).await.map_err(internal)?;
-        let user_id = match accounts::insert_user(
-            &mut tx,
+        send_invitation(
+            admin.id,
             accounts::NewUser {
                 email: &email,
                 password_hash: None,
@@ -221,51 +217,71 @@ pub async fn invite_person(
                 epci_siren: None,
                 active: false,
             },
+            &organisation_name,
+            role.as_str(),
         )
         .await
-        {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::field(
-                    "email",
-                    "Un compte existe déjà avec cette adresse.",
-                ));
-            }
-            Err(e) => return Err(internal(e)),
-        };
-        accounts::insert_token(&mut tx, user_id, accounts::TokenPurpose::Invitation, &token)
-            .await
-            .map_err(internal)?;
-        let link = state.link(&format!("/invitation?jeton={token}"));
-        mail::enqueue(
-            &mut tx,
-            &letters::invitation(
-                &email,
-                &display_name,
-                role.label(),
-                &organisation_name,
-                &link,
-            ),
-        )
-        .await
-        .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor_user_id: Some(admin.id),
-                organisation_id: Some(organisation_id),
-                action: "user.invite",
-                subject: &format!("user:{user_id}"),
-                detail: role.as_str(),
-            },
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
-        state.mail_wakeup.notify_one();
-        Ok(())
     })
     .await
+}
+
+/// Creates the inactive account, its invitation token and e-mail, and the audit entry, in one
+/// transaction: a duplicate address becomes a form error on `email`.
+#[cfg(feature = "ssr")]
+async fn send_invitation(
+    admin_id: i64,
+    user: crate::ssr::store::accounts::NewUser<'_>,
+    scope_name: &str,
+    detail: &str,
+) -> Result<(), AppError> {
+    use crate::ssr::store::{accounts, audit};
+    use crate::ssr::{db::is_unique_violation, internal, letters, mail, secrets, state};
+    let state = state()?;
+    let (email, display_name, role, organisation_id) = (
+        user.email.to_string(),
+        user.display_name.to_string(),
+        user.role,
+        user.organisation_id,
+    );
+    let token = secrets::new_token();
+    let mut tx = crate::ssr::db::begin_write(state.db.pool())
+        .await
+        .map_err(internal)?;
+    let user_id = match accounts::insert_user(&mut tx, user).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::field(
+                "email",
+                "Un compte existe déjà avec cette adresse.",
+            ));
+        }
+        Err(e) => return Err(internal(e)),
+    };
+    accounts::insert_token(&mut tx, user_id, accounts::TokenPurpose::Invitation, &token)
+        .await
+        .map_err(internal)?;
+    let link = state.link(&format!("/invitation?jeton={token}"));
+    mail::enqueue(
+        &mut tx,
+        &letters::invitation(&email, &display_name, role.label(), scope_name, &link),
+    )
+    .await
+    .map_err(internal)?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor_user_id: Some(admin_id),
+            organisation_id,
+            action: "user.invite",
+            subject: &format!("user:{user_id}"),
+            detail,
+        },
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    state.mail_wakeup.notify_one();
+    Ok(())
 }
 
 /// Invites the admin of a territory (EPCI), who will publish its cotation grids.
@@ -278,13 +294,10 @@ pub async fn invite_territory_admin(
     use crate::domain::account::{display_name_problem, email_problem, normalize_email};
     use crate::error::FieldErrors;
     use crate::model::Role;
-    use crate::ssr::store::{accounts, audit};
-    use crate::ssr::{
-        db::is_unique_violation, internal, letters, mail, require, respond, secrets, state,
-    };
+    use crate::ssr::store::accounts;
+    use crate::ssr::{require, respond};
     respond(async move {
         let admin = require(&[Role::Admin]).await?;
-        let state = state()?;
         let email = normalize_email(&email);
         let display_name = display_name.trim().to_string();
         let mut errors = FieldErrors::new();
@@ -302,12 +315,8 @@ pub async fn invite_territory_admin(
         let Some(epci) = epci else {
             return Err(AppError::Internal);
         };
-        let token = secrets::new_token();
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        let user_id = match accounts::insert_user(
-            &mut tx,
+        send_invitation(
+            admin.id,
             accounts::NewUser {
                 email: &email,
                 password_hash: None,
@@ -318,49 +327,10 @@ pub async fn invite_territory_admin(
                 epci_siren: Some(epci.siren),
                 active: false,
             },
+            epci.name,
+            &format!("territory {}", epci.siren),
         )
         .await
-        {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::field(
-                    "email",
-                    "Un compte existe déjà avec cette adresse.",
-                ));
-            }
-            Err(e) => return Err(internal(e)),
-        };
-        accounts::insert_token(&mut tx, user_id, accounts::TokenPurpose::Invitation, &token)
-            .await
-            .map_err(internal)?;
-        let link = state.link(&format!("/invitation?jeton={token}"));
-        mail::enqueue(
-            &mut tx,
-            &letters::invitation(
-                &email,
-                &display_name,
-                Role::Territory.label(),
-                epci.name,
-                &link,
-            ),
-        )
-        .await
-        .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor_user_id: Some(admin.id),
-                organisation_id: None,
-                action: "user.invite",
-                subject: &format!("user:{user_id}"),
-                detail: &format!("territory {}", epci.siren),
-            },
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
-        state.mail_wakeup.notify_one();
-        Ok(())
     })
     .await
 }
