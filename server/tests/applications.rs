@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Backend, OfferSpec, PASSWORD, TestApp, new_client, spawn_app};
+use common::{Backend, OfferSpec, PASSWORD, TestApp, new_client, ok, spawn_app};
 
 on_both_backends!(
     the_profile_is_saved_part_by_part_and_bad_input_changes_nothing,
@@ -26,16 +26,6 @@ async fn applicant(app: &TestApp, email: &str) -> reqwest::Client {
     let response = app.login(&client, email, PASSWORD).await;
     assert!(response.status().is_success(), "applicant login failed");
     client
-}
-
-async fn ok(response: reqwest::Response) -> reqwest::Response {
-    let status = response.status();
-    assert!(
-        status.is_success(),
-        "expected success, got {status}: {}",
-        response.text().await.unwrap_or_default()
-    );
-    response
 }
 
 async fn profile(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {

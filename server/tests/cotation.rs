@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Backend, OfferSpec, PASSWORD, TestApp, new_client, spawn_app};
+use common::{Backend, OfferSpec, PASSWORD, TestApp, new_client, ok, spawn_app};
 
 on_both_backends!(
     a_territory_admin_publishes_a_grid_and_bad_input_changes_nothing,
@@ -24,16 +24,6 @@ Menacé d'expulsion ; situation menace_expulsion ; 20
 Parent isolé ; situation parent_isole ; 5
 Taux d'effort trop élevé ; taux_effort > 30 ; 10
 ";
-
-async fn ok(response: reqwest::Response) -> reqwest::Response {
-    let status = response.status();
-    assert!(
-        status.is_success(),
-        "expected success, got {status}: {}",
-        response.text().await.unwrap_or_default()
-    );
-    response
-}
 
 async fn signed_in(app: &TestApp, email: &str, role: app::model::Role) -> reqwest::Client {
     // A territory admin is created for Grand Besançon (GRAND_BESANCON).

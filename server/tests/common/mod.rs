@@ -472,6 +472,17 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
         })
 }
 
+/// The response, after asserting it succeeded (the body is shown when it did not).
+pub async fn ok(response: reqwest::Response) -> reqwest::Response {
+    let status = response.status();
+    assert!(
+        status.is_success(),
+        "expected success, got {status}: {}",
+        response.text().await.unwrap_or_default()
+    );
+    response
+}
+
 pub const PASSWORD: &str = "cheval-agrafe-batterie";
 
 /// A published offer of `client`'s organisation: a new unit in Besançon with these terms, open
