@@ -200,7 +200,7 @@ pub async fn publish_grid(
 pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
     use crate::domain::cotation::{Facts, refusal_effect, score};
     use crate::domain::territory;
-    use crate::model::{Comparable, TerritoryScore};
+    use crate::model::TerritoryScore;
     use crate::ssr::store::cotation;
     use crate::ssr::subject as context;
     use crate::ssr::{internal, respond, state};
@@ -231,21 +231,15 @@ pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
             let mine = score(&facts, &grid.grid);
             let mut comparables = Vec::new();
             for typology in &profile.wished_typologies {
-                let scores = cotation::comparable_scores(&pool, grid.id, *typology)
-                    .await
-                    .map_err(internal)?;
-                let quartile = |q: usize| scores[(scores.len() * q / 4).min(scores.len() - 1)];
                 let waits = cotation::observed_waits(&pool, siren, *typology, year_ago)
                     .await
                     .map_err(internal)?;
-                comparables.push(Comparable {
-                    typology: typology.label().to_string(),
-                    count: scores.len(),
-                    below: scores.iter().filter(|s| **s < mine.total).count(),
-                    quartiles: (!scores.is_empty())
-                        .then(|| (quartile(1), quartile(2), quartile(3))),
-                    wait: (!waits.is_empty()).then(|| (waits.len(), waits[waits.len() / 2])),
-                });
+                let mut comparable = cotation::comparable(&pool, grid.id, *typology, mine.total)
+                    .await
+                    .map_err(internal)?;
+                comparable.wait =
+                    (!waits.is_empty()).then(|| (waits.len(), waits[waits.len() / 2]));
+                comparables.push(comparable);
             }
             territories.push(TerritoryScore {
                 epci_name: territory::epci(siren)

@@ -206,26 +206,52 @@ pub async fn progress(pool: &AnyPool, grid: &GridVersion) -> Result<(i64, i64), 
     Ok((scored.min(total), total))
 }
 
-/// The stored scores on `grid_id` of requests wishing `typology`, ascending: the comparable
-/// requests of R441-2-17 (same territory through the grid, same typology).
-pub async fn comparable_scores(
+/// How the stored scores on `grid_id` of requests wishing `typology` (the comparable requests of
+/// R441-2-17: same territory through the grid, same typology) stand against `score`: how many,
+/// how many lower, and the quartiles. Counted in the database, so a page view does not carry
+/// every score over the wire.
+pub async fn comparable(
     pool: &AnyPool,
     grid_id: i64,
     typology: Typology,
-) -> Result<Vec<i32>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT s.score FROM cotation_scores s JOIN applicant_profiles p ON p.user_id = s.user_id
-         WHERE s.grid_id = $1 AND (',' || p.wished_typologies || ',') LIKE $2
-         ORDER BY s.score",
-    )
+    score: i32,
+) -> Result<crate::model::Comparable, sqlx::Error> {
+    const COMPARABLE: &str =
+        "FROM cotation_scores s JOIN applicant_profiles p ON p.user_id = s.user_id
+         WHERE s.grid_id = $1 AND (',' || p.wished_typologies || ',') LIKE $2";
+    let pattern = format!("%,{},%", typology.code());
+    let (count, below): (i64, Option<i64>) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), SUM(CASE WHEN s.score < $3 THEN 1 ELSE 0 END) {COMPARABLE}"
+    ))
     .bind(grid_id)
-    .bind(format!("%,{},%", typology.code()))
-    .fetch_all(pool)
+    .bind(&pattern)
+    .bind(i64::from(score))
+    .fetch_one(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(s,)| i32::try_from(s).unwrap_or(0))
-        .collect())
+    let mut quartiles = Vec::new();
+    if count > 0 {
+        for q in 1..=3 {
+            let (value,): (i64,) = sqlx::query_as(&format!(
+                "SELECT s.score {COMPARABLE} ORDER BY s.score LIMIT 1 OFFSET $3"
+            ))
+            .bind(grid_id)
+            .bind(&pattern)
+            .bind((count * q / 4).min(count - 1))
+            .fetch_one(pool)
+            .await?;
+            quartiles.push(i32::try_from(value).unwrap_or(0));
+        }
+    }
+    Ok(crate::model::Comparable {
+        typology: typology.label().to_string(),
+        count: usize::try_from(count).unwrap_or(0),
+        below: usize::try_from(below.unwrap_or(0)).unwrap_or(0),
+        quartiles: match quartiles[..] {
+            [q1, q2, q3] => Some((q1, q2, q3)),
+            _ => None,
+        },
+        wait: None,
+    })
 }
 
 /// Waiting times (months from first filing to attribution) of units of `typology` let in
