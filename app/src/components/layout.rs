@@ -87,7 +87,7 @@ fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl Int
                     <li class="nav-user">
                         <span class="visually-hidden">"Connecté en tant que "</span>
                         {user.display_name.clone()}
-                        <span class="nav-role">" ("{user.role.label()}{scope}")"</span>
+                        <span class="nav-role">{format!(" ({}{scope})", user.role.label())}</span>
                     </li>
                     <li>
                         <ActionForm action=logout attr:class="inline-form">

@@ -288,9 +288,11 @@ fn Ranking(view: RankingView) -> impl IntoView {
         </section>
         <section class="panel" aria-labelledby="candidats-titre">
             <h2 id="candidats-titre">"Candidats"</h2>
-            <ol class="ranking">
+            // Each heading carries the rank (or "Non classé"): a numbered list would number the
+            // unranked too.
+            <ul class="ranking">
                 {view.candidates.into_iter().map(|c| view! { <CandidateCard offer_id candidate=c editable/> }).collect_view()}
-            </ol>
+            </ul>
         </section>
     }
 }
