@@ -297,7 +297,7 @@ pub async fn mine(pool: &AnyPool, user_id: i64) -> Result<Vec<MyApplication>, sq
                 charges_cents: r.charges_cents,
                 applied_on: paris_date(r.created_at).french(),
                 closes_on: paris_date(r.closes_at - 1).french(),
-                status_label: status_label(active, offer_status, r.withdrawn_at),
+                status_label: status_label(active, offer_status, r.withdrawn_at, ranked.is_some()),
                 assisted: r.channel == "assisted",
                 applicants: r.applicants,
                 can_withdraw,
@@ -308,7 +308,12 @@ pub async fn mine(pool: &AnyPool, user_id: i64) -> Result<Vec<MyApplication>, sq
         .collect())
 }
 
-fn status_label(active: bool, offer: Option<OfferStatus>, withdrawn_at: Option<i64>) -> String {
+fn status_label(
+    active: bool,
+    offer: Option<OfferStatus>,
+    withdrawn_at: Option<i64>,
+    ranked: bool,
+) -> String {
     if !active {
         return match withdrawn_at {
             Some(at) => format!("Retirée le {}", paris_date(at).french()),
@@ -317,6 +322,9 @@ fn status_label(active: bool, offer: Option<OfferStatus>, withdrawn_at: Option<i
     }
     match offer {
         Some(OfferStatus::Published) => "Enregistrée : l'offre est ouverte aux candidatures".into(),
+        Some(OfferStatus::Closed | OfferStatus::InReview) if ranked => {
+            "Candidatures closes : classement établi, le bailleur prépare la commission".into()
+        }
         Some(OfferStatus::Closed | OfferStatus::InReview) => {
             "Candidatures closes : classement en cours".into()
         }
