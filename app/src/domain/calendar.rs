@@ -120,6 +120,16 @@ impl Date {
     }
 
     /// `AAAA-MM-JJ`, the value of a date input.
+    /// The same day `years` later; 29 February becomes 28 February in a common year.
+    pub fn plus_years(self, years: i32) -> Date {
+        let year = self.year + years;
+        Date {
+            year,
+            month: self.month,
+            day: self.day.min(days_in_month(year, self.month)),
+        }
+    }
+
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }

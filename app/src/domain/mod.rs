@@ -2,6 +2,7 @@
 //! the browser and is tested without a database.
 
 pub mod account;
+pub mod caleol;
 pub mod calendar;
 pub mod catalogue;
 pub mod ceilings;
