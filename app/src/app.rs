@@ -2,7 +2,7 @@
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    admin, applicant, auth, catalogue, commission, cotation, errors, home, profile, ranking, staff,
+    admin, applicant, auth, caleol, catalogue, cotation, errors, home, profile, ranking, staff,
     staff_applicants, staff_import, staff_offers, staff_units,
 };
 use leptos::prelude::*;
@@ -96,7 +96,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cotation") view=cotation::PublicGridsPage ssr=SsrMode::Async/>
                     <Route path=path!("/territoire") view=cotation::TerritoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/espace/cotation") view=cotation::MyCotationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/commission") view=commission::CommissionHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/commission") view=caleol::CommissionHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/commission/seances/:id") view=caleol::SessionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/commission/seances/:id/pv") view=caleol::MinutesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/commissions") view=caleol::StaffSessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/journal") view=caleol::AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/occupation") view=caleol::OccupationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/organisations/:id") view=admin::OrganisationPage ssr=SsrMode::Async/>
                 </Routes>

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod caleol;
+
 /// What a signed-in person may do. Staff are scoped to one organisation, committee members to one
 /// commission (and through it to its organisation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -214,6 +216,10 @@ pub struct MyApplication {
     pub rank: Option<(i64, i64)>,
     /// Set when the household was found not eligible at the close, with the reasons.
     pub not_eligible_at_close: Option<Vec<String>>,
+    /// The commission's decision, once its session is closed.
+    pub decision: Option<caleol::DecisionLine>,
+    /// The unit offered to the applicant after the commission.
+    pub proposal: Option<caleol::ProposalInfo>,
 }
 
 /// An applicant an organisation registered at the counter.

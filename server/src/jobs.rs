@@ -84,7 +84,8 @@ pub async fn search_sync(state: AppState) {
     }
 }
 
-/// Closes published offers at the end of their window. Idempotent and safe on several servers:
+/// Closes published offers at the end of their window, and passes unanswered unit offers on
+/// once their delay is over. Idempotent and safe on several servers:
 /// each offer moves from published to closed once, whoever gets there first.
 pub async fn offer_clock(state: AppState) {
     loop {
@@ -105,6 +106,16 @@ pub async fn offer_clock(state: AppState) {
             }
             Ok(_) => {}
             Err(error) => tracing::error!(%error, "closing offers failed; will try again"),
+        }
+        // Offers of a unit left unanswered past the 10-day delay pass to the next rank.
+        let today = app::domain::calendar::paris_date(app::ssr::db::now());
+        match app::ssr::store::caleol::lapse_due(state.db.pool(), today, &link).await {
+            Ok(0) => {}
+            Ok(lapsed) => {
+                tracing::info!(lapsed, "unanswered unit offers passed to the next rank");
+                state.mail_wakeup.notify_one();
+            }
+            Err(error) => tracing::error!(%error, "lapsing unit offers failed; will try again"),
         }
         tokio::time::sleep(CLOSING_EVERY).await;
     }

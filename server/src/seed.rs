@@ -22,7 +22,7 @@ pub struct DemoLogin {
     pub name: &'static str,
 }
 
-pub const DEMO_LOGINS: [DemoLogin; 6] = [
+pub const DEMO_LOGINS: [DemoLogin; 8] = [
     DemoLogin {
         role: Role::Admin,
         email: "admin@locactive.demo",
@@ -42,6 +42,16 @@ pub const DEMO_LOGINS: [DemoLogin; 6] = [
         role: Role::Member,
         email: "membre@habitat-comtois.demo",
         name: "Hélène Présidente de CALEOL",
+    },
+    DemoLogin {
+        role: Role::Member,
+        email: "maire@habitat-comtois.demo",
+        name: "Marc Adjoint au maire",
+    },
+    DemoLogin {
+        role: Role::Member,
+        email: "membre@montbeliard-logis.demo",
+        name: "Paul Président de CALEOL",
     },
     DemoLogin {
         role: Role::Territory,
@@ -121,15 +131,20 @@ pub async fn seed(
     let commission_id =
         organisations::insert_commission(&mut tx, organisation_ids[0], "CALEOL Grand Besançon")
             .await?;
-    organisations::insert_commission(&mut tx, organisation_ids[1], "CALEOL Pays de Montbéliard")
-        .await?;
+    let second_commission_id =
+        organisations::insert_commission(&mut tx, organisation_ids[1], "CALEOL Pays de Montbéliard")
+            .await?;
 
     let mut territory_user_id = None;
+    let mut let_units: Vec<i64> = Vec::new();
     for login in &DEMO_LOGINS {
         let (organisation_id, commission) = match login.email {
             "agent@habitat-comtois.demo" => (Some(organisation_ids[0]), None),
             "agent@montbeliard-logis.demo" => (Some(organisation_ids[1]), None),
-            "membre@habitat-comtois.demo" => (Some(organisation_ids[0]), Some(commission_id)),
+            "membre@habitat-comtois.demo" | "maire@habitat-comtois.demo" => {
+                (Some(organisation_ids[0]), Some(commission_id))
+            }
+            "membre@montbeliard-logis.demo" => (Some(organisation_ids[1]), Some(second_commission_id)),
             _ => (None, None),
         };
         let user_id = accounts::insert_user(
@@ -149,6 +164,19 @@ pub async fn seed(
         .await?;
         if login.role == Role::Territory {
             territory_user_id = Some(user_id);
+        }
+        if let Some(commission) = commission {
+            // The mayor's representative sits with the casting vote; the others are designated
+            // members, and each commission's first one presides.
+            let quality = if login.email.starts_with("maire@") { "maire" } else { "administrateur" };
+            insert_seat(&mut tx, user_id, commission, quality).await?;
+        }
+        if login.role == Role::Staff {
+            sqlx::query("INSERT INTO organisation_admins (user_id, organisation_id) VALUES ($1, $2)")
+                .bind(user_id)
+                .bind(organisation_id)
+                .execute(&mut *tx)
+                .await?;
         }
         if login.role == Role::Applicant {
             insert_applicant(&mut tx, &mut rng, today, user_id, 0).await?;
@@ -198,6 +226,8 @@ pub async fn seed(
                 )
                 .await?;
                 report.published_offers += 1;
+            } else if roll > 90 && organisation_id == organisation_ids[0] {
+                let_units.push(unit_id);
             } else if roll < 21 {
                 let opens = now() + 3 * 86_400;
                 housing::insert_offer(
@@ -242,12 +272,75 @@ pub async fn seed(
             progress(&format!("demandeurs : {n}/{APPLICANTS}"));
         }
     }
+    insert_tenancies(&mut tx, &mut rng, organisation_ids[0], &let_units).await?;
+    progress("baux et examen de l'occupation");
     if let Some(user_id) = territory_user_id {
         insert_cotation(&mut tx, &mut rng, user_id).await?;
         progress("cotation : grille du Grand Besançon et attributions passées");
     }
     tx.commit().await?;
     Ok(report)
+}
+
+async fn insert_seat(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    commission_id: i64,
+    quality: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO commission_seats (user_id, commission_id, quality) VALUES ($1, $2, $3)")
+        .bind(user_id)
+        .bind(commission_id)
+        .bind(quality)
+        .execute(&mut *conn)
+        .await?;
+    if quality == "administrateur" {
+        sqlx::query(
+            "UPDATE commissions SET president_user_id = $1 WHERE id = $2 AND president_user_id IS NULL",
+        )
+        .bind(user_id)
+        .bind(commission_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Tenancies of let units, some flagged for the triennial occupation review: those past a
+/// three-year anniversary come up at the commission's next session.
+async fn insert_tenancies(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    organisation_id: i64,
+    units: &[i64],
+) -> Result<(), sqlx::Error> {
+    let today = app::domain::calendar::paris_date(now());
+    for (n, unit_id) in units.iter().enumerate() {
+        let first = pick(rng, FIRST_NAMES_WEIGHTED);
+        let last = LAST_NAMES[rng.gen_range(0..LAST_NAMES.len())];
+        let signed_on = today.add_days(-rng.gen_range(200..4000));
+        // One tenancy in three has a situation staff flagged.
+        let flags = match n % 9 {
+            0 => "sous_occupation",
+            3 => "sur_occupation",
+            6 => "depassement_plafond",
+            _ => "",
+        };
+        sqlx::query(
+            "INSERT INTO leases (organisation_id, unit_id, tenant_name, signed_on, occupation_flags,
+                                 created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(organisation_id)
+        .bind(unit_id)
+        .bind(format!("{first} {last}"))
+        .bind(signed_on.iso())
+        .bind(flags)
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Picks a value with the given integer weights.

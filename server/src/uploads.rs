@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/documents/{id}", get(document))
         .route("/gestion/offres/{id}/classement.csv", get(ranking_csv))
+        .route("/commission/seances/{id}/pv.pdf", get(minutes_pdf))
         .route("/photos/{id}", get(photo_large))
         .route("/photos/{id}/vignette", get(photo_thumb))
 }
@@ -535,6 +536,55 @@ async fn ranking_csv(
         format!("\u{feff}{csv}"),
     )
         .into_response()
+}
+
+/// The minutes of a closed session as a PDF, for the commission's members and the landlord's
+/// staff.
+async fn minutes_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    use app::ssr::store::caleol::{self, Viewer};
+    let user = match signed_in(&state, &headers).await {
+        Ok(user) => user,
+        Err(refusal) => return refusal,
+    };
+    let viewer = match (user.role, &user.commission, &user.organisation) {
+        (Role::Member, Some(commission), _) => Viewer::Member {
+            user_id: user.id,
+            commission_id: commission.id,
+        },
+        (Role::Staff, _, Some(organisation)) => Viewer::Staff {
+            organisation_id: organisation.id,
+        },
+        _ => return forbidden(),
+    };
+    let not_found = || page(StatusCode::NOT_FOUND, "Procès-verbal introuvable.");
+    let Ok(session_id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    match caleol::minutes(state.db.pool(), session_id, viewer).await {
+        Ok(Some(minutes)) => (
+            [
+                ("content-type", "application/pdf".to_string()),
+                (
+                    "content-disposition",
+                    format!("attachment; filename=\"pv-seance-{session_id}.pdf\""),
+                ),
+            ],
+            app::ssr::minutes::to_pdf(&minutes),
+        )
+            .into_response(),
+        Ok(None) => not_found(),
+        Err(error) => {
+            tracing::error!(%error, session_id, "minutes export failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            )
+        }
+    }
 }
 
 /// Records in the audit log that a staff member read applicants' personal data, before it is

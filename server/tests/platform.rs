@@ -92,7 +92,7 @@ async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
     let again = locactive::seed::seed(&app.state.db, |_| {}).await.unwrap();
     assert!(again.already_seeded);
     assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 300);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1006);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1008);
     // The demo grid is in force for Grand Besançon and applicants have a history to compare with.
     assert_eq!(app.count("SELECT COUNT(*) FROM cotation_grids").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM attributions").await, 300);

@@ -64,6 +64,9 @@ fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl Int
                 Role::Staff => vec![
                     ("/gestion", "Gestion du parc"),
                     ("/gestion/demandeurs", "Demandeurs accompagnés"),
+                    ("/gestion/commissions", "Commissions"),
+                    ("/gestion/occupation", "Occupation"),
+                    ("/gestion/journal", "Journal"),
                     ("/offres", "Catalogue public"),
                 ],
                 Role::Member => vec![("/commission", "Ma commission")],

@@ -69,6 +69,55 @@ pub async fn withdraw_application(application_id: i64) -> Result<(), AppError> {
     .await
 }
 
+/// The applicant accepts or declines the unit the commission attributed to them.
+#[server(endpoint = "espace/proposition")]
+pub async fn answer_proposal(proposal_id: i64, answer: String) -> Result<(), AppError> {
+    use crate::domain::calendar::paris_date;
+    use crate::model::Role;
+    use crate::ssr::store::{audit, caleol};
+    use crate::ssr::{db::now, internal, require, respond, state};
+    respond(async move {
+        let user = require(&[Role::Applicant]).await?;
+        let accept = match answer.as_str() {
+            "accepter" => true,
+            "refuser" => false,
+            _ => return Err(AppError::BadRequest("Réponse inconnue.".into())),
+        };
+        let state = state()?;
+        let link = state.link("/espace/candidatures");
+        let mut tx = crate::ssr::db::begin_write(state.db.pool())
+            .await
+            .map_err(internal)?;
+        let offer_id = caleol::respond(&mut tx, proposal_id, user.id, accept, paris_date(now()), &link)
+            .await
+            .map_err(|e| match e {
+                caleol::CaleolError::NotFound => AppError::NotFound,
+                caleol::CaleolError::Refused(m) => AppError::Rejected(m),
+                caleol::CaleolError::Db(cause) => internal(cause),
+            })?;
+        let organisation_id = crate::ssr::store::offers::organisation_of(&mut tx, offer_id)
+            .await
+            .map_err(internal)?;
+        audit::record(
+            &mut tx,
+            audit::AuditEntry {
+                actor_user_id: Some(user.id),
+                organisation_id,
+                action: if accept { "proposal.accept" } else { "proposal.decline" },
+                subject: &format!("offer:{offer_id}"),
+                detail: &format!("proposal:{proposal_id}"),
+            },
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        state.mail_wakeup.notify_one();
+        leptos_axum::redirect(&format!("/espace/candidatures?reponse={answer}-{proposal_id}"));
+        Ok(())
+    })
+    .await
+}
+
 #[server(endpoint = "espace/alerte/supprimer")]
 pub async fn delete_alert(alert_id: i64) -> Result<(), AppError> {
     use crate::ssr::subject as context;
@@ -105,9 +154,12 @@ pub fn ApplicantHomePage() -> impl IntoView {
 #[component]
 pub fn ApplicationsPage() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawApplication>::new();
-    let home = Resource::new(move || withdraw.version().get(), |_| load_applicant_home());
-    // Without JavaScript the redirect carries `retiree`; with it, the action's own result says so.
     let query = use_query_map();
+    let home = Resource::new(
+        move || (withdraw.version().get(), query.read().get("reponse")),
+        |_| load_applicant_home(),
+    );
+    // Without JavaScript the redirect carries `retiree`; with it, the action's own result says so.
     let withdrawn = move || {
         query.read().get("retiree").is_some() || matches!(withdraw.value().get(), Some(Ok(())))
     };
@@ -117,6 +169,13 @@ pub fn ApplicationsPage() -> impl IntoView {
             <p><a href="/espace">"← Mon espace"</a></p>
             <h1>"Mes candidatures"</h1>
             {move || withdrawn().then(|| view! { <p class="notice" role="status">"Votre candidature est retirée. Un e-mail vous le confirme."</p> })}
+            {move || query.read().get("reponse").map(|r| view! {
+                <p class="notice" role="status">{if r.starts_with("accepter") {
+                    "Vous avez accepté le logement. Le bailleur vous contacte pour la signature du bail."
+                } else {
+                    "Votre refus est enregistré : le logement est proposé au candidat suivant."
+                }}</p>
+            })}
             <FormAlert value=withdraw.value()/>
             {loaded(home, move |home| view! { <ApplicationList applications=home.applications withdraw/> })}
         </section>
@@ -212,6 +271,13 @@ fn ApplicationList(
                             <dt>"Candidats"</dt><dd>{count}</dd>
                             <dt>"Classement"</dt><dd>{rank}</dd>
                         </dl>
+                        {a.decision.clone().map(|d| view! {
+                            <p class="notice"><strong>"Décision de la commission : "</strong>{d.label}
+                                {(!d.motive.is_empty()).then(|| format!(". Motif : {}", d.motive))}
+                                {d.condition.map(|c| format!(". Condition : {c}"))}
+                            </p>
+                        })}
+                        {a.proposal.clone().map(|p| view! { <ProposalAnswer proposal=p/> })}
                         {a.can_withdraw.then(|| view! {
                             <ActionForm action=withdraw>
                                 <input type="hidden" name="application_id" value=a.id.to_string()/>
@@ -224,4 +290,34 @@ fn ApplicationList(
         </ul>
     }
     .into_any()
+}
+
+/// The unit offered after the commission, and the applicant's answer within the delay.
+#[component]
+fn ProposalAnswer(proposal: crate::model::caleol::ProposalInfo) -> impl IntoView {
+    let answer = ServerAction::<AnswerProposal>::new();
+    let id = proposal.id.to_string();
+    let id2 = id.clone();
+    view! {
+        <div class="proposal">
+            <p><strong>"Proposition de logement (rang "{proposal.rank}") : "</strong>{proposal.status_label.clone()}</p>
+            {proposal.condition.clone().map(|c| view! { <p>{c}</p> })}
+            {proposal.pending.then(|| view! {
+                <p>"Répondez au plus tard le "<strong>{proposal.respond_by.clone()}</strong>". Sans réponse, le logement sera proposé au candidat suivant. Un refus peut compter dans votre cotation."</p>
+                <FormAlert value=answer.value()/>
+                <div class="actions">
+                    <ActionForm action=answer>
+                        <input type="hidden" name="proposal_id" value=id.clone()/>
+                        <input type="hidden" name="answer" value="accepter"/>
+                        <button type="submit" class="button">"Accepter le logement"</button>
+                    </ActionForm>
+                    <ActionForm action=answer>
+                        <input type="hidden" name="proposal_id" value=id2.clone()/>
+                        <input type="hidden" name="answer" value="refuser"/>
+                        <button type="submit" class="button button-secondary">"Refuser le logement"</button>
+                    </ActionForm>
+                </div>
+            })}
+        </div>
+    }
 }

@@ -4,7 +4,7 @@ pub mod admin;
 pub mod applicant;
 pub mod auth;
 pub mod catalogue;
-pub mod commission;
+pub mod caleol;
 pub mod cotation;
 pub mod documents;
 pub mod errors;

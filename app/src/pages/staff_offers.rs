@@ -390,6 +390,7 @@ fn StaffOfferView(
                 </ActionForm>
             </section>
         })}
+        {offer.ranked.then(|| view! { <crate::pages::caleol::FollowUpPanel offer_id=offer.detail.id/> })}
         <section class="panel">
             <h2>"Aperçu de l'annonce"</h2>
             <div class="preview">

@@ -187,3 +187,139 @@ pub fn assisted_account(to: &str, name: &str, organisation: &str, link: &str) ->
         ),
     }
 }
+
+/// What the commission decided for one candidate, as the letter tells it.
+pub enum CommissionOutcome<'a> {
+    /// Attributed and offered now: answer by `respond_by`.
+    Offered {
+        rank: u32,
+        respond_by: &'a str,
+        condition: Option<&'a str>,
+    },
+    /// Attributed at a rank behind another candidate.
+    Waiting {
+        rank: u32,
+        condition: Option<&'a str>,
+    },
+    NotAttributed {
+        motive: &'a str,
+    },
+    Inadmissible {
+        motive: &'a str,
+    },
+}
+
+pub fn commission_decision(
+    to: &str,
+    name: &str,
+    offer: &OfferLabel,
+    held_on: &str,
+    outcome: CommissionOutcome<'_>,
+    link: &str,
+) -> OutgoingMail {
+    let condition_text = |condition: Option<&str>| {
+        condition
+            .map(|c| format!("\n\nCette attribution est prononcée sous condition suspensive : {c}. Si la pièce n'est pas reçue dans ce délai ou si les conditions d'accès ne sont plus remplies, l'attribution tombera."))
+            .unwrap_or_default()
+    };
+    let (subject, news) = match outcome {
+        CommissionOutcome::Offered {
+            rank,
+            respond_by,
+            condition,
+        } => (
+            "Le logement vous est proposé",
+            format!(
+                "La commission d'attribution réunie le {held_on} vous a attribué ce logement (rang {rank}).{}\n\nVous avez 10 jours pour répondre, jusqu'au {respond_by} inclus : acceptez ou refusez la proposition depuis votre espace. Sans réponse dans ce délai, le logement sera proposé au candidat suivant. Un refus peut être pris en compte par la grille de cotation de votre territoire.",
+                condition_text(condition)
+            ),
+        ),
+        CommissionOutcome::Waiting { rank, condition } => (
+            "Décision de la commission : attribution en rang",
+            format!(
+                "La commission d'attribution réunie le {held_on} vous a attribué ce logement au rang {rank}. Il vous sera proposé si les candidats classés avant vous le refusent ou ne répondent pas dans le délai de 10 jours. Vous serez prévenu(e) par e-mail dans tous les cas.{}",
+                condition_text(condition)
+            ),
+        ),
+        CommissionOutcome::NotAttributed { motive } => (
+            "Décision de la commission : non-attribution",
+            format!(
+                "La commission d'attribution réunie le {held_on} ne vous a pas attribué ce logement.\n\nMotif : {motive}\n\nVotre demande de logement social reste active : vous pouvez postuler à d'autres offres."
+            ),
+        ),
+        CommissionOutcome::Inadmissible { motive } => (
+            "Décision de la commission : rejet pour irrecevabilité",
+            format!(
+                "La commission d'attribution réunie le {held_on} a rejeté votre candidature pour irrecevabilité (article R441-3 d du code de la construction et de l'habitation).\n\nMotif : {motive}\n\nCette décision vous est notifiée au titre de l'article L441-2-2 du même code. Votre demande de logement social peut être radiée dans un délai d'un mois : si votre situation a changé ou si vous contestez ce motif, adressez vos observations au bailleur sans attendre."
+            ),
+        ),
+    };
+    OutgoingMail {
+        to: to.into(),
+        subject: format!("{subject} : {offer}"),
+        body: format!(
+            "Bonjour {name},\n\nVous étiez candidat(e) à l'{offer}.\n\n{news}\n\nVos candidatures : {link}\n{SIGNATURE}"
+        ),
+    }
+}
+
+/// The unit passes to this candidate because those ranked above refused or did not answer.
+pub fn unit_offered(
+    to: &str,
+    name: &str,
+    offer: &OfferLabel,
+    rank: u32,
+    respond_by: &str,
+    link: &str,
+) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: format!("Le logement vous est proposé : {offer}"),
+        body: format!(
+            "Bonjour {name},\n\nLa commission d'attribution vous avait attribué l'{offer} au rang {rank}. Les candidats classés avant vous l'ont refusé ou n'ont pas répondu : il vous est maintenant proposé.\n\nVous avez 10 jours pour répondre, jusqu'au {respond_by} inclus, depuis votre espace. Sans réponse dans ce délai, le logement sera proposé au candidat suivant.\n\nVos candidatures : {link}\n{SIGNATURE}"
+        ),
+    }
+}
+
+/// The candidate did not answer within the delay.
+pub fn proposal_lapsed(to: &str, name: &str, offer: &OfferLabel, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: format!("Délai de réponse dépassé : {offer}"),
+        body: format!(
+            "Bonjour {name},\n\nLe délai de 10 jours pour répondre à la proposition de l'{offer} est dépassé sans réponse de votre part : le logement est proposé au candidat suivant. Votre demande de logement social reste active.\n\nVos candidatures : {link}\n{SIGNATURE}"
+        ),
+    }
+}
+
+/// How the offer ended, for every applicant who is not the new tenant.
+pub fn offer_concluded(
+    to: &str,
+    name: &str,
+    offer: &OfferLabel,
+    attributed: bool,
+    link: &str,
+) -> OutgoingMail {
+    let news = if attributed {
+        "Le bail de ce logement a été signé avec un autre candidat : cette offre est terminée."
+    } else {
+        "Aucun des candidats retenus par la commission n'a accepté ce logement : cette offre est terminée sans attribution. Le bailleur pourra le proposer de nouveau."
+    };
+    OutgoingMail {
+        to: to.into(),
+        subject: format!("Offre terminée : {offer}"),
+        body: format!(
+            "Bonjour {name},\n\nVous avez postulé à l'{offer}.\n\n{news} Votre demande de logement social reste active et vous pouvez postuler à d'autres offres.\n\nVos candidatures : {link}\n{SIGNATURE}"
+        ),
+    }
+}
+
+pub fn lease_signed(to: &str, name: &str, offer: &OfferLabel, signed_on: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: format!("Bail signé : {offer}"),
+        body: format!(
+            "Bonjour {name},\n\nLe bail de l'{offer} a été signé le {signed_on}. Bienvenue chez vous !\n\nPensez à déclarer votre nouvelle adresse : votre demande de logement social sera radiée pour attribution.\n{SIGNATURE}"
+        ),
+    }
+}

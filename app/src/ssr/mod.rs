@@ -6,6 +6,8 @@ pub mod db;
 pub mod import;
 pub mod letters;
 pub mod mail;
+pub mod minutes;
+pub mod pdf;
 pub mod photos;
 pub mod ratelimit;
 pub mod search;

@@ -4,6 +4,8 @@
 use crate::domain::calendar::paris_date;
 use crate::domain::offer::OfferStatus;
 use crate::model::MyApplication;
+use crate::model::caleol::ProposalInfo;
+use std::collections::HashMap;
 use crate::ssr::db::{is_unique_violation, now};
 use crate::ssr::letters;
 use crate::ssr::mail::enqueue;
@@ -275,6 +277,13 @@ pub async fn mine(pool: &AnyPool, user_id: i64) -> Result<Vec<MyApplication>, sq
     .await?;
     let at = now();
     let mut ranks = crate::ssr::store::rankings::for_applicant(pool, user_id).await?;
+    let mut decisions = crate::ssr::store::caleol::decisions_for(pool, user_id).await?;
+    // The latest offer of each unit comes last and wins.
+    let proposals: HashMap<i64, ProposalInfo> =
+        crate::ssr::store::caleol::proposals_for(pool, user_id, paris_date(at))
+            .await?
+            .into_iter()
+            .collect();
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -303,6 +312,11 @@ pub async fn mine(pool: &AnyPool, user_id: i64) -> Result<Vec<MyApplication>, sq
                 can_withdraw,
                 rank: ranked.as_ref().and_then(|o| o.as_ref().ok().copied()),
                 not_eligible_at_close: ranked.and_then(|o| o.err()),
+                decision: decisions
+                    .iter()
+                    .position(|(offer, _)| *offer == r.offer_id)
+                    .map(|i| decisions.swap_remove(i).1),
+                proposal: proposals.get(&r.offer_id).cloned(),
             }
         })
         .collect())

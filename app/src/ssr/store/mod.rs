@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod applications;
 pub mod assisted;
 pub mod audit;
+pub mod caleol;
 pub mod cotation;
 pub mod documents;
 pub mod housing;

@@ -302,3 +302,15 @@ pub async fn changes_since(pool: &AnyPool, since: i64) -> Result<Vec<(i64, i64)>
         .fetch_all(pool)
         .await
 }
+
+/// The organisation that publishes an offer.
+pub async fn organisation_of(
+    conn: &mut AnyConnection,
+    offer_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT organisation_id FROM offers WHERE id = $1")
+        .bind(offer_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|(id,)| id))
+}
