@@ -8,7 +8,8 @@ use app::domain::territory::{self, COMMUNES, Commune, GRAND_BESANCON, PAYS_DE_MO
 use app::model::Role;
 use app::ssr::db::{Db, now};
 use app::ssr::secrets::hash_password;
-use app::ssr::store::{accounts, housing, organisations};
+use app::domain::caleol::MemberQuality;
+use app::ssr::store::{accounts, caleol, housing, organisations};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::AnyConnection;
@@ -168,15 +169,16 @@ pub async fn seed(
         if let Some(commission) = commission {
             // The mayor's representative sits with the casting vote; the others are designated
             // members, and each commission's first one presides.
-            let quality = if login.email.starts_with("maire@") { "maire" } else { "administrateur" };
-            insert_seat(&mut tx, user_id, commission, quality).await?;
+            let mayor = login.email.starts_with("maire@");
+            let quality = if mayor {
+                MemberQuality::Mayor
+            } else {
+                MemberQuality::Designated
+            };
+            caleol::insert_seat(&mut tx, user_id, commission, quality, !mayor).await?;
         }
-        if login.role == Role::Staff {
-            sqlx::query("INSERT INTO organisation_admins (user_id, organisation_id) VALUES ($1, $2)")
-                .bind(user_id)
-                .bind(organisation_id)
-                .execute(&mut *tx)
-                .await?;
+        if let (Role::Staff, Some(organisation)) = (login.role, organisation_id) {
+            caleol::make_org_admin(&mut tx, user_id, organisation).await?;
         }
         if login.role == Role::Applicant {
             insert_applicant(&mut tx, &mut rng, today, user_id, 0).await?;
@@ -280,30 +282,6 @@ pub async fn seed(
     }
     tx.commit().await?;
     Ok(report)
-}
-
-async fn insert_seat(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    commission_id: i64,
-    quality: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO commission_seats (user_id, commission_id, quality) VALUES ($1, $2, $3)")
-        .bind(user_id)
-        .bind(commission_id)
-        .bind(quality)
-        .execute(&mut *conn)
-        .await?;
-    if quality == "administrateur" {
-        sqlx::query(
-            "UPDATE commissions SET president_user_id = $1 WHERE id = $2 AND president_user_id IS NULL",
-        )
-        .bind(user_id)
-        .bind(commission_id)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }
 
 /// Tenancies of let units, some flagged for the triennial occupation review: those past a

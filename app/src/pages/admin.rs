@@ -1,7 +1,8 @@
 //! Platform administration: organisations, their commissions, and invitations of staff and
 //! committee members.
 
-use crate::components::form::{Field, FormAlert, field_errors};
+use crate::components::form::{CheckField, Field, FormAlert, SelectField, field_errors, options};
+use crate::domain::caleol::MemberQuality;
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::error::AppError;
@@ -150,6 +151,9 @@ pub async fn invite_person(
     display_name: String,
     email: String,
     #[server(default)] commission_id: String,
+    #[server(default)] quality: String,
+    #[server(default)] president: Option<String>,
+    #[server(default)] org_admin: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::account::{display_name_problem, email_problem, normalize_email};
     use crate::error::FieldErrors;
@@ -204,7 +208,23 @@ pub async fn invite_person(
         } else {
             None
         };
+        let quality = match quality.trim() {
+            "" => MemberQuality::Designated,
+            code => MemberQuality::parse(code).unwrap_or_else(|| {
+                errors.add("quality", "Choisissez une qualité de la liste.");
+                MemberQuality::Designated
+            }),
+        };
         errors.into_result()?;
+        let grant = match (role, commission_id) {
+            (Role::Member, Some(commission)) => Grant::Seat {
+                commission,
+                quality,
+                president: president.is_some(),
+            },
+            (Role::Staff, _) if org_admin.is_some() => Grant::OrgAdmin(organisation_id),
+            _ => Grant::None,
+        };
         send_invitation(
             admin.id,
             accounts::NewUser {
@@ -219,10 +239,23 @@ pub async fn invite_person(
             },
             &organisation_name,
             role.as_str(),
+            grant,
         )
         .await
     })
     .await
+}
+
+/// What an invitation grants beyond the role.
+#[cfg(feature = "ssr")]
+enum Grant {
+    None,
+    Seat {
+        commission: i64,
+        quality: crate::domain::caleol::MemberQuality,
+        president: bool,
+    },
+    OrgAdmin(i64),
 }
 
 /// Creates the inactive account, its invitation token and e-mail, and the audit entry, in one
@@ -233,6 +266,7 @@ async fn send_invitation(
     user: crate::ssr::store::accounts::NewUser<'_>,
     scope_name: &str,
     detail: &str,
+    grant: Grant,
 ) -> Result<(), AppError> {
     use crate::ssr::store::{accounts, audit};
     use crate::ssr::{db::is_unique_violation, internal, letters, mail, secrets, state};
@@ -260,6 +294,21 @@ async fn send_invitation(
     accounts::insert_token(&mut tx, user_id, accounts::TokenPurpose::Invitation, &token)
         .await
         .map_err(internal)?;
+    match grant {
+        Grant::None => {}
+        Grant::Seat {
+            commission,
+            quality,
+            president,
+        } => crate::ssr::store::caleol::insert_seat(&mut tx, user_id, commission, quality, president)
+            .await
+            .map_err(internal)?,
+        Grant::OrgAdmin(organisation) => {
+            crate::ssr::store::caleol::make_org_admin(&mut tx, user_id, organisation)
+                .await
+                .map_err(internal)?
+        }
+    }
     let link = state.link(&format!("/invitation?jeton={token}"));
     mail::enqueue(
         &mut tx,
@@ -329,6 +378,7 @@ pub async fn invite_territory_admin(
             },
             epci.name,
             &format!("territory {}", epci.siren),
+            Grant::None,
         )
         .await
     })
@@ -484,6 +534,12 @@ fn OrganisationView(
                     </select>
                     {move || invite_commission_error().map(|m| view! { <p class="field-error" id="commission_id-erreur">"Erreur : "{m}</p> })}
                 </div>
+                <SelectField label="Qualité (pour un membre de CALEOL)" name="quality"
+                    options=options(MemberQuality::ALL, MemberQuality::code, MemberQuality::label)
+                    required=false errors=invite_errors
+                    hint="Les représentants d'associations et les réservataires non membres siègent avec voix consultative."/>
+                <CheckField label="Président ou présidente de la commission (pour un membre)" name="president"/>
+                <CheckField label="Administrateur de l'organisme : lit le journal des actions (pour le personnel)" name="org_admin"/>
                 <button type="submit" class="button">"Envoyer l'invitation"</button>
             </ActionForm>
         </section>

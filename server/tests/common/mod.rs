@@ -368,6 +368,26 @@ impl TestApp {
         .expect("insert user")
     }
 
+    /// A client signed in as `user_id` through the store: for tests that need more accounts than
+    /// the login rate limit lets one address sign in within a minute.
+    pub async fn signed_in_as(&self, user_id: i64) -> reqwest::Client {
+        let session = app::ssr::secrets::new_token();
+        app::ssr::store::accounts::create_session(self.state.db.pool(), user_id, &session)
+            .await
+            .expect("session");
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::COOKIE,
+            HeaderValue::from_str(&format!("{}={session}", app::ssr::session::COOKIE_NAME))
+                .expect("cookie"),
+        );
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("HTTP client")
+    }
+
     /// A new organisation and one of its staff, signed in on a client of their own.
     pub async fn staff_of(&self, name: &str, siren: &str) -> (reqwest::Client, i64) {
         let organisation = self.create_organisation(name, siren).await;
@@ -482,6 +502,8 @@ pub async fn ok(response: reqwest::Response) -> reqwest::Response {
     );
     response
 }
+
+pub mod ranked;
 
 pub const PASSWORD: &str = "cheval-agrafe-batterie";
 

@@ -2083,3 +2083,41 @@ pub async fn organisation_of(
             .await?;
     Ok(row.map(|(id,)| id))
 }
+
+/// Seats a member on their commission in `quality`; `president` makes them its president.
+pub async fn insert_seat(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    commission_id: i64,
+    quality: MemberQuality,
+    president: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO commission_seats (user_id, commission_id, quality) VALUES ($1, $2, $3)")
+        .bind(user_id)
+        .bind(commission_id)
+        .bind(quality.code())
+        .execute(&mut *conn)
+        .await?;
+    if president {
+        sqlx::query("UPDATE commissions SET president_user_id = $1 WHERE id = $2")
+            .bind(user_id)
+            .bind(commission_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Lets a staff member administer their organisation (read its audit log).
+pub async fn make_org_admin(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    organisation_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO organisation_admins (user_id, organisation_id) VALUES ($1, $2)")
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

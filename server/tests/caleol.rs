@@ -1,0 +1,698 @@
+//! The allocation committee: sessions and their agenda, online votes with the mayor's casting
+//! vote, the close with its minutes and letters, the applicants' answers passing the unit down
+//! the ranks, the lease, the occupation review, and the walls between commissions.
+
+mod common;
+
+use app::domain::caleol::MemberQuality;
+use app::model::Role;
+use common::ranked::*;
+use common::{Backend, PASSWORD, TestApp, ok, spawn_app};
+use serde_json::Value;
+
+on_both_backends!(
+    members_see_only_their_own_commissions_sessions,
+    a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_lease,
+    an_unanswered_offer_lapses_and_an_occupation_review_is_recorded,
+);
+
+/// A member of `commission`, seated in `quality`, signed in.
+async fn member(
+    app: &TestApp,
+    email: &str,
+    organisation: i64,
+    commission: i64,
+    quality: MemberQuality,
+    president: bool,
+) -> reqwest::Client {
+    let id = app
+        .create_user(email, PASSWORD, Role::Member, Some(organisation), Some(commission))
+        .await;
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    app::ssr::store::caleol::insert_seat(&mut conn, id, commission, quality, president)
+        .await
+        .unwrap();
+    app.signed_in_as(id).await
+}
+
+async fn json(response: reqwest::Response) -> Value {
+    ok(response).await.json().await.unwrap()
+}
+
+async fn organisation_id(app: &TestApp, siren: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM organisations WHERE siren = $1")
+        .bind(siren)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    id
+}
+
+async fn latest_session(app: &TestApp) -> String {
+    let (id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM caleol_sessions")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+/// A ranked offer with its shortlist of three (a, e, c in the ranking's order), a commission
+/// of Habitat Comtois with a president, a mayor's representative and an association, and a
+/// dematerialised session with the offer on its agenda.
+struct Committee {
+    ranked: Ranked,
+    organisation: i64,
+    president: reqwest::Client,
+    mayor: reqwest::Client,
+    association: reqwest::Client,
+    session: String,
+}
+
+async fn committee(app: &TestApp) -> Committee {
+    let ranked = ranked_offer(app).await;
+    let id = ranked.offer_id.to_string();
+    ok(app
+        .call_with(
+            &ranked.staff,
+            "gestion/classement/liste",
+            &[("offer_id", &id), ("size", "3")],
+        )
+        .await)
+    .await;
+    let organisation = organisation_id(app, "552081317").await;
+    let commission = app.create_commission(organisation, "CALEOL Besançon").await;
+    let president = member(
+        app,
+        "presidente@example.fr",
+        organisation,
+        commission,
+        MemberQuality::Designated,
+        true,
+    )
+    .await;
+    let mayor = member(
+        app,
+        "maire@example.fr",
+        organisation,
+        commission,
+        MemberQuality::Mayor,
+        false,
+    )
+    .await;
+    let association = member(
+        app,
+        "asso@example.fr",
+        organisation,
+        commission,
+        MemberQuality::Association,
+        false,
+    )
+    .await;
+
+    // Bad input changes nothing: a past date, a quorum above the voting members.
+    let commission_id = commission.to_string();
+    for (held_on, quorum) in [("2020-01-01", "2"), (today().iso().as_str(), "3")] {
+        let refused = app
+            .call_with(
+                &ranked.staff,
+                "gestion/commissions/seance",
+                &[
+                    ("commission_id", &commission_id),
+                    ("held_on", held_on),
+                    ("mode", "dematerialisee"),
+                    ("quorum", quorum),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 422, "{held_on} {quorum}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM caleol_sessions").await, 0);
+    ok(app
+        .call_with(
+            &ranked.staff,
+            "gestion/commissions/seance",
+            &[
+                ("commission_id", &commission_id),
+                ("held_on", &today().iso()),
+                ("mode", "dematerialisee"),
+                ("quorum", "2"),
+            ],
+        )
+        .await)
+    .await;
+    let session = latest_session(app).await;
+    let overview = json(app.call_with(&ranked.staff, "gestion/commissions", &[]).await).await;
+    assert_eq!(overview["ready_offers"][0][0], ranked.offer_id);
+    ok(app
+        .call_with(
+            &ranked.staff,
+            "gestion/commissions/ordre-du-jour",
+            &[("session_id", &session), ("offer_id", &id)],
+        )
+        .await)
+    .await;
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM offers WHERE id = $1")
+        .bind(ranked.offer_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "in_commission");
+    Committee {
+        ranked,
+        organisation,
+        president,
+        mayor,
+        association,
+        session,
+    }
+}
+
+async fn entries(app: &TestApp, client: &reqwest::Client, session: &str) -> Vec<(i64, String)> {
+    let view = json(
+        app.call_with(
+            client,
+            "commission/seance",
+            &[("session_id", session), ("anonymised", "false")],
+        )
+        .await,
+    )
+    .await;
+    view["items"][0]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["entry_id"].as_i64().unwrap(),
+                c["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn vote(
+    app: &TestApp,
+    client: &reqwest::Client,
+    session: &str,
+    entry: i64,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let entry = entry.to_string();
+    let mut all = vec![("session_id", session), ("entry_id", entry.as_str())];
+    all.extend_from_slice(form);
+    app.call_with(client, "commission/seance/voter", &all).await
+}
+
+async fn members_see_only_their_own_commissions_sessions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = committee(&app).await;
+    let other_organisation = app.create_organisation("Montbéliard Logis", "552100554").await;
+    let other_commission = app
+        .create_commission(other_organisation, "CALEOL Montbéliard")
+        .await;
+    let outsider = member(
+        &app,
+        "autre@example.fr",
+        other_organisation,
+        other_commission,
+        MemberQuality::Designated,
+        true,
+    )
+    .await;
+
+    // The session's own members see it, in full or pseudonymised.
+    let named = entries(&app, &c.mayor, &c.session).await;
+    assert_eq!(named.len(), 3);
+    assert_eq!(named[0].1, "a@example.fr");
+    let pseudonymised = json(
+        app.call_with(
+            &c.mayor,
+            "commission/seance",
+            &[("session_id", &c.session), ("anonymised", "true")],
+        )
+        .await,
+    )
+    .await;
+    let first = &pseudonymised["items"][0]["candidates"][0];
+    assert_eq!(first["label"], "Candidat A");
+    assert!(first["sne_number"].is_null());
+    assert!(!pseudonymised.to_string().contains("a@example.fr"));
+
+    // Another commission's member sees neither the session nor its minutes, and cannot vote.
+    let home = json(app.call_with(&outsider, "commission/accueil", &[]).await).await;
+    assert_eq!(home["sessions"].as_array().unwrap().len(), 0);
+    for (endpoint, form) in [
+        (
+            "commission/seance",
+            vec![("session_id", c.session.as_str()), ("anonymised", "false")],
+        ),
+        ("commission/pv", vec![("session_id", c.session.as_str())]),
+        ("commission/seance/ouvrir", vec![("session_id", c.session.as_str())]),
+    ] {
+        assert_eq!(
+            app.call_with(&outsider, endpoint, &form).await.status(),
+            404,
+            "{endpoint}"
+        );
+    }
+    let pdf = outsider
+        .get(app.url(&format!("/commission/seances/{}/pv.pdf", c.session)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 404);
+    // Nor do another landlord's staff, and applicants are not let in at all.
+    let (other_staff, _) = app.staff_of("Autre bailleur", "552120222").await;
+    assert_eq!(
+        app.call_with(
+            &other_staff,
+            "commission/seance",
+            &[("session_id", &c.session), ("anonymised", "false")],
+        )
+        .await
+        .status(),
+        404
+    );
+    let applicant = c.ranked.applicant("a@example.fr");
+    assert_eq!(
+        app.call_with(
+            applicant,
+            "commission/seance",
+            &[("session_id", &c.session), ("anonymised", "false")],
+        )
+        .await
+        .status(),
+        403
+    );
+    // The member's own home lists the session.
+    let own = json(app.call_with(&c.president, "commission/accueil", &[]).await).await;
+    assert_eq!(own["sessions"].as_array().unwrap().len(), 1);
+    assert_eq!(own["seats"].as_array().unwrap().len(), 3);
+}
+
+async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_lease(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let c = committee(&app).await;
+    let s = c.session.as_str();
+    let list = entries(&app, &c.president, s).await;
+    let (a, e, third) = (list[0].0, list[1].0, list[2].0);
+
+    // Nobody votes before the president opens the session, and only the president opens it.
+    let early = vote(&app, &c.mayor, s, a, &[("kind", "attribution_rang"), ("rank", "1")]).await;
+    assert_eq!(early.status(), 422);
+    let not_president = app
+        .call_with(&c.mayor, "commission/seance/ouvrir", &[("session_id", s)])
+        .await;
+    assert_eq!(not_president.status(), 422);
+    ok(app
+        .call_with(&c.president, "commission/seance/ouvrir", &[("session_id", s)])
+        .await)
+    .await;
+
+    // A refusal without a motive is refused and records nothing.
+    let bare = vote(&app, &c.president, s, third, &[("kind", "non_attribution")]).await;
+    assert_eq!(bare.status(), 422);
+    assert_eq!(app.count("SELECT COUNT(*) FROM votes").await, 0);
+
+    // The president and the mayor agree on the first two; on the third they split, and the
+    // mayor's casting vote decides. The association's opinion does not count. The mayor first
+    // votes otherwise on the second and then changes their vote.
+    for (entry, form) in [
+        (a, vec![("kind", "attribution_rang"), ("rank", "1")]),
+        (e, vec![("kind", "attribution_rang"), ("rank", "2")]),
+        (
+            third,
+            vec![
+                ("kind", "non_attribution"),
+                ("motive", "Typologie trop grande pour le foyer"),
+            ],
+        ),
+    ] {
+        ok(vote(&app, &c.president, s, entry, &form).await).await;
+    }
+    // One voter is below the quorum of two.
+    let short = app
+        .call_with(&c.president, "commission/seance/clore", &[("session_id", s)])
+        .await;
+    assert_eq!(short.status(), 422);
+    assert!(short.text().await.unwrap().contains("Quorum"));
+    ok(vote(&app, &c.mayor, s, e, &[("kind", "non_attribution"), ("motive", "Hésitation")]).await)
+        .await;
+    for (entry, form) in [
+        (a, vec![("kind", "attribution_rang"), ("rank", "1")]),
+        (e, vec![("kind", "attribution_rang"), ("rank", "2")]),
+        (
+            third,
+            vec![
+                ("kind", "irrecevabilite"),
+                ("motive", "Titre de séjour expiré"),
+            ],
+        ),
+    ] {
+        ok(vote(&app, &c.mayor, s, entry, &form).await).await;
+    }
+    ok(vote(&app, &c.association, s, a, &[("kind", "non_attribution"), ("motive", "Avis contraire")]).await)
+        .await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM votes").await, 7);
+    // Members do not see the count during the session; the president does.
+    let mayor_view = json(
+        app.call_with(&c.mayor, "commission/seance", &[("session_id", s), ("anonymised", "false")])
+            .await,
+    )
+    .await;
+    assert!(mayor_view["items"][0]["candidates"][0]["tally"].is_null());
+    assert!(mayor_view["items"][0]["candidates"][0]["my_vote"]
+        .as_str()
+        .unwrap()
+        .contains("rang 1"));
+    let president_view = json(
+        app.call_with(&c.president, "commission/seance", &[("session_id", s), ("anonymised", "false")])
+            .await,
+    )
+    .await;
+    let tally = &president_view["items"][0]["candidates"][2]["tally"];
+    assert_eq!(tally["casting_vote"], true);
+    assert_eq!(tally["opinions"], 0);
+    assert_eq!(president_view["items"][0]["candidates"][0]["tally"]["opinions"], 1);
+
+    // Only the president closes.
+    let not_president = app
+        .call_with(&c.mayor, "commission/seance/clore", &[("session_id", s)])
+        .await;
+    assert_eq!(not_president.status(), 422);
+    app.deliver_mail().await;
+    ok(app
+        .call_with(&c.president, "commission/seance/clore", &[("session_id", s)])
+        .await)
+    .await;
+    let kinds: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT kind, rank, casting_vote FROM decisions ORDER BY entry_id",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    assert!(kinds.contains(&("attribution_rang".into(), Some(1), 0)));
+    assert!(kinds.contains(&("attribution_rang".into(), Some(2), 0)));
+    assert!(kinds.contains(&("irrecevabilite".into(), None, 1)));
+    // Votes can no longer change.
+    let late = vote(&app, &c.mayor, s, a, &[("kind", "non_attribution"), ("motive", "Trop tard")]).await;
+    assert_eq!(late.status(), 422);
+
+    // The minutes: members present, decisions, ranks, motives; as a page and as a PDF.
+    let (minutes, editable): (Value, bool) =
+        serde_json::from_value(json(app.call_with(&c.mayor, "commission/pv", &[("session_id", s)]).await).await)
+            .unwrap();
+    assert!(!editable);
+    assert_eq!(minutes["present"].as_array().unwrap().len(), 3);
+    let text = minutes.to_string();
+    assert!(text.contains("Titre de séjour expiré"));
+    assert!(text.contains("voix prépondérante du maire"));
+    let pdf = c
+        .ranked
+        .staff
+        .get(app.url(&format!("/commission/seances/{s}/pv.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-1.4"));
+
+    // Every candidate is told, with the rank, the delay or the motive.
+    let mail = app.deliver_mail().await;
+    let to = |who: &str| {
+        mail.iter()
+            .find(|m| {
+                m.to == who
+                    && (m.subject.starts_with("Le logement vous est proposé")
+                        || m.subject.starts_with("Décision de la commission"))
+            })
+            .unwrap_or_else(|| panic!("no decision letter to {who}"))
+    };
+    assert!(to("a@example.fr").body.contains("10 jours"));
+    assert!(to("e@example.fr").body.contains("rang 2"));
+    assert!(to("c@example.fr").body.contains("Titre de séjour expiré"));
+    assert!(to("c@example.fr").body.contains("L441-2-2"));
+
+    // The first-ranked declines: the refusal counts, and the unit goes to the second.
+    let first = c.ranked.applicant("a@example.fr");
+    let mine = json(app.call_with(first, "espace", &[]).await).await;
+    let proposal = mine["applications"][0]["proposal"]["id"].as_i64().unwrap().to_string();
+    // Another applicant cannot answer for them.
+    let second = c.ranked.applicant("e@example.fr");
+    let foreign = app
+        .call_with(second, "espace/proposition", &[("proposal_id", &proposal), ("answer", "accepter")])
+        .await;
+    assert_eq!(foreign.status(), 404);
+    ok(app
+        .call_with(first, "espace/proposition", &[("proposal_id", &proposal), ("answer", "refuser")])
+        .await)
+    .await;
+    assert_eq!(
+        app.count("SELECT refusals FROM applicant_profiles WHERE user_id = (SELECT id FROM users WHERE email = 'a@example.fr')")
+            .await,
+        1
+    );
+    let twice = app
+        .call_with(first, "espace/proposition", &[("proposal_id", &proposal), ("answer", "accepter")])
+        .await;
+    assert_eq!(twice.status(), 422);
+    let offered = app.deliver_mail().await;
+    assert!(offered
+        .iter()
+        .any(|m| m.to == "e@example.fr" && m.subject.starts_with("Le logement vous est proposé")));
+
+    // The second accepts, staff record the lease: the offer is attributed, the attribution is
+    // counted for observed waits, and everyone else is told.
+    let theirs = json(app.call_with(second, "espace", &[]).await).await;
+    let proposal = theirs["applications"][0]["proposal"]["id"].as_i64().unwrap().to_string();
+    ok(app
+        .call_with(second, "espace/proposition", &[("proposal_id", &proposal), ("answer", "accepter")])
+        .await)
+    .await;
+    let offer = c.ranked.offer_id.to_string();
+    let future = app
+        .call_with(
+            &c.ranked.staff,
+            "gestion/offre/bail",
+            &[("offer_id", &offer), ("proposal_id", &proposal), ("signed_on", &today().add_days(3).iso())],
+        )
+        .await;
+    assert_eq!(future.status(), 422);
+    ok(app
+        .call_with(
+            &c.ranked.staff,
+            "gestion/offre/bail",
+            &[("offer_id", &offer), ("proposal_id", &proposal), ("signed_on", &today().iso())],
+        )
+        .await)
+    .await;
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM offers WHERE id = $1")
+        .bind(c.ranked.offer_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "attributed");
+    assert_eq!(app.count("SELECT COUNT(*) FROM attributions").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM leases").await, 1);
+    let endings = app.deliver_mail().await;
+    for who in ["a@example.fr", "b@example.fr", "c@example.fr", "d@example.fr", "f@example.fr"] {
+        assert!(
+            endings.iter().any(|m| m.to == who && m.subject.starts_with("Offre terminée")),
+            "{who} was not told"
+        );
+    }
+    assert!(endings.iter().any(|m| m.to == "e@example.fr" && m.subject.starts_with("Bail signé")));
+
+    // The president signs the minutes; nothing changes them afterwards.
+    ok(app
+        .call_with(&c.president, "commission/seance/observations", &[("session_id", s), ("observations", "Séance sans incident.")])
+        .await)
+    .await;
+    ok(app
+        .call_with(&c.president, "commission/seance/signer", &[("session_id", s)])
+        .await)
+    .await;
+    let after = app
+        .call_with(&c.president, "commission/seance/observations", &[("session_id", s), ("observations", "Ajout tardif")])
+        .await;
+    assert_eq!(after.status(), 422);
+    let (minutes, _): (Value, bool) =
+        serde_json::from_value(json(app.call_with(&c.president, "commission/pv", &[("session_id", s)]).await).await)
+            .unwrap();
+    assert_eq!(minutes["observations"], "Séance sans incident.");
+    assert!(minutes["signed"].as_str().unwrap().starts_with("Signé par"));
+
+    // The audit log has the votes and decisions, for the organisation's admins only.
+    assert_eq!(
+        app.call_with(&c.ranked.staff, "gestion/journal", &[]).await.status(),
+        403
+    );
+    let staff_id: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'agent@552081317.fr'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    app::ssr::store::caleol::make_org_admin(&mut conn, staff_id.0, c.organisation)
+        .await
+        .unwrap();
+    let log = json(app.call_with(&c.ranked.staff, "gestion/journal", &[]).await).await;
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "ranking.shortlist",
+        "session.create",
+        "session.agenda",
+        "session.open",
+        "session.vote",
+        "session.close",
+        "proposal.decline",
+        "offer.lease",
+        "minutes.sign",
+    ] {
+        assert!(actions.contains(&action), "{action} missing from {actions:?}");
+    }
+}
+
+async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = committee(&app).await;
+    let s = c.session.as_str();
+    // A tenancy signed a little over three years ago, flagged by staff for under-occupation.
+    let unit: (i64,) = sqlx::query_as("SELECT unit_id FROM offers WHERE id = $1")
+        .bind(c.ranked.offer_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO leases (organisation_id, unit_id, tenant_name, signed_on, created_at)
+         VALUES ($1, $2, 'Jeanne Locataire', $3, 0)",
+    )
+    .bind(c.organisation)
+    .bind(unit.0)
+    .bind(today().add_days(-3 * 365 - 10).iso())
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
+    let tenancies = json(app.call_with(&c.ranked.staff, "gestion/occupation", &[]).await).await;
+    let lease = tenancies[0]["id"].as_i64().unwrap().to_string();
+    let unknown = app
+        .call_with(&c.ranked.staff, "gestion/occupation/signaler", &[("lease_id", &lease), ("flags[]", "trop_bruyant")])
+        .await;
+    assert_eq!(unknown.status(), 422);
+    ok(app
+        .call_with(&c.ranked.staff, "gestion/occupation/signaler", &[("lease_id", &lease), ("flags[]", "sous_occupation")])
+        .await)
+    .await;
+
+    ok(app
+        .call_with(&c.president, "commission/seance/ouvrir", &[("session_id", s)])
+        .await)
+    .await;
+    let view = json(
+        app.call_with(&c.president, "commission/seance", &[("session_id", s), ("anonymised", "false")])
+            .await,
+    )
+    .await;
+    assert_eq!(view["occupation"][0]["tenant"], "Jeanne Locataire");
+    ok(app
+        .call_with(
+            &c.president,
+            "commission/seance/occupation",
+            &[
+                ("session_id", s),
+                ("lease_id", &lease),
+                ("finding", "Deux chambres inoccupées depuis le départ des enfants"),
+                ("proposed", "plus_petit"),
+                ("typology", "T2"),
+            ],
+        )
+        .await)
+    .await;
+
+    // The president records every decision (the votes are not needed then); the third is
+    // conditional on a missing tax notice.
+    let list = entries(&app, &c.president, s).await;
+    let deadline = today().add_days(15).iso();
+    for (entry, form) in [
+        (list[0].0, vec![("kind", "attribution_rang"), ("rank", "1")]),
+        (list[1].0, vec![("kind", "attribution_rang"), ("rank", "1")]),
+        (
+            list[2].0,
+            vec![
+                ("kind", "sous_condition"),
+                ("rank", "3"),
+                ("document", "avis_impot"),
+                ("deadline", deadline.as_str()),
+            ],
+        ),
+    ] {
+        let entry = entry.to_string();
+        let mut all = vec![("session_id", s), ("entry_id", entry.as_str())];
+        all.extend_from_slice(&form);
+        ok(app.call_with(&c.president, "commission/seance/decider", &all).await).await;
+    }
+    // Two candidates at rank 1: the order must be settled before closing; so must the quorum.
+    ok(vote(&app, &c.president, s, list[0].0, &[("kind", "attribution")]).await).await;
+    ok(vote(&app, &c.mayor, s, list[0].0, &[("kind", "attribution")]).await).await;
+    let clash = app
+        .call_with(&c.president, "commission/seance/clore", &[("session_id", s)])
+        .await;
+    assert_eq!(clash.status(), 422);
+    assert!(clash.text().await.unwrap().contains("même rang"));
+    let entry = list[1].0.to_string();
+    ok(app
+        .call_with(
+            &c.president,
+            "commission/seance/decider",
+            &[("session_id", s), ("entry_id", &entry), ("kind", "attribution_rang"), ("rank", "2")],
+        )
+        .await)
+    .await;
+    ok(app
+        .call_with(&c.president, "commission/seance/clore", &[("session_id", s)])
+        .await)
+    .await;
+    let (minutes, editable): (Value, bool) =
+        serde_json::from_value(json(app.call_with(&c.president, "commission/pv", &[("session_id", s)]).await).await)
+            .unwrap();
+    assert!(editable);
+    assert!(minutes["occupation"][0][3]
+        .as_str()
+        .unwrap()
+        .contains("Deux chambres"));
+    let tenancies = json(app.call_with(&c.ranked.staff, "gestion/occupation", &[]).await).await;
+    assert!(tenancies[0]["finding"].as_str().unwrap().contains("plus petit"));
+
+    // Nobody answers the first offer: after the delay it lapses, and the second is offered.
+    app.deliver_mail().await;
+    let lapsed = app::ssr::store::caleol::lapse_due(
+        app.state.db.pool(),
+        today().add_days(11),
+        "http://test/espace",
+    )
+    .await
+    .unwrap();
+    assert_eq!(lapsed, 1);
+    let mail = app.deliver_mail().await;
+    assert!(mail
+        .iter()
+        .any(|m| m.to == "a@example.fr" && m.subject.starts_with("Délai de réponse dépassé")));
+    assert!(mail
+        .iter()
+        .any(|m| m.to == "e@example.fr" && m.subject.starts_with("Le logement vous est proposé")));
+    // Running again changes nothing: the second offer is still within its delay then.
+    let again = app::ssr::store::caleol::lapse_due(
+        app.state.db.pool(),
+        today().add_days(11),
+        "http://test/espace",
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, 0);
+}
