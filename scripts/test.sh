@@ -40,6 +40,8 @@ e2e_port=$(free_port)
 export LOCACTIVE_DATA_DIR="$work/e2e-data"
 export LOCACTIVE_LISTEN_ADDR="127.0.0.1:$e2e_port"
 export LOCACTIVE_SEED_DEMO=1
+# The browser tests sign some twenty people in from one address within a minute.
+export LOCACTIVE_LOGIN_ATTEMPTS_PER_ADDRESS=100
 target/debug/locactive serve > "$work/e2e-server.log" 2>&1 &
 server_pid=$!
 wait_for_http "http://127.0.0.1:$e2e_port/healthz" 120 || { cat "$work/e2e-server.log"; exit 1; }

@@ -1,7 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import * as path from "node:path";
-import { DEMO_PASSWORD, hydrated, login, watchConsole } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { hydrated, othersApplyAndTheWindowEnds, signIn, watchConsole } from "./helpers";
 
 const GRAND_BESANCON = "242500361";
 
@@ -12,38 +10,6 @@ Public prioritaire du PDALHPD ; situation pdalhpd ; 40
 Menacé d'expulsion ; situation menace_expulsion ; 20
 Parent isolé avec enfant ; situation parent_isole ; 5
 Taux d'effort trop élevé ; taux_effort > 30 ; 10`;
-
-/**
- * Time passing, which a browser cannot do: other demo applicants apply to the offer too, and the
- * window ends. The server's own clock then closes and ranks the offer as it would in production.
- */
-function othersApplyAndTheWindowEnds(offerId: string) {
-  const dir = process.env.E2E_MAIL_DIR;
-  if (!dir) throw new Error("E2E_MAIL_DIR is not set (run the tests through scripts/test.sh)");
-  const db = path.join(path.dirname(dir), "locactive.db");
-  const script = `
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], timeout=30)
-offer = int(sys.argv[2])
-now = int(time.time())
-(org,) = db.execute("SELECT organisation_id FROM offers WHERE id = ?", (offer,)).fetchone()
-users = db.execute("""SELECT u.id FROM users u JOIN applicant_profiles p ON p.user_id = u.id
-    WHERE u.email LIKE 'demandeur0%' AND p.sne_number IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.offer_id = ? AND a.applicant_user_id = u.id)
-    ORDER BY u.id LIMIT 12""", (offer,)).fetchall()
-for (user,) in users:
-    db.execute("""INSERT INTO applications (offer_id, organisation_id, applicant_user_id, status, channel,
-        created_by_user_id, created_at) VALUES (?, ?, ?, 'active', 'online', ?, ?)""", (offer, org, user, user, now))
-db.execute("UPDATE offers SET closes_at = ? WHERE id = ?", (now - 1, offer))
-db.commit()
-`;
-  execFileSync("python3", ["-c", script, db, offerId]);
-}
-
-async function signIn(page: Page, email: string) {
-  await login(page, email, DEMO_PASSWORD);
-  await page.waitForURL((url) => !url.pathname.startsWith("/connexion"));
-}
 
 test("a territory publishes its grid; a closed offer is ranked by it, one candidate set aside, three shortlisted", async ({
   browser,

@@ -1,4 +1,5 @@
 import { expect, Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -92,4 +93,46 @@ export function mailsTo(recipient: string): string[] {
     .filter((m) => m.text.includes(`To: ${recipient}`))
     .sort((a, b) => a.t - b.t)
     .map((m) => decodeBody(m.text));
+}
+
+/**
+ * Time passing, which a browser cannot do: other demo applicants apply to the offer too, and the
+ * window ends. The server's own clock then closes and ranks the offer as it would in production.
+ * With `scoringBelow`, the others are chosen among requests the background job scored lower than
+ * that applicant's, so that they rank behind (a preference: the job may not have caught up).
+ */
+export function othersApplyAndTheWindowEnds(offerId: string, scoringBelow = "") {
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir) throw new Error("E2E_MAIL_DIR is not set (run the tests through scripts/test.sh)");
+  const db = path.join(path.dirname(dir), "locactive.db");
+  const script = `
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=30)
+offer = int(sys.argv[2])
+below = sys.argv[3]
+now = int(time.time())
+(org,) = db.execute("SELECT organisation_id FROM offers WHERE id = ?", (offer,)).fetchone()
+bound = db.execute("""SELECT s.grid_id, s.score FROM cotation_scores s JOIN users u ON u.id = s.user_id
+    WHERE u.email = ? ORDER BY s.grid_id DESC LIMIT 1""", (below,)).fetchone() if below else None
+query = """SELECT u.id FROM users u JOIN applicant_profiles p ON p.user_id = u.id
+    WHERE u.email LIKE 'demandeur0%' AND p.sne_number IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.offer_id = ? AND a.applicant_user_id = u.id)"""
+params = [offer]
+if bound:
+    query += " AND EXISTS (SELECT 1 FROM cotation_scores c WHERE c.user_id = u.id AND c.grid_id = ? AND c.score < ?)"
+    params += [bound[0], bound[1] - 5]
+users = db.execute(query + " ORDER BY u.id LIMIT 40", params).fetchall()
+for (user,) in users:
+    db.execute("""INSERT INTO applications (offer_id, organisation_id, applicant_user_id, status, channel,
+        created_by_user_id, created_at) VALUES (?, ?, ?, 'active', 'online', ?, ?)""", (offer, org, user, user, now))
+db.execute("UPDATE offers SET closes_at = ? WHERE id = ?", (now - 1, offer))
+db.commit()
+`;
+  execFileSync("python3", ["-c", script, db, offerId, scoringBelow]);
+}
+
+/** Signs in and waits until the sign-in page is left. */
+export async function signIn(page: Page, email: string) {
+  await login(page, email, DEMO_PASSWORD);
+  await page.waitForURL((url) => !url.pathname.startsWith("/connexion"));
 }

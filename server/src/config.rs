@@ -95,6 +95,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Load the demo territory at start-up when the database has no organisation yet.
     pub seed_demo: bool,
+    /// Sign-in attempts allowed per client address and minute. Raise it when a whole office signs
+    /// in from one address (a landlord's agency behind one gateway).
+    pub login_attempts_per_address: u32,
     pub mail: MailSettings,
 }
 
@@ -109,6 +112,7 @@ impl Default for Settings {
             site_root: PathBuf::from("target/site"),
             log_format: LogFormat::Pretty,
             seed_demo: false,
+            login_attempts_per_address: 10,
             mail: MailSettings::default(),
         }
     }
@@ -207,6 +211,15 @@ impl Settings {
                     });
                 }
             };
+        }
+        if let Some(v) = get("LOCACTIVE_LOGIN_ATTEMPTS_PER_ADDRESS") {
+            self.login_attempts_per_address = parse("LOCACTIVE_LOGIN_ATTEMPTS_PER_ADDRESS", v)?;
+            if self.login_attempts_per_address == 0 {
+                return Err(ConfigError::Env {
+                    name: "LOCACTIVE_LOGIN_ATTEMPTS_PER_ADDRESS",
+                    reason: "must be at least 1".into(),
+                });
+            }
         }
         if let Some(v) = get("LOCACTIVE_MAIL_TRANSPORT") {
             self.mail.transport = choice("LOCACTIVE_MAIL_TRANSPORT", v)?;
@@ -308,6 +321,10 @@ mod tests {
             .apply_env(env(&[("LOCACTIVE_MAIL_TRANSPORT", "pigeon")]))
             .unwrap_err();
         assert!(error.to_string().contains("LOCACTIVE_MAIL_TRANSPORT"));
+        let error = settings
+            .apply_env(env(&[("LOCACTIVE_LOGIN_ATTEMPTS_PER_ADDRESS", "0")]))
+            .unwrap_err();
+        assert!(error.to_string().contains("at least 1"));
     }
 
     #[test]

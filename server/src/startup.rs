@@ -158,6 +158,7 @@ impl Application {
             RuntimeSettings {
                 secure_cookies: base_url.starts_with("https://"),
                 public_base_url: base_url,
+                login_attempts_per_address: settings.login_attempts_per_address,
             },
         );
         app::ssr::secrets::warm_up();

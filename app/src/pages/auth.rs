@@ -147,7 +147,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             errors.add("password", "Indiquez votre mot de passe.");
         }
         errors.into_result()?;
-        let by_client = state.login_limiter.allow(&format!("ip:{}", client_ip()));
+        let by_client = state.address_login_limiter.allow(&client_ip());
         let by_account = state.login_limiter.allow(&format!("email:{email}"));
         if !by_client || !by_account {
             return Err(AppError::RateLimited);

@@ -107,10 +107,14 @@ fn session_path(session_id: i64, done: &str) -> String {
     format!("/commission/seances/{session_id}?fait={done}-{}", action_stamp())
 }
 
-/// A value that changes at each action, so that the page reloads its data after the redirect.
+/// A value that changes at each action, so that the page reloads its data after the redirect
+/// (two votes within the same second must not share an address).
 #[cfg(feature = "ssr")]
-fn action_stamp() -> i64 {
-    crate::ssr::db::now()
+fn action_stamp() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
 }
 
 #[server(endpoint = "commission/accueil")]
@@ -590,7 +594,7 @@ fn Candidate(session_id: i64, candidate: ReviewCandidate, voting: bool, deciding
     };
     let entry_id = candidate.entry_id;
     view! {
-        <li class="candidate" id=format!("candidat-{entry_id}")>
+        <li class="candidate review" id=format!("candidat-{entry_id}")>
             <h3>{format!("Rang {} — {}", candidate.position, candidate.label)}</h3>
             <dl class="facts">
                 <dt>"Note"</dt><dd><strong>{candidate.score.total}" points"</strong>" ("{candidate.grid_label.clone()}")"</dd>
@@ -647,13 +651,15 @@ fn VoteForm(session_id: i64, entry_id: i64) -> impl IntoView {
     let action = ServerAction::<CastVote>::new();
     let errors = field_errors(action.value());
     view! {
-        <FormAlert value=action.value()/>
-        <ActionForm action>
-            <input type="hidden" name="session_id" value=session_id.to_string()/>
-            <input type="hidden" name="entry_id" value=entry_id.to_string()/>
-            {ruling_fields("vote", entry_id, errors)}
-            <button type="submit" class="button">"Enregistrer mon vote"</button>
-        </ActionForm>
+        <div class="vote-form">
+            <FormAlert value=action.value()/>
+            <ActionForm action>
+                <input type="hidden" name="session_id" value=session_id.to_string()/>
+                <input type="hidden" name="entry_id" value=entry_id.to_string()/>
+                {ruling_fields("vote", entry_id, errors)}
+                <button type="submit" class="button">"Enregistrer mon vote"</button>
+            </ActionForm>
+        </div>
     }
 }
 
@@ -663,13 +669,15 @@ fn DecisionForm(session_id: i64, entry_id: i64) -> impl IntoView {
     let action = ServerAction::<RecordOutcome>::new();
     let errors = field_errors(action.value());
     view! {
-        <FormAlert value=action.value()/>
-        <ActionForm action>
-            <input type="hidden" name="session_id" value=session_id.to_string()/>
-            <input type="hidden" name="entry_id" value=entry_id.to_string()/>
-            {ruling_fields("decision", entry_id, errors)}
-            <button type="submit" class="button">"Consigner la décision"</button>
-        </ActionForm>
+        <div class="decision-form">
+            <FormAlert value=action.value()/>
+            <ActionForm action>
+                <input type="hidden" name="session_id" value=session_id.to_string()/>
+                <input type="hidden" name="entry_id" value=entry_id.to_string()/>
+                {ruling_fields("decision", entry_id, errors)}
+                <button type="submit" class="button">"Consigner la décision"</button>
+            </ActionForm>
+        </div>
     }
 }
 
@@ -1013,7 +1021,7 @@ fn StaffSessionCard(session: SessionSummary, ready: Vec<(i64, String)>) -> impl 
     let select_id = format!("offre-seance-{id}");
     let planned = session.status == SessionStatus::Planned;
     view! {
-        <li class="candidate">
+        <li class="candidate session-card">
             <h3><a href=format!("/commission/seances/{id}")>{format!("Séance du {} — {}", session.held_on, session.commission)}</a></h3>
             <p>{session.mode.label()}" — "<strong>{session.status.label()}</strong>{format!(" — quorum : {}", session.quorum)}</p>
             {if session.items.is_empty() { view! { <p>"Ordre du jour vide."</p> }.into_any() } else { view! {

@@ -38,6 +38,8 @@ pub struct RuntimeSettings {
     pub public_base_url: String,
     /// Send the session cookie with `Secure` (true when the public URL is https).
     pub secure_cookies: bool,
+    /// Sign-in attempts allowed per client address and minute.
+    pub login_attempts_per_address: u32,
 }
 
 /// Everything a request may need, shared by the router and the server functions.
@@ -52,7 +54,10 @@ pub struct AppState {
     /// Wakes the scoring job when a grid is published.
     pub rescore_wakeup: Arc<Notify>,
     pub settings: Arc<RuntimeSettings>,
+    /// Sign-in attempts per account.
     pub login_limiter: Arc<RateLimiter>,
+    /// Sign-in attempts per client address.
+    pub address_login_limiter: Arc<RateLimiter>,
     pub email_limiter: Arc<RateLimiter>,
     /// Costly actions (file imports) per account.
     pub import_limiter: Arc<RateLimiter>,
@@ -74,6 +79,7 @@ impl AppState {
         mailer: Mailer,
         settings: RuntimeSettings,
     ) -> Self {
+        let per_address = settings.login_attempts_per_address;
         AppState {
             leptos_options,
             db,
@@ -82,8 +88,12 @@ impl AppState {
             mail_wakeup: Arc::new(Notify::new()),
             rescore_wakeup: Arc::new(Notify::new()),
             settings: Arc::new(settings),
-            // Ten sign-in attempts a minute per client address and per account.
+            // Ten sign-in attempts a minute per account; per client address as configured.
             login_limiter: Arc::new(RateLimiter::new(10, Duration::from_secs(60))),
+            address_login_limiter: Arc::new(RateLimiter::new(
+                per_address,
+                Duration::from_secs(60),
+            )),
             // Five e-mails (reset, registration) a quarter of an hour per address and per client.
             email_limiter: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
             // Twenty file checks or imports an hour per account: far above real use.

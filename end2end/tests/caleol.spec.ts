@@ -1,0 +1,159 @@
+import { expect, Page, test } from "@playwright/test";
+import { hydrated, lastMailTo, othersApplyAndTheWindowEnds, signIn, watchConsole } from "./helpers";
+
+const GRAND_BESANCON = "242500361";
+const APPLICANT = "Sofiane Demandeur";
+
+/** Votes "attribution with rank" for each presented candidate, in the order of the list. */
+async function voteInOrder(page: Page) {
+  const candidates = page.locator("li.review");
+  const count = await candidates.count();
+  for (let i = 0; i < count; i++) {
+    const form = page.locator("li.review").nth(i).locator(".vote-form");
+    await form.getByLabel("Décision").selectOption({ label: "Attribution avec rang" });
+    await form.getByLabel(/^Rang/).fill(String(i + 1));
+    await form.getByRole("button", { name: "Enregistrer mon vote" }).click();
+    await expect(page.locator("li.review").nth(i).getByText(`Votre vote : Attribution en rang ${i + 1}`)).toBeVisible();
+  }
+}
+
+test("staff put a shortlist on the agenda, two members vote online, the president closes, the first-ranked declines and the second is offered the unit", async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+
+  // The demo applicant applies to an offer of Grand Besançon; others apply; the window ends.
+  const applicant = await browser.newPage();
+  const applicantErrors = watchConsole(applicant);
+  await signIn(applicant, "demandeur@locactive.demo");
+  await applicant.goto(`/offres?pour_moi=1&epci=${GRAND_BESANCON}`);
+  const href = await applicant.locator(".offer-card h3 a").first().evaluate((a) => (a as HTMLAnchorElement).pathname);
+  const offerId = href.split("/").pop()!;
+  await applicant.goto(href);
+  await hydrated(applicant);
+  await applicant.getByRole("button", { name: "Postuler à cette offre" }).click();
+  await expect(applicant.getByText("Votre candidature est enregistrée.")).toBeVisible();
+  othersApplyAndTheWindowEnds(offerId, "demandeur@locactive.demo");
+
+  // Staff open the ranking once the platform has closed the offer. Anyone ranked ahead of the
+  // demo applicant is set aside with a motive (a departure the commission will read), and the
+  // first three go on the list.
+  const staff = await browser.newPage();
+  const staffErrors = watchConsole(staff);
+  await signIn(staff, "agent@habitat-comtois.demo");
+  await expect
+    .poll(
+      async () => {
+        await staff.goto(`/gestion/offres/${offerId}`);
+        return staff.getByRole("link", { name: "Voir le classement des candidats" }).count();
+      },
+      { timeout: 60_000, intervals: [2_000] },
+    )
+    .toBe(1);
+  await staff.getByRole("link", { name: "Voir le classement des candidats" }).click();
+  await expect(staff.getByRole("heading", { level: 1, name: new RegExp(`Classement — offre n° ${offerId}`) })).toBeVisible();
+  await hydrated(staff);
+  const ranked = () => staff.locator(".candidate:not(.candidate-skipped)").filter({ has: staff.getByRole("heading", { name: /^\d+\. / }) });
+  for (let guard = 0; guard < 40; guard++) {
+    const top = ranked().first();
+    const name = (await top.getByRole("heading").textContent())!.replace(/^\d+\. /, "");
+    if (name === APPLICANT) break;
+    await top.getByText("Écarter ce candidat").click();
+    await top.getByLabel(/Motif de l'écart de/).fill("Ressources à vérifier avec l'employeur avant tout examen.");
+    await top.getByRole("button", { name: "Écarter avec ce motif" }).click();
+    await expect(staff.locator(".candidate-skipped").filter({ hasText: name })).toHaveCount(1);
+  }
+  await staff.getByLabel("Nombre de candidats présentés").fill("3");
+  await staff.getByRole("button", { name: "Constituer la liste" }).click();
+  await expect(staff.getByText("Liste pour la commission : les 3 premiers candidats retenus.")).toBeVisible();
+
+  // A session of the commission, dematerialised, and the offer on its agenda.
+  await staff.goto("/gestion/commissions");
+  await hydrated(staff);
+  await staff.getByLabel("Commission").selectOption({ label: "CALEOL Grand Besançon" });
+  const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Paris" });
+  await staff.getByLabel("Date de la séance").fill(today);
+  await staff.getByLabel("Forme").selectOption("dematerialisee");
+  await staff.getByLabel("Quorum (membres à voix délibérative)").fill("2");
+  await staff.getByRole("button", { name: "Prévoir la séance" }).click();
+  const card = staff.locator("li.session-card").filter({ hasText: "Prévue" }).first();
+  await expect(card).toBeVisible();
+  await card.getByLabel("Inscrire à l'ordre du jour").selectOption({ value: offerId });
+  await card.getByRole("button", { name: "Inscrire" }).click();
+  await expect(staff.locator("li.session-card").filter({ hasText: `Offre n° ${offerId}` }).first()).toBeVisible();
+  const sessionHref = await staff
+    .locator("li.session-card")
+    .filter({ hasText: `Offre n° ${offerId}` })
+    .first()
+    .getByRole("link", { name: /Séance du/ })
+    .evaluate((a) => (a as HTMLAnchorElement).pathname);
+  expect(staffErrors).toEqual([]);
+
+  // A member of another landlord's commission cannot see it.
+  const outsider = await browser.newPage();
+  await signIn(outsider, "membre@montbeliard-logis.demo");
+  await outsider.goto(sessionHref);
+  await expect(outsider.getByRole("heading", { name: "Page introuvable" })).toBeVisible();
+  await outsider.goto("/commission");
+  await expect(outsider.getByText("Aucune séance pour le moment.")).toBeVisible();
+
+  // The president opens the session and votes; the candidates are reviewed with their score.
+  const president = await browser.newPage();
+  const presidentErrors = watchConsole(president);
+  await signIn(president, "membre@habitat-comtois.demo");
+  await president.goto(sessionHref);
+  await hydrated(president);
+  await president.getByRole("button", { name: /Ouvrir la séance/ }).click();
+  await expect(president.getByText("Ouverte (examen et votes en cours)")).toBeVisible();
+  await expect(president.locator("li.review")).toHaveCount(3);
+  await expect(president.locator("li.review").first().getByRole("heading")).toContainText(APPLICANT);
+  const firstCandidate = president.locator("li.review").first();
+  await firstCandidate.getByText("Détail de la note et de la recevabilité").click();
+  await expect(firstCandidate.getByRole("table", { name: "Détail de la note" })).toBeVisible();
+  await voteInOrder(president);
+
+  // The mayor's representative votes too, and sees a pseudonymised view on request.
+  const mayor = await browser.newPage();
+  const mayorErrors = watchConsole(mayor);
+  await signIn(mayor, "maire@habitat-comtois.demo");
+  await mayor.goto(`${sessionHref}?anonyme=1`);
+  await expect(mayor.locator("li.review").first().getByRole("heading")).toContainText("Candidat A");
+  await expect(mayor.getByText(APPLICANT)).toHaveCount(0);
+  await mayor.goto(sessionHref);
+  await hydrated(mayor);
+  await voteInOrder(mayor);
+  expect(mayorErrors).toEqual([]);
+
+  // The president closes: the minutes are generated.
+  await president.reload();
+  await hydrated(president);
+  await president.getByRole("button", { name: "Clore la séance et générer le procès-verbal" }).click();
+  await expect(president.getByRole("heading", { level: 1, name: /Procès-verbal — CALEOL Grand Besançon/ })).toBeVisible();
+  const decisions = president.getByRole("table", { name: "Décisions" });
+  await expect(decisions).toContainText(APPLICANT);
+  await expect(decisions).toContainText("Attribution en rang 2");
+  await expect(president.getByText(/Hélène Présidente de CALEOL \(président\)/)).toBeVisible();
+  await expect(president.getByRole("link", { name: "Télécharger en PDF" })).toBeVisible();
+  expect(presidentErrors).toEqual([]);
+
+  // The first-ranked receives the letter, with the delay, and declines online.
+  // The outbox delivers within seconds; until then the newest mail is an older one.
+  await expect
+    .poll(() => lastMailTo("demandeur@locactive.demo"), { timeout: 30_000 })
+    .toContain("vous a attribué ce logement (rang 1)");
+  expect(await lastMailTo("demandeur@locactive.demo")).toContain("10 jours");
+  await applicant.goto("/espace/candidatures");
+  await hydrated(applicant);
+  const mine = applicant.locator(".application").filter({ hasText: `Offre n° ${offerId}` });
+  await expect(mine.getByText("Décision de la commission :")).toBeVisible();
+  await mine.getByRole("button", { name: "Refuser le logement" }).click();
+  await expect(applicant.getByText("Votre refus est enregistré : le logement est proposé au candidat suivant.")).toBeVisible();
+  await expect(mine.getByText("Refusé par le candidat")).toBeVisible();
+  expect(applicantErrors).toEqual([]);
+
+  // The second-ranked is now offered the unit.
+  await staff.goto(`/gestion/offres/${offerId}`);
+  const followUp = staff.getByRole("table", { name: "Décisions et propositions" });
+  await expect(followUp).toContainText("Refusé par le candidat");
+  await expect(followUp.getByRole("row").filter({ hasText: "Attribution en rang 2" })).toContainText("Proposé, en attente de réponse");
+});
