@@ -4,11 +4,11 @@
 //! Deterministic (fixed random seed) and idempotent: it runs in one transaction and does nothing
 //! when the demo organisations already exist.
 
+use app::domain::caleol::MemberQuality;
 use app::domain::territory::{self, COMMUNES, Commune, GRAND_BESANCON, PAYS_DE_MONTBELIARD};
 use app::model::Role;
 use app::ssr::db::{Db, now};
 use app::ssr::secrets::hash_password;
-use app::domain::caleol::MemberQuality;
 use app::ssr::store::{accounts, caleol, housing, organisations};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -132,9 +132,12 @@ pub async fn seed(
     let commission_id =
         organisations::insert_commission(&mut tx, organisation_ids[0], "CALEOL Grand Besançon")
             .await?;
-    let second_commission_id =
-        organisations::insert_commission(&mut tx, organisation_ids[1], "CALEOL Pays de Montbéliard")
-            .await?;
+    let second_commission_id = organisations::insert_commission(
+        &mut tx,
+        organisation_ids[1],
+        "CALEOL Pays de Montbéliard",
+    )
+    .await?;
 
     let mut territory_user_id = None;
     let mut let_units: Vec<i64> = Vec::new();
@@ -145,7 +148,9 @@ pub async fn seed(
             "membre@habitat-comtois.demo" | "maire@habitat-comtois.demo" => {
                 (Some(organisation_ids[0]), Some(commission_id))
             }
-            "membre@montbeliard-logis.demo" => (Some(organisation_ids[1]), Some(second_commission_id)),
+            "membre@montbeliard-logis.demo" => {
+                (Some(organisation_ids[1]), Some(second_commission_id))
+            }
             _ => (None, None),
         };
         let user_id = accounts::insert_user(

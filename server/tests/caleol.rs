@@ -26,7 +26,13 @@ async fn member(
     president: bool,
 ) -> reqwest::Client {
     let id = app
-        .create_user(email, PASSWORD, Role::Member, Some(organisation), Some(commission))
+        .create_user(
+            email,
+            PASSWORD,
+            Role::Member,
+            Some(organisation),
+            Some(commission),
+        )
         .await;
     let mut conn = app.state.db.pool().acquire().await.unwrap();
     app::ssr::store::caleol::insert_seat(&mut conn, id, commission, quality, president)
@@ -141,7 +147,11 @@ async fn committee(app: &TestApp) -> Committee {
         .await)
     .await;
     let session = latest_session(app).await;
-    let overview = json(app.call_with(&ranked.staff, "gestion/commissions", &[]).await).await;
+    let overview = json(
+        app.call_with(&ranked.staff, "gestion/commissions", &[])
+            .await,
+    )
+    .await;
     assert_eq!(overview["ready_offers"][0][0], ranked.offer_id);
     ok(app
         .call_with(
@@ -206,7 +216,9 @@ async fn vote(
 async fn members_see_only_their_own_commissions_sessions(backend: Backend) {
     let app = spawn_app(backend).await;
     let c = committee(&app).await;
-    let other_organisation = app.create_organisation("Montbéliard Logis", "552100554").await;
+    let other_organisation = app
+        .create_organisation("Montbéliard Logis", "552100554")
+        .await;
     let other_commission = app
         .create_commission(other_organisation, "CALEOL Montbéliard")
         .await;
@@ -247,7 +259,10 @@ async fn members_see_only_their_own_commissions_sessions(backend: Backend) {
             vec![("session_id", c.session.as_str()), ("anonymised", "false")],
         ),
         ("commission/pv", vec![("session_id", c.session.as_str())]),
-        ("commission/seance/ouvrir", vec![("session_id", c.session.as_str())]),
+        (
+            "commission/seance/ouvrir",
+            vec![("session_id", c.session.as_str())],
+        ),
     ] {
         assert_eq!(
             app.call_with(&outsider, endpoint, &form).await.status(),
@@ -300,14 +315,25 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
     let (a, e, third) = (list[0].0, list[1].0, list[2].0);
 
     // Nobody votes before the president opens the session, and only the president opens it.
-    let early = vote(&app, &c.mayor, s, a, &[("kind", "attribution_rang"), ("rank", "1")]).await;
+    let early = vote(
+        &app,
+        &c.mayor,
+        s,
+        a,
+        &[("kind", "attribution_rang"), ("rank", "1")],
+    )
+    .await;
     assert_eq!(early.status(), 422);
     let not_president = app
         .call_with(&c.mayor, "commission/seance/ouvrir", &[("session_id", s)])
         .await;
     assert_eq!(not_president.status(), 422);
     ok(app
-        .call_with(&c.president, "commission/seance/ouvrir", &[("session_id", s)])
+        .call_with(
+            &c.president,
+            "commission/seance/ouvrir",
+            &[("session_id", s)],
+        )
         .await)
     .await;
 
@@ -334,12 +360,23 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
     }
     // One voter is below the quorum of two.
     let short = app
-        .call_with(&c.president, "commission/seance/clore", &[("session_id", s)])
+        .call_with(
+            &c.president,
+            "commission/seance/clore",
+            &[("session_id", s)],
+        )
         .await;
     assert_eq!(short.status(), 422);
     assert!(short.text().await.unwrap().contains("Quorum"));
-    ok(vote(&app, &c.mayor, s, e, &[("kind", "non_attribution"), ("motive", "Hésitation")]).await)
-        .await;
+    ok(vote(
+        &app,
+        &c.mayor,
+        s,
+        e,
+        &[("kind", "non_attribution"), ("motive", "Hésitation")],
+    )
+    .await)
+    .await;
     for (entry, form) in [
         (a, vec![("kind", "attribution_rang"), ("rank", "1")]),
         (e, vec![("kind", "attribution_rang"), ("rank", "2")]),
@@ -353,29 +390,49 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
     ] {
         ok(vote(&app, &c.mayor, s, entry, &form).await).await;
     }
-    ok(vote(&app, &c.association, s, a, &[("kind", "non_attribution"), ("motive", "Avis contraire")]).await)
-        .await;
+    ok(vote(
+        &app,
+        &c.association,
+        s,
+        a,
+        &[("kind", "non_attribution"), ("motive", "Avis contraire")],
+    )
+    .await)
+    .await;
     assert_eq!(app.count("SELECT COUNT(*) FROM votes").await, 7);
     // Members do not see the count during the session; the president does.
     let mayor_view = json(
-        app.call_with(&c.mayor, "commission/seance", &[("session_id", s), ("anonymised", "false")])
-            .await,
+        app.call_with(
+            &c.mayor,
+            "commission/seance",
+            &[("session_id", s), ("anonymised", "false")],
+        )
+        .await,
     )
     .await;
     assert!(mayor_view["items"][0]["candidates"][0]["tally"].is_null());
-    assert!(mayor_view["items"][0]["candidates"][0]["my_vote"]
-        .as_str()
-        .unwrap()
-        .contains("rang 1"));
+    assert!(
+        mayor_view["items"][0]["candidates"][0]["my_vote"]
+            .as_str()
+            .unwrap()
+            .contains("rang 1")
+    );
     let president_view = json(
-        app.call_with(&c.president, "commission/seance", &[("session_id", s), ("anonymised", "false")])
-            .await,
+        app.call_with(
+            &c.president,
+            "commission/seance",
+            &[("session_id", s), ("anonymised", "false")],
+        )
+        .await,
     )
     .await;
     let tally = &president_view["items"][0]["candidates"][2]["tally"];
     assert_eq!(tally["casting_vote"], true);
     assert_eq!(tally["opinions"], 0);
-    assert_eq!(president_view["items"][0]["candidates"][0]["tally"]["opinions"], 1);
+    assert_eq!(
+        president_view["items"][0]["candidates"][0]["tally"]["opinions"],
+        1
+    );
 
     // Only the president closes.
     let not_president = app
@@ -384,26 +441,41 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
     assert_eq!(not_president.status(), 422);
     app.deliver_mail().await;
     ok(app
-        .call_with(&c.president, "commission/seance/clore", &[("session_id", s)])
+        .call_with(
+            &c.president,
+            "commission/seance/clore",
+            &[("session_id", s)],
+        )
         .await)
     .await;
-    let kinds: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT kind, rank, casting_vote FROM decisions ORDER BY entry_id",
-    )
-    .fetch_all(app.state.db.pool())
-    .await
-    .unwrap();
+    let kinds: Vec<(String, Option<i64>, i64)> =
+        sqlx::query_as("SELECT kind, rank, casting_vote FROM decisions ORDER BY entry_id")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
     assert!(kinds.contains(&("attribution_rang".into(), Some(1), 0)));
     assert!(kinds.contains(&("attribution_rang".into(), Some(2), 0)));
     assert!(kinds.contains(&("irrecevabilite".into(), None, 1)));
     // Votes can no longer change.
-    let late = vote(&app, &c.mayor, s, a, &[("kind", "non_attribution"), ("motive", "Trop tard")]).await;
+    let late = vote(
+        &app,
+        &c.mayor,
+        s,
+        a,
+        &[("kind", "non_attribution"), ("motive", "Trop tard")],
+    )
+    .await;
     assert_eq!(late.status(), 422);
 
     // The minutes: members present, decisions, ranks, motives; as a page and as a PDF.
-    let (minutes, editable): (Value, bool) =
-        serde_json::from_value(json(app.call_with(&c.mayor, "commission/pv", &[("session_id", s)]).await).await)
-            .unwrap();
+    let (minutes, editable): (Value, bool) = serde_json::from_value(
+        json(
+            app.call_with(&c.mayor, "commission/pv", &[("session_id", s)])
+                .await,
+        )
+        .await,
+    )
+    .unwrap();
     assert!(!editable);
     assert_eq!(minutes["present"].as_array().unwrap().len(), 3);
     let text = minutes.to_string();
@@ -438,15 +510,26 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
     // The first-ranked declines: the refusal counts, and the unit goes to the second.
     let first = c.ranked.applicant("a@example.fr");
     let mine = json(app.call_with(first, "espace", &[]).await).await;
-    let proposal = mine["applications"][0]["proposal"]["id"].as_i64().unwrap().to_string();
+    let proposal = mine["applications"][0]["proposal"]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
     // Another applicant cannot answer for them.
     let second = c.ranked.applicant("e@example.fr");
     let foreign = app
-        .call_with(second, "espace/proposition", &[("proposal_id", &proposal), ("answer", "accepter")])
+        .call_with(
+            second,
+            "espace/proposition",
+            &[("proposal_id", &proposal), ("answer", "accepter")],
+        )
         .await;
     assert_eq!(foreign.status(), 404);
     ok(app
-        .call_with(first, "espace/proposition", &[("proposal_id", &proposal), ("answer", "refuser")])
+        .call_with(
+            first,
+            "espace/proposition",
+            &[("proposal_id", &proposal), ("answer", "refuser")],
+        )
         .await)
     .await;
     assert_eq!(
@@ -455,20 +538,33 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
         1
     );
     let twice = app
-        .call_with(first, "espace/proposition", &[("proposal_id", &proposal), ("answer", "accepter")])
+        .call_with(
+            first,
+            "espace/proposition",
+            &[("proposal_id", &proposal), ("answer", "accepter")],
+        )
         .await;
     assert_eq!(twice.status(), 422);
     let offered = app.deliver_mail().await;
-    assert!(offered
-        .iter()
-        .any(|m| m.to == "e@example.fr" && m.subject.starts_with("Le logement vous est proposé")));
+    assert!(
+        offered.iter().any(
+            |m| m.to == "e@example.fr" && m.subject.starts_with("Le logement vous est proposé")
+        )
+    );
 
     // The second accepts, staff record the lease: the offer is attributed, the attribution is
     // counted for observed waits, and everyone else is told.
     let theirs = json(app.call_with(second, "espace", &[]).await).await;
-    let proposal = theirs["applications"][0]["proposal"]["id"].as_i64().unwrap().to_string();
+    let proposal = theirs["applications"][0]["proposal"]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
     ok(app
-        .call_with(second, "espace/proposition", &[("proposal_id", &proposal), ("answer", "accepter")])
+        .call_with(
+            second,
+            "espace/proposition",
+            &[("proposal_id", &proposal), ("answer", "accepter")],
+        )
         .await)
     .await;
     let offer = c.ranked.offer_id.to_string();
@@ -476,7 +572,11 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
         .call_with(
             &c.ranked.staff,
             "gestion/offre/bail",
-            &[("offer_id", &offer), ("proposal_id", &proposal), ("signed_on", &today().add_days(3).iso())],
+            &[
+                ("offer_id", &offer),
+                ("proposal_id", &proposal),
+                ("signed_on", &today().add_days(3).iso()),
+            ],
         )
         .await;
     assert_eq!(future.status(), 422);
@@ -484,7 +584,11 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
         .call_with(
             &c.ranked.staff,
             "gestion/offre/bail",
-            &[("offer_id", &offer), ("proposal_id", &proposal), ("signed_on", &today().iso())],
+            &[
+                ("offer_id", &offer),
+                ("proposal_id", &proposal),
+                ("signed_on", &today().iso()),
+            ],
         )
         .await)
     .await;
@@ -497,42 +601,74 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
     assert_eq!(app.count("SELECT COUNT(*) FROM attributions").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM leases").await, 1);
     let endings = app.deliver_mail().await;
-    for who in ["a@example.fr", "b@example.fr", "c@example.fr", "d@example.fr", "f@example.fr"] {
+    for who in [
+        "a@example.fr",
+        "b@example.fr",
+        "c@example.fr",
+        "d@example.fr",
+        "f@example.fr",
+    ] {
         assert!(
-            endings.iter().any(|m| m.to == who && m.subject.starts_with("Offre terminée")),
+            endings
+                .iter()
+                .any(|m| m.to == who && m.subject.starts_with("Offre terminée")),
             "{who} was not told"
         );
     }
-    assert!(endings.iter().any(|m| m.to == "e@example.fr" && m.subject.starts_with("Bail signé")));
+    assert!(
+        endings
+            .iter()
+            .any(|m| m.to == "e@example.fr" && m.subject.starts_with("Bail signé"))
+    );
 
     // The president signs the minutes; nothing changes them afterwards.
     ok(app
-        .call_with(&c.president, "commission/seance/observations", &[("session_id", s), ("observations", "Séance sans incident.")])
+        .call_with(
+            &c.president,
+            "commission/seance/observations",
+            &[("session_id", s), ("observations", "Séance sans incident.")],
+        )
         .await)
     .await;
     ok(app
-        .call_with(&c.president, "commission/seance/signer", &[("session_id", s)])
+        .call_with(
+            &c.president,
+            "commission/seance/signer",
+            &[("session_id", s)],
+        )
         .await)
     .await;
     let after = app
-        .call_with(&c.president, "commission/seance/observations", &[("session_id", s), ("observations", "Ajout tardif")])
+        .call_with(
+            &c.president,
+            "commission/seance/observations",
+            &[("session_id", s), ("observations", "Ajout tardif")],
+        )
         .await;
     assert_eq!(after.status(), 422);
-    let (minutes, _): (Value, bool) =
-        serde_json::from_value(json(app.call_with(&c.president, "commission/pv", &[("session_id", s)]).await).await)
-            .unwrap();
+    let (minutes, _): (Value, bool) = serde_json::from_value(
+        json(
+            app.call_with(&c.president, "commission/pv", &[("session_id", s)])
+                .await,
+        )
+        .await,
+    )
+    .unwrap();
     assert_eq!(minutes["observations"], "Séance sans incident.");
     assert!(minutes["signed"].as_str().unwrap().starts_with("Signé par"));
 
     // The audit log has the votes and decisions, for the organisation's admins only.
     assert_eq!(
-        app.call_with(&c.ranked.staff, "gestion/journal", &[]).await.status(),
+        app.call_with(&c.ranked.staff, "gestion/journal", &[])
+            .await
+            .status(),
         403
     );
-    let staff_id: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'agent@552081317.fr'")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+    let staff_id: (i64,) =
+        sqlx::query_as("SELECT id FROM users WHERE email = 'agent@552081317.fr'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
     let mut conn = app.state.db.pool().acquire().await.unwrap();
     app::ssr::store::caleol::make_org_admin(&mut conn, staff_id.0, c.organisation)
         .await
@@ -555,7 +691,10 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
         "offer.lease",
         "minutes.sign",
     ] {
-        assert!(actions.contains(&action), "{action} missing from {actions:?}");
+        assert!(
+            actions.contains(&action),
+            "{action} missing from {actions:?}"
+        );
     }
 }
 
@@ -579,24 +718,44 @@ async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend
     .execute(app.state.db.pool())
     .await
     .unwrap();
-    let tenancies = json(app.call_with(&c.ranked.staff, "gestion/occupation", &[]).await).await;
+    let tenancies = json(
+        app.call_with(&c.ranked.staff, "gestion/occupation", &[])
+            .await,
+    )
+    .await;
     let lease = tenancies[0]["id"].as_i64().unwrap().to_string();
     let unknown = app
-        .call_with(&c.ranked.staff, "gestion/occupation/signaler", &[("lease_id", &lease), ("flags[]", "trop_bruyant")])
+        .call_with(
+            &c.ranked.staff,
+            "gestion/occupation/signaler",
+            &[("lease_id", &lease), ("flags[]", "trop_bruyant")],
+        )
         .await;
     assert_eq!(unknown.status(), 422);
     ok(app
-        .call_with(&c.ranked.staff, "gestion/occupation/signaler", &[("lease_id", &lease), ("flags[]", "sous_occupation")])
+        .call_with(
+            &c.ranked.staff,
+            "gestion/occupation/signaler",
+            &[("lease_id", &lease), ("flags[]", "sous_occupation")],
+        )
         .await)
     .await;
 
     ok(app
-        .call_with(&c.president, "commission/seance/ouvrir", &[("session_id", s)])
+        .call_with(
+            &c.president,
+            "commission/seance/ouvrir",
+            &[("session_id", s)],
+        )
         .await)
     .await;
     let view = json(
-        app.call_with(&c.president, "commission/seance", &[("session_id", s), ("anonymised", "false")])
-            .await,
+        app.call_with(
+            &c.president,
+            "commission/seance",
+            &[("session_id", s), ("anonymised", "false")],
+        )
+        .await,
     )
     .await;
     assert_eq!(view["occupation"][0]["tenant"], "Jeanne Locataire");
@@ -607,7 +766,10 @@ async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend
             &[
                 ("session_id", s),
                 ("lease_id", &lease),
-                ("finding", "Deux chambres inoccupées depuis le départ des enfants"),
+                (
+                    "finding",
+                    "Deux chambres inoccupées depuis le départ des enfants",
+                ),
                 ("proposed", "plus_petit"),
                 ("typology", "T2"),
             ],
@@ -635,13 +797,20 @@ async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend
         let entry = entry.to_string();
         let mut all = vec![("session_id", s), ("entry_id", entry.as_str())];
         all.extend_from_slice(&form);
-        ok(app.call_with(&c.president, "commission/seance/decider", &all).await).await;
+        ok(app
+            .call_with(&c.president, "commission/seance/decider", &all)
+            .await)
+        .await;
     }
     // Two candidates at rank 1: the order must be settled before closing; so must the quorum.
     ok(vote(&app, &c.president, s, list[0].0, &[("kind", "attribution")]).await).await;
     ok(vote(&app, &c.mayor, s, list[0].0, &[("kind", "attribution")]).await).await;
     let clash = app
-        .call_with(&c.president, "commission/seance/clore", &[("session_id", s)])
+        .call_with(
+            &c.president,
+            "commission/seance/clore",
+            &[("session_id", s)],
+        )
         .await;
     assert_eq!(clash.status(), 422);
     assert!(clash.text().await.unwrap().contains("même rang"));
@@ -650,24 +819,58 @@ async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend
         .call_with(
             &c.president,
             "commission/seance/decider",
-            &[("session_id", s), ("entry_id", &entry), ("kind", "attribution_rang"), ("rank", "2")],
+            &[
+                ("session_id", s),
+                ("entry_id", &entry),
+                ("kind", "attribution_rang"),
+                ("rank", "2"),
+            ],
         )
         .await)
     .await;
     ok(app
-        .call_with(&c.president, "commission/seance/clore", &[("session_id", s)])
+        .call_with(
+            &c.president,
+            "commission/seance/clore",
+            &[("session_id", s)],
+        )
         .await)
     .await;
-    let (minutes, editable): (Value, bool) =
-        serde_json::from_value(json(app.call_with(&c.president, "commission/pv", &[("session_id", s)]).await).await)
-            .unwrap();
+    let (minutes, editable): (Value, bool) = serde_json::from_value(
+        json(
+            app.call_with(&c.president, "commission/pv", &[("session_id", s)])
+                .await,
+        )
+        .await,
+    )
+    .unwrap();
     assert!(editable);
-    assert!(minutes["occupation"][0][3]
-        .as_str()
-        .unwrap()
-        .contains("Deux chambres"));
-    let tenancies = json(app.call_with(&c.ranked.staff, "gestion/occupation", &[]).await).await;
-    assert!(tenancies[0]["finding"].as_str().unwrap().contains("plus petit"));
+    assert!(
+        minutes["occupation"][0][3]
+            .as_str()
+            .unwrap()
+            .contains("Deux chambres")
+    );
+    let tenancies = json(
+        app.call_with(&c.ranked.staff, "gestion/occupation", &[])
+            .await,
+    )
+    .await;
+    assert!(
+        tenancies[0]["finding"]
+            .as_str()
+            .unwrap()
+            .contains("plus petit")
+    );
+    // Vacant T2 units of the landlord are suggested for a mutation offer (the test landlord has
+    // only the ranked offer's unit, which is let now or on offer: none).
+    assert!(
+        tenancies[0]["suggested_units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u[1].as_str().unwrap().contains("T2"))
+    );
 
     // Nobody answers the first offer: after the delay it lapses, and the second is offered.
     app.deliver_mail().await;
@@ -680,12 +883,15 @@ async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend
     .unwrap();
     assert_eq!(lapsed, 1);
     let mail = app.deliver_mail().await;
-    assert!(mail
-        .iter()
-        .any(|m| m.to == "a@example.fr" && m.subject.starts_with("Délai de réponse dépassé")));
-    assert!(mail
-        .iter()
-        .any(|m| m.to == "e@example.fr" && m.subject.starts_with("Le logement vous est proposé")));
+    assert!(
+        mail.iter()
+            .any(|m| m.to == "a@example.fr" && m.subject.starts_with("Délai de réponse dépassé"))
+    );
+    assert!(
+        mail.iter().any(
+            |m| m.to == "e@example.fr" && m.subject.starts_with("Le logement vous est proposé")
+        )
+    );
     // Running again changes nothing: the second offer is still within its delay then.
     let again = app::ssr::store::caleol::lapse_due(
         app.state.db.pool(),

@@ -14,7 +14,6 @@ on_both_backends!(
     staff_set_a_candidate_aside_with_a_motive_build_a_shortlist_and_export_it,
 );
 
-
 async fn a_territory_admin_publishes_a_grid_and_bad_input_changes_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     let territory = signed_in(&app, "epci@example.fr", app::model::Role::Territory).await;

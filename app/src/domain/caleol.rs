@@ -24,7 +24,10 @@ vocabulary!(
 impl MemberQuality {
     /// Associations and non-member réservataires sit with a consultative voice only.
     pub fn votes(self) -> bool {
-        !matches!(self, MemberQuality::Association | MemberQuality::Reservataire)
+        !matches!(
+            self,
+            MemberQuality::Association | MemberQuality::Reservataire
+        )
     }
 
     pub fn voice(self) -> &'static str {
@@ -162,20 +165,20 @@ impl RulingInput {
                 }
             }
             DecisionKind::Conditional => {
-                document = DocumentKind::parse(self.document.trim())
-                    .filter(|d| *d != DocumentKind::Other);
+                document =
+                    DocumentKind::parse(self.document.trim()).filter(|d| *d != DocumentKind::Other);
                 if document.is_none() {
                     errors.add("document", "Choisissez la pièce manquante dans la liste.");
                 }
                 match Date::parse(self.deadline.trim()) {
-                    Some(date)
-                        if date > today && date <= today.add_days(CONDITION_MAX_DAYS) =>
-                    {
+                    Some(date) if date > today && date <= today.add_days(CONDITION_MAX_DAYS) => {
                         deadline = Some(date)
                     }
                     Some(_) => errors.add(
                         "deadline",
-                        format!("Le délai doit tomber entre demain et dans {CONDITION_MAX_DAYS} jours."),
+                        format!(
+                            "Le délai doit tomber entre demain et dans {CONDITION_MAX_DAYS} jours."
+                        ),
                     ),
                     None => errors.add("deadline", "Indiquez la date limite (jj/mm/aaaa)."),
                 }
@@ -196,9 +199,9 @@ impl RulingInput {
             return Err(errors);
         }
         let rank = match kind {
-            DecisionKind::Attribution | DecisionKind::NonAttribution | DecisionKind::Irrecevable => {
-                None
-            }
+            DecisionKind::Attribution
+            | DecisionKind::NonAttribution
+            | DecisionKind::Irrecevable => None,
             DecisionKind::Ranked => rank,
             DecisionKind::Conditional => Some(rank.unwrap_or(1)),
         };
@@ -351,11 +354,7 @@ vocabulary!(
 );
 
 pub fn flags_to_csv(flags: &[OccupationFlag]) -> String {
-    flags
-        .iter()
-        .map(|f| f.code())
-        .collect::<Vec<_>>()
-        .join(",")
+    flags.iter().map(|f| f.code()).collect::<Vec<_>>().join(",")
 }
 
 pub fn flags_from_csv(csv: &str) -> Vec<OccupationFlag> {
@@ -474,12 +473,14 @@ mod tests {
             ..Default::default()
         };
         assert!(ranked.validate(today).unwrap_err().get("rank").is_some());
-        assert!(RulingInput {
-            kind: "promesse".into(),
-            ..Default::default()
-        }
-        .validate(today)
-        .is_err());
+        assert!(
+            RulingInput {
+                kind: "promesse".into(),
+                ..Default::default()
+            }
+            .validate(today)
+            .is_err()
+        );
     }
 
     #[test]
@@ -509,8 +510,14 @@ mod tests {
     fn occupation_is_reviewed_every_three_years_from_the_lease() {
         let lease = date("2019-03-15");
         assert_eq!(review_due(lease, date("2022-03-14")), None);
-        assert_eq!(review_due(lease, date("2022-03-15")), Some(date("2022-03-15")));
-        assert_eq!(review_due(lease, date("2026-11-23")), Some(date("2025-03-15")));
+        assert_eq!(
+            review_due(lease, date("2022-03-15")),
+            Some(date("2022-03-15"))
+        );
+        assert_eq!(
+            review_due(lease, date("2026-11-23")),
+            Some(date("2025-03-15"))
+        );
         // A lease signed on 29 February reaches its anniversary on 28 February.
         assert_eq!(
             review_due(date("2020-02-29"), date("2023-03-01")),

@@ -2,8 +2,8 @@
 //! the browser and is tested without a database.
 
 pub mod account;
-pub mod caleol;
 pub mod calendar;
+pub mod caleol;
 pub mod catalogue;
 pub mod ceilings;
 pub mod cotation;

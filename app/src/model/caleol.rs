@@ -189,6 +189,21 @@ pub struct FollowUp {
     pub accepted: Option<(i64, String, Option<String>)>,
 }
 
+/// A tenancy, its occupation situations, the latest finding, and vacant units staff could offer
+/// the tenant by a mutation offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tenancy {
+    pub id: i64,
+    pub tenant: String,
+    pub unit: String,
+    pub signed_on: String,
+    /// Codes of the flagged situations.
+    pub flags: Vec<String>,
+    pub finding: Option<String>,
+    /// (unit id, description) of vacant units of the kind the commission named.
+    pub suggested_units: Vec<(i64, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
     pub at: String,

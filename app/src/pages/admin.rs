@@ -2,9 +2,9 @@
 //! committee members.
 
 use crate::components::form::{CheckField, Field, FormAlert, SelectField, field_errors, options};
-use crate::domain::caleol::MemberQuality;
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
+use crate::domain::caleol::MemberQuality;
 use crate::error::AppError;
 use crate::model::{OrganisationDetail, OrganisationSummary};
 use leptos::prelude::*;
@@ -300,9 +300,11 @@ async fn send_invitation(
             commission,
             quality,
             president,
-        } => crate::ssr::store::caleol::insert_seat(&mut tx, user_id, commission, quality, president)
-            .await
-            .map_err(internal)?,
+        } => {
+            crate::ssr::store::caleol::insert_seat(&mut tx, user_id, commission, quality, president)
+                .await
+                .map_err(internal)?
+        }
         Grant::OrgAdmin(organisation) => {
             crate::ssr::store::caleol::make_org_admin(&mut tx, user_id, organisation)
                 .await

@@ -88,13 +88,20 @@ pub async fn answer_proposal(proposal_id: i64, answer: String) -> Result<(), App
         let mut tx = crate::ssr::db::begin_write(state.db.pool())
             .await
             .map_err(internal)?;
-        let offer_id = caleol::respond(&mut tx, proposal_id, user.id, accept, paris_date(now()), &link)
-            .await
-            .map_err(|e| match e {
-                caleol::CaleolError::NotFound => AppError::NotFound,
-                caleol::CaleolError::Refused(m) => AppError::Rejected(m),
-                caleol::CaleolError::Db(cause) => internal(cause),
-            })?;
+        let offer_id = caleol::respond(
+            &mut tx,
+            proposal_id,
+            user.id,
+            accept,
+            paris_date(now()),
+            &link,
+        )
+        .await
+        .map_err(|e| match e {
+            caleol::CaleolError::NotFound => AppError::NotFound,
+            caleol::CaleolError::Refused(m) => AppError::Rejected(m),
+            caleol::CaleolError::Db(cause) => internal(cause),
+        })?;
         let organisation_id = crate::ssr::store::offers::organisation_of(&mut tx, offer_id)
             .await
             .map_err(internal)?;
@@ -103,7 +110,11 @@ pub async fn answer_proposal(proposal_id: i64, answer: String) -> Result<(), App
             audit::AuditEntry {
                 actor_user_id: Some(user.id),
                 organisation_id,
-                action: if accept { "proposal.accept" } else { "proposal.decline" },
+                action: if accept {
+                    "proposal.accept"
+                } else {
+                    "proposal.decline"
+                },
                 subject: &format!("offer:{offer_id}"),
                 detail: &format!("proposal:{proposal_id}"),
             },
@@ -112,7 +123,9 @@ pub async fn answer_proposal(proposal_id: i64, answer: String) -> Result<(), App
         .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         state.mail_wakeup.notify_one();
-        leptos_axum::redirect(&format!("/espace/candidatures?reponse={answer}-{proposal_id}"));
+        leptos_axum::redirect(&format!(
+            "/espace/candidatures?reponse={answer}-{proposal_id}"
+        ));
         Ok(())
     })
     .await

@@ -4,9 +4,7 @@
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
-use crate::domain::caleol::{
-    DecisionKind, MAX_RANK, ProposedUnit, SessionMode, SessionStatus,
-};
+use crate::domain::caleol::{DecisionKind, MAX_RANK, ProposedUnit, SessionMode, SessionStatus};
 use crate::domain::documents::DocumentKind;
 use crate::domain::eligibility::Verdict;
 use crate::domain::offer::Typology;
@@ -104,7 +102,10 @@ mod guard {
 
 #[cfg(feature = "ssr")]
 fn session_path(session_id: i64, done: &str) -> String {
-    format!("/commission/seances/{session_id}?fait={done}-{}", action_stamp())
+    format!(
+        "/commission/seances/{session_id}?fait={done}-{}",
+        action_stamp()
+    )
 }
 
 /// A value that changes at each action, so that the page reloads its data after the redirect
@@ -296,11 +297,22 @@ pub async fn save_observations(session_id: i64, observations: String) -> Result<
                 format!("{OBSERVATIONS_MAX_CHARS} caractères au plus."),
             ));
         }
-        guard::audited(session_id, actor, "minutes.observations", String::new(), |tx| {
-            Box::pin(async move { caleol::set_observations(tx, session_id, viewer, &text).await })
-        })
+        guard::audited(
+            session_id,
+            actor,
+            "minutes.observations",
+            String::new(),
+            |tx| {
+                Box::pin(
+                    async move { caleol::set_observations(tx, session_id, viewer, &text).await },
+                )
+            },
+        )
         .await?;
-        leptos_axum::redirect(&format!("/commission/seances/{session_id}/pv?fait=obs-{}", action_stamp()));
+        leptos_axum::redirect(&format!(
+            "/commission/seances/{session_id}/pv?fait=obs-{}",
+            action_stamp()
+        ));
         Ok(())
     })
     .await
@@ -315,7 +327,10 @@ pub async fn sign_minutes(session_id: i64) -> Result<(), AppError> {
             Box::pin(caleol::sign(tx, session_id, viewer))
         })
         .await?;
-        leptos_axum::redirect(&format!("/commission/seances/{session_id}/pv?fait=signe-{}", action_stamp()));
+        leptos_axum::redirect(&format!(
+            "/commission/seances/{session_id}/pv?fait=signe-{}",
+            action_stamp()
+        ));
         Ok(())
     })
     .await
@@ -339,23 +354,27 @@ pub async fn record_occupation(
         if !(5..=FINDING_MAX_CHARS).contains(&length) {
             return Err(AppError::field(
                 "finding",
-                format!("Décrivez le constat de la commission (5 à {FINDING_MAX_CHARS} caractères)."),
+                format!(
+                    "Décrivez le constat de la commission (5 à {FINDING_MAX_CHARS} caractères)."
+                ),
             ));
         }
-        let proposed = ProposedUnit::parse(proposed.trim())
-            .ok_or_else(|| AppError::field("proposed", "Choisissez un type de logement dans la liste."))?;
+        let proposed = ProposedUnit::parse(proposed.trim()).ok_or_else(|| {
+            AppError::field("proposed", "Choisissez un type de logement dans la liste.")
+        })?;
         let typology = match typology.trim() {
             "" => None,
-            code => Some(
-                Typology::parse(code)
-                    .ok_or_else(|| AppError::field("typology", "Choisissez une typologie de la liste."))?,
-            ),
+            code => Some(Typology::parse(code).ok_or_else(|| {
+                AppError::field("typology", "Choisissez une typologie de la liste.")
+            })?),
         };
         let detail = format!("lease:{lease_id} {} {finding}", proposed.code());
         guard::audited(session_id, actor, "occupation.finding", detail, |tx| {
             Box::pin(async move {
-                caleol::record_review(tx, session_id, viewer, lease_id, &finding, proposed, typology)
-                    .await
+                caleol::record_review(
+                    tx, session_id, viewer, lease_id, &finding, proposed, typology,
+                )
+                .await
             })
         })
         .await?;
@@ -379,7 +398,10 @@ pub async fn load_minutes(session_id: i64) -> Result<(Minutes, bool), AppError> 
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
-        Ok((minutes, view.president && view.status == SessionStatus::Closed))
+        Ok((
+            minutes,
+            view.president && view.status == SessionStatus::Closed,
+        ))
     })
     .await
 }
@@ -480,13 +502,20 @@ fn Session(view: SessionView) -> impl IntoView {
     let toggle = if view.anonymised {
         (format!("/commission/seances/{id}"), "Afficher les noms")
     } else {
-        (format!("/commission/seances/{id}?anonyme=1"), "Vue pseudonymisée (masquer les noms)")
+        (
+            format!("/commission/seances/{id}?anonyme=1"),
+            "Vue pseudonymisée (masquer les noms)",
+        )
     };
     let quorum_line = format!(
         "Quorum : {} membre(s) à voix délibérative ; {} ont participé{}.",
         view.quorum,
         view.voting_present,
-        if view.mode == SessionMode::Remote { " (votes en ligne)" } else { "" }
+        if view.mode == SessionMode::Remote {
+            " (votes en ligne)"
+        } else {
+            ""
+        }
     );
     let seats_for_attendance = view.seats.clone();
     view! {
@@ -586,7 +615,12 @@ fn Item(session_id: i64, item: AgendaItem, voting: bool, deciding: bool) -> impl
 }
 
 #[component]
-fn Candidate(session_id: i64, candidate: ReviewCandidate, voting: bool, deciding: bool) -> impl IntoView {
+fn Candidate(
+    session_id: i64,
+    candidate: ReviewCandidate,
+    voting: bool,
+    deciding: bool,
+) -> impl IntoView {
     let verdict = match candidate.assessment.verdict {
         Verdict::Eligible => "✓ Recevable",
         Verdict::ToCheck => "? Recevable, à vérifier",
@@ -784,7 +818,10 @@ fn OccupationCard(session_id: i64, item: OccupationItem, deciding: bool) -> impl
 pub fn MinutesPage() -> impl IntoView {
     let id = id_param();
     let query = use_query_map();
-    let minutes = Resource::new(move || (id(), query.read().get("fait")), |(id, _)| load_minutes(id));
+    let minutes = Resource::new(
+        move || (id(), query.read().get("fait")),
+        |(id, _)| load_minutes(id),
+    );
     view! {
         <Title text="Procès-verbal de la commission"/>
         {loaded(minutes, |(minutes, editable)| view! { <MinutesView minutes editable/> })}
@@ -900,7 +937,10 @@ pub async fn create_commission_session(
         let held_on = Date::parse(held_on.trim());
         match held_on {
             Some(d) if d >= today && d <= today.add_days(366) => {}
-            Some(_) => errors.add("held_on", "La séance a lieu aujourd'hui ou dans l'année qui vient."),
+            Some(_) => errors.add(
+                "held_on",
+                "La séance a lieu aujourd'hui ou dans l'année qui vient.",
+            ),
             None => errors.add("held_on", "Indiquez la date de la séance (jj/mm/aaaa)."),
         }
         let mode = SessionMode::parse(mode.trim());
@@ -911,19 +951,39 @@ pub async fn create_commission_session(
         if quorum.is_none() {
             errors.add("quorum", "Indiquez le quorum (un nombre de membres).");
         }
-        let (Some(commission_id), Some(held_on), Some(mode), Some(quorum)) =
-            (commission_id, held_on.filter(|_| errors.is_empty()), mode, quorum)
-        else {
+        let (Some(commission_id), Some(held_on), Some(mode), Some(quorum)) = (
+            commission_id,
+            held_on.filter(|_| errors.is_empty()),
+            mode,
+            quorum,
+        ) else {
             return Err(AppError::Invalid(errors));
         };
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool()).await.map_err(internal)?;
-        let id = caleol::create_session(&mut tx, caller.1, commission_id, mode, held_on, quorum, caller.0)
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
             .await
-            .map_err(|e| match guard::caleol_error(e) {
-                AppError::Rejected(m) => AppError::field("quorum", m),
-                other => other,
-            })?;
-        audit_and_commit(tx, caller, "session.create", format!("session:{id}"), format!("{} {}", held_on.iso(), mode.code())).await?;
+            .map_err(internal)?;
+        let id = caleol::create_session(
+            &mut tx,
+            caller.1,
+            commission_id,
+            mode,
+            held_on,
+            quorum,
+            caller.0,
+        )
+        .await
+        .map_err(|e| match guard::caleol_error(e) {
+            AppError::Rejected(m) => AppError::field("quorum", m),
+            other => other,
+        })?;
+        audit_and_commit(
+            tx,
+            caller,
+            "session.create",
+            format!("session:{id}"),
+            format!("{} {}", held_on.iso(), mode.code()),
+        )
+        .await?;
         leptos_axum::redirect(&format!("/gestion/commissions?fait=seance-{id}"));
         Ok(())
     })
@@ -936,19 +996,29 @@ pub async fn add_to_agenda(session_id: i64, offer_id: String) -> Result<(), AppE
     use crate::ssr::{internal, respond, state, store::caleol};
     respond(async move {
         let caller = staff_organisation().await?;
-        let offer_id = offer_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::field("offer_id", "Choisissez une offre dont la liste est prête."))?;
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool()).await.map_err(internal)?;
+        let offer_id = offer_id.trim().parse::<i64>().map_err(|_| {
+            AppError::field("offer_id", "Choisissez une offre dont la liste est prête.")
+        })?;
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
+            .await
+            .map_err(internal)?;
         caleol::add_item(&mut tx, caller.1, session_id, offer_id, caller.0)
             .await
             .map_err(|e| match guard::caleol_error(e) {
                 AppError::Rejected(m) => AppError::field("offer_id", m),
                 other => other,
             })?;
-        audit_and_commit(tx, caller, "session.agenda", format!("session:{session_id}"), format!("offer:{offer_id}")).await?;
-        leptos_axum::redirect(&format!("/gestion/commissions?fait=odj-{session_id}-{offer_id}"));
+        audit_and_commit(
+            tx,
+            caller,
+            "session.agenda",
+            format!("session:{session_id}"),
+            format!("offer:{offer_id}"),
+        )
+        .await?;
+        leptos_axum::redirect(&format!(
+            "/gestion/commissions?fait=odj-{session_id}-{offer_id}"
+        ));
         Ok(())
     })
     .await
@@ -957,7 +1027,10 @@ pub async fn add_to_agenda(session_id: i64, offer_id: String) -> Result<(), AppE
 #[component]
 pub fn StaffSessionsPage() -> impl IntoView {
     let query = use_query_map();
-    let overview = Resource::new(move || query.read().get("fait"), |_| load_sessions_overview());
+    let overview = Resource::new(
+        move || query.read().get("fait"),
+        |_| load_sessions_overview(),
+    );
     view! {
         <Title text="Commissions d'attribution"/>
         {loaded(overview, |overview| view! { <StaffSessions overview/> })}
@@ -1054,14 +1127,17 @@ pub const AUDIT_PAGE_ROWS: i64 = 500;
 #[server(endpoint = "gestion/journal")]
 pub async fn load_audit_log() -> Result<Vec<AuditRow>, AppError> {
     use crate::pages::staff_offers::staff_organisation;
-    use crate::ssr::{internal, respond, state, store::caleol};
+    use crate::ssr::{internal, respond, state};
     respond(async move {
         let (user, organisation) = staff_organisation().await?;
         let pool = state()?.db.pool().clone();
-        if !caleol::is_org_admin(&pool, user).await.map_err(internal)? {
+        if !crate::ssr::store::audit::is_org_admin(&pool, user)
+            .await
+            .map_err(internal)?
+        {
             return Err(AppError::Forbidden);
         }
-        caleol::audit_log(&pool, organisation, AUDIT_PAGE_ROWS)
+        crate::ssr::store::audit::organisation_log(&pool, organisation, AUDIT_PAGE_ROWS)
             .await
             .map_err(internal)
     })
@@ -1093,55 +1169,51 @@ pub fn AuditLogPage() -> impl IntoView {
     }
 }
 
-/// A tenancy for the occupation page.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Tenancy {
-    pub id: i64,
-    pub tenant: String,
-    pub unit: String,
-    pub signed_on: String,
-    pub flags: Vec<String>,
-    pub finding: Option<String>,
-}
-
 #[server(endpoint = "gestion/occupation")]
 pub async fn load_tenancies() -> Result<Vec<Tenancy>, AppError> {
     use crate::pages::staff_offers::staff_organisation;
     use crate::ssr::{internal, respond, state, store::caleol};
     respond(async move {
         let (_, organisation) = staff_organisation().await?;
-        Ok(caleol::tenancies(state()?.db.pool(), organisation)
+        caleol::tenancies(state()?.db.pool(), organisation)
             .await
-            .map_err(internal)?
-            .into_iter()
-            .map(|(id, tenant, unit, signed_on, flags, finding)| Tenancy {
-                id,
-                tenant,
-                unit,
-                signed_on,
-                flags: flags.iter().map(|f| f.code().to_string()).collect(),
-                finding,
-            })
-            .collect())
+            .map_err(internal)
     })
     .await
 }
 
 #[server(endpoint = "gestion/occupation/signaler")]
-pub async fn flag_tenancy(lease_id: i64, #[server(default)] flags: Vec<String>) -> Result<(), AppError> {
+pub async fn flag_tenancy(
+    lease_id: i64,
+    #[server(default)] flags: Vec<String>,
+) -> Result<(), AppError> {
     use crate::domain::caleol::OccupationFlag;
     use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
     use crate::ssr::{internal, respond, state, store::caleol};
     respond(async move {
         let caller = staff_organisation().await?;
-        let parsed: Option<Vec<OccupationFlag>> = flags.iter().map(|f| OccupationFlag::parse(f)).collect();
-        let parsed = parsed.ok_or_else(|| AppError::field("flags", "Choisissez des situations de la liste."))?;
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool()).await.map_err(internal)?;
+        let parsed: Option<Vec<OccupationFlag>> =
+            flags.iter().map(|f| OccupationFlag::parse(f)).collect();
+        let parsed = parsed
+            .ok_or_else(|| AppError::field("flags", "Choisissez des situations de la liste."))?;
+        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
+            .await
+            .map_err(internal)?;
         caleol::set_flags(&mut tx, caller.1, lease_id, &parsed)
             .await
             .map_err(guard::caleol_error)?;
-        audit_and_commit(tx, caller, "occupation.flags", format!("lease:{lease_id}"), flags.join(",")).await?;
-        leptos_axum::redirect(&format!("/gestion/occupation?fait=bail-{lease_id}-{}", action_stamp()));
+        audit_and_commit(
+            tx,
+            caller,
+            "occupation.flags",
+            format!("lease:{lease_id}"),
+            flags.join(","),
+        )
+        .await?;
+        leptos_axum::redirect(&format!(
+            "/gestion/occupation?fait=bail-{lease_id}-{}",
+            action_stamp()
+        ));
         Ok(())
     })
     .await
@@ -1157,7 +1229,7 @@ pub fn OccupationPage() -> impl IntoView {
             <section class="panel">
                 <h1>"Examen de l'occupation des logements"</h1>
                 <p>"Tous les trois ans à compter de la signature du bail, les dossiers des locataires en sur-occupation, en sous-occupation, dans un logement adapté qui n'est plus occupé par la personne handicapée, dont le handicap demande un logement adapté, ou dont les ressources dépassent le plafond, sont transmis à la commission (article L442-5-2 du CCH). Signalez ici les situations : les dossiers arrivés à échéance s'inscrivent d'eux-mêmes à la séance suivante."</p>
-                <p>"Après le constat de la commission, proposez un logement adapté en publiant une offre réservée à la mutation depuis la fiche d'un logement ("<a href="/gestion">"Gestion du parc"</a>")."</p>
+                <p>"Après le constat de la commission, des logements vacants du type retenu sont proposés sous chaque bail : l'offre préparée est réservée à la mutation, et le locataire y candidate comme tout demandeur."</p>
             </section>
             <section class="panel">
                 <h2>"Baux"</h2>
@@ -1179,6 +1251,14 @@ fn TenancyCard(tenancy: Tenancy) -> impl IntoView {
             <h3>{format!("{} — {}", tenancy.tenant, tenancy.unit)}</h3>
             <p>{format!("Bail signé le {}", tenancy.signed_on)}</p>
             {tenancy.finding.clone().map(|f| view! { <p class="notice"><strong>"Dernier constat : "</strong>{f}</p> })}
+            {(!tenancy.suggested_units.is_empty()).then(|| view! {
+                <p>"Logements vacants de ce type, à proposer par une offre réservée à la mutation :"</p>
+                <ul>
+                    {tenancy.suggested_units.iter().map(|(unit, label)| view! {
+                        <li><a href=format!("/gestion/logements/{unit}?mutation=1")>{format!("Préparer une offre de mutation : {label}")}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
             <FormAlert value=flag.value()/>
             <ActionForm action=flag>
                 <input type="hidden" name="lease_id" value=id.to_string()/>
@@ -1256,7 +1336,10 @@ pub async fn record_lease(
 #[component]
 pub fn FollowUpPanel(offer_id: i64) -> impl IntoView {
     let query = use_query_map();
-    let follow = Resource::new(move || query.read().get("fait"), move |_| load_follow_up(offer_id));
+    let follow = Resource::new(
+        move || query.read().get("fait"),
+        move |_| load_follow_up(offer_id),
+    );
     view! {
         {loaded(follow, move |follow| follow.map(|f| view! { <FollowUpView offer_id follow=f/> }))}
     }

@@ -3,8 +3,8 @@
 pub mod admin;
 pub mod applicant;
 pub mod auth;
-pub mod catalogue;
 pub mod caleol;
+pub mod catalogue;
 pub mod cotation;
 pub mod documents;
 pub mod errors;

@@ -352,6 +352,16 @@ fn UnitPhotos(editor: UnitEditor, remove: ServerAction<DeletePhoto>) -> impl Int
 #[component]
 fn UnitOffers(editor: UnitEditor, create: ServerAction<CreateOffer>) -> impl IntoView {
     let errors = field_errors(create.value());
+    // Coming from an occupation review, the offer is for tenants seeking a transfer.
+    let default_category = if leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("mutation")
+        .is_some()
+    {
+        "mutation"
+    } else {
+        "tout_public"
+    };
     let Some(unit_id) = editor.unit_id else {
         return ().into_any();
     };
@@ -370,7 +380,7 @@ fn UnitOffers(editor: UnitEditor, create: ServerAction<CreateOffer>) -> impl Int
                         <input type="hidden" name="unit_id" value=unit_id.to_string()/>
                         <Field label="Ouverture des candidatures" name="opens_on" kind="date" hint="Format JJ/MM/AAAA." errors/>
                         <Field label="Clôture des candidatures (jour inclus)" name="closes_on" kind="date" hint="Entre 3 et 31 jours après l'ouverture ; 9 jours est l'usage." errors/>
-                        <CategoryChoices checked=vec!["tout_public".to_string()] errors/>
+                        <CategoryChoices checked=vec![default_category.to_string()] errors/>
                         <button type="submit" class="button">"Créer l'offre"</button>
                     </ActionForm>
                 }.into_any()

@@ -49,7 +49,10 @@ pub fn to_pdf(minutes: &Minutes) -> Vec<u8> {
             ),
         );
         if item.departures.is_empty() {
-            push(Style::Body, "Liste conforme à l'ordre du classement.".into());
+            push(
+                Style::Body,
+                "Liste conforme à l'ordre du classement.".into(),
+            );
         }
         for departure in &item.departures {
             push(Style::Body, format!("Écart : {departure}"));
@@ -77,7 +80,9 @@ pub fn to_pdf(minutes: &Minutes) -> Vec<u8> {
         for (tenant, unit, flags, finding, kind) in &minutes.occupation {
             push(
                 Style::Body,
-                format!("{tenant}, {unit} — situations : {flags} — constat : {finding} — logement à proposer : {kind}"),
+                format!(
+                    "{tenant}, {unit} — situations : {flags} — constat : {finding} — logement à proposer : {kind}"
+                ),
             );
         }
     }

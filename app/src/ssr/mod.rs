@@ -90,10 +90,7 @@ impl AppState {
             settings: Arc::new(settings),
             // Ten sign-in attempts a minute per account; per client address as configured.
             login_limiter: Arc::new(RateLimiter::new(10, Duration::from_secs(60))),
-            address_login_limiter: Arc::new(RateLimiter::new(
-                per_address,
-                Duration::from_secs(60),
-            )),
+            address_login_limiter: Arc::new(RateLimiter::new(per_address, Duration::from_secs(60))),
             // Five e-mails (reset, registration) a quarter of an hour per address and per client.
             email_limiter: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
             // Twenty file checks or imports an hour per account: far above real use.

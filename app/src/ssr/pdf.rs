@@ -46,7 +46,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     for paragraph in text.split('\n') {
         let mut line = String::new();
         for word in paragraph.split_whitespace() {
-            let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+            let needed =
+                line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
             if needed > width && !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
@@ -103,7 +104,11 @@ pub fn render(title: &str, blocks: &[Block]) -> Vec<u8> {
     for block in blocks {
         let size = block.style.size();
         let leading = size * 1.35;
-        let space_before = if block.style == Style::Body { 2.0 } else { size * 0.8 };
+        let space_before = if block.style == Style::Body {
+            2.0
+        } else {
+            size * 0.8
+        };
         y -= space_before;
         for line in wrap(&block.text, chars_per_line(block.style)) {
             if y - leading < MARGIN {
@@ -171,7 +176,9 @@ pub fn render(title: &str, blocks: &[Block]) -> Vec<u8> {
         file.extend_from_slice(b"\nendobj\n");
     }
     let xref_at = file.len();
-    file.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    file.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         file.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
@@ -194,7 +201,11 @@ mod tests {
         let blocks: Vec<Block> = (0..120)
             .map(|i| Block {
                 text: format!("Ligne {i} : décision d'attribution, motif « ressources » (rang 2)"),
-                style: if i % 40 == 0 { Style::Heading } else { Style::Body },
+                style: if i % 40 == 0 {
+                    Style::Heading
+                } else {
+                    Style::Body
+                },
             })
             .collect();
         let pdf = render("Procès-verbal", &blocks);

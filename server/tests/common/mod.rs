@@ -518,7 +518,8 @@ pub struct OfferSpec<'a> {
 }
 
 impl TestApp {
-    pub async fn published_offer(&self, client: &reqwest::Client, spec: OfferSpec<'_>) -> i64 {
+    /// A unit saved by staff through the form, vacant (no offer yet).
+    pub async fn unit(&self, client: &reqwest::Client, spec: &OfferSpec<'_>) -> i64 {
         let unit_form = [
             ("unit_id", "0"),
             ("reference", spec.reference),
@@ -551,6 +552,11 @@ impl TestApp {
             .fetch_one(self.state.db.pool())
             .await
             .expect("unit stored");
+        unit_id
+    }
+
+    pub async fn published_offer(&self, client: &reqwest::Client, spec: OfferSpec<'_>) -> i64 {
+        let unit_id = self.unit(client, &spec).await;
         let today = app::domain::calendar::paris_date(app::ssr::db::now());
         let (opens, closes) = (today.iso(), today.add_days(7).iso());
         let unit = unit_id.to_string();

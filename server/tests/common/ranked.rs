@@ -129,7 +129,6 @@ pub async fn close(app: &TestApp, offer_id: i64) {
     assert!(closed.contains(&offer_id));
 }
 
-
 /// Signed-in clients of the closed offer's story (logins are rate-limited: each signs in once).
 pub struct Ranked {
     pub staff: reqwest::Client,

@@ -5,11 +5,11 @@ use crate::domain::calendar::paris_date;
 use crate::domain::offer::OfferStatus;
 use crate::model::MyApplication;
 use crate::model::caleol::ProposalInfo;
-use std::collections::HashMap;
 use crate::ssr::db::{is_unique_violation, now};
 use crate::ssr::letters;
 use crate::ssr::mail::enqueue;
 use sqlx::{AnyConnection, AnyPool};
+use std::collections::HashMap;
 
 /// Offer states in which an application still counts against the cap.
 const LIVE_OFFER_STATES: &str = "('published', 'closed', 'in_review', 'in_commission')";
