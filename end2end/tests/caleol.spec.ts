@@ -132,7 +132,7 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   const decisions = president.getByRole("table", { name: "Décisions" });
   await expect(decisions).toContainText(APPLICANT);
   await expect(decisions).toContainText("Attribution en rang 2");
-  await expect(president.getByText(/Hélène Présidente de CALEOL \(président\)/)).toBeVisible();
+  await expect(president.getByText(/Hélène Présidente de CALEOL \(présidence\)/)).toBeVisible();
   await expect(president.getByRole("link", { name: "Télécharger en PDF" })).toBeVisible();
   expect(presidentErrors).toEqual([]);
 

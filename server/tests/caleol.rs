@@ -681,15 +681,15 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
         .map(|r| r["action"].as_str().unwrap())
         .collect();
     for action in [
-        "ranking.shortlist",
-        "session.create",
-        "session.agenda",
-        "session.open",
-        "session.vote",
-        "session.close",
-        "proposal.decline",
-        "offer.lease",
-        "minutes.sign",
+        "Liste pour la commission constituée",
+        "Séance prévue",
+        "Offre inscrite à l'ordre du jour",
+        "Séance ouverte",
+        "Vote d'un membre",
+        "Séance close",
+        "Logement refusé par le candidat",
+        "Bail signé",
+        "Procès-verbal signé",
     ] {
         assert!(
             actions.contains(&action),
@@ -901,4 +901,39 @@ async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend
     .await
     .unwrap();
     assert_eq!(again, 0);
+
+    // The landlord cancels the offer (the unit is damaged): the pending offer can no longer be
+    // answered, and nothing passes on any more.
+    ok(app
+        .call_with(
+            &c.ranked.staff,
+            "gestion/offre/statut",
+            &[
+                ("offer_id", &c.ranked.offer_id.to_string()),
+                ("to", "cancelled"),
+            ],
+        )
+        .await)
+    .await;
+    let second = c.ranked.applicant("e@example.fr");
+    let theirs = json(app.call_with(second, "espace", &[]).await).await;
+    let proposal = &theirs["applications"][0]["proposal"];
+    assert_eq!(proposal["pending"], false);
+    let id = proposal["id"].as_i64().unwrap().to_string();
+    let answer = app
+        .call_with(
+            second,
+            "espace/proposition",
+            &[("proposal_id", &id), ("answer", "accepter")],
+        )
+        .await;
+    assert_eq!(answer.status(), 422);
+    let later = app::ssr::store::caleol::lapse_due(
+        app.state.db.pool(),
+        today().add_days(40),
+        "http://test/espace",
+    )
+    .await
+    .unwrap();
+    assert_eq!(later, 0);
 }

@@ -438,7 +438,7 @@ fn SeatList(seats: Vec<Seat>, show_presence: bool) -> impl IntoView {
         <ul class="seats">
             {seats.into_iter().map(|s| view! {
                 <li>
-                    <strong>{s.name}</strong>{s.president.then_some(" (président ou présidente)")}" — "{s.quality}
+                    <strong>{s.name}</strong>{s.president.then_some(" (présidence)")}" — "{s.quality}
                     ", "{if s.votes { "voix délibérative" } else { "voix consultative" }}
                     {show_presence.then(|| if s.present { " — a participé" } else { " — n'a pas participé" })}
                 </li>
@@ -508,7 +508,7 @@ fn Session(view: SessionView) -> impl IntoView {
         )
     };
     let quorum_line = format!(
-        "Quorum : {} membre(s) à voix délibérative ; {} ont participé{}.",
+        "{} membre(s) à voix délibérative ; {} ont participé{}.",
         view.quorum,
         view.voting_present,
         if view.mode == SessionMode::Remote {

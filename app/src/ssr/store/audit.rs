@@ -46,9 +46,9 @@ pub async fn organisation_log(
     Ok(rows
         .into_iter()
         .map(|(at, actor, action, subject, detail)| AuditRow {
-            at: crate::domain::calendar::paris_date(at).french(),
+            at: paris_moment(at),
             actor: actor.unwrap_or_else(|| "la plateforme".into()),
-            action,
+            action: action_label(&action).map(str::to_string).unwrap_or(action),
             subject,
             detail,
         })
@@ -63,4 +63,54 @@ pub async fn is_org_admin(pool: &AnyPool, user_id: i64) -> Result<bool, sqlx::Er
             .fetch_optional(pool)
             .await?;
     Ok(row.is_some())
+}
+
+/// "23 novembre 2026 à 14:05", in France's time.
+fn paris_moment(unix: i64) -> String {
+    use crate::domain::calendar::{paris_date, paris_offset};
+    let minutes = (unix + paris_offset(unix)).rem_euclid(86_400) / 60;
+    format!(
+        "{} à {:02}:{:02}",
+        paris_date(unix).french(),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// What an action code means, for the organisation's admins.
+fn action_label(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "ranking.skip" => "Candidat écarté du classement",
+        "ranking.restore" => "Candidat réintégré",
+        "ranking.shortlist" => "Liste pour la commission constituée",
+        "ranking.export" => "Classement exporté",
+        "offer.status" => "Changement d'état d'une offre",
+        "offer.lease" => "Bail signé",
+        "session.create" => "Séance prévue",
+        "session.agenda" => "Offre inscrite à l'ordre du jour",
+        "session.open" => "Séance ouverte",
+        "session.vote" => "Vote d'un membre",
+        "session.decision" => "Décision consignée par la présidence",
+        "session.attendance" => "Présences notées",
+        "session.close" => "Séance close",
+        "minutes.observations" => "Observations au procès-verbal",
+        "minutes.sign" => "Procès-verbal signé",
+        "occupation.flags" => "Situations d'occupation signalées",
+        "occupation.finding" => "Constat d'occupation",
+        "proposal.accept" => "Logement accepté par le candidat",
+        "proposal.decline" => "Logement refusé par le candidat",
+        "offer.create" => "Offre créée",
+        "offer.update" => "Offre modifiée",
+        "unit.create" => "Logement créé",
+        "unit.update" => "Logement modifié",
+        "unit.import" => "Logements importés",
+        "import.csv" => "Fichier de logements vérifié",
+        "document.read" => "Justificatif consulté",
+        "assisted.create" => "Demandeur accompagné enregistré",
+        "assisted.profile" => "Profil d'un demandeur accompagné modifié",
+        "assisted.apply" => "Candidature enregistrée pour un demandeur accompagné",
+        "user.invite" => "Personne invitée",
+        "commission.create" => "Commission créée",
+        _ => return None,
+    })
 }

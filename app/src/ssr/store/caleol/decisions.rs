@@ -519,7 +519,7 @@ pub(super) async fn minutes_of(
                     format!(
                         "{}{}",
                         m.name,
-                        if m.president { " (président)" } else { "" }
+                        if m.president { " (présidence)" } else { "" }
                     ),
                     m.quality.clone(),
                     if m.votes {

@@ -41,6 +41,7 @@ pub(super) struct ProposalRow {
     pub(super) offer_id: i64,
     pub(super) status: String,
     pub(super) respond_by: String,
+    pub(super) offer_status: String,
 }
 
 pub(super) fn proposal_status_label(status: &str) -> &'static str {
@@ -60,9 +61,10 @@ pub async fn proposals_for(
     user_id: i64,
     today: Date,
 ) -> Result<Vec<(i64, ProposalInfo)>, sqlx::Error> {
-    let rows: Vec<(i64, i64, i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT p.id, p.offer_id, p.rank, p.status, p.respond_by, d.document, d.deadline
+    let rows: Vec<(i64, i64, i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT p.id, p.offer_id, p.rank, p.status, p.respond_by, d.document, d.deadline, o.status
          FROM offer_proposals p JOIN decisions d ON d.id = p.decision_id
+              JOIN offers o ON o.id = p.offer_id
          WHERE p.applicant_user_id = $1 ORDER BY p.id",
     )
     .bind(user_id)
@@ -71,7 +73,7 @@ pub async fn proposals_for(
     Ok(rows
         .into_iter()
         .map(
-            |(id, offer_id, rank, status, respond_by, document, deadline)| {
+            |(id, offer_id, rank, status, respond_by, document, deadline, offer_status)| {
                 let by = Date::parse(&respond_by);
                 let condition = DocumentKind::parse(&document)
                     .zip(Date::parse(&deadline))
@@ -89,7 +91,9 @@ pub async fn proposals_for(
                         rank,
                         status_label: proposal_status_label(&status).to_string(),
                         respond_by: by.map(|d| d.french()).unwrap_or(respond_by),
-                        pending: status == "en_attente" && by.is_some_and(|d| d >= today),
+                        pending: status == "en_attente"
+                            && offer_status == OfferStatus::InCommission.code()
+                            && by.is_some_and(|d| d >= today),
                         condition,
                     },
                 )
@@ -141,7 +145,9 @@ pub async fn respond(
     link: &str,
 ) -> Result<i64, CaleolError> {
     let p: ProposalRow = sqlx::query_as(
-        "SELECT id, offer_id, status, respond_by FROM offer_proposals WHERE id = $1 AND applicant_user_id = $2",
+        "SELECT p.id, p.offer_id, p.status, p.respond_by, o.status AS offer_status
+         FROM offer_proposals p JOIN offers o ON o.id = p.offer_id
+         WHERE p.id = $1 AND p.applicant_user_id = $2",
     )
     .bind(proposal_id)
     .bind(user_id)
@@ -151,20 +157,30 @@ pub async fn respond(
     if p.status != "en_attente" {
         return Err(refused("Vous avez déjà répondu à cette proposition."));
     }
+    if p.offer_status != OfferStatus::InCommission.code() {
+        return Err(refused(
+            "Cette offre est terminée : le bailleur l'a annulée. Vous en avez été informé(e) par e-mail.",
+        ));
+    }
     if Date::parse(&p.respond_by).is_none_or(|d| d < today) {
         return Err(refused(
             "Le délai de réponse est dépassé : le logement a été proposé au candidat suivant.",
         ));
     }
     let status = if accept { "acceptee" } else { "refusee" };
-    sqlx::query(
+    let changed = sqlx::query(
         "UPDATE offer_proposals SET status = $1, responded_at = $2 WHERE id = $3 AND status = 'en_attente'",
     )
     .bind(status)
     .bind(now())
     .bind(p.id)
     .execute(&mut *conn)
-    .await?;
+    .await?
+    .rows_affected();
+    // A second click that raced the first finds the answer already recorded.
+    if changed == 0 {
+        return Err(refused("Vous avez déjà répondu à cette proposition."));
+    }
     if !accept {
         sqlx::query("UPDATE applicant_profiles SET refusals = refusals + 1 WHERE user_id = $1")
             .bind(user_id)
@@ -279,8 +295,9 @@ pub(super) async fn conclude(
 /// Offers left unanswered past their delay pass to the next rank. Returns how many lapsed.
 pub async fn lapse_due(pool: &AnyPool, today: Date, link: &str) -> Result<usize, sqlx::Error> {
     let due: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, offer_id, applicant_user_id FROM offer_proposals
-         WHERE status = 'en_attente' AND respond_by < $1",
+        "SELECT p.id, p.offer_id, p.applicant_user_id FROM offer_proposals p
+         JOIN offers o ON o.id = p.offer_id
+         WHERE p.status = 'en_attente' AND p.respond_by < $1 AND o.status = 'in_commission'",
     )
     .bind(today.iso())
     .fetch_all(pool)
