@@ -14,6 +14,7 @@ on_both_backends!(
     members_see_only_their_own_commissions_sessions,
     a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_lease,
     an_unanswered_offer_lapses_and_an_occupation_review_is_recorded,
+    an_in_person_session_counts_those_marked_present_and_the_president_records_decisions,
 );
 
 /// A member of `commission`, seated in `quality`, signed in.
@@ -75,6 +76,10 @@ struct Committee {
 }
 
 async fn committee(app: &TestApp) -> Committee {
+    committee_meeting(app, "dematerialisee").await
+}
+
+async fn committee_meeting(app: &TestApp, mode: &str) -> Committee {
     let ranked = ranked_offer(app).await;
     let id = ranked.offer_id.to_string();
     ok(app
@@ -140,7 +145,7 @@ async fn committee(app: &TestApp) -> Committee {
             &[
                 ("commission_id", &commission_id),
                 ("held_on", &today().iso()),
-                ("mode", "dematerialisee"),
+                ("mode", mode),
                 ("quorum", "2"),
             ],
         )
@@ -936,4 +941,117 @@ async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend
     .await
     .unwrap();
     assert_eq!(later, 0);
+}
+
+async fn an_in_person_session_counts_those_marked_present_and_the_president_records_decisions(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let c = committee_meeting(&app, "presentielle").await;
+    let s = c.session.as_str();
+    ok(app
+        .call_with(
+            &c.president,
+            "commission/seance/ouvrir",
+            &[("session_id", s)],
+        )
+        .await)
+    .await;
+    let list = entries(&app, &c.president, s).await;
+    // Nobody votes online in a session held in person.
+    let online = vote(&app, &c.mayor, s, list[0].0, &[("kind", "attribution")]).await;
+    assert_eq!(online.status(), 422);
+    for (i, (entry, _)) in list.iter().enumerate() {
+        let entry = entry.to_string();
+        let rank = (i + 1).to_string();
+        ok(app
+            .call_with(
+                &c.president,
+                "commission/seance/decider",
+                &[
+                    ("session_id", s),
+                    ("entry_id", &entry),
+                    ("kind", "attribution_rang"),
+                    ("rank", &rank),
+                ],
+            )
+            .await)
+        .await;
+    }
+    // Without the attendance, the quorum is not met; the association's presence does not count.
+    let ids: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, email FROM users WHERE role = 'member' ORDER BY id")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+    let id_of = |email: &str| ids.iter().find(|(_, e)| e == email).unwrap().0.to_string();
+    let (president, mayor, association) = (
+        id_of("presidente@example.fr"),
+        id_of("maire@example.fr"),
+        id_of("asso@example.fr"),
+    );
+    let refused = app
+        .call_with(
+            &c.president,
+            "commission/seance/clore",
+            &[("session_id", s)],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    ok(app
+        .call_with(
+            &c.president,
+            "commission/seance/presences",
+            &[
+                ("session_id", s),
+                ("present[]", &president),
+                ("present[]", &association),
+            ],
+        )
+        .await)
+    .await;
+    let refused = app
+        .call_with(
+            &c.president,
+            "commission/seance/clore",
+            &[("session_id", s)],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    ok(app
+        .call_with(
+            &c.president,
+            "commission/seance/presences",
+            &[
+                ("session_id", s),
+                ("present[]", &president),
+                ("present[]", &mayor),
+                ("present[]", &association),
+            ],
+        )
+        .await)
+    .await;
+    ok(app
+        .call_with(
+            &c.president,
+            "commission/seance/clore",
+            &[("session_id", s)],
+        )
+        .await)
+    .await;
+    let (minutes, _): (Value, bool) = serde_json::from_value(
+        json(
+            app.call_with(&c.president, "commission/pv", &[("session_id", s)])
+                .await,
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(minutes["present"].as_array().unwrap().len(), 3);
+    assert!(minutes.to_string().contains("Consignée par la présidence"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM offer_proposals WHERE status = 'en_attente'")
+            .await,
+        1
+    );
 }

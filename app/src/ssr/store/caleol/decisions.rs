@@ -272,7 +272,7 @@ impl DecisionRow {
 
     pub(super) fn line(&self) -> DecisionLine {
         let how = if self.source == "president" {
-            "Consignée par le président ou la présidente".to_string()
+            "Consignée par la présidence".to_string()
         } else {
             format!(
                 "{} voix sur {} exprimées{}",
