@@ -145,13 +145,6 @@ pub struct StaffDashboard {
     pub pages: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CommissionView {
-    pub commission: NamedRef,
-    pub organisation: NamedRef,
-    pub members: Vec<PersonRow>,
-}
-
 /// The applicant's own space: where the profile stands and every application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicantHome {

@@ -356,6 +356,7 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
 
     // Who may call what: (endpoint, arguments, [anonymous, applicant, staff, member]).
     let org_b_id = org_b.to_string();
+    let today = app::domain::calendar::paris_date(app::ssr::db::now()).iso();
     let cases: Vec<(&str, Vec<(&str, &str)>, [u16; 4])> = vec![
         ("espace", vec![], [401, 200, 403, 403]),
         ("espace/profil", vec![], [401, 200, 403, 403]),
@@ -381,7 +382,73 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
             [401, 404, 403, 403],
         ),
         ("gestion", vec![("page", "1")], [401, 403, 200, 403]),
-        ("ma-commission", vec![], [401, 403, 403, 200]),
+        ("commission/accueil", vec![], [401, 403, 403, 200]),
+        (
+            "commission/seance",
+            vec![("session_id", "999"), ("anonymised", "false")],
+            [401, 403, 404, 404],
+        ),
+        (
+            "commission/seance/voter",
+            vec![
+                ("session_id", "999"),
+                ("entry_id", "999"),
+                ("kind", "attribution"),
+            ],
+            [401, 403, 403, 404],
+        ),
+        (
+            "commission/seance/decider",
+            vec![
+                ("session_id", "999"),
+                ("entry_id", "999"),
+                ("kind", "attribution"),
+            ],
+            [401, 403, 403, 404],
+        ),
+        (
+            "commission/seance/ouvrir",
+            vec![("session_id", "999")],
+            [401, 403, 403, 404],
+        ),
+        (
+            "commission/seance/clore",
+            vec![("session_id", "999")],
+            [401, 403, 403, 404],
+        ),
+        (
+            "commission/seance/signer",
+            vec![("session_id", "999")],
+            [401, 403, 403, 404],
+        ),
+        (
+            "commission/pv",
+            vec![("session_id", "999")],
+            [401, 403, 404, 404],
+        ),
+        ("gestion/commissions", vec![], [401, 403, 200, 403]),
+        (
+            "gestion/commissions/ordre-du-jour",
+            vec![("session_id", "999"), ("offer_id", "999")],
+            [401, 403, 404, 403],
+        ),
+        ("gestion/occupation", vec![], [401, 403, 200, 403]),
+        // Staff who do not administer their organisation do not read its log.
+        ("gestion/journal", vec![], [401, 403, 403, 403]),
+        (
+            "gestion/offre/bail",
+            vec![
+                ("offer_id", "999"),
+                ("proposal_id", "999"),
+                ("signed_on", &today),
+            ],
+            [401, 403, 404, 403],
+        ),
+        (
+            "espace/proposition",
+            vec![("proposal_id", "999"), ("answer", "accepter")],
+            [401, 404, 403, 403],
+        ),
         ("admin/organisations", vec![], [401, 403, 403, 403]),
         (
             "admin/organisation",
@@ -438,17 +505,22 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
     assert_eq!(dashboard["organisation"]["id"], org_a);
     // A member sees their own commission only.
     let commission: serde_json::Value = app
-        .call_with(&member_b, "ma-commission", &[])
+        .call_with(&member_b, "commission/accueil", &[])
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(commission["commission"]["id"], commission_b);
-    let names: Vec<String> = commission["members"]
+    let (name_b,): (String,) = sqlx::query_as("SELECT name FROM commissions WHERE id = $1")
+        .bind(commission_b)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(commission["commission"], name_b);
+    let names: Vec<String> = commission["seats"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| m["email"].as_str().unwrap().to_string())
+        .map(|m| m["name"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(names, ["membre.b@exemple.fr"]);
 }

@@ -261,7 +261,7 @@ pub fn tally(ballots: &[Ballot]) -> Tally {
         }
     }
     // Stable: equal counts keep the order votes first appeared in.
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let cast = counts.iter().map(|(_, n)| n).sum();
     let top = counts.first().map(|(_, n)| *n).unwrap_or(0);
     let leaders: Vec<Choice> = counts

@@ -144,6 +144,8 @@ pub async fn create_commission(organisation_id: i64, name: String) -> Result<(),
 
 /// Invites a staff member (`role = "staff"`) or a committee member (`role = "member"`, with a
 /// commission of the same organisation) by e-mail.
+// One argument per form field.
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "admin/inviter")]
 pub async fn invite_person(
     organisation_id: i64,

@@ -440,7 +440,7 @@ fn SeatList(seats: Vec<Seat>, show_presence: bool) -> impl IntoView {
                 <li>
                     <strong>{s.name}</strong>{s.president.then_some(" (présidence)")}" — "{s.quality}
                     ", "{if s.votes { "voix délibérative" } else { "voix consultative" }}
-                    {show_presence.then(|| if s.present { " — a participé" } else { " — n'a pas participé" })}
+                    {show_presence.then_some(if s.present { " — a participé" } else { " — n'a pas participé" })}
                 </li>
             }).collect_view()}
         </ul>

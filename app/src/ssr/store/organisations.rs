@@ -1,9 +1,6 @@
 //! Landlord organisations, their commissions (CALEOL) and the people attached to them.
 
-use crate::model::{
-    CommissionRow, CommissionView, NamedRef, OrganisationDetail, OrganisationSummary, PersonRow,
-    Role,
-};
+use crate::model::{CommissionRow, OrganisationDetail, OrganisationSummary, PersonRow, Role};
 use crate::ssr::db::now;
 use sqlx::{AnyConnection, AnyPool};
 
@@ -134,41 +131,6 @@ pub async fn commission_organisation(
             .fetch_optional(pool)
             .await?;
     Ok(row.map(|(id,)| id))
-}
-
-pub async fn commission_view(
-    pool: &AnyPool,
-    commission_id: i64,
-) -> Result<Option<CommissionView>, sqlx::Error> {
-    let head: Option<(String, i64, String)> = sqlx::query_as(
-        "SELECT c.name, o.id, o.name FROM commissions c JOIN organisations o ON o.id = c.organisation_id
-         WHERE c.id = $1",
-    )
-    .bind(commission_id)
-    .fetch_optional(pool)
-    .await?;
-    let Some((name, org_id, org_name)) = head else {
-        return Ok(None);
-    };
-    let members: Vec<PersonTuple> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.email, u.role, u.active, c.name
-         FROM users u JOIN commissions c ON c.id = u.commission_id
-         WHERE u.commission_id = $1 ORDER BY u.display_name",
-    )
-    .bind(commission_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(Some(CommissionView {
-        commission: NamedRef {
-            id: commission_id,
-            name,
-        },
-        organisation: NamedRef {
-            id: org_id,
-            name: org_name,
-        },
-        members: members.into_iter().filter_map(person).collect(),
-    }))
 }
 
 pub async fn id_by_siren(pool: &AnyPool, siren: &str) -> Result<Option<i64>, sqlx::Error> {

@@ -61,8 +61,20 @@ pub async fn proposals_for(
     user_id: i64,
     today: Date,
 ) -> Result<Vec<(i64, ProposalInfo)>, sqlx::Error> {
-    let rows: Vec<(i64, i64, i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT p.id, p.offer_id, p.rank, p.status, p.respond_by, d.document, d.deadline, o.status
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        offer_id: i64,
+        rank: i64,
+        status: String,
+        respond_by: String,
+        document: String,
+        deadline: String,
+        offer_status: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT p.id, p.offer_id, p.rank, p.status, p.respond_by, d.document, d.deadline,
+                o.status AS offer_status
          FROM offer_proposals p JOIN decisions d ON d.id = p.decision_id
               JOIN offers o ON o.id = p.offer_id
          WHERE p.applicant_user_id = $1 ORDER BY p.id",
@@ -72,33 +84,31 @@ pub async fn proposals_for(
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id, offer_id, rank, status, respond_by, document, deadline, offer_status)| {
-                let by = Date::parse(&respond_by);
-                let condition = DocumentKind::parse(&document)
-                    .zip(Date::parse(&deadline))
-                    .map(|(doc, date)| {
-                        format!(
-                            "Pièce à fournir : {}, au plus tard le {}",
-                            doc.label(),
-                            date.french()
-                        )
-                    });
-                (
-                    offer_id,
-                    ProposalInfo {
-                        id,
-                        rank,
-                        status_label: proposal_status_label(&status).to_string(),
-                        respond_by: by.map(|d| d.french()).unwrap_or(respond_by),
-                        pending: status == "en_attente"
-                            && offer_status == OfferStatus::InCommission.code()
-                            && by.is_some_and(|d| d >= today),
-                        condition,
-                    },
-                )
-            },
-        )
+        .map(|r| {
+            let by = Date::parse(&r.respond_by);
+            let condition = DocumentKind::parse(&r.document)
+                .zip(Date::parse(&r.deadline))
+                .map(|(doc, date)| {
+                    format!(
+                        "Pièce à fournir : {}, au plus tard le {}",
+                        doc.label(),
+                        date.french()
+                    )
+                });
+            (
+                r.offer_id,
+                ProposalInfo {
+                    id: r.id,
+                    rank: r.rank,
+                    status_label: proposal_status_label(&r.status).to_string(),
+                    pending: r.status == "en_attente"
+                        && r.offer_status == OfferStatus::InCommission.code()
+                        && by.is_some_and(|d| d >= today),
+                    respond_by: by.map(|d| d.french()).unwrap_or(r.respond_by),
+                    condition,
+                },
+            )
+        })
         .collect())
 }
 
@@ -350,54 +360,55 @@ pub async fn follow_up(
     let Some((session_id, status)) = session else {
         return Ok(None);
     };
-    let rows: Vec<(
-        String,
-        String,
-        Option<i64>,
-        String,
-        String,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-    )> = sqlx::query_as(
-        "SELECT us.display_name, d.kind, d.rank, d.document, d.deadline, p.status, p.id, d.entry_id
-             FROM decisions d JOIN session_items i ON i.id = d.item_id
-                  JOIN users us ON us.id = d.applicant_user_id
-                  LEFT JOIN offer_proposals p ON p.decision_id = d.id
-             WHERE i.offer_id = $1 ORDER BY COALESCE(d.rank, 99), d.id",
+    if !matches!(status.as_str(), "close" | "signee") {
+        return Ok(Some(FollowUp {
+            session_id: Some(session_id),
+            lines: Vec::new(),
+            accepted: None,
+        }));
+    }
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        name: String,
+        kind: String,
+        rank: Option<i64>,
+        document: String,
+        deadline: String,
+        proposal_status: Option<String>,
+        proposal_id: Option<i64>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT us.display_name AS name, d.kind, d.rank, d.document, d.deadline,
+                p.status AS proposal_status, p.id AS proposal_id
+         FROM decisions d JOIN session_items i ON i.id = d.item_id
+              JOIN users us ON us.id = d.applicant_user_id
+              LEFT JOIN offer_proposals p ON p.decision_id = d.id
+         WHERE i.offer_id = $1 ORDER BY COALESCE(d.rank, 99), d.id",
     )
     .bind(offer_id)
     .fetch_all(pool)
     .await?;
-    let decided = matches!(status.as_str(), "close" | "signee");
     let mut lines = Vec::new();
     let mut accepted = None;
-    for (name, kind, rank, document, deadline, p_status, p_id, _) in
-        rows.into_iter().filter(|_| decided)
-    {
+    for row in rows {
         let choice = Choice {
-            kind: DecisionKind::parse(&kind).unwrap_or(DecisionKind::NonAttribution),
-            rank: rank.map(|r| r as u32),
+            kind: DecisionKind::parse(&row.kind).unwrap_or(DecisionKind::NonAttribution),
+            rank: row.rank.map(|r| r as u32),
         };
-        let condition = DocumentKind::parse(&document)
-            .zip(Date::parse(&deadline))
+        let condition = DocumentKind::parse(&row.document)
+            .zip(Date::parse(&row.deadline))
             .map(|(d, date)| format!("{} avant le {}", d.label(), date.french()));
-        if p_status.as_deref() == Some("acceptee") {
-            accepted = p_id.map(|id| (id, name.clone(), condition.clone()));
+        if row.proposal_status.as_deref() == Some("acceptee") {
+            accepted = row
+                .proposal_id
+                .map(|id| (id, row.name.clone(), condition.clone()));
         }
-        lines.push((
-            name,
-            choice.label(),
-            p_status
-                .as_deref()
-                .map(proposal_status_label)
-                .unwrap_or(if choice.kind.attributes() {
-                    "Pas encore proposé"
-                } else {
-                    "—"
-                })
-                .to_string(),
-        ));
+        let offered = match row.proposal_status.as_deref() {
+            Some(status) => proposal_status_label(status),
+            None if choice.kind.attributes() => "Pas encore proposé",
+            None => "—",
+        };
+        lines.push((row.name, choice.label(), offered.to_string()));
     }
     Ok(Some(FollowUp {
         session_id: Some(session_id),
