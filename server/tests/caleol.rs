@@ -605,6 +605,20 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
     assert_eq!(status, "attributed");
     assert_eq!(app.count("SELECT COUNT(*) FROM attributions").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM leases").await, 1);
+    let follow = json(
+        app.call_with(
+            &c.ranked.staff,
+            "gestion/offre/suite",
+            &[("offer_id", &offer)],
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        follow
+            .to_string()
+            .contains("radiation de la demande à instruire avant le")
+    );
     let endings = app.deliver_mail().await;
     for who in [
         "a@example.fr",

@@ -376,10 +376,11 @@ pub async fn follow_up(
         deadline: String,
         proposal_status: Option<String>,
         proposal_id: Option<i64>,
+        recorded_at: i64,
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT us.display_name AS name, d.kind, d.rank, d.document, d.deadline,
-                p.status AS proposal_status, p.id AS proposal_id
+                p.status AS proposal_status, p.id AS proposal_id, d.recorded_at
          FROM decisions d JOIN session_items i ON i.id = d.item_id
               JOIN users us ON us.id = d.applicant_user_id
               LEFT JOIN offer_proposals p ON p.decision_id = d.id
@@ -404,11 +405,16 @@ pub async fn follow_up(
                 .map(|id| (id, row.name.clone(), condition.clone()));
         }
         let offered = match row.proposal_status.as_deref() {
-            Some(status) => proposal_status_label(status),
-            None if choice.kind.attributes() => "Pas encore proposé",
-            None => "—",
+            Some(status) => proposal_status_label(status).to_string(),
+            None if choice.kind.attributes() => "Pas encore proposé".to_string(),
+            // The request may be struck off within a month of the notified rejection (R441-2-8).
+            None if choice.kind == DecisionKind::Irrecevable => format!(
+                "Rejet notifié : radiation de la demande à instruire avant le {}",
+                paris_date(row.recorded_at).add_days(30).french()
+            ),
+            None => "—".to_string(),
         };
-        lines.push((row.name, choice.label(), offered.to_string()));
+        lines.push((row.name, choice.label(), offered));
     }
     Ok(Some(FollowUp {
         session_id: Some(session_id),
