@@ -728,25 +728,33 @@ fn ruling_fields(
             errors
                 .get()
                 .and_then(|e| e.get(field).map(str::to_string))
-                .map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })
+                .map(|m| view! { <p class="field-error" id=format!("{}-erreur", id(field))>"Erreur : "{m}</p> })
+        }
+    };
+    // Links a field to its error message, once there is one.
+    let described = move |field: &'static str| {
+        move || {
+            errors
+                .get()
+                .and_then(|e| e.get(field).map(|_| format!("{}-erreur", id(field))))
         }
     };
     view! {
         <div class="field">
             <label for=id("kind")>"Décision"</label>
-            <select id=id("kind") name="kind" required>
+            <select id=id("kind") name="kind" required aria-describedby=described("kind")>
                 {DecisionKind::ALL.iter().map(|k| view! { <option value=k.code()>{k.label()}</option> }).collect_view()}
             </select>
             {error("kind")}
         </div>
         <div class="field">
             <label for=id("rank")>"Rang (attribution avec rang ou sous condition)"</label>
-            <input id=id("rank") name="rank" type="number" min="1" max=MAX_RANK.to_string()/>
+            <input id=id("rank") name="rank" type="number" min="1" max=MAX_RANK.to_string() aria-describedby=described("rank")/>
             {error("rank")}
         </div>
         <div class="field">
             <label for=id("document")>"Pièce manquante (sous condition suspensive)"</label>
-            <select id=id("document") name="document">
+            <select id=id("document") name="document" aria-describedby=described("document")>
                 <option value="">"—"</option>
                 {DocumentKind::ALL.iter().filter(|d| **d != DocumentKind::Other).map(|d| view! { <option value=d.code()>{d.label()}</option> }).collect_view()}
             </select>
@@ -754,12 +762,12 @@ fn ruling_fields(
         </div>
         <div class="field">
             <label for=id("deadline")>"Date limite de la pièce"</label>
-            <input id=id("deadline") name="deadline" type="date"/>
+            <input id=id("deadline") name="deadline" type="date" aria-describedby=described("deadline")/>
             {error("deadline")}
         </div>
         <div class="field">
             <label for=id("motive")>"Motif (obligatoire pour une non-attribution ou un rejet)"</label>
-            <textarea id=id("motive") name="motive" rows="2"></textarea>
+            <textarea id=id("motive") name="motive" rows="2" aria-describedby=described("motive")></textarea>
             {error("motive")}
         </div>
     }

@@ -292,24 +292,41 @@ pub fn proposal_lapsed(to: &str, name: &str, offer: &OfferLabel, link: &str) -> 
     }
 }
 
+/// How an offer in commission ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The lease was signed with one of the candidates.
+    Leased,
+    /// The commission attributed the unit to none of the candidates presented.
+    NoneAttributed,
+    /// Every candidate it was offered to refused it or let the delay run out.
+    NoneAccepted,
+}
+
 /// How the offer ended, for every applicant who is not the new tenant.
 pub fn offer_concluded(
     to: &str,
     name: &str,
     offer: &OfferLabel,
-    attributed: bool,
+    ending: Ending,
     link: &str,
 ) -> OutgoingMail {
-    let news = if attributed {
-        "Le bail de ce logement a été signé avec un autre candidat : cette offre est terminée."
-    } else {
-        "Aucun des candidats retenus par la commission n'a accepté ce logement : cette offre est terminée sans attribution. Le bailleur pourra le proposer de nouveau."
+    let news = match ending {
+        Ending::Leased => {
+            "Le bail de ce logement a été signé avec un autre candidat : cette offre est terminée."
+        }
+        Ending::NoneAttributed => {
+            "La commission d'attribution n'a attribué ce logement à aucun des candidats présentés : cette offre est terminée sans attribution. Le bailleur pourra le proposer de nouveau."
+        }
+        Ending::NoneAccepted => {
+            "Aucun des candidats à qui la commission avait attribué ce logement ne l'a accepté dans le délai : cette offre est terminée sans attribution. Le bailleur pourra le proposer de nouveau."
+        }
     };
     OutgoingMail {
         to: to.into(),
         subject: format!("Offre terminée : {offer}"),
         body: format!(
-            "Bonjour {name},\n\nVous avez postulé à l'{offer}.\n\n{news} Votre demande de logement social reste active et vous pouvez postuler à d'autres offres.\n\nVos candidatures : {link}\n{SIGNATURE}"
+            "Bonjour {name},\n\nVous avez postulé à l'{offer}.\n\n{news}\n\nLes offres ouvertes sont dans le catalogue ; vos candidatures : {link}\n{SIGNATURE}"
         ),
     }
 }

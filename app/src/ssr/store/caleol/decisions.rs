@@ -439,7 +439,7 @@ pub async fn close(
             .await?;
         }
         if first.is_none() {
-            conclude(conn, item.offer_id, false, link).await?;
+            conclude(conn, item.offer_id, Ending::NoneAttributed, link).await?;
         }
     }
     let minutes = minutes_of(conn, &s, &members).await?;

@@ -242,7 +242,7 @@ pub(super) async fn pass_on(
             )
             .await?;
         }
-        None => conclude(conn, offer_id, false, link).await?,
+        None => conclude(conn, offer_id, Ending::NoneAccepted, link).await?,
     }
     Ok(())
 }
@@ -269,10 +269,10 @@ pub(super) async fn offer_label(
 pub(super) async fn conclude(
     conn: &mut AnyConnection,
     offer_id: i64,
-    attributed: bool,
+    ending: Ending,
     link: &str,
 ) -> Result<(), sqlx::Error> {
-    let to = if attributed {
+    let to = if ending == Ending::Leased {
         OfferStatus::Attributed
     } else {
         OfferStatus::Unsuccessful
@@ -295,7 +295,7 @@ pub(super) async fn conclude(
     for (email, name) in others {
         enqueue(
             conn,
-            &letters::offer_concluded(&email, &name, &label, attributed, link),
+            &letters::offer_concluded(&email, &name, &label, ending, link),
         )
         .await?;
     }
@@ -499,6 +499,6 @@ pub async fn sign_lease(
         &letters::lease_signed(&email, &name, &label, &signed_on.french()),
     )
     .await?;
-    conclude(conn, offer_id, true, link).await?;
+    conclude(conn, offer_id, Ending::Leased, link).await?;
     Ok(())
 }

@@ -18,7 +18,7 @@ use crate::domain::profile::Profile;
 use crate::domain::ranking::{RankingMode, ShortlistException};
 use crate::model::caleol::*;
 use crate::ssr::db::now;
-use crate::ssr::letters::{self, CommissionOutcome, OfferLabel};
+use crate::ssr::letters::{self, CommissionOutcome, Ending, OfferLabel};
 use crate::ssr::mail::enqueue;
 use crate::ssr::store::{audit, offers};
 use sqlx::{AnyConnection, AnyPool};
