@@ -29,40 +29,27 @@ pub async fn vote(
         ));
     }
     let (item_id, _) = agenda_entry(conn, session_id, entry_id).await?;
-    let updated = sqlx::query(
-        "UPDATE votes SET kind = $1, rank = $2, motive = $3, document = $4, deadline = $5,
-             updated_at = $6
-         WHERE entry_id = $7 AND member_user_id = $8",
+    // One statement, so that a double click cannot insert the same vote twice.
+    sqlx::query(
+        "INSERT INTO votes (item_id, entry_id, member_user_id, kind, rank, motive, document,
+                            deadline, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (entry_id, member_user_id) DO UPDATE SET
+             kind = excluded.kind, rank = excluded.rank, motive = excluded.motive,
+             document = excluded.document, deadline = excluded.deadline,
+             updated_at = excluded.updated_at",
     )
+    .bind(item_id)
+    .bind(entry_id)
+    .bind(user_id)
     .bind(ruling.choice.kind.code())
     .bind(ruling.choice.rank.map(i64::from))
     .bind(&ruling.motive)
     .bind(ruling.document.map(|d| d.code()).unwrap_or(""))
     .bind(ruling.deadline.map(|d| d.iso()).unwrap_or_default())
     .bind(now())
-    .bind(entry_id)
-    .bind(user_id)
     .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if updated == 0 {
-        sqlx::query(
-            "INSERT INTO votes (item_id, entry_id, member_user_id, kind, rank, motive, document,
-                                deadline, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(item_id)
-        .bind(entry_id)
-        .bind(user_id)
-        .bind(ruling.choice.kind.code())
-        .bind(ruling.choice.rank.map(i64::from))
-        .bind(&ruling.motive)
-        .bind(ruling.document.map(|d| d.code()).unwrap_or(""))
-        .bind(ruling.deadline.map(|d| d.iso()).unwrap_or_default())
-        .bind(now())
-        .execute(&mut *conn)
-        .await?;
-    }
+    .await?;
     Ok(())
 }
 
