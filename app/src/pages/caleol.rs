@@ -394,14 +394,10 @@ pub async fn load_minutes(session_id: i64) -> Result<(Minutes, bool), AppError> 
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
-        let view = caleol::view(&pool, session_id, viewer, false)
+        let editable = caleol::may_sign(&pool, session_id, viewer)
             .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
-        Ok((
-            minutes,
-            view.president && view.status == SessionStatus::Closed,
-        ))
+            .map_err(internal)?;
+        Ok((minutes, editable))
     })
     .await
 }

@@ -111,6 +111,18 @@ async fn session(
     }))
 }
 
+/// Whether `viewer` presides the session and its minutes still await the signature.
+pub async fn may_sign(
+    pool: &AnyPool,
+    session_id: i64,
+    viewer: Viewer,
+) -> Result<bool, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    Ok(session(&mut conn, session_id, viewer)
+        .await?
+        .is_some_and(|s| president_of(&s, viewer) && s.status() == SessionStatus::Closed))
+}
+
 fn president_of(session: &SessionRow, viewer: Viewer) -> bool {
     matches!(viewer, Viewer::Member { user_id, .. } if session.president_user_id == Some(user_id))
 }
