@@ -700,6 +700,7 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
         .map(|r| r["action"].as_str().unwrap())
         .collect();
     for action in [
+        "Classement établi à la clôture",
         "Liste pour la commission constituée",
         "Séance prévue",
         "Offre inscrite à l'ordre du jour",

@@ -80,6 +80,7 @@ fn paris_moment(unix: i64) -> String {
 /// What an action code means, for the organisation's admins.
 fn action_label(code: &str) -> Option<&'static str> {
     Some(match code {
+        "ranking.make" => "Classement établi à la clôture",
         "ranking.skip" => "Candidat écarté du classement",
         "ranking.restore" => "Candidat réintégré",
         "ranking.shortlist" => "Liste pour la commission constituée",

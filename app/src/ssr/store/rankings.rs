@@ -145,6 +145,7 @@ pub async fn make(
     .bind(at)
     .fetch_one(&mut *conn)
     .await?;
+    let candidates = evaluated.len();
     for (user_id, profile, grid_id, e) in evaluated {
         sqlx::query(
             "INSERT INTO ranking_entries (ranking_id, application_id, applicant_user_id, position, eligible,
@@ -165,6 +166,22 @@ pub async fn make(
         .execute(&mut *conn)
         .await?;
     }
+    let organisation_id = crate::ssr::store::offers::organisation_of(conn, offer_id).await?;
+    crate::ssr::store::audit::record(
+        conn,
+        crate::ssr::store::audit::AuditEntry {
+            actor_user_id: None,
+            organisation_id,
+            action: "ranking.make",
+            subject: &format!("offer:{offer_id}"),
+            detail: &format!(
+                "{candidates} candidats, {} ({} classés), graine {seed}",
+                mode.label(),
+                order.len()
+            ),
+        },
+    )
+    .await?;
     Ok(Some(ranking_id))
 }
 
