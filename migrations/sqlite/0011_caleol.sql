@@ -11,9 +11,17 @@ CREATE TABLE commission_seats (
                                                        'president_epci', 'association', 'reservataire'))
 );
 CREATE INDEX commission_seats_commission ON commission_seats (commission_id);
+-- Members invited before seats existed sit as designated members.
+INSERT INTO commission_seats (user_id, commission_id, quality)
+    SELECT id, commission_id, 'administrateur' FROM users
+    WHERE role = 'member' AND commission_id IS NOT NULL;
 
 -- Elected by the designated members (R441-9); records the outcomes and signs the minutes.
 ALTER TABLE commissions ADD COLUMN president_user_id INTEGER REFERENCES users(id);
+-- Commissions created before presidents were recorded: their earliest member presides, so that
+-- sessions can open.
+UPDATE commissions SET president_user_id = (
+    SELECT MIN(u.id) FROM users u WHERE u.commission_id = commissions.id AND u.role = 'member');
 
 -- Staff who administer their organisation (they read its audit log).
 CREATE TABLE organisation_admins (
