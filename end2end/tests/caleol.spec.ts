@@ -51,7 +51,8 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
     )
     .toBe(1);
   await staff.getByRole("link", { name: "Voir le classement des candidats" }).click();
-  await expect(staff.getByRole("heading", { level: 1, name: new RegExp(`Classement — offre n° ${offerId}`) })).toBeVisible();
+  // The ranked list loads after a client-side navigation: allow for a busy machine.
+  await expect(staff.getByRole("heading", { level: 1, name: new RegExp(`Classement — offre n° ${offerId}`) })).toBeVisible({ timeout: 20_000 });
   await hydrated(staff);
   const ranked = () => staff.locator(".candidate:not(.candidate-skipped)").filter({ has: staff.getByRole("heading", { name: /^\d+\. / }) });
   for (let guard = 0; guard < 40; guard++) {

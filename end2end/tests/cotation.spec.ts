@@ -70,7 +70,8 @@ test("a territory publishes its grid; a closed offer is ranked by it, one candid
     )
     .toBe(1);
   await staff.getByRole("link", { name: "Voir le classement des candidats" }).click();
-  await expect(staff.getByRole("heading", { level: 1, name: new RegExp(`Classement — offre n° ${offerId}`) })).toBeVisible();
+  // The ranked list loads after a client-side navigation: allow for a busy machine.
+  await expect(staff.getByRole("heading", { level: 1, name: new RegExp(`Classement — offre n° ${offerId}`) })).toBeVisible({ timeout: 20_000 });
   await hydrated(staff);
   const ranked = staff.locator(".candidate").filter({ has: staff.getByRole("heading", { name: /^\d+\. / }) });
   expect(await ranked.count()).toBeGreaterThanOrEqual(4);
