@@ -333,6 +333,8 @@ pub struct StaffOffer {
     pub ranking_mode: String,
     /// Whether the ranking made at the close exists.
     pub ranked: bool,
+    /// What followed the commission, once the offer is on a session's agenda.
+    pub follow_up: Option<caleol::FollowUp>,
 }
 
 /// One candidate of a ranking, as staff and the commission read it.

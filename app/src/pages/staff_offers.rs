@@ -129,6 +129,9 @@ pub async fn load_staff_offer(id: i64) -> Result<StaffOffer, AppError> {
         let (ranking_mode, ranked) = crate::ssr::store::rankings::mode_of(&pool, id)
             .await
             .map_err(internal)?;
+        let follow_up = crate::ssr::store::caleol::follow_up(&pool, organisation, id)
+            .await
+            .map_err(internal)?;
         let status = OfferStatus::parse(&data.detail.status).ok_or_else(|| {
             internal(format!(
                 "offer {id} has an unknown status {}",
@@ -149,6 +152,7 @@ pub async fn load_staff_offer(id: i64) -> Result<StaffOffer, AppError> {
             detail: data.detail,
             ranking_mode,
             ranked,
+            follow_up,
         })
     })
     .await
@@ -390,7 +394,8 @@ fn StaffOfferView(
                 </ActionForm>
             </section>
         })}
-        {offer.ranked.then(|| view! { <crate::pages::caleol::FollowUpPanel offer_id=offer.detail.id/> })}
+        // Loaded with the offer: a resource of its own inside this page would hydrate separately.
+        {offer.follow_up.clone().map(|follow| view! { <crate::pages::caleol::FollowUpView offer_id=offer.detail.id follow/> })}
         <section class="panel">
             <h2>"Aperçu de l'annonce"</h2>
             <div class="preview">

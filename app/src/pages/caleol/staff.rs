@@ -276,19 +276,7 @@ pub async fn record_lease(
 
 /// What became of an offer after the commission: decisions, offers made, and the lease.
 #[component]
-pub fn FollowUpPanel(offer_id: i64) -> impl IntoView {
-    let query = use_query_map();
-    let follow = Resource::new(
-        move || query.read().get("fait"),
-        move |_| load_follow_up(offer_id),
-    );
-    view! {
-        {loaded(follow, move |follow| follow.map(|f| view! { <FollowUpView offer_id follow=f/> }))}
-    }
-}
-
-#[component]
-fn FollowUpView(offer_id: i64, follow: FollowUp) -> impl IntoView {
+pub fn FollowUpView(offer_id: i64, follow: FollowUp) -> impl IntoView {
     let lease = ServerAction::<RecordLease>::new();
     let errors = field_errors(lease.value());
     view! {
