@@ -113,6 +113,8 @@ pub struct OrganisationDetail {
     pub id: i64,
     pub name: String,
     pub siren: String,
+    /// The territories where it publishes: `(SIREN, name)` of each EPCI.
+    pub epcis: Vec<(String, String)>,
     pub people: Vec<PersonRow>,
     pub commissions: Vec<CommissionRow>,
 }
@@ -166,6 +168,9 @@ pub struct ProfileView {
     /// The applicant staff act for (assisted channel); `None` on the applicant's own page.
     pub pour: Option<i64>,
     pub display_name: String,
+    /// The wished communes as `(INSEE code, "Name (postcode)")`, for the wishes form.
+    #[serde(default)]
+    pub wished_communes: Vec<(String, String)>,
 }
 
 /// A saved search of the applicant, e-mailed as a daily digest of new offers.
@@ -448,6 +453,9 @@ pub struct UnitEditor {
     pub offers: Vec<StaffOfferRow>,
     pub has_live_offer: bool,
     pub photos: Vec<PhotoRef>,
+    /// The QPVs of the organisation's territories as `(code, label)`; empty when none is listed.
+    #[serde(default)]
+    pub qpvs: Vec<(String, String)>,
 }
 
 /// One problem in an imported file: its line (1 is the column names), column and message.

@@ -9,7 +9,7 @@
 
 use app::domain::catalogue::CatalogueQuery;
 use app::domain::offer::{Category, Financing, Typology};
-use app::domain::territory::COMMUNES;
+use locactive::seed::doubs::COMMUNES;
 use app::ssr::db::Db;
 use app::ssr::search::{OfferDoc, SearchIndex};
 use rand::rngs::StdRng;

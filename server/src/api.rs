@@ -58,7 +58,7 @@ fn public(mut response: Response) -> Response {
 }
 
 async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    let query = match CatalogueQuery::from_query_string(raw.as_deref().unwrap_or("")) {
+    let mut query = match CatalogueQuery::from_query_string(raw.as_deref().unwrap_or("")) {
         // The API is anonymous: eligibility needs an applicant's session on the website.
         Ok(query) if query.pour_moi => {
             return public(error(
@@ -76,6 +76,19 @@ async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respons
             ));
         }
     };
+    match app::ssr::catalogue::resolve_places(&mut query) {
+        Ok(None) => {}
+        Ok(Some(choice)) => {
+            return public(error(StatusCode::BAD_REQUEST, &choice.message, Some("commune")));
+        }
+        Err(problem) => {
+            return public(error(
+                StatusCode::BAD_REQUEST,
+                &problem.message,
+                Some(&problem.parameter),
+            ));
+        }
+    }
     match app::ssr::catalogue::search(&state.db, &state.search, query).await {
         Ok(results) => public(Json(results).into_response()),
         Err(cause) => {

@@ -168,8 +168,9 @@ async fn import_units(settings: Settings, siren: &str, file: &str, dry_run: bool
         .filter(|b| **b == b'\n')
         .count()
         .saturating_sub(1);
+    let context = import::OwnedUnitContext::of(db.pool(), organisation).await?;
     let checked = tokio::task::spawn_blocking(move || {
-        let checked = import::check(&bytes, &mut |done| {
+        let checked = import::check(&bytes, &context.get(), &mut |done| {
             progress_bar("Checking ", done, total_lines)
         });
         println!();

@@ -21,6 +21,29 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// Largest upload of any kind; each upload route has its own limit below it.
 pub const UPLOAD_LIMIT_BYTES: usize = 16 * 1024 * 1024;
 
+/// Longest a request may take before it is answered with an error. Nothing legitimate comes
+/// close (a 20,000-row import applies in seconds); a request past it is stuck, and the log names
+/// it instead of a client waiting forever.
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn deadline(request: Request, next: Next) -> Response {
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    match tokio::time::timeout(REQUEST_DEADLINE, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!(%method, path, "request exceeded its deadline and was abandoned");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Html(error_page(
+                    "Service momentanément indisponible",
+                    "La réponse a pris trop de temps. Réessayez dans un instant ; rien n'a été enregistré si l'opération n'a pas abouti.",
+                )),
+            )
+                .into_response()
+        }
+    }
+}
+
 /// Refuses bodies over the limit of their route with a 413, whether or not they announce their
 /// length.
 async fn limit_body(request: Request, next: Next) -> Response {
@@ -58,6 +81,7 @@ pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(state.clone(), reject_cross_site))
         .layer(middleware::from_fn(limit_body))
+        .layer(middleware::from_fn(deadline))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

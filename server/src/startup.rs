@@ -52,6 +52,21 @@ pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
     })?;
     let db = Db::connect(&settings.database_url(), settings.database_max_connections).await?;
     db.migrate().await?;
+    let national = app::ssr::reference::national();
+    let started = std::time::Instant::now();
+    match app::ssr::store::reference::sync(db.pool(), national)
+        .await
+        .map_err(DbError::from)?
+    {
+        app::ssr::store::reference::Sync::AlreadyCurrent => {}
+        app::ssr::store::reference::Sync::Loaded { communes, epcis } => tracing::info!(
+            source = %national.source,
+            communes,
+            epcis,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "national reference loaded"
+        ),
+    }
     Ok(db)
 }
 

@@ -286,9 +286,20 @@ async fn check_units_file(
     let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Redirect::to("/gestion/import?fichier=absent").into_response();
     };
+    let context =
+        match import::OwnedUnitContext::of(state.db.pool(), organisation.id).await {
+            Ok(t) => t,
+            Err(error) => {
+                tracing::error!(%error, "reading the organisation's territories failed");
+                return page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Le contrôle du fichier a échoué : réessayez dans un instant.",
+                );
+            }
+        };
     // Parsing a large file is CPU work: off the async runtime.
     let checked = match tokio::task::spawn_blocking(move || {
-        let checked = import::check(&bytes, &mut |_| {});
+        let checked = import::check(&bytes, &context.get(), &mut |_| {});
         (checked, import::decode(&bytes))
     })
     .await

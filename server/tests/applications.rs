@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::http_get;
 use common::{Backend, OfferSpec, PASSWORD, TestApp, new_client, ok, spawn_app};
 
 on_both_backends!(
@@ -371,7 +372,7 @@ async fn the_catalogue_shows_each_offer_s_verdict_and_filters_those_for_me(backe
         .call_with(&anonymous, "offres/recherche", &[("query", "pour_moi=1")])
         .await;
     assert_eq!(response.status(), 401);
-    let response = reqwest::get(app.url("/api/v1/offres?pour_moi=1"))
+    let response = http_get(app.url("/api/v1/offres?pour_moi=1"))
         .await
         .unwrap();
     assert_eq!(response.status(), 400);

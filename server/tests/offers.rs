@@ -4,6 +4,7 @@
 mod common;
 
 use app::domain::catalogue::PARAMETERS;
+use common::http_get;
 use common::{Backend, TestApp, new_client, spawn_app};
 use std::time::Duration;
 
@@ -123,7 +124,7 @@ async fn set_status(
 }
 
 async fn api(app: &TestApp, path_and_query: &str) -> (u16, serde_json::Value) {
-    let response = reqwest::get(app.url(path_and_query))
+    let response = http_get(app.url(path_and_query))
         .await
         .expect("request sent");
     let status = response.status().as_u16();
@@ -188,7 +189,7 @@ async fn staff_publish_an_offer_and_anyone_finds_it_by_a_word_of_its_description
     assert_eq!(status, 200);
     assert_eq!(detail["rent_cents"], 41_250);
     assert_eq!(detail["commune"], "Besançon");
-    let page = reqwest::get(app.url("/offres?q=verriere"))
+    let page = http_get(app.url("/offres?q=verriere"))
         .await
         .unwrap()
         .text()
@@ -198,7 +199,7 @@ async fn staff_publish_an_offer_and_anyone_finds_it_by_a_word_of_its_description
         page.contains(&format!("/offres/{offer}")),
         "catalogue page lists the offer"
     );
-    let page = reqwest::get(app.url(&format!("/offres/{offer}")))
+    let page = http_get(app.url(&format!("/offres/{offer}")))
         .await
         .unwrap()
         .text()
@@ -558,7 +559,7 @@ async fn the_open_api_answers_400_for_bad_parameters_404_for_unknown_offers_and_
         "the OpenAPI document and the parser disagree"
     );
     // The HTML catalogue explains a bad address with a 400 too.
-    let response = reqwest::get(app.url("/offres?prix=3")).await.unwrap();
+    let response = http_get(app.url("/offres?prix=3")).await.unwrap();
     assert_eq!(response.status(), 400);
     assert!(response.text().await.unwrap().contains("Paramètre inconnu"));
 }
@@ -635,6 +636,6 @@ async fn the_open_api_is_rate_limited_per_client(backend: Backend) {
             .contains("120 requêtes par minute")
     );
     // The pages are not counted against the API.
-    let page = reqwest::get(app.url("/offres")).await.unwrap();
+    let page = http_get(app.url("/offres")).await.unwrap();
     assert_eq!(page.status(), 200);
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use app::model::Role;
+use common::http_get;
 use common::{Backend, PASSWORD, TestApp, new_client, spawn_app};
 use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
 use std::io::Cursor;
@@ -106,7 +107,7 @@ async fn a_photo_is_converted_shown_with_the_offer_and_hidden_before_publication
     assert_eq!(own.headers()["content-type"], "image/jpeg");
     let thumb = image::load_from_memory(&own.bytes().await.unwrap()).unwrap();
     assert!(thumb.width() <= 480 && thumb.height() <= 360);
-    let public = reqwest::get(app.url(&format!("/photos/{photo}")))
+    let public = http_get(app.url(&format!("/photos/{photo}")))
         .await
         .unwrap();
     assert_eq!(public.status(), 404);
@@ -140,18 +141,18 @@ async fn a_photo_is_converted_shown_with_the_offer_and_hidden_before_publication
         )
         .await;
     assert!(published.status().is_success());
-    let public = reqwest::get(app.url(&format!("/photos/{photo}")))
+    let public = http_get(app.url(&format!("/photos/{photo}")))
         .await
         .unwrap();
     assert_eq!(public.status(), 200);
-    let detail: serde_json::Value = reqwest::get(app.url(&format!("/api/v1/offres/{offer}")))
+    let detail: serde_json::Value = http_get(app.url(&format!("/api/v1/offres/{offer}")))
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(detail["photos"][0]["alt"], "Séjour lumineux");
-    let page = reqwest::get(app.url(&format!("/offres/{offer}")))
+    let page = http_get(app.url(&format!("/offres/{offer}")))
         .await
         .unwrap()
         .text()

@@ -466,6 +466,26 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
             [401, 403, 403, 403],
         ),
         (
+            "admin/organisation/territoire",
+            vec![("organisation_id", &org_b_id), ("territory", "Villeurbanne")],
+            [401, 403, 403, 403],
+        ),
+        // Staff (and admins) are warned when this year's ceilings are missing; nobody else asks.
+        ("plateforme/plafonds", vec![], [401, 403, 200, 403]),
+        ("territoire/listes", vec![], [401, 403, 403, 403]),
+        (
+            "territoire/qpv",
+            vec![("list", "QN02504M;Planoise;25056")],
+            [401, 403, 403, 403],
+        ),
+        (
+            "territoire/quartile",
+            vec![("year", "2026"), ("amount", "10000")],
+            [401, 403, 403, 403],
+        ),
+        // Public: the catalogue's commune field asks it.
+        ("communes/suggestions", vec![("typed", "besan")], [200, 200, 200, 200]),
+        (
             "admin/inviter",
             vec![
                 ("organisation_id", &org_b_id),
@@ -493,6 +513,13 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
         app.count("SELECT COUNT(*) FROM organisations").await,
         2,
         "refused calls created nothing"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisation_epcis").await
+            + app.count("SELECT COUNT(*) FROM qpv_neighbourhoods").await
+            + app.count("SELECT COUNT(*) FROM first_quartile_thresholds").await,
+        0,
+        "refused calls listed nothing"
     );
 
     // Staff see their own organisation, whatever they ask for.

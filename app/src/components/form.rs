@@ -200,12 +200,12 @@ pub fn options<T: Copy>(
         .collect()
 }
 
-/// The territory's communes as `(INSEE code, "Name (postcode)")`.
-pub fn commune_options() -> Vec<(String, String)> {
-    crate::domain::territory::COMMUNES
-        .iter()
-        .map(|c| (c.insee.to_string(), format!("{} ({})", c.name, c.postcode)))
-        .collect()
+/// The message of field `name` in an action's errors, for fields that take a plain message.
+pub fn field_message(
+    errors: Signal<Option<FieldErrors>>,
+    name: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || errors.get().and_then(|e| e.get(name).map(str::to_string)))
 }
 
 /// A group of labelled checkboxes sending `name[]` once per ticked value.

@@ -1,7 +1,9 @@
 //! Building blocks shared by pages.
 
+pub mod commune;
 pub mod form;
 pub mod layout;
+pub mod notices;
 pub mod offer;
 pub mod outcome;
 pub mod route;

@@ -2,7 +2,7 @@
 //! written back to a canonical URL, and the shapes of its answers.
 
 use crate::domain::offer::{Accessibility, Category, Financing, Typology};
-use crate::domain::territory;
+use crate::domain::territory::Places;
 use serde::{Deserialize, Serialize};
 
 /// Every parameter the catalogue accepts, in canonical order.
@@ -26,6 +26,7 @@ pub const PARAMETERS: &[&str] = &[
 pub const PER_PAGE: u32 = 20;
 pub const MAX_PAGE: u32 = 500;
 const QUERY_MAX_CHARS: usize = 200;
+const COMMUNE_MAX_CHARS: usize = 80;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Sort {
@@ -172,24 +173,26 @@ impl CatalogueQuery {
                     }
                     query.q = value.to_string();
                 }
-                "commune" => match territory::commune(value) {
-                    Some(c) => query.commune = Some(c.insee.to_string()),
-                    None => {
+                // Names need the national reference, which the server holds: here only the
+                // shape is checked, the server resolves the commune and the EPCI.
+                "commune" => {
+                    if value.chars().count() > COMMUNE_MAX_CHARS {
                         return Err(problem(
                             name,
-                            "Commune inconnue : indiquez le code INSEE d'une commune du territoire, par exemple 25056 pour Besançon.",
+                            format!("La commune tient en {COMMUNE_MAX_CHARS} caractères au plus : son nom, son code postal ou son code INSEE."),
                         ));
                     }
-                },
-                "epci" => match territory::epci(value) {
-                    Some(e) => query.epci = Some(e.siren.to_string()),
-                    None => {
+                    query.commune = Some(value.to_string());
+                }
+                "epci" => {
+                    if value.len() != 9 || !value.bytes().all(|b| b.is_ascii_digit()) {
                         return Err(problem(
                             name,
-                            "Intercommunalité inconnue : indiquez le SIREN d'un EPCI du territoire, par exemple 242500361.",
+                            "Intercommunalité inconnue : indiquez le SIREN de l'EPCI (9 chiffres), par exemple 242500361.",
                         ));
                     }
-                },
+                    query.epci = Some(value.to_string());
+                }
                 "typologie" => {
                     query.typologie =
                         Some(Typology::parse(&value.to_uppercase()).ok_or_else(|| {
@@ -358,7 +361,7 @@ impl CatalogueQuery {
     }
 
     /// The filters in a few French words, for lists and e-mails.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, places: &impl Places) -> String {
         let mut parts = Vec::new();
         if !self.q.is_empty() {
             parts.push(format!("« {} »", self.q));
@@ -366,11 +369,11 @@ impl CatalogueQuery {
         if let Some(t) = self.typologie {
             parts.push(t.label().to_string());
         }
-        if let Some(c) = self.commune.as_deref().and_then(territory::commune) {
+        if let Some(c) = self.commune.as_deref().and_then(|c| places.commune(c)) {
             parts.push(format!("à {}", c.name));
         }
-        if let Some(e) = self.epci.as_deref().and_then(territory::epci) {
-            parts.push(e.name.to_string());
+        if let Some(e) = self.epci.as_deref().and_then(|e| places.epci_name(e)) {
+            parts.push(e.to_string());
         }
         if let Some(f) = self.financement {
             parts.push(f.code().to_string());
@@ -449,6 +452,13 @@ pub fn percent_encode(value: &str) -> String {
     out
 }
 
+/// A typed commune that needs a choice: the message, and the candidates as `(INSEE, label)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommuneChoice {
+    pub message: String,
+    pub candidates: Vec<(String, String)>,
+}
+
 /// One value of a filter, with how many offers it would leave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetValue {
@@ -494,6 +504,15 @@ pub struct OfferSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueResults {
     pub query: CatalogueQuery,
+    /// The filters in words (for the alert form).
+    #[serde(default)]
+    pub description: String,
+    /// The commune filtered on, as its field shows it ("Villeurbanne (69100)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commune_label: Option<String>,
+    /// Why the commune typed designates no single commune, and the communes it might be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commune_problem: Option<CommuneChoice>,
     pub total: u64,
     pub page: u32,
     pub pages: u32,
@@ -555,8 +574,8 @@ mod tests {
             "loyer_max=beaucoup",
             "surface_min=-4",
             "qpv=peut-etre",
-            "commune=75056",
             "epci=123",
+            "epci=24250036A",
             "typologie=T9",
             "financement=LLI",
             "categorie=vip",

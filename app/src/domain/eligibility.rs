@@ -6,7 +6,7 @@
 //! practice summarised in domain.md §5), effort rate (rent plus charges over monthly resources,
 //! before housing benefit; the threshold is a policy setting), and the offer's publics.
 
-use crate::domain::ceilings::{self, Product};
+use crate::domain::ceilings::{self, Lookup, Product};
 use crate::domain::household::{self, Person};
 use crate::domain::offer::{Category, Financing, Typology};
 use crate::domain::territory::CeilingZone;
@@ -37,7 +37,9 @@ pub struct OfferTerms {
     pub financing: Financing,
     pub typology: Typology,
     pub categories: Vec<Category>,
-    pub zone: CeilingZone,
+    /// `None` when the unit's commune has no known ceiling zone (then income is left to check).
+    #[serde(default)]
+    pub zone: Option<CeilingZone>,
     pub rent_cents: i64,
     pub charges_cents: i64,
 }
@@ -164,10 +166,10 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
         Some(category) => {
             let year = policy.application_year;
             let income_year = ceilings::reference_income_year(year);
-            match (
-                applicant.reference_income_eur,
-                ceilings::ceiling(product(offer.financing), offer.zone, year, category),
-            ) {
+            let lookup = offer
+                .zone
+                .map(|zone| ceilings::lookup(product(offer.financing), zone, year, category));
+            match (applicant.reference_income_eur, lookup) {
                 (None, _) => add(
                     "income",
                     false,
@@ -181,13 +183,35 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
                 (Some(_), None) => add(
                     "income",
                     false,
+                    "La zone de plafonds de ressources de la commune de ce logement n'est pas connue : le bailleur vérifiera vos revenus.".into(),
+                    None,
+                ),
+                (Some(_), Some(Lookup::Unpublished)) => add(
+                    "income",
+                    false,
                     format!(
                         "Le plafond de ressources {} {year} n'est pas encore publié dans une source vérifiée : le bailleur vérifiera vos revenus.",
                         offer.financing.code()
                     ),
                     None,
                 ),
-                (Some(income), Some(ceiling)) if income > ceiling => add(
+                (Some(income), Some(Lookup::Provisional { table_year, amount })) => add(
+                    "income",
+                    false,
+                    format!(
+                        "Verdict provisoire : les plafonds de ressources {year} ne sont pas encore chargés. D'après ceux de {table_year} ({} pour un foyer en {}), les revenus {income_year} de votre foyer ({}) {} ; le bailleur vérifiera avec les plafonds {year}.",
+                        euros(amount),
+                        category.label(),
+                        euros(income),
+                        if income > amount {
+                            "dépasseraient ce plafond, qui sera relevé"
+                        } else {
+                            "sont en dessous"
+                        }
+                    ),
+                    None,
+                ),
+                (Some(income), Some(Lookup::Known(ceiling))) if income > ceiling => add(
                     "income",
                     true,
                     format!(
@@ -201,7 +225,7 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
                         "Si vos revenus ont baissé d'au moins 10 %, déclarez vos revenus de l'an dernier ou des 12 derniers mois dans votre profil.",
                     ),
                 ),
-                (Some(_), Some(_)) => {}
+                (Some(_), Some(Lookup::Known(_))) => {}
             }
         }
     }
@@ -236,12 +260,14 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
         Some(resources) if resources > 0 => {
             // Rounded up: a rate just over the threshold is over it.
             let rate = (monthly_cost * 100 + resources - 1) / resources;
+            // No regulation sets a maximum (domain.md §5): above the policy's threshold it is a
+            // point for the landlord to examine, not a reason to refuse.
             if rate > i64::from(policy.max_effort_rate_percent) {
                 add(
                     "effort",
-                    true,
+                    false,
                     format!(
-                        "Le loyer charges comprises représenterait {rate} % des ressources mensuelles de votre foyer, au-delà des {} % retenus (avant aides au logement).",
+                        "À vérifier : le loyer charges comprises représenterait {rate} % des ressources mensuelles du foyer, au-delà des {} % que le bailleur retient comme repère (avant aides au logement).",
                         policy.max_effort_rate_percent
                     ),
                     Some("Vérifiez vos ressources mensuelles dans votre profil ; une aide au logement peut être prise en compte par le bailleur."),
@@ -275,6 +301,7 @@ mod tests {
             age,
             handicap: false,
             dependant: false,
+            partner: false,
         }
     }
 
@@ -283,6 +310,7 @@ mod tests {
             age: 6,
             handicap: false,
             dependant: true,
+            partner: false,
         }
     }
 
@@ -303,7 +331,7 @@ mod tests {
             financing,
             typology,
             categories: vec![Category::ToutPublic],
-            zone: CeilingZone::OtherRegions,
+            zone: Some(CeilingZone::OtherRegions),
             rent_cents: 400_00,
             charges_cents: 80_00,
         }
@@ -361,12 +389,44 @@ mod tests {
             codes(&assessment),
             vec!["public", "income", "typology", "effort"]
         );
-        assert!(
-            assessment
-                .reasons
-                .iter()
-                .all(|r| r.blocking && !r.message.is_empty())
-        );
+        // The effort rate is a point to check, never a refusal: no regulation sets its maximum.
+        for r in &assessment.reasons {
+            assert_eq!(r.blocking, r.code != "effort", "{}", r.code);
+            assert!(!r.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_high_effort_rate_alone_is_a_warning_to_check_not_an_ineligibility() {
+        let mut tight = applicant(vec![adult(30)], 15_000);
+        tight.monthly_resources_cents = Some(900_00);
+        let assessment = assess(&tight, &offer(Financing::Plus, Typology::T1), &Policy::for_year(2026));
+        assert_eq!(assessment.verdict, Verdict::ToCheck);
+        assert_eq!(codes(&assessment), vec!["effort"]);
+        assert!(assessment.reasons[0].message.contains("54 %"), "{}", assessment.reasons[0].message);
+    }
+
+    #[test]
+    fn a_year_without_ceilings_gives_a_provisional_verdict_that_says_why() {
+        let policy = Policy::for_year(2027);
+        let t1 = offer(Financing::Plus, Typology::T1);
+        for income in [20_000, 30_000] {
+            let assessment = assess(&applicant(vec![adult(40)], income), &t1, &policy);
+            assert_eq!(assessment.verdict, Verdict::ToCheck, "{income}");
+            assert_eq!(codes(&assessment), vec!["income"]);
+            let message = &assessment.reasons[0].message;
+            assert!(message.contains("provisoire") && message.contains("2026"), "{message}");
+            assert!(message.contains("2027"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_commune_without_ceiling_zone_leaves_the_income_to_check() {
+        let mut terms = offer(Financing::Plus, Typology::T1);
+        terms.zone = None;
+        let assessment = assess(&applicant(vec![adult(40)], 90_000), &terms, &Policy::for_year(2026));
+        assert_eq!(assessment.verdict, Verdict::ToCheck);
+        assert_eq!(codes(&assessment), vec!["income"]);
     }
 
     #[test]
@@ -452,6 +512,7 @@ mod tests {
                 age: 18 + rng.next(60),
                 handicap: rng.next(10) == 0,
                 dependant: false,
+                partner: false,
             });
         }
         for _ in 0..children {
@@ -459,6 +520,7 @@ mod tests {
                 age: rng.next(18),
                 handicap: rng.next(20) == 0,
                 dependant: true,
+                partner: false,
             });
         }
         members
@@ -515,6 +577,7 @@ mod tests {
                 age: rng.next(18),
                 handicap: false,
                 dependant: true,
+                partner: false,
             });
             let after = household::category(&members).unwrap();
             let ceiling =

@@ -19,6 +19,9 @@ pub struct Person {
     pub handicap: bool,
     /// Fiscally dependent (à charge).
     pub dependant: bool,
+    /// The applicant's spouse, concubin or PACS partner: with the applicant, a couple.
+    #[serde(default)]
+    pub partner: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,10 +42,14 @@ impl Category {
     }
 }
 
-/// Whether the household is a couple whose combined ages are at most 55.
+/// Whether the household is a couple (the applicant and their partner) whose combined ages are
+/// at most 55. Two adults who are not partners (a parent and a grown-up child, two friends) are
+/// not a *jeune ménage*, whatever their ages.
 pub fn is_jeune_menage(members: &[Person]) -> bool {
     let adults: Vec<&Person> = members.iter().filter(|p| !p.dependant).collect();
-    adults.len() == 2 && adults.iter().map(|p| p.age).sum::<u32>() <= JEUNE_MENAGE_MAX_COMBINED_AGE
+    adults.len() == 2
+        && adults.iter().filter(|p| p.partner).count() == 1
+        && adults.iter().map(|p| p.age).sum::<u32>() <= JEUNE_MENAGE_MAX_COMBINED_AGE
 }
 
 /// The ceiling category of a household. An empty household has no category.
@@ -73,6 +80,7 @@ mod tests {
             age,
             handicap: false,
             dependant: false,
+            partner: false,
         }
     }
     fn child() -> Person {
@@ -80,6 +88,7 @@ mod tests {
             age: 8,
             handicap: false,
             dependant: true,
+            partner: false,
         }
     }
     fn cat(members: &[Person]) -> (u8, u32) {
@@ -103,7 +112,7 @@ mod tests {
         // 3: three persons; one person with one dependant; a jeune ménage; two persons, one disabled.
         assert_eq!(cat(&[adult(40), adult(38), adult(19)]), (3, 0));
         assert_eq!(cat(&[adult(35), child()]), (3, 0));
-        assert_eq!(cat(&[adult(26), adult(27)]), (3, 0));
+        assert_eq!(cat(&[adult(26), partner(27)]), (3, 0));
         assert_eq!(
             cat(&[
                 adult(60),
@@ -140,12 +149,28 @@ mod tests {
         );
     }
 
+    fn partner(age: u32) -> Person {
+        Person {
+            partner: true,
+            ..adult(age)
+        }
+    }
+
     #[test]
     fn the_jeune_menage_limit_is_inclusive() {
-        assert_eq!(cat(&[adult(27), adult(28)]), (3, 0));
-        assert_eq!(cat(&[adult(28), adult(28)]), (2, 0));
+        assert_eq!(cat(&[adult(27), partner(28)]), (3, 0));
+        assert_eq!(cat(&[adult(28), partner(28)]), (2, 0));
         // With a child, the household is in category 3 by its size anyway.
-        assert_eq!(cat(&[adult(25), adult(25), child()]), (3, 0));
+        assert_eq!(cat(&[adult(25), partner(25), child()]), (3, 0));
+    }
+
+    #[test]
+    fn only_a_couple_is_a_jeune_menage() {
+        // A mother and her adult son, or two young flatmates: two persons, category 2.
+        assert_eq!(cat(&[adult(36), adult(18)]), (2, 0));
+        assert_eq!(cat(&[adult(22), adult(23)]), (2, 0));
+        assert!(!is_jeune_menage(&[adult(22), adult(23)]));
+        assert!(is_jeune_menage(&[adult(22), partner(23)]));
     }
 
     #[test]

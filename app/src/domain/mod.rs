@@ -14,6 +14,8 @@ pub mod household;
 pub mod identifiers;
 pub mod offer;
 pub mod profile;
+pub mod qpv;
+pub mod quartile;
 pub mod ranking;
 pub mod sne;
 pub mod territory;

@@ -2,7 +2,7 @@
 //! and the checks a unit or a publication window must pass. Pure: shared by server and browser.
 
 use crate::domain::calendar::{Date, paris_midnight};
-use crate::domain::territory;
+use crate::domain::territory::{self, Places};
 use crate::error::FieldErrors;
 use serde::{Deserialize, Serialize};
 
@@ -178,6 +178,9 @@ pub struct UnitInput {
     pub commune_insee: String,
     pub neighbourhood: String,
     pub in_qpv: bool,
+    /// The unit's QPV, by its code in the territory's list (empty: none chosen).
+    #[serde(default)]
+    pub qpv_code: String,
     pub typology: String,
     pub surface_m2: String,
     pub floor: String,
@@ -192,6 +195,15 @@ pub struct UnitInput {
     pub description: String,
 }
 
+/// What a unit is checked against besides its own fields.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnitContext<'a> {
+    /// The organisation's EPCIs (SIREN); empty: anywhere in metropolitan France.
+    pub territories: &'a [String],
+    /// The quartiers prioritaires of those territories.
+    pub qpvs: &'a [crate::domain::qpv::Qpv],
+}
+
 /// A unit that passed every check, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidUnit {
@@ -201,6 +213,7 @@ pub struct ValidUnit {
     pub epci_siren: String,
     pub neighbourhood: String,
     pub in_qpv: bool,
+    pub qpv_code: Option<String>,
     pub typology: Typology,
     pub surface_m2: i64,
     pub floor: i64,
@@ -288,8 +301,15 @@ pub(crate) fn choice<T: Copy>(
 }
 
 impl UnitInput {
-    /// Checks every field and reports all problems at once, each beside its field.
-    pub fn validate(&self) -> Result<ValidUnit, FieldErrors> {
+    /// Checks every field and reports all problems at once, each beside its field. The commune
+    /// is looked up in `places` and must lie in one of the organisation's territories (when it
+    /// lists any); a QPV comes from the territories' lists.
+    pub fn validate(
+        &self,
+        places: &impl Places,
+        context: &UnitContext,
+    ) -> Result<ValidUnit, FieldErrors> {
+        let territories = context.territories;
         let mut errors = FieldErrors::new();
         let reference = required_text(
             &mut errors,
@@ -299,14 +319,39 @@ impl UnitInput {
             "la référence du logement",
         );
         let address = required_text(&mut errors, "address", &self.address, 200, "l'adresse");
-        let commune = territory::commune(self.commune_insee.trim());
-        if commune.is_none() {
-            errors.add(
-                "commune_insee",
-                "Choisissez une commune du territoire (code INSEE à 5 caractères).",
-            );
-        }
-        let neighbourhood = self.neighbourhood.trim().to_string();
+        let commune = match territory::commune_for_unit(places, &self.commune_insee, territories) {
+            Ok(place) => Some(place),
+            Err(message) => {
+                errors.add("commune_insee", message);
+                None
+            }
+        };
+        let mut neighbourhood = self.neighbourhood.trim().to_string();
+        let mut in_qpv = self.in_qpv;
+        let qpv_code = match self.qpv_code.trim() {
+            "" => None,
+            code => match context.qpvs.iter().find(|q| q.code == code) {
+                Some(q) => {
+                    if let Some(c) = commune
+                        && c.parent_insee.as_deref().unwrap_or(&c.insee) != q.commune_insee
+                    {
+                        errors.add(
+                            "qpv_code",
+                            format!("Le quartier {} n'est pas dans la commune choisie.", q.name),
+                        );
+                    }
+                    in_qpv = true;
+                    if neighbourhood.is_empty() {
+                        neighbourhood = q.name.clone();
+                    }
+                    Some(q.code.clone())
+                }
+                None => {
+                    errors.add("qpv_code", "Choisissez un quartier prioritaire de la liste.");
+                    None
+                }
+            },
+        };
         if neighbourhood.chars().count() > 80 {
             errors.add(
                 "neighbourhood",
@@ -442,10 +487,11 @@ impl UnitInput {
             ) if errors.is_empty() => Ok(ValidUnit {
                 reference,
                 address,
-                commune_insee: commune.insee.to_string(),
-                epci_siren: commune.epci_siren.to_string(),
+                commune_insee: commune.insee.clone(),
+                epci_siren: commune.epci_siren.clone().unwrap_or_default(),
                 neighbourhood,
-                in_qpv: self.in_qpv,
+                in_qpv,
+                qpv_code,
                 typology,
                 surface_m2,
                 floor,
@@ -575,6 +621,7 @@ mod tests {
             commune_insee: "25056".into(),
             neighbourhood: "Planoise".into(),
             in_qpv: true,
+            qpv_code: String::new(),
             typology: "T3".into(),
             surface_m2: "64".into(),
             floor: "2".into(),
@@ -592,7 +639,8 @@ mod tests {
 
     #[test]
     fn a_complete_unit_is_accepted_with_its_epci_derived_from_the_commune() {
-        let valid = unit().validate().unwrap();
+        let places = crate::domain::territory::tests::few();
+        let valid = unit().validate(&places, &UnitContext::default()).unwrap();
         assert_eq!(valid.epci_siren, "242500361");
         assert_eq!(valid.rent_cents, 41_250);
         assert_eq!(valid.charges_cents, 9_500);
@@ -602,13 +650,41 @@ mod tests {
     }
 
     #[test]
+    fn a_qpv_is_chosen_from_the_territory_list_and_must_be_in_the_commune() {
+        let places = crate::domain::territory::tests::few();
+        let qpvs = [crate::domain::qpv::Qpv {
+            code: "QN02504M".into(),
+            name: "Planoise".into(),
+            commune_insee: "25056".into(),
+        }];
+        let context = UnitContext {
+            territories: &[],
+            qpvs: &qpvs,
+        };
+        let mut input = unit();
+        input.in_qpv = false;
+        input.neighbourhood = String::new();
+        input.qpv_code = "QN02504M".into();
+        let valid = input.validate(&places, &context).unwrap();
+        assert!(valid.in_qpv);
+        assert_eq!(valid.neighbourhood, "Planoise");
+        assert_eq!(valid.qpv_code.as_deref(), Some("QN02504M"));
+        input.commune_insee = "69266".into();
+        assert!(input.validate(&places, &context).unwrap_err().get("qpv_code").is_some());
+        input.commune_insee = "25056".into();
+        input.qpv_code = "QN99999X".into();
+        assert!(input.validate(&places, &context).unwrap_err().get("qpv_code").is_some());
+    }
+
+    #[test]
     fn every_bad_field_is_reported_beside_itself() {
         let mut input = unit();
         input.commune_insee = "75056".into();
         input.surface_m2 = "4".into();
         input.rent_euros = "beaucoup".into();
         input.typology = "T9".into();
-        let errors = input.validate().unwrap_err();
+        let places = crate::domain::territory::tests::few();
+        let errors = input.validate(&places, &UnitContext::default()).unwrap_err();
         for field in ["commune_insee", "surface_m2", "rent_euros", "typology"] {
             assert!(errors.get(field).is_some(), "{field} not reported");
         }

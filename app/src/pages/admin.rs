@@ -1,7 +1,14 @@
 //! Platform administration: organisations, their commissions, and invitations of staff and
 //! committee members.
 
-use crate::components::form::{CheckField, Field, FormAlert, SelectField, field_errors, options};
+use crate::components::commune::CommuneField;
+use crate::components::form::{
+    CheckField, Field, FormAlert, SelectField, field_errors, field_message, options,
+};
+
+/// What a territory field accepts.
+const TERRITORY_HINT: &str =
+    "Une commune de l'EPCI, son nom ou son SIREN, par exemple « Villeurbanne » ou « Métropole de Lyon ».";
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::domain::caleol::MemberQuality;
@@ -24,7 +31,11 @@ pub async fn list_organisations() -> Result<Vec<OrganisationSummary>, AppError> 
 }
 
 #[server(endpoint = "admin/organisation/creer")]
-pub async fn create_organisation(name: String, siren: String) -> Result<(), AppError> {
+pub async fn create_organisation(
+    name: String,
+    siren: String,
+    #[server(default)] territory: String,
+) -> Result<(), AppError> {
     use crate::domain::identifiers::{normalize_siren, siren_problem};
     use crate::error::FieldErrors;
     use crate::model::Role;
@@ -43,6 +54,13 @@ pub async fn create_organisation(name: String, siren: String) -> Result<(), AppE
         if let Some(problem) = siren_problem(&siren) {
             errors.add("siren", problem);
         }
+        let epci = match crate::ssr::reference::national().resolve_epci(&territory) {
+            Ok(epci) => Some(epci.siren.clone()),
+            Err(message) => {
+                errors.add("territory", message);
+                None
+            }
+        };
         errors.into_result()?;
         let siren = normalize_siren(&siren);
         let state = state()?;
@@ -59,6 +77,9 @@ pub async fn create_organisation(name: String, siren: String) -> Result<(), AppE
             }
             Err(e) => return Err(internal(e)),
         };
+        organisations::add_epcis(&mut tx, id, &Vec::from_iter(epci))
+            .await
+            .map_err(internal)?;
         audit::record(
             &mut tx,
             audit::AuditEntry {
@@ -73,6 +94,46 @@ pub async fn create_organisation(name: String, siren: String) -> Result<(), AppE
         .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         leptos_axum::redirect(&format!("/admin/organisations/{id}"));
+        Ok(())
+    })
+    .await
+}
+
+/// Adds a territory (EPCI) where the organisation publishes units.
+#[server(endpoint = "admin/organisation/territoire")]
+pub async fn add_territory(organisation_id: i64, territory: String) -> Result<(), AppError> {
+    use crate::model::Role;
+    use crate::ssr::store::{audit, organisations};
+    use crate::ssr::{internal, require, respond, state};
+    respond(async move {
+        let admin = require(&[Role::Admin]).await?;
+        let epci = crate::ssr::reference::national()
+            .resolve_epci(&territory)
+            .map_err(|message| AppError::field("territory", message))?;
+        let state = state()?;
+        organisations::name_of(state.db.pool(), organisation_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        let mut tx = crate::ssr::db::begin_write(state.db.pool())
+            .await
+            .map_err(internal)?;
+        organisations::add_epcis(&mut tx, organisation_id, std::slice::from_ref(&epci.siren))
+            .await
+            .map_err(internal)?;
+        audit::record(
+            &mut tx,
+            audit::AuditEntry {
+                actor_user_id: Some(admin.id),
+                organisation_id: Some(organisation_id),
+                action: "organisation.territory",
+                subject: &format!("organisation:{organisation_id}"),
+                detail: &epci.name,
+            },
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
         Ok(())
     })
     .await
@@ -354,10 +415,13 @@ pub async fn invite_territory_admin(
         let email = normalize_email(&email);
         let display_name = display_name.trim().to_string();
         let mut errors = FieldErrors::new();
-        let epci = crate::domain::territory::epci(epci_siren.trim());
-        if epci.is_none() {
-            errors.add("epci_siren", "Choisissez un territoire de la liste.");
-        }
+        let epci = match crate::ssr::reference::national().resolve_epci(&epci_siren) {
+            Ok(epci) => Some(epci),
+            Err(message) => {
+                errors.add("epci_siren", message);
+                None
+            }
+        };
         if let Some(problem) = display_name_problem(&display_name) {
             errors.add("display_name", problem);
         }
@@ -377,10 +441,10 @@ pub async fn invite_territory_admin(
                 role: Role::Territory,
                 organisation_id: None,
                 commission_id: None,
-                epci_siren: Some(epci.siren),
+                epci_siren: Some(&epci.siren),
                 active: false,
             },
-            epci.name,
+            &epci.name,
             &format!("territory {}", epci.siren),
             Grant::None,
         )
@@ -393,10 +457,6 @@ pub async fn invite_territory_admin(
 fn TerritoryInvite() -> impl IntoView {
     let invite = ServerAction::<InviteTerritoryAdmin>::new();
     let errors = field_errors(invite.value());
-    let epcis = crate::domain::territory::EPCIS
-        .iter()
-        .map(|e| (e.siren.to_string(), e.name.to_string()))
-        .collect::<Vec<_>>();
     view! {
         <section class="panel narrow">
             <h2>"Inviter l'administrateur d'un territoire"</h2>
@@ -406,7 +466,8 @@ fn TerritoryInvite() -> impl IntoView {
                 <p class="notice" role="status">"Invitation envoyée."</p>
             })}
             <ActionForm action=invite>
-                <crate::components::form::SelectField label="Territoire (EPCI)" name="epci_siren" options=epcis.clone() errors/>
+                <CommuneField label="Territoire (EPCI)" name="epci_siren" value=""
+                    hint=TERRITORY_HINT error=field_message(errors, "epci_siren")/>
                 <Field label="Nom" name="display_name" errors/>
                 <Field label="Adresse e-mail" name="email" kind="email" errors/>
                 <button type="submit" class="button">"Inviter"</button>
@@ -422,6 +483,7 @@ pub fn AdminHomePage() -> impl IntoView {
     let organisations = Resource::new(move || create.version().get(), |_| list_organisations());
     view! {
         <Title text="Administration"/>
+        <crate::components::notices::CeilingsNotice/>
         {loaded(organisations, |list| view! {
                         <section class="panel">
                             <h1>"Organismes"</h1>
@@ -451,6 +513,8 @@ pub fn AdminHomePage() -> impl IntoView {
             <ActionForm action=create>
                 <Field label="Nom de l'organisme" name="name" errors/>
                 <Field label="SIREN" name="siren" hint="9 chiffres, tels qu'inscrits au répertoire Sirene." errors/>
+                <CommuneField label="Territoire (EPCI) où il a des logements" name="territory" value=""
+                    hint=TERRITORY_HINT error=field_message(errors, "territory")/>
                 <button type="submit" class="button">"Ajouter"</button>
             </ActionForm>
         </section>
@@ -463,13 +527,47 @@ pub fn OrganisationPage() -> impl IntoView {
     let id = id_param();
     let add_commission = ServerAction::<CreateCommission>::new();
     let invite = ServerAction::<InvitePerson>::new();
+    let add_territory = ServerAction::<AddTerritory>::new();
     let detail = Resource::new(
-        move || (id(), add_commission.version().get(), invite.version().get()),
-        |(id, _, _)| load_organisation(id),
+        move || {
+            (
+                id(),
+                add_commission.version().get(),
+                invite.version().get(),
+                add_territory.version().get(),
+            )
+        },
+        |(id, _, _, _)| load_organisation(id),
     );
     view! {
         <Title text="Organisme"/>
-        {loaded(detail, move |detail| view! { <OrganisationView detail add_commission invite/> })}
+        {loaded(detail, move |detail| view! {
+            <OrganisationView detail=detail.clone() add_commission invite/>
+            <TerritoriesPanel detail add_territory/>
+        })}
+    }
+}
+
+#[component]
+fn TerritoriesPanel(detail: OrganisationDetail, add_territory: ServerAction<AddTerritory>) -> impl IntoView {
+    let errors = field_errors(add_territory.value());
+    view! {
+        <section class="panel narrow" aria-labelledby="territoires-titre">
+            <h2 id="territoires-titre">"Territoires"</h2>
+            <p class="hint">"Son personnel publie des logements dans les communes de ces EPCI."</p>
+            {if detail.epcis.is_empty() {
+                view! { <p>"Aucun territoire : son personnel peut publier dans toute commune de métropole."</p> }.into_any()
+            } else {
+                view! { <ul>{detail.epcis.iter().map(|(siren, name)| view! { <li>{name.clone()}" (SIREN "{siren.clone()}")"</li> }).collect_view()}</ul> }.into_any()
+            }}
+            <FormAlert value=add_territory.value()/>
+            <ActionForm action=add_territory>
+                <input type="hidden" name="organisation_id" value=detail.id.to_string()/>
+                <CommuneField label="Ajouter un territoire (EPCI)" name="territory" value=""
+                    hint=TERRITORY_HINT error=field_message(errors, "territory")/>
+                <button type="submit" class="button">"Ajouter le territoire"</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -5,7 +5,8 @@ use crate::components::form::FormAlert;
 use crate::components::offer::{EligibilityBadge, OfferCard, OfferSheet};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
-use crate::domain::catalogue::{CatalogueResults, Facet, Sort};
+use crate::components::commune::CommuneField;
+use crate::domain::catalogue::{CatalogueQuery, CatalogueResults, Facet, Sort};
 use crate::domain::eligibility::Verdict;
 use crate::error::AppError;
 use crate::model::{OfferDetail, OfferForMe};
@@ -17,14 +18,37 @@ use leptos_router::hooks::{use_location, use_query_map};
 /// Runs the catalogue query written in `query` (a URL query string, without `?`).
 #[server(endpoint = "offres/recherche")]
 pub async fn search_offers(query: String) -> Result<CatalogueResults, AppError> {
+    use crate::ssr::{catalogue, respond};
+    respond(async move {
+        let mut query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
+            .map_err(|e| AppError::BadRequest(e.message))?;
+        // A commune typed that designates no single one: search without it, and ask which.
+        let commune_problem =
+            catalogue::resolve_places(&mut query).map_err(|e| AppError::BadRequest(e.message))?;
+        let typed_commune = match commune_problem {
+            Some(_) => query.commune.take(),
+            None => None,
+        };
+        let mut results = search_for_visitor(query).await?;
+        if commune_problem.is_some() {
+            results.query.commune = typed_commune;
+            results.commune_problem = commune_problem;
+        }
+        Ok(results)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+async fn search_for_visitor(
+    query: crate::domain::catalogue::CatalogueQuery,
+) -> Result<CatalogueResults, AppError> {
     use crate::domain::eligibility::Verdict;
     use crate::model::Role;
     use crate::ssr::store::listings;
     use crate::ssr::subject as context;
-    use crate::ssr::{catalogue, current_user, internal, respond, state};
-    respond(async move {
-        let query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
-            .map_err(|e| AppError::BadRequest(e.message))?;
+    use crate::ssr::{catalogue, current_user, internal, state};
+    {
         let state = state()?;
         let applicant = current_user().await?.filter(|u| u.role == Role::Applicant);
         let Some(user) = applicant else {
@@ -70,8 +94,7 @@ pub async fn search_offers(query: String) -> Result<CatalogueResults, AppError> 
             hit.for_me = badges.remove(&hit.id);
         }
         Ok(results)
-    })
-    .await
+    }
 }
 
 #[server(endpoint = "offres/detail")]
@@ -218,8 +241,14 @@ pub async fn save_alert(query: String) -> Result<(), AppError> {
     use crate::ssr::{internal, respond, state};
     respond(async move {
         let user = context::applicant().await?;
-        let query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
+        let mut query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
             .map_err(|e| AppError::BadRequest(e.message))?;
+        // The alert's search runs later: its commune is stored as a code, not as typed.
+        if let Some(problem) = crate::ssr::catalogue::resolve_places(&mut query)
+            .map_err(|e| AppError::BadRequest(e.message))?
+        {
+            return Err(AppError::Rejected(problem.message));
+        }
         let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
             .await
             .map_err(internal)?;
@@ -283,7 +312,7 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
     let alert = ServerAction::<SaveAlert>::new();
     let alert_form = results.for_applicant.then(|| {
         let saved_query = query.for_alert().to_query_string();
-        let described = query.describe();
+        let described = results.description.clone();
         view! {
             <div class="alert-form">
                 <FormAlert value=alert.value()/>
@@ -309,9 +338,31 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
             _ => None,
         }
     };
+    // The commune is typed (35,000 of them), with the offers' communes as quick links.
+    let commune_value = results
+        .commune_label
+        .clone()
+        .or_else(|| query.commune.clone())
+        .unwrap_or_default();
+    let commune_error = results.commune_problem.as_ref().map(|p| p.message.clone());
+    let commune_choices = results.commune_problem.as_ref().map(|p| {
+        p.candidates
+            .iter()
+            .map(|(insee, label)| {
+                let href = CatalogueQuery {
+                    commune: Some(insee.clone()),
+                    page: 1,
+                    ..query.clone()
+                }
+                .href();
+                view! { <li><a href=href>{label.clone()}</a></li> }
+            })
+            .collect_view()
+    });
     let facets = results
         .facets
         .iter()
+        .filter(|facet| facet.parameter != "commune")
         .map(|facet| {
             let selected = selected_of(&facet.parameter);
             view! { <FacetSelect facet=facet.clone() selected/> }
@@ -346,6 +397,11 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
                         <label for="pour_moi">"Seulement les offres pour moi"</label>
                         <p class="hint" id="pour_moi-aide">"Les offres auxquelles votre profil permet de postuler (compte demandeur)."</p>
                     </div>
+                    <CommuneField label="Commune" name="commune" value=commune_value required=false
+                        error=Signal::derive(move || commune_error.clone())/>
+                    {commune_choices.map(|choices| view! {
+                        <ul class="commune-choices" aria-label="Communes possibles">{choices}</ul>
+                    })}
                     {facets}
                     <div class="field">
                         <label for="loyer_max">"Loyer charges comprises maximum (€ par mois)"</label>

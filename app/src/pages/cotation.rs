@@ -53,9 +53,7 @@ fn published(
     use crate::model::GridCriterionRow;
     PublishedGrid {
         id: version.id,
-        epci_name: crate::domain::territory::epci(&version.epci_siren)
-            .map(|e| e.name.to_string())
-            .unwrap_or_else(|| version.epci_siren.clone()),
+        epci_name: crate::ssr::reference::epci_name(&version.epci_siren),
         audience_label: version.audience.label().to_string(),
         version: version.version,
         effective_from: version.effective_from.french(),
@@ -126,9 +124,7 @@ pub async fn load_territory_grids() -> Result<TerritoryGrids, AppError> {
             grids.push(grid);
         }
         Ok(TerritoryGrids {
-            epci_name: crate::domain::territory::epci(&epci)
-                .map(|e| e.name.to_string())
-                .unwrap_or(epci),
+            epci_name: crate::ssr::reference::epci_name(&epci),
             current_text: current
                 .first()
                 .map(|g| g.grid.to_text())
@@ -199,7 +195,7 @@ pub async fn publish_grid(
 #[server(endpoint = "espace/cotation")]
 pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
     use crate::domain::cotation::{Facts, refusal_effect, score};
-    use crate::domain::territory;
+    use crate::domain::territory::Places;
     use crate::model::TerritoryScore;
     use crate::ssr::store::cotation;
     use crate::ssr::subject as context;
@@ -211,13 +207,14 @@ pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
         let pool = state()?.db.pool().clone();
         let current = cotation::current(&pool, today).await.map_err(internal)?;
         // The territories the applicant wishes to live in; all of them when none is chosen.
+        let national = crate::ssr::reference::national();
         let mut epcis: Vec<&str> = profile
             .wished_communes
             .iter()
-            .filter_map(|insee| territory::commune(insee).map(|c| c.epci_siren))
+            .filter_map(|insee| national.commune(insee)?.epci_siren.as_deref())
             .collect();
         if epcis.is_empty() {
-            epcis = territory::EPCIS.iter().map(|e| e.siren).collect();
+            epcis = current.iter().map(|g| g.epci_siren.as_str()).collect();
         }
         epcis.sort_unstable();
         epcis.dedup();
@@ -242,9 +239,7 @@ pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
                 comparables.push(comparable);
             }
             territories.push(TerritoryScore {
-                epci_name: territory::epci(siren)
-                    .map(|e| e.name.to_string())
-                    .unwrap_or_default(),
+                epci_name: crate::ssr::reference::epci_name(siren),
                 grid_label: format!(
                     "{} — version {} du {}",
                     grid.audience.label(),
@@ -329,6 +324,7 @@ pub fn TerritoryPage() -> impl IntoView {
             <p class="notice" role="status">{format!("La version {v} est publiée. Les notes des demandeurs sont recalculées en arrière-plan : l'avancement s'affiche ci-dessous.")}</p>
         })}
         {loaded(grids, move |data| view! { <TerritoryEditor data publish/> })}
+        <crate::pages::territory::TerritoryListsPanel/>
     }
 }
 

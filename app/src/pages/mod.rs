@@ -16,3 +16,4 @@ pub mod staff_applicants;
 pub mod staff_import;
 pub mod staff_offers;
 pub mod staff_units;
+pub mod territory;

@@ -1,8 +1,9 @@
 //! The applicant's profile, one form per part, each saved on its own. Works without JavaScript:
 //! every form posts to its server function, which redirects back to its part of the page.
 
+use crate::components::commune::CommuneField;
 use crate::components::form::{
-    CheckField, CheckGroup, Field, FormAlert, SelectField, commune_options, field_errors, options,
+    CheckField, CheckGroup, Field, FormAlert, SelectField, field_errors, field_message, options,
 };
 use crate::components::outcome::loaded;
 use crate::domain::offer::Typology;
@@ -35,7 +36,20 @@ pub async fn load_profile(#[server(default)] pour: Option<i64>) -> Result<Profil
                 .map_err(internal)?,
             Some(_) => Vec::new(),
         };
+        let wished_communes = profile
+            .wished_communes
+            .iter()
+            .map(|insee| {
+                let label = crate::domain::territory::Places::commune(
+                    crate::ssr::reference::national(),
+                    insee,
+                )
+                .map_or_else(|| insee.clone(), |p| p.label());
+                (insee.clone(), label)
+            })
+            .collect();
         Ok(ProfileView {
+            wished_communes,
             completeness: profile.completeness(today, income_year),
             profile,
             income_year,
@@ -259,6 +273,7 @@ pub async fn save_situations(
 #[server(endpoint = "espace/profil/souhaits")]
 pub async fn save_wishes(
     #[server(default)] communes: Vec<String>,
+    #[server(default)] add_commune: String,
     #[server(default)] typologies: Vec<String>,
     #[server(default)] max_rent: String,
     #[server(default)] pour: Option<i64>,
@@ -272,10 +287,11 @@ pub async fn save_wishes(
             Box::pin(async move {
                 let wishes = WishesInput {
                     communes,
+                    add_commune,
                     typologies,
                     max_rent,
                 }
-                .validate()
+                .validate(crate::ssr::reference::national())
                 .map_err(AppError::Invalid)?;
                 profiles::save_wishes(conn, user_id, &wishes)
                     .await
@@ -700,8 +716,12 @@ fn WishesPart(view: ProfileView, action: ServerAction<SaveWishes>) -> impl IntoV
             <FormAlert value=action.value()/>
             <ActionForm action>
                 {pour_input(view.pour)}
-                <CheckGroup legend="Communes souhaitées" name="communes" options=commune_options()
-                    checked=p.wished_communes.clone() errors/>
+                {(!view.wished_communes.is_empty()).then(|| view! {
+                    <CheckGroup legend="Communes souhaitées" name="communes" options=view.wished_communes.clone()
+                        checked=p.wished_communes.clone() hint="Décochez une commune pour la retirer." errors/>
+                })}
+                <CommuneField label="Ajouter une commune souhaitée" name="add_commune" value=""
+                    required=view.wished_communes.is_empty() error=field_message(errors, "add_commune")/>
                 <CheckGroup legend="Types de logement souhaités" name="typologies"
                     options=options(Typology::ALL, Typology::code, Typology::label) checked=typologies errors/>
                 <Field label="Loyer maximum, charges comprises (€ par mois)" name="max_rent" required=false

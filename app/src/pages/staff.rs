@@ -64,6 +64,7 @@ pub fn StaffHomePage() -> impl IntoView {
     let dashboard = Resource::new(page, load_staff_dashboard);
     view! {
         <Title text="Gestion du parc"/>
+        <crate::components::notices::CeilingsNotice/>
         {loaded(dashboard, |data| view! { <Dashboard data/> })}
     }
 }

@@ -73,10 +73,14 @@ pub async fn apply_import(id: i64) -> Result<(), AppError> {
                 .ok_or(AppError::NotFound)?;
             return Err(AppError::Rejected("Cet import a déjà été appliqué.".into()));
         };
-        let checked =
-            tokio::task::spawn_blocking(move || import::check(content.as_bytes(), &mut |_| {}))
-                .await
-                .map_err(internal)?;
+        let context = import::OwnedUnitContext::of(state.db.pool(), organisation)
+            .await
+            .map_err(internal)?;
+        let checked = tokio::task::spawn_blocking(move || {
+            import::check(content.as_bytes(), &context.get(), &mut |_| {})
+        })
+        .await
+        .map_err(internal)?;
         if !checked.errors.is_empty() {
             return Err(AppError::Rejected(
                 "Le fichier ne passe plus les contrôles : renvoyez-le pour voir les erreurs."

@@ -1,9 +1,9 @@
 //! Staff back office for units: create and edit a unit, its photos, and putting it on offer.
 //! Everything is scoped to the staff member's organisation.
 
+use crate::components::commune::CommuneField;
 use crate::components::form::{
-    CheckField, Field, FormAlert, SelectField, TextAreaField, commune_options, field_errors,
-    options,
+    CheckField, Field, FormAlert, SelectField, TextAreaField, field_errors, field_message, options,
 };
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
@@ -26,8 +26,20 @@ pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
     respond(async move {
         let (_, organisation) = staff_organisation().await?;
         let pool = state()?.db.pool().clone();
+        let listed = crate::ssr::import::OwnedUnitContext::of(&pool, organisation)
+            .await
+            .map_err(internal)?
+            .qpvs;
+        let qpvs: Vec<(String, String)> = listed
+            .iter()
+            .map(|q| {
+                let commune = crate::ssr::reference::commune_name(&q.commune_insee);
+                (q.code.clone(), format!("{} ({commune}) — {}", q.name, q.code))
+            })
+            .collect();
         if id == 0 {
             return Ok(UnitEditor {
+                qpvs,
                 unit_id: None,
                 input: UnitInput {
                     energy_label: "D".into(),
@@ -38,10 +50,26 @@ pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
                 photos: Vec::new(),
             });
         }
-        let input = crate::ssr::store::units::unit_input(&pool, organisation, id)
+        let mut input = crate::ssr::store::units::unit_input(&pool, organisation, id)
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
+        // A unit flagged QPV before its territory listed them: its quartier, found by name, is
+        // preselected, so that saving the form keeps it in the QPV.
+        if input.in_qpv && input.qpv_code.is_empty() {
+            if let Some(q) = listed.iter().find(|q| {
+                q.commune_insee == input.commune_insee && q.name == input.neighbourhood
+            }) {
+                input.qpv_code = q.code.clone();
+            }
+        }
+        // The field shows the commune as people read it; its label resolves back to the code.
+        if let Some(place) = crate::domain::territory::Places::commune(
+            crate::ssr::reference::national(),
+            &input.commune_insee,
+        ) {
+            input.commune_insee = place.label();
+        }
         let list = offers::unit_offers(&pool, organisation, id)
             .await
             .map_err(internal)?;
@@ -56,6 +84,7 @@ pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
             .map(|(_, photo)| photo)
             .collect();
         Ok(UnitEditor {
+            qpvs,
             unit_id: Some(id),
             input,
             offers: list,
@@ -75,6 +104,7 @@ pub async fn save_unit(
     commune_insee: String,
     #[server(default)] neighbourhood: String,
     #[server(default)] in_qpv: String,
+    #[server(default)] qpv_code: String,
     typology: String,
     surface_m2: String,
     #[server(default)] floor: String,
@@ -99,6 +129,7 @@ pub async fn save_unit(
             commune_insee,
             neighbourhood,
             in_qpv: in_qpv == "on",
+            qpv_code,
             typology,
             surface_m2,
             floor,
@@ -112,8 +143,13 @@ pub async fn save_unit(
             construction_period,
             description,
         };
-        let unit = input.validate().map_err(AppError::Invalid)?;
         let state = state()?;
+        let context = crate::ssr::import::OwnedUnitContext::of(state.db.pool(), organisation)
+            .await
+            .map_err(internal)?;
+        let unit = input
+            .validate(crate::ssr::reference::national(), &context.get())
+            .map_err(AppError::Invalid)?;
         let mut tx = crate::ssr::db::begin_write(state.db.pool())
             .await
             .map_err(internal)?;
@@ -237,9 +273,15 @@ fn UnitForm(editor: UnitEditor, save: ServerAction<SaveUnit>) -> impl IntoView {
                     <legend>"Identification et adresse"</legend>
                     <Field label="Référence interne" name="reference" value=u.reference.clone() errors/>
                     <Field label="Adresse" name="address" autocomplete="street-address" value=u.address.clone() hint="Numéro et voie, par exemple « 12 rue de Dole »." errors/>
-                    <SelectField label="Commune" name="commune_insee" options=commune_options() selected=u.commune_insee.clone() placeholder="Choisissez une commune" errors/>
+                    <CommuneField label="Commune" name="commune_insee" value=u.commune_insee.clone() error=field_message(errors, "commune_insee")/>
                     <Field label="Quartier" name="neighbourhood" required=false value=u.neighbourhood.clone() errors/>
-                    <CheckField label="Le logement est en quartier prioritaire de la politique de la ville (QPV)" name="in_qpv" checked=u.in_qpv/>
+                    {if editor.qpvs.is_empty() {
+                        view! { <CheckField label="Le logement est en quartier prioritaire de la politique de la ville (QPV)" name="in_qpv" checked=u.in_qpv/> }.into_any()
+                    } else {
+                        view! { <SelectField label="Quartier prioritaire de la politique de la ville (QPV)" name="qpv_code"
+                            options=editor.qpvs.clone() selected=u.qpv_code.clone() required=false
+                            placeholder="Hors quartier prioritaire" hint="La liste du territoire, tenue par son administrateur." errors/> }.into_any()
+                    }}
                 </fieldset>
                 <fieldset>
                     <legend>"Le logement"</legend>

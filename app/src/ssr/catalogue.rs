@@ -4,19 +4,20 @@
 use super::db::{Db, now};
 use super::search::{Dimension, SearchError, SearchIndex};
 use super::store::listings;
+use super::reference::{Resolution, national};
 use crate::domain::catalogue::{
-    CatalogueQuery, CatalogueResults, Facet, FacetValue, MAX_PAGE, PER_PAGE,
+    CatalogueQuery, CatalogueResults, CommuneChoice, Facet, FacetValue, MAX_PAGE, PER_PAGE,
+    QueryError,
 };
 use crate::domain::offer::{Accessibility, Category, Financing, Typology};
-use crate::domain::territory;
+use crate::domain::territory::Places;
 
 fn label(dimension: Dimension, value: &str) -> String {
     match dimension {
-        Dimension::Commune => territory::commune(value)
-            .map(|c| c.name.to_string())
-            .unwrap_or_else(|| value.to_string()),
-        Dimension::Epci => territory::epci(value)
-            .map(|e| e.name.to_string())
+        Dimension::Commune => super::reference::commune_name(value),
+        Dimension::Epci => national()
+            .epci_name(value)
+            .map(str::to_string)
             .unwrap_or_else(|| value.to_string()),
         Dimension::Typology => Typology::parse(value)
             .map(|t| t.label().to_string())
@@ -81,6 +82,48 @@ fn rank(dimension: Dimension, value: &str) -> (usize, String) {
     (position.unwrap_or(0), label(dimension, value))
 }
 
+/// Looks the query's commune and EPCI up in the national reference. A commune typed by name
+/// becomes its INSEE code; one that designates no single commune comes back as a choice to
+/// offer (the query keeps what was typed). An unknown EPCI is an error.
+pub fn resolve_places(query: &mut CatalogueQuery) -> Result<Option<CommuneChoice>, QueryError> {
+    let national = national();
+    if let Some(siren) = &query.epci
+        && national.epci(siren).is_none()
+    {
+        return Err(QueryError {
+            parameter: "epci".into(),
+            message: format!("Intercommunalité inconnue : aucun EPCI n'a le SIREN {siren}."),
+        });
+    }
+    let Some(typed) = query.commune.clone() else {
+        return Ok(None);
+    };
+    let labels = |found: Vec<&crate::domain::territory::Place>| {
+        found
+            .into_iter()
+            .map(|p| (p.insee.clone(), p.label()))
+            .collect::<Vec<_>>()
+    };
+    Ok(match national.resolve_typed(&typed) {
+        Resolution::Found(place) => {
+            query.commune = Some(place.insee.clone());
+            None
+        }
+        Resolution::Ambiguous(found) => {
+            let candidates = labels(found);
+            let shown: Vec<String> = candidates.iter().map(|(_, l)| l.clone()).collect();
+            Some(CommuneChoice {
+                message: crate::domain::territory::CommuneProblem::Ambiguous(shown).message(),
+                candidates,
+            })
+        }
+        Resolution::NotFound => Some(CommuneChoice {
+            message: crate::domain::territory::CommuneProblem::Unknown(typed).message(),
+            candidates: Vec::new(),
+        }),
+    })
+}
+
 /// Runs `query` and builds the page or API answer.
 pub async fn search(
     db: &Db,
@@ -137,6 +180,13 @@ pub async fn search_within(
         total: outcome.total,
         hits,
         facets,
+        description: query.describe(national()),
+        commune_label: query
+            .commune
+            .as_deref()
+            .and_then(|c| national().commune(c))
+            .map(|p| p.label()),
+        commune_problem: None,
         query,
         for_applicant: false,
     })
@@ -203,7 +253,7 @@ pub async fn send_digests(
             let mail = new_offers_digest(
                 &alert.email,
                 &alert.name,
-                &query.describe(),
+                &query.describe(national()),
                 &lines,
                 &link(&query.href()),
                 &link("/espace#alertes"),

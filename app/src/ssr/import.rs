@@ -4,7 +4,7 @@
 //! run), and only a file without a single error is written, in one transaction, so an import is
 //! never half done. A reference already known in the organisation updates that unit.
 
-use crate::domain::offer::{UnitInput, ValidUnit};
+use crate::domain::offer::{UnitContext, UnitInput, ValidUnit};
 use crate::model::ImportRowError;
 use crate::ssr::store::units;
 use sqlx::AnyConnection;
@@ -18,12 +18,16 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("adresse", "Numéro et voie (obligatoire)"),
     (
         "commune_insee",
-        "Code INSEE de la commune, 5 caractères (obligatoire)",
+        "Code INSEE de la commune, 5 caractères, par exemple 69266 pour Villeurbanne (obligatoire)",
     ),
     ("quartier", "Nom du quartier"),
     (
         "qpv",
         "oui si le logement est en quartier prioritaire, sinon non",
+    ),
+    (
+        "code_qpv",
+        "Code du quartier prioritaire dans la liste du territoire (remplace la colonne qpv)",
     ),
     ("typologie", "T1, T2, T3, T4, T5 ou T6+ (obligatoire)"),
     (
@@ -68,6 +72,28 @@ pub const MAX_ROWS: usize = 20_000;
 /// Largest file accepted, in bytes.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 
+/// An organisation's territories and their QPVs, which its units are checked against (the form
+/// and the import alike). Borrow them with [`OwnedUnitContext::get`].
+pub struct OwnedUnitContext {
+    pub territories: Vec<String>,
+    pub qpvs: Vec<crate::domain::qpv::Qpv>,
+}
+
+impl OwnedUnitContext {
+    pub async fn of(pool: &sqlx::AnyPool, organisation_id: i64) -> Result<Self, sqlx::Error> {
+        let territories = crate::ssr::store::organisations::epcis(pool, organisation_id).await?;
+        let qpvs = crate::ssr::store::territories::qpvs_of(pool, &territories).await?;
+        Ok(OwnedUnitContext { territories, qpvs })
+    }
+
+    pub fn get(&self) -> UnitContext<'_> {
+        UnitContext {
+            territories: &self.territories,
+            qpvs: &self.qpvs,
+        }
+    }
+}
+
 /// The CSV column a validation message of [`UnitInput::validate`] belongs to.
 fn column_of(field: &str) -> &'static str {
     match field {
@@ -75,6 +101,7 @@ fn column_of(field: &str) -> &'static str {
         "address" => "adresse",
         "commune_insee" => "commune_insee",
         "neighbourhood" => "quartier",
+        "qpv_code" => "code_qpv",
         "typology" => "typologie",
         "surface_m2" => "surface_m2",
         "floor" => "etage",
@@ -132,8 +159,13 @@ fn yes_no(value: &str) -> Option<bool> {
     }
 }
 
-/// Reads and validates a whole file. `progress(rows_read)` is called every few hundred rows.
-pub fn check(bytes: &[u8], progress: &mut dyn FnMut(usize)) -> Checked {
+/// Reads and validates a whole file, for an organisation whose territories and their QPVs are
+/// `context`. `progress(rows_read)` is called every few hundred rows.
+pub fn check(
+    bytes: &[u8],
+    context: &UnitContext,
+    progress: &mut dyn FnMut(usize),
+) -> Checked {
     let mut checked = Checked::default();
     if bytes.len() > MAX_BYTES {
         checked.error(
@@ -240,12 +272,23 @@ pub fn check(bytes: &[u8], progress: &mut dyn FnMut(usize)) -> Checked {
         };
         let in_qpv = flag("qpv", &mut checked);
         let has_lift = flag("ascenseur", &mut checked);
+        // The file names communes by code only: a name could designate several.
+        let commune = get("commune_insee");
+        if !commune.is_empty() && !crate::domain::territory::looks_like_insee(&commune) {
+            checked.error(
+                line,
+                Some("commune_insee"),
+                format!("« {commune} » n'est pas un code INSEE (5 caractères, par exemple 69266 pour Villeurbanne)."),
+            );
+            row_ok = false;
+        }
         let input = UnitInput {
             reference: get("reference"),
             address: get("adresse"),
             commune_insee: get("commune_insee"),
             neighbourhood: get("quartier"),
             in_qpv,
+            qpv_code: get("code_qpv").to_uppercase(),
             typology: get("typologie").to_uppercase(),
             surface_m2: get("surface_m2"),
             floor: get("etage"),
@@ -259,7 +302,7 @@ pub fn check(bytes: &[u8], progress: &mut dyn FnMut(usize)) -> Checked {
             construction_period: get("periode_construction").to_lowercase(),
             description: get("description"),
         };
-        match input.validate() {
+        match input.validate(crate::ssr::reference::national(), context) {
             Ok(unit) if row_ok => {
                 if let Some(first) = seen_references.insert(unit.reference.clone(), line) {
                     checked.error(
@@ -339,6 +382,30 @@ pub async fn count_new(
 mod tests {
     use super::*;
 
+    fn besancon() -> UnitContext<'static> {
+        static TERRITORIES: std::sync::LazyLock<Vec<String>> =
+            std::sync::LazyLock::new(|| vec!["242500361".to_string()]);
+        UnitContext {
+            territories: &TERRITORIES,
+            qpvs: &[],
+        }
+    }
+
+    #[test]
+    fn any_real_insee_code_is_accepted_and_an_unknown_one_is_named() {
+        let file = format!(
+            "{HEADER}\nLY-1;3 cours Émile-Zola;69266;;non;T3;64;2;oui;C;PLUS;412,50;95;1949-1974;\n\
+             LY-2;5 rue;99999;;non;T3;64;2;oui;C;PLUS;412,50;95;1949-1974;\n\
+             LY-3;5 rue;Villeurbanne;;non;T3;64;2;oui;C;PLUS;412,50;95;1949-1974;\n"
+        );
+        let checked = check(file.as_bytes(), &UnitContext::default(), &mut |_| {});
+        assert_eq!(checked.rows.len(), 1);
+        assert_eq!(checked.rows[0].1.epci_siren, "200046977");
+        let messages: Vec<&str> = checked.errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains("« 99999 »")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("« Villeurbanne »")), "{messages:?}");
+    }
+
     const HEADER: &str = "reference;adresse;commune_insee;quartier;qpv;typologie;surface_m2;etage;ascenseur;dpe;financement;loyer;charges;periode_construction;description";
 
     #[test]
@@ -346,7 +413,7 @@ mod tests {
         let mut file = format!("{HEADER}\nHC-1;3 rue Battant;25056;Battant;oui;t3;64;2;non;C;PLUS;412,50;95;1949-1974;Balcon\n")
             .into_bytes();
         file.extend_from_slice(b"HC-2;5 rue de Belfort;25056;;non;T2;45;0;oui;D;PLAI;310;60;apr\xe8s 2005;R\xe9nov\xe9\n");
-        let checked = check(&file, &mut |_| {});
+        let checked = check(&file, &besancon(), &mut |_| {});
         assert!(checked.errors.is_empty(), "{:?}", checked.errors);
         assert_eq!(checked.rows.len(), 2);
         assert_eq!(checked.rows[1].1.description, "Rénové");
@@ -361,7 +428,7 @@ mod tests {
              HC-2;;25056;;non;T3;quatre;0;non;C;PLUS;300;0;1949-1974;\n\
              HC-2;1 rue;25056;;non;T3;40;0;non;C;PLUS;300;0;1949-1974;\n"
         );
-        let checked = check(file.as_bytes(), &mut |_| {});
+        let checked = check(file.as_bytes(), &besancon(), &mut |_| {});
         let found: Vec<(u64, Option<&str>)> = checked
             .errors
             .iter()
@@ -377,7 +444,7 @@ mod tests {
 
     #[test]
     fn unknown_and_missing_columns_stop_at_the_first_line() {
-        let checked = check(b"reference,prix\nA,3\n", &mut |_| {});
+        let checked = check(b"reference,prix\nA,3\n", &UnitContext::default(), &mut |_| {});
         assert!(checked.rows.is_empty());
         assert!(
             checked
@@ -392,6 +459,6 @@ mod tests {
                 .any(|e| e.column.as_deref() == Some("loyer"))
         );
         assert!(checked.errors.iter().all(|e| e.line == 1));
-        assert!(!check(b"", &mut |_| {}).errors.is_empty());
+        assert!(!check(b"", &UnitContext::default(), &mut |_| {}).errors.is_empty());
     }
 }

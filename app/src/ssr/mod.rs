@@ -10,6 +10,7 @@ pub mod minutes;
 pub mod pdf;
 pub mod photos;
 pub mod ratelimit;
+pub mod reference;
 pub mod search;
 pub mod secrets;
 pub mod session;

@@ -5,7 +5,9 @@
 //! when the demo organisations already exist.
 
 use app::domain::caleol::MemberQuality;
-use app::domain::territory::{self, COMMUNES, Commune, GRAND_BESANCON, PAYS_DE_MONTBELIARD};
+pub mod doubs;
+
+use doubs::{COMMUNES, Commune, GRAND_BESANCON, PAYS_DE_MONTBELIARD};
 use app::model::Role;
 use app::ssr::db::{Db, now};
 use app::ssr::secrets::hash_password;
@@ -126,8 +128,25 @@ pub async fn seed(
     let mut organisation_ids = Vec::new();
     for landlord in &LANDLORDS {
         let id = organisations::insert_organisation(&mut tx, landlord.name, landlord.siren).await?;
+        organisations::add_epcis(&mut tx, id, &[landlord.epci.to_string()]).await?;
         organisation_ids.push(id);
         report.organisations += 1;
+    }
+    // Each territory's quartiers prioritaires, as its admin would paste them. The codes are
+    // demonstration codes, not the official ones.
+    for epci in doubs::EPCIS {
+        let list: Vec<app::domain::qpv::Qpv> = doubs::NEIGHBOURHOODS
+            .iter()
+            .filter(|n| n.qpv)
+            .filter(|n| COMMUNES.iter().any(|c| c.insee == n.commune_insee && c.epci_siren == epci.siren))
+            .enumerate()
+            .map(|(i, n)| app::domain::qpv::Qpv {
+                code: format!("DEMO-{}-{:02}", &n.commune_insee[..2], i + 1),
+                name: n.name.to_string(),
+                commune_insee: n.commune_insee.to_string(),
+            })
+            .collect();
+        app::ssr::store::territories::replace_qpvs(&mut tx, epci.siren, &list).await?;
     }
     let commission_id =
         organisations::insert_commission(&mut tx, organisation_ids[0], "CALEOL Grand Besançon")
@@ -163,7 +182,7 @@ pub async fn seed(
                 organisation_id,
                 commission_id: commission,
                 epci_siren: (login.role == Role::Territory)
-                    .then_some(app::domain::territory::GRAND_BESANCON.siren),
+                    .then_some(GRAND_BESANCON.siren),
                 active: true,
             },
         )
@@ -353,7 +372,7 @@ async fn insert_unit(
     } else {
         communes[rng.gen_range(0..communes.len())]
     };
-    let quarters: Vec<_> = territory::neighbourhoods_of(commune.insee).collect();
+    let quarters: Vec<_> = doubs::neighbourhoods_of(commune.insee).collect();
     let quarter = quarters[rng.gen_range(0..quarters.len())];
     let street = quarter.streets[rng.gen_range(0..quarter.streets.len())];
     let address = format!(
@@ -779,7 +798,6 @@ async fn insert_cotation(
 ) -> Result<(), sqlx::Error> {
     use app::domain::calendar::paris_date;
     use app::domain::cotation::{Audience, Grid};
-    use app::domain::territory::{GRAND_BESANCON, PAYS_DE_MONTBELIARD};
     let grid =
         Grid::parse(DEMO_GRID).map_err(|problems| sqlx::Error::Protocol(problems.join("; ")))?;
     let today = paris_date(now());

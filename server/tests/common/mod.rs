@@ -158,10 +158,25 @@ async fn start_app(
     }
 }
 
+/// Longer than the server's own request deadline: a request that never returns fails the test
+/// with its address instead of waiting for the suite's guard.
+pub const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(45);
+
+/// `reqwest::get` with the tests' timeout: a fresh client, as a visitor without cookies.
+pub async fn http_get(url: String) -> Result<reqwest::Response, reqwest::Error> {
+    reqwest::Client::builder()
+        .timeout(CLIENT_TIMEOUT)
+        .build()?
+        .get(url)
+        .send()
+        .await
+}
+
 /// A client that keeps cookies and does not follow redirects (tests look at them).
 pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
+        .timeout(CLIENT_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("HTTP client")
@@ -383,6 +398,7 @@ impl TestApp {
         );
         reqwest::Client::builder()
             .default_headers(headers)
+            .timeout(CLIENT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("HTTP client")

@@ -3,7 +3,8 @@
 use super::{HousingStatus, IncomeBasis, Member, Relationship, Situation, age_on};
 use crate::domain::calendar::Date;
 use crate::domain::offer::{Typology, choice, parse_euros, required_text};
-use crate::domain::{sne, territory};
+use crate::domain::sne;
+use crate::domain::territory::Places;
 use crate::error::FieldErrors;
 use serde::{Deserialize, Serialize};
 
@@ -375,7 +376,11 @@ pub fn valid_situations(codes: &[String]) -> Result<Vec<Situation>, FieldErrors>
 /// The wishes part as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WishesInput {
+    /// INSEE codes of the communes already chosen (ticked).
     pub communes: Vec<String>,
+    /// A commune to add, as typed: a name, a postcode or an INSEE code.
+    #[serde(default)]
+    pub add_commune: String,
     pub typologies: Vec<String>,
     pub max_rent: String,
 }
@@ -387,19 +392,35 @@ pub struct ValidWishes {
     pub max_rent_cents: Option<i64>,
 }
 
+/// Most communes a request may wish for.
+pub const MAX_WISHED_COMMUNES: usize = 30;
+
 impl WishesInput {
-    pub fn validate(&self) -> Result<ValidWishes, FieldErrors> {
+    pub fn validate(&self, places: &impl Places) -> Result<ValidWishes, FieldErrors> {
         let mut errors = FieldErrors::new();
         let mut communes: Vec<String> = Vec::new();
-        for insee in &self.communes {
-            match territory::commune(insee.trim()) {
-                Some(c) if !communes.iter().any(|x| x == c.insee) => communes.push(c.insee.into()),
+        for insee in self.communes.iter().take(MAX_WISHED_COMMUNES + 1) {
+            match places.commune(insee.trim()) {
+                Some(c) if !communes.contains(&c.insee) => communes.push(c.insee.clone()),
                 Some(_) => {}
                 None => errors.add("communes", "Une des communes choisies est inconnue."),
             }
         }
-        if communes.is_empty() && errors.get("communes").is_none() {
-            errors.add("communes", "Choisissez au moins une commune.");
+        if !self.add_commune.trim().is_empty() {
+            match places.resolve(&self.add_commune) {
+                Ok(c) if !communes.contains(&c.insee) => communes.push(c.insee.clone()),
+                Ok(_) => {}
+                Err(problem) => errors.add("add_commune", problem.message()),
+            }
+        }
+        if communes.len() > MAX_WISHED_COMMUNES {
+            errors.add(
+                "communes",
+                format!("{MAX_WISHED_COMMUNES} communes au plus : décochez-en une pour en ajouter une autre."),
+            );
+        }
+        if communes.is_empty() && errors.get("communes").is_none() && errors.get("add_commune").is_none() {
+            errors.add("add_commune", "Choisissez au moins une commune.");
         }
         let mut typologies = Vec::new();
         for code in &self.typologies {
@@ -566,22 +587,27 @@ mod tests {
         assert!(bad.get("monthly_resources").is_some());
         assert!(bad.get("declared_income").is_some());
 
+        let places = crate::domain::territory::tests::few();
         let wishes = WishesInput {
             communes: vec!["25056".into(), "25056".into()],
+            add_commune: "Villeurbanne".into(),
             typologies: vec!["T3".into()],
             max_rent: "".into(),
         }
-        .validate()
+        .validate(&places)
         .unwrap();
-        assert_eq!(wishes.communes, vec!["25056".to_string()]);
+        assert_eq!(wishes.communes, vec!["25056".to_string(), "69266".to_string()]);
         let unknown = WishesInput {
             communes: vec!["75056".into()],
+            add_commune: "Atlantide".into(),
             typologies: vec!["T9".into()],
             max_rent: "-3".into(),
         }
-        .validate()
+        .validate(&places)
         .unwrap_err();
-        assert_eq!(unknown.0.len(), 3);
+        assert_eq!(unknown.0.len(), 4);
+        let nothing = WishesInput::default().validate(&places).unwrap_err();
+        assert!(nothing.get("add_commune").is_some());
     }
 
     #[test]

@@ -213,6 +213,7 @@ impl Profile {
                 age: age_on(m.birth_date, today),
                 handicap: m.handicap,
                 dependant: m.dependant,
+                partner: m.relationship == Relationship::Spouse,
             })
             .collect();
         Applicant {

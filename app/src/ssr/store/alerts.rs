@@ -64,7 +64,7 @@ pub async fn list(pool: &AnyPool, user_id: i64) -> Result<Vec<SavedSearchRef>, s
             let query = CatalogueQuery::from_query_string(&raw).ok()?;
             Some(SavedSearchRef {
                 id,
-                description: query.describe(),
+                description: query.describe(crate::ssr::reference::national()),
                 href: query.href(),
             })
         })

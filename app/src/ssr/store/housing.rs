@@ -64,9 +64,7 @@ pub async fn units_page(
             id: row.id,
             reference: row.reference,
             address: row.address,
-            commune: crate::domain::territory::commune(&row.commune_insee)
-                .map(|c| c.name.to_string())
-                .unwrap_or(row.commune_insee),
+            commune: crate::ssr::reference::commune_name(&row.commune_insee),
             typology: row.typology,
             financing: row.financing,
             surface_m2: row.surface_m2,

@@ -6,7 +6,8 @@ use crate::domain::catalogue::OfferSummary;
 use crate::domain::offer::{
     Accessibility, Category, ConstructionPeriod, OfferStatus, Reservataire, categories_from_csv,
 };
-use crate::domain::territory;
+use crate::domain::territory::Places;
+use crate::ssr::reference::national;
 use crate::model::{OfferDetail, OfferEvent};
 use crate::ssr::db::now;
 use crate::ssr::search::OfferDoc;
@@ -21,11 +22,7 @@ pub(super) fn last_day(closes_at: i64) -> String {
     paris_date(closes_at - 1).iso()
 }
 
-pub(crate) fn commune_name(insee: &str) -> String {
-    territory::commune(insee)
-        .map(|c| c.name.to_string())
-        .unwrap_or_else(|| insee.to_string())
-}
+pub(crate) use crate::ssr::reference::commune_name;
 
 #[derive(sqlx::FromRow)]
 struct OfferDocRow {
@@ -52,9 +49,9 @@ struct OfferDocRow {
 
 impl From<OfferDocRow> for OfferDoc {
     fn from(row: OfferDocRow) -> Self {
-        let commune = territory::commune(&row.commune_insee);
-        let commune_name = commune.map(|c| c.name).unwrap_or("");
-        let postcode = commune.map(|c| c.postcode).unwrap_or("");
+        let commune = national().commune(&row.commune_insee);
+        let commune_name = commune.map(|c| c.name.as_str()).unwrap_or("");
+        let postcode = commune.map(|c| c.postcodes.join(" ")).unwrap_or_default();
         OfferDoc {
             offer_id: row.id,
             text: format!(
@@ -140,7 +137,7 @@ const DETAIL_QUERY: &str = "SELECT o.id, o.status, o.organisation_id, g.name AS 
 
 impl DetailRow {
     fn into_detail(self) -> OfferDetail {
-        let commune = territory::commune(&self.commune_insee);
+        let commune = national().commune(&self.commune_insee);
         let status = OfferStatus::parse(&self.status);
         OfferDetail {
             id: self.id,
@@ -165,11 +162,12 @@ impl DetailRow {
             rent_cents: self.rent_cents,
             charges_cents: self.charges_cents,
             address: self.address,
-            postcode: commune.map(|c| c.postcode).unwrap_or("").to_string(),
+            postcode: commune.map(|c| c.postcode()).unwrap_or("").to_string(),
             commune: commune_name(&self.commune_insee),
             commune_insee: self.commune_insee,
-            epci: territory::epci(&self.epci_siren)
-                .map(|e| e.name.to_string())
+            epci: national()
+                .epci_name(&self.epci_siren)
+                .map(str::to_string)
                 .unwrap_or(self.epci_siren),
             neighbourhood: self.neighbourhood,
             in_qpv: self.in_qpv != 0,
@@ -426,7 +424,7 @@ pub async fn offer_terms(
                 financing: Financing::parse(&r.financing)?,
                 typology: Typology::parse(&r.typology)?,
                 categories: categories_from_csv(&r.categories),
-                zone: crate::domain::territory::ceiling_zone(&r.commune_insee),
+                zone: crate::ssr::reference::zone_of(&r.commune_insee),
                 rent_cents: r.rent_cents,
                 charges_cents: r.charges_cents,
             };

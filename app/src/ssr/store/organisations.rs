@@ -20,6 +20,36 @@ pub async fn insert_organisation(
     Ok(id)
 }
 
+/// The EPCIs (SIREN) where the organisation publishes, in order.
+pub async fn epcis(pool: &AnyPool, organisation_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT epci_siren FROM organisation_epcis WHERE organisation_id = $1 ORDER BY epci_siren",
+    )
+    .bind(organisation_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(s,)| s).collect())
+}
+
+/// Adds territories to an organisation; those it already has are left as they are.
+pub async fn add_epcis(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    sirens: &[String],
+) -> Result<(), sqlx::Error> {
+    for siren in sirens {
+        sqlx::query(
+            "INSERT INTO organisation_epcis (organisation_id, epci_siren) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(organisation_id)
+        .bind(siren)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 pub async fn insert_commission(
     conn: &mut AnyConnection,
     organisation_id: i64,
@@ -104,10 +134,19 @@ pub async fn detail(
     .bind(organisation_id)
     .fetch_all(pool)
     .await?;
+    let epcis = epcis(pool, organisation_id)
+        .await?
+        .into_iter()
+        .map(|siren| {
+            let name = crate::ssr::reference::epci_name(&siren);
+            (siren, name)
+        })
+        .collect();
     Ok(Some(OrganisationDetail {
         id: organisation_id,
         name,
         siren,
+        epcis,
         people: people.into_iter().filter_map(person).collect(),
         commissions: commissions
             .into_iter()

@@ -41,7 +41,7 @@ async fn terms_of(
                     financing: Financing::parse(&financing)?,
                     typology: Typology::parse(&typology)?,
                     categories: categories_from_csv(&categories),
-                    zone: crate::domain::territory::ceiling_zone(&insee),
+                    zone: crate::ssr::reference::zone_of(&insee),
                     rent_cents: rent,
                     charges_cents: charges,
                 },

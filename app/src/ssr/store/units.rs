@@ -18,16 +18,16 @@ pub async fn save_unit(
         None => sqlx::query_as::<_, (i64,)>(
             "INSERT INTO units (reference, address, commune_insee, epci_siren, neighbourhood, in_qpv, typology,
                  surface_m2, floor, has_lift, accessibility, energy_label, financing, rent_cents, charges_cents,
-                 reservataire, construction_period, description, organisation_id, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
+                 reservataire, construction_period, description, organisation_id, created_at, updated_at, qpv_code)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)
              RETURNING id",
         ),
         Some(_) => sqlx::query_as::<_, (i64,)>(
             "UPDATE units SET reference = $1, address = $2, commune_insee = $3, epci_siren = $4, neighbourhood = $5,
                  in_qpv = $6, typology = $7, surface_m2 = $8, floor = $9, has_lift = $10, accessibility = $11,
                  energy_label = $12, financing = $13, rent_cents = $14, charges_cents = $15, reservataire = $16,
-                 construction_period = $17, description = $18, updated_at = $20
-             WHERE organisation_id = $19 AND id = $21
+                 construction_period = $17, description = $18, updated_at = $20, qpv_code = $21
+             WHERE organisation_id = $19 AND id = $22
              RETURNING id",
         ),
     };
@@ -51,7 +51,8 @@ pub async fn save_unit(
         .bind(unit.construction_period.code())
         .bind(&unit.description)
         .bind(organisation_id)
-        .bind(at);
+        .bind(at)
+        .bind(unit.qpv_code.clone());
     if let Some(id) = id {
         query = query.bind(id);
     }
@@ -74,6 +75,7 @@ struct UnitEditRow {
     commune_insee: String,
     neighbourhood: String,
     in_qpv: i64,
+    qpv_code: Option<String>,
     typology: String,
     surface_m2: i64,
     floor: i64,
@@ -103,7 +105,7 @@ pub async fn unit_input(
     id: i64,
 ) -> Result<Option<UnitInput>, sqlx::Error> {
     let row: Option<UnitEditRow> = sqlx::query_as(
-        "SELECT reference, address, commune_insee, neighbourhood, in_qpv, typology, surface_m2, floor, has_lift,
+        "SELECT reference, address, commune_insee, neighbourhood, in_qpv, qpv_code, typology, surface_m2, floor, has_lift,
                 accessibility, energy_label, financing, rent_cents, charges_cents, reservataire,
                 construction_period, description
          FROM units WHERE organisation_id = $1 AND id = $2",
@@ -118,6 +120,7 @@ pub async fn unit_input(
         commune_insee: r.commune_insee,
         neighbourhood: r.neighbourhood,
         in_qpv: r.in_qpv != 0,
+        qpv_code: r.qpv_code.unwrap_or_default(),
         typology: r.typology,
         surface_m2: r.surface_m2.to_string(),
         floor: r.floor.to_string(),

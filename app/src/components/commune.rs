@@ -1,0 +1,188 @@
+//! Choosing a commune among France's 35,000: a text field any form can send as it is (the server
+//! resolves a name, a postcode or an INSEE code, so it works without JavaScript), which with
+//! JavaScript becomes a combobox (WAI-ARIA 1.2 pattern) listing the server's suggestions as one
+//! types. The reference stays on the server: the browser only ever receives ten suggestions.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Most suggestions listed under the field.
+pub const SUGGESTIONS: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommuneSuggestion {
+    pub insee: String,
+    /// "Villeurbanne (69100)", which is also what the field is filled with.
+    pub label: String,
+    /// "Rhône" or "Métropole de Lyon": to tell namesakes apart.
+    pub context: String,
+}
+
+/// The communes matching what was typed, best first. Public: the catalogue's visitors use it.
+#[server(endpoint = "communes/suggestions")]
+pub async fn suggest_communes(typed: String) -> Result<Vec<CommuneSuggestion>, AppError> {
+    use crate::domain::territory::Places;
+    use crate::ssr::reference::national;
+    let national = national();
+    Ok(national
+        .search(&typed, SUGGESTIONS)
+        .into_iter()
+        .map(|p| CommuneSuggestion {
+            insee: p.insee.clone(),
+            label: p.label(),
+            context: national
+                .departement_name(&p.departement)
+                .map(str::to_string)
+                .or_else(|| {
+                    p.epci_siren
+                        .as_deref()
+                        .and_then(|s| national.epci_name(s))
+                        .map(str::to_string)
+                })
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// A commune field. `name` is the form field (and the input's id); `value` what it shows first;
+/// `error` the message to show beside it.
+#[component]
+pub fn CommuneField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(into)] value: String,
+    #[prop(default = "Son nom, son code postal ou son code INSEE.")] hint: &'static str,
+    #[prop(default = true)] required: bool,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let text = RwSignal::new(value.clone());
+    let suggestions: RwSignal<Vec<CommuneSuggestion>> = RwSignal::new(Vec::new());
+    let open = RwSignal::new(false);
+    let active: RwSignal<Option<usize>> = RwSignal::new(None);
+    // Answers may come back out of order: only the latest request's is shown.
+    let asked = StoredValue::new(0u64);
+    let list_id = format!("{name}-liste");
+    let hint_id = format!("{name}-aide");
+    let error_id = format!("{name}-erreur");
+    let status_id = format!("{name}-statut");
+    let option_id = move |i: usize| format!("{name}-option-{i}");
+
+    let choose = move |i: usize| {
+        if let Some(s) = suggestions.read_untracked().get(i) {
+            text.set(s.label.clone());
+        }
+        open.set(false);
+        active.set(None);
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev);
+        text.set(typed.clone());
+        active.set(None);
+        if typed.trim().chars().count() < 2 {
+            suggestions.set(Vec::new());
+            open.set(false);
+            return;
+        }
+        let ticket = asked.get_value() + 1;
+        asked.set_value(ticket);
+        leptos::task::spawn_local(async move {
+            if let Ok(found) = suggest_communes(typed).await
+                && asked.get_value() == ticket
+            {
+                open.set(!found.is_empty());
+                suggestions.set(found);
+            }
+        });
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let count = suggestions.read_untracked().len();
+        match ev.key().as_str() {
+            "ArrowDown" if count > 0 => {
+                ev.prevent_default();
+                open.set(true);
+                active.update(|a| *a = Some(a.map_or(0, |i| (i + 1) % count)));
+            }
+            "ArrowUp" if count > 0 => {
+                ev.prevent_default();
+                open.set(true);
+                active.update(|a| *a = Some(a.map_or(count - 1, |i| (i + count - 1) % count)));
+            }
+            "Enter" => {
+                if let (true, Some(i)) = (open.get_untracked(), active.get_untracked()) {
+                    ev.prevent_default();
+                    choose(i);
+                }
+            }
+            "Escape" => {
+                open.set(false);
+                active.set(None);
+            }
+            _ => {}
+        }
+    };
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || match error.get() {
+            Some(_) => format!("{hint_id} {error_id}"),
+            None => hint_id.clone(),
+        }
+    };
+    let status = move || match (open.get(), suggestions.read().len()) {
+        (true, 1) => "1 commune proposée : flèche bas pour la choisir.".to_string(),
+        (true, n) => format!("{n} communes proposées : flèches haut et bas pour choisir."),
+        _ => String::new(),
+    };
+    view! {
+        <div class="field combobox" class:field-invalid=move || error.get().is_some()>
+            <label for=name>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+            <p class="hint" id=hint_id.clone()>{hint}</p>
+            <input
+                id=name
+                name=name
+                type="text"
+                role="combobox"
+                autocomplete="off"
+                spellcheck="false"
+                aria-autocomplete="list"
+                aria-controls=list_id.clone()
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-activedescendant=move || active.get().filter(|_| open.get()).map(option_id)
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                required=required
+                maxlength="80"
+                value=value
+                prop:value=move || text.get()
+                on:input=on_input
+                on:keydown=on_keydown
+                on:blur=move |_| open.set(false)
+            />
+            <ul id=list_id class="combobox-list" role="listbox" aria-label=label hidden=move || !open.get()>
+                <For
+                    each=move || suggestions.get().into_iter().enumerate()
+                    key=|(i, s)| (*i, s.insee.clone())
+                    children=move |(i, s)| {
+                        view! {
+                            <li
+                                id=option_id(i)
+                                role="option"
+                                aria-selected=move || if active.get() == Some(i) { "true" } else { "false" }
+                                // mousedown, not click: the input's blur would close the list first.
+                                on:mousedown=move |ev| {
+                                    ev.prevent_default();
+                                    choose(i);
+                                }
+                            >
+                                {s.label}
+                                {(!s.context.is_empty()).then(|| view! { <span class="combobox-context">{format!(" — {}", s.context)}</span> })}
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+            <p class="visually-hidden" id=status_id role="status">{status}</p>
+            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>"Erreur : "{m}</p> })}
+        </div>
+    }
+}
