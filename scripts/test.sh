@@ -36,6 +36,13 @@ cargo test --workspace --locked
 echo "==> Browser tests"
 disk_report
 cargo leptos build --cargo-locked
+# The national reference stays on the server: the browser bundle must not carry the communes.
+bundle=(target/site/pkg/*.wasm)
+[ -f "${bundle[0]}" ] || { echo "no browser bundle in target/site/pkg" >&2; exit 1; }
+if grep -q "Abergement-Cl" "${bundle[@]}"; then
+  echo "the browser bundle contains the national reference of communes" >&2
+  exit 1
+fi
 e2e_port=$(free_port)
 export LOCACTIVE_DATA_DIR="$work/e2e-data"
 export LOCACTIVE_LISTEN_ADDR="127.0.0.1:$e2e_port"

@@ -23,7 +23,10 @@ fn main() {
         n.epcis().len(),
         n.source
     );
-    println!("parse and index the embedded files: {:.0} ms", parse.as_secs_f64() * 1e3);
+    println!(
+        "parse and index the embedded files: {:.0} ms",
+        parse.as_secs_f64() * 1e3
+    );
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -72,7 +75,15 @@ fn main() {
             queries.push(typo.into_iter().collect());
         }
     }
-    for q in ["villeurbane", "st etienne", "saint", "besancon", "paris", "69", "75001"] {
+    for q in [
+        "villeurbane",
+        "st etienne",
+        "saint",
+        "besancon",
+        "paris",
+        "69",
+        "75001",
+    ] {
         queries.push(q.to_string());
     }
     let mut times = Vec::with_capacity(queries.len() * 3);

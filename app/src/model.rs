@@ -435,6 +435,9 @@ pub struct TerritoryScore {
     pub comparables: Vec<Comparable>,
     /// How one refusal of a suitable unit would change the score.
     pub refusal_effect: Option<i32>,
+    /// Whether the request is in the territory's first quartile of resources, in words.
+    #[serde(default)]
+    pub first_quartile: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

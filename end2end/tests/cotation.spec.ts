@@ -21,7 +21,7 @@ test("a territory publishes its grid; a closed offer is ranked by it, one candid
   const territoryErrors = watchConsole(territory);
   await signIn(territory, "territoire@grandbesancon.demo");
   await territory.goto("/territoire");
-  await expect(territory.getByRole("heading", { name: "Grilles de cotation — Grand Besançon Métropole" })).toBeVisible();
+  await expect(territory.getByRole("heading", { name: "Grilles de cotation — CU Grand Besançon Métropole" })).toBeVisible();
   await hydrated(territory);
   const criteria = territory.getByLabel("Critères, un par ligne");
   await criteria.fill(`${GRID}\nSurendettement ; situation surendette ; 5`);

@@ -50,6 +50,7 @@ fn generate(count: usize) -> Vec<OfferDoc> {
                 .collect();
             let opens = now - rng.gen_range(0..8) * 86_400;
             OfferDoc {
+                commune_parent: None,
                 offer_id: i as i64 + 1,
                 text: format!(
                     "{} {} Appartement {} de {surface} m², {}.",

@@ -76,7 +76,7 @@ async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respons
             ));
         }
     };
-    match app::ssr::catalogue::resolve_places(&mut query) {
+    match app::ssr::catalogue::resolve_places(&mut query, app::ssr::catalogue::CommuneCodes::Strict) {
         Ok(None) => {}
         Ok(Some(choice)) => {
             return public(error(StatusCode::BAD_REQUEST, &choice.message, Some("commune")));

@@ -265,7 +265,11 @@ async fn an_invited_staff_member_sets_a_password_and_lands_on_their_organisation
     let response = app
         .call(
             "admin/organisation/creer",
-            &[("name", "Habitat Test"), ("siren", "242 500 361")],
+            &[
+                ("name", "Habitat Test"),
+                ("siren", "242 500 361"),
+                ("territory", "Besançon"),
+            ],
         )
         .await;
     assert!(response.status().is_success(), "{}", response.status());

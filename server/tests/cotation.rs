@@ -141,7 +141,7 @@ async fn an_applicant_sees_their_score_its_breakdown_and_comparable_requests(bac
         .await
         .unwrap();
     let territory = &mine["territories"][0];
-    assert_eq!(territory["epci_name"], "Grand Besançon Métropole");
+    assert_eq!(territory["epci_name"], "CU Grand Besançon Métropole");
     // Threatened with eviction (20); no rent recorded, so no effort rate.
     assert_eq!(territory["score"]["total"], 20, "{mine}");
     let lines = territory["score"]["lines"].as_array().unwrap();

@@ -307,7 +307,7 @@ async fn invalid_units_and_windows_are_refused_field_by_field_and_change_nothing
     let app = spawn_app(backend).await;
     let (staff, _) = app.staff_of("Habitat Test", "999000011").await;
     let mut form = unit_form("", "x");
-    form[3] = ("commune_insee", "75056");
+    form[3] = ("commune_insee", "99999");
     form[7] = ("surface_m2", "quatre");
     form[12] = ("financing", "LLI");
     let response = app

@@ -514,9 +514,10 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
         2,
         "refused calls created nothing"
     );
+    // The two organisations' own territory, and nothing the refused calls tried to add.
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisation_epcis").await, 4);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM organisation_epcis").await
-            + app.count("SELECT COUNT(*) FROM qpv_neighbourhoods").await
+        app.count("SELECT COUNT(*) FROM qpv_neighbourhoods").await
             + app.count("SELECT COUNT(*) FROM first_quartile_thresholds").await,
         0,
         "refused calls listed nothing"

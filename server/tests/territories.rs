@@ -86,6 +86,43 @@ async fn save_unit(
         .await
 }
 
+/// Puts the unit `reference` on offer from today and publishes it.
+async fn publish(app: &TestApp, staff: &reqwest::Client, reference: &str) {
+    let (unit,): (i64,) = sqlx::query_as("SELECT id FROM units WHERE reference = $1")
+        .bind(reference)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let today = app::domain::calendar::paris_date(app::ssr::db::now());
+    let (opens, closes, unit) = (today.iso(), today.add_days(7).iso(), unit.to_string());
+    ok(app
+        .call_with(
+            staff,
+            "gestion/offre/creer",
+            &[
+                ("unit_id", &unit),
+                ("opens_on", &opens),
+                ("closes_on", &closes),
+                ("categories[]", "tout_public"),
+            ],
+        )
+        .await)
+    .await;
+    let (offer,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM offers")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let offer = offer.to_string();
+    ok(app
+        .call_with(
+            staff,
+            "gestion/offre/statut",
+            &[("offer_id", &offer), ("to", "published")],
+        )
+        .await)
+    .await;
+}
+
 /// The platform admin, signed in.
 async fn admin(app: &TestApp) -> reqwest::Client {
     let id = app
@@ -152,38 +189,7 @@ async fn a_landlord_of_lyon_publishes_in_villeurbanne_and_is_found_by_a_typed_co
             .await
             .unwrap();
     assert_eq!((insee.as_str(), unit_epci.as_str()), ("69266", "200046977"));
-    let (unit,): (i64,) = sqlx::query_as("SELECT id FROM units WHERE reference = 'RH-1'")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
-    let today = app::domain::calendar::paris_date(app::ssr::db::now());
-    let (opens, closes, unit) = (today.iso(), today.add_days(7).iso(), unit.to_string());
-    ok(app
-        .call_with(
-            &staff,
-            "gestion/offre/creer",
-            &[
-                ("unit_id", &unit),
-                ("opens_on", &opens),
-                ("closes_on", &closes),
-                ("categories[]", "tout_public"),
-            ],
-        )
-        .await)
-    .await;
-    let (offer,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM offers")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
-    let offer = offer.to_string();
-    ok(app
-        .call_with(
-            &staff,
-            "gestion/offre/statut",
-            &[("offer_id", &offer), ("to", "published")],
-        )
-        .await)
-    .await;
+    publish(&app, &staff, "RH-1").await;
 
     // Another landlord's offer in Besançon, which the commune filter must leave out.
     let (other, _) = app.staff_of("Habitat Comtois", "552100554").await;
@@ -251,13 +257,16 @@ async fn a_landlord_of_lyon_publishes_in_villeurbanne_and_is_found_by_a_typed_co
 
 async fn units_outside_the_territories_overseas_or_unknown_are_refused(backend: Backend) {
     let app = spawn_app(backend).await;
-    let organisation = app.create_organisation("Rhône Habitat", "732829320").await;
-    {
+    let organisation = {
         let mut conn = app.state.db.pool().acquire().await.unwrap();
-        app::ssr::store::organisations::add_epcis(&mut conn, organisation, &["200046977".into()])
+        let id = app::ssr::store::organisations::insert_organisation(&mut conn, "Rhône Habitat", "732829320")
             .await
             .unwrap();
-    }
+        app::ssr::store::organisations::add_epcis(&mut conn, id, &["200046977".into()])
+            .await
+            .unwrap();
+        id
+    };
     let staff_id = app
         .create_user("agent@rhone.fr", PASSWORD, app::model::Role::Staff, Some(organisation), None)
         .await;
@@ -281,6 +290,17 @@ async fn units_outside_the_territories_overseas_or_unknown_are_refused(backend: 
             .await,
         1
     );
+    // On offer, it is found under Lyon as well as under its arrondissement.
+    publish(&app, &staff, "RH-7").await;
+    for commune in ["69387", "69123", "Lyon 7e Arrondissement"] {
+        let found: serde_json::Value = app
+            .call("offres/recherche", &[("query", &format!("commune={commune}"))])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(found["total"], 1, "{commune}: {found}");
+    }
 }
 
 async fn a_territory_admin_lists_its_qpvs_and_its_first_quartile_threshold(backend: Backend) {
@@ -311,13 +331,8 @@ async fn a_territory_admin_lists_its_qpvs_and_its_first_quartile_threshold(backe
     assert_eq!(app.count("SELECT COUNT(*) FROM qpv_neighbourhoods WHERE epci_siren = '242500361'").await, 2);
 
     // Staff of a landlord there pick a unit's QPV from that list.
-    let (staff, organisation) = app.staff_of("Habitat Comtois", "552100554").await;
-    {
-        let mut conn = app.state.db.pool().acquire().await.unwrap();
-        app::ssr::store::organisations::add_epcis(&mut conn, organisation, &["242500361".into()])
-            .await
-            .unwrap();
-    }
+    // Its organisation publishes in Grand Besançon (the fixtures' territory).
+    let (staff, _) = app.staff_of("Habitat Comtois", "552100554").await;
     let mut form = villeurbanne_unit("HC-1", "Besançon");
     form.push(("qpv_code", "QN02505M".into()));
     ok(save_unit(&app, &staff, &form).await).await;

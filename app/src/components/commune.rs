@@ -59,10 +59,13 @@ pub fn CommuneField(
     let text = RwSignal::new(value.clone());
     let suggestions: RwSignal<Vec<CommuneSuggestion>> = RwSignal::new(Vec::new());
     let open = RwSignal::new(false);
+    // A late answer must not reopen the list over the next fields once the field is left.
+    let focused = RwSignal::new(false);
     let active: RwSignal<Option<usize>> = RwSignal::new(None);
     // Answers may come back out of order: only the latest request's is shown.
     let asked = StoredValue::new(0u64);
     let list_id = format!("{name}-liste");
+    let label_id = format!("{name}-libelle");
     let hint_id = format!("{name}-aide");
     let error_id = format!("{name}-erreur");
     let status_id = format!("{name}-statut");
@@ -79,21 +82,30 @@ pub fn CommuneField(
         let typed = event_target_value(&ev);
         text.set(typed.clone());
         active.set(None);
+        let ticket = asked.get_value() + 1;
+        asked.set_value(ticket);
         if typed.trim().chars().count() < 2 {
             suggestions.set(Vec::new());
             open.set(false);
             return;
         }
-        let ticket = asked.get_value() + 1;
-        asked.set_value(ticket);
-        leptos::task::spawn_local(async move {
-            if let Ok(found) = suggest_communes(typed).await
-                && asked.get_value() == ticket
-            {
-                open.set(!found.is_empty());
-                suggestions.set(found);
-            }
-        });
+        // Asked once typing pauses, not at every key.
+        set_timeout(
+            move || {
+                if asked.get_value() != ticket {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    if let Ok(found) = suggest_communes(typed).await
+                        && asked.get_value() == ticket
+                    {
+                        open.set(focused.get_untracked() && !found.is_empty());
+                        suggestions.set(found);
+                    }
+                });
+            },
+            std::time::Duration::from_millis(150),
+        );
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         let count = suggestions.read_untracked().len();
@@ -135,7 +147,7 @@ pub fn CommuneField(
     };
     view! {
         <div class="field combobox" class:field-invalid=move || error.get().is_some()>
-            <label for=name>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+            <label for=name id=label_id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
             <p class="hint" id=hint_id.clone()>{hint}</p>
             <input
                 id=name
@@ -156,9 +168,13 @@ pub fn CommuneField(
                 prop:value=move || text.get()
                 on:input=on_input
                 on:keydown=on_keydown
-                on:blur=move |_| open.set(false)
+                on:focus=move |_| focused.set(true)
+                on:blur=move |_| {
+                    focused.set(false);
+                    open.set(false);
+                }
             />
-            <ul id=list_id class="combobox-list" role="listbox" aria-label=label hidden=move || !open.get()>
+            <ul id=list_id class="combobox-list" role="listbox" aria-labelledby=label_id hidden=move || !open.get()>
                 <For
                     each=move || suggestions.get().into_iter().enumerate()
                     key=|(i, s)| (*i, s.insee.clone())

@@ -179,7 +179,9 @@ impl CatalogueQuery {
                     if value.chars().count() > COMMUNE_MAX_CHARS {
                         return Err(problem(
                             name,
-                            format!("La commune tient en {COMMUNE_MAX_CHARS} caractères au plus : son nom, son code postal ou son code INSEE."),
+                            format!(
+                                "La commune tient en {COMMUNE_MAX_CHARS} caractères au plus : son nom, son code postal ou son code INSEE."
+                            ),
                         ));
                     }
                     query.commune = Some(value.to_string());

@@ -49,7 +49,10 @@ const DATA: &str = include_str!("ceilings.tsv");
 fn parse(data: &str) -> (Vec<Table>, usize) {
     let mut tables = Vec::new();
     let mut rejected = 0;
-    for line in data.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in data
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let fields: Vec<&str> = line.split('\t').collect();
         let parsed = (|| {
             let [year, product, zone, amounts @ ..] = &fields[..] else {
@@ -80,8 +83,7 @@ fn parse(data: &str) -> (Vec<Table>, usize) {
     (tables, rejected)
 }
 
-static TABLES: std::sync::LazyLock<(Vec<Table>, usize)> =
-    std::sync::LazyLock::new(|| parse(DATA));
+static TABLES: std::sync::LazyLock<(Vec<Table>, usize)> = std::sync::LazyLock::new(|| parse(DATA));
 
 fn row(product: Product, zone: CeilingZone, year: i32) -> Option<&'static Row> {
     TABLES
@@ -93,7 +95,10 @@ fn row(product: Product, zone: CeilingZone, year: i32) -> Option<&'static Row> {
 
 /// Whether the ceilings of `year` are loaded (the PLUS table, from which the others follow).
 pub fn has_year(year: i32) -> bool {
-    TABLES.0.iter().any(|t| t.year == year && t.product == Product::Plus)
+    TABLES
+        .0
+        .iter()
+        .any(|t| t.year == year && t.product == Product::Plus)
 }
 
 /// The warning staff and the platform admin see while `year` has no ceilings loaded.
@@ -101,7 +106,9 @@ pub fn missing_year_notice(year: i32) -> Option<String> {
     if has_year(year) {
         return None;
     }
-    let last = latest_year().map_or_else(String::new, |y| format!(" (derniers plafonds chargés : {y})"));
+    let last = latest_year().map_or_else(String::new, |y| {
+        format!(" (derniers plafonds chargés : {y})")
+    });
     Some(format!(
         "Les plafonds de ressources {year} ne sont pas encore chargés dans locactive{last}. Jusqu'à la mise à jour de la plateforme avec l'arrêté de l'année, les demandeurs voient un verdict provisoire sur leurs revenus, et chaque dossier est à vérifier avec les plafonds {year}."
     ))
@@ -303,12 +310,24 @@ mod tests {
                 amount: 23_403
             }
         );
-        assert_eq!(lookup(Product::Plus, other, 2026, cat(1)), Lookup::Known(23_403));
-        assert_eq!(lookup(Product::Plai, other, 2026, cat(1)), Lookup::Unpublished);
-        assert_eq!(lookup(Product::Plus, other, 2020, cat(1)), Lookup::Unpublished);
+        assert_eq!(
+            lookup(Product::Plus, other, 2026, cat(1)),
+            Lookup::Known(23_403)
+        );
+        assert_eq!(
+            lookup(Product::Plai, other, 2026, cat(1)),
+            Lookup::Unpublished
+        );
+        assert_eq!(
+            lookup(Product::Plus, other, 2020, cat(1)),
+            Lookup::Unpublished
+        );
         assert_eq!(missing_year_notice(2026), None);
         let notice = missing_year_notice(2027).unwrap();
-        assert!(notice.contains("2027") && notice.contains("2026"), "{notice}");
+        assert!(
+            notice.contains("2027") && notice.contains("2026"),
+            "{notice}"
+        );
     }
 
     #[test]

@@ -400,10 +400,18 @@ mod tests {
     fn a_high_effort_rate_alone_is_a_warning_to_check_not_an_ineligibility() {
         let mut tight = applicant(vec![adult(30)], 15_000);
         tight.monthly_resources_cents = Some(900_00);
-        let assessment = assess(&tight, &offer(Financing::Plus, Typology::T1), &Policy::for_year(2026));
+        let assessment = assess(
+            &tight,
+            &offer(Financing::Plus, Typology::T1),
+            &Policy::for_year(2026),
+        );
         assert_eq!(assessment.verdict, Verdict::ToCheck);
         assert_eq!(codes(&assessment), vec!["effort"]);
-        assert!(assessment.reasons[0].message.contains("54 %"), "{}", assessment.reasons[0].message);
+        assert!(
+            assessment.reasons[0].message.contains("54 %"),
+            "{}",
+            assessment.reasons[0].message
+        );
     }
 
     #[test]
@@ -415,7 +423,10 @@ mod tests {
             assert_eq!(assessment.verdict, Verdict::ToCheck, "{income}");
             assert_eq!(codes(&assessment), vec!["income"]);
             let message = &assessment.reasons[0].message;
-            assert!(message.contains("provisoire") && message.contains("2026"), "{message}");
+            assert!(
+                message.contains("provisoire") && message.contains("2026"),
+                "{message}"
+            );
             assert!(message.contains("2027"), "{message}");
         }
     }
@@ -424,7 +435,11 @@ mod tests {
     fn a_commune_without_ceiling_zone_leaves_the_income_to_check() {
         let mut terms = offer(Financing::Plus, Typology::T1);
         terms.zone = None;
-        let assessment = assess(&applicant(vec![adult(40)], 90_000), &terms, &Policy::for_year(2026));
+        let assessment = assess(
+            &applicant(vec![adult(40)], 90_000),
+            &terms,
+            &Policy::for_year(2026),
+        );
         assert_eq!(assessment.verdict, Verdict::ToCheck);
         assert_eq!(codes(&assessment), vec!["income"]);
     }

@@ -330,27 +330,46 @@ impl UnitInput {
         let mut in_qpv = self.in_qpv;
         let qpv_code = match self.qpv_code.trim() {
             "" => None,
-            code => match context.qpvs.iter().find(|q| q.code == code) {
-                Some(q) => {
-                    if let Some(c) = commune
-                        && c.parent_insee.as_deref().unwrap_or(&c.insee) != q.commune_insee
-                    {
+            code => {
+                // Codes are unique within a territory only: the commune tells them apart.
+                let in_commune = |q: &crate::domain::qpv::Qpv| {
+                    commune.is_none_or(|c| {
+                        c.parent_insee.as_deref().unwrap_or(&c.insee) == q.commune_insee
+                    })
+                };
+                let listed: Vec<&crate::domain::qpv::Qpv> =
+                    context.qpvs.iter().filter(|q| q.code == code).collect();
+                match listed
+                    .iter()
+                    .copied()
+                    .find(|q| in_commune(q))
+                    .or(listed.first().copied())
+                {
+                    Some(q) => {
+                        if !in_commune(q) {
+                            errors.add(
+                                "qpv_code",
+                                format!(
+                                    "Le quartier {} n'est pas dans la commune choisie.",
+                                    q.name
+                                ),
+                            );
+                        }
+                        in_qpv = true;
+                        if neighbourhood.is_empty() {
+                            neighbourhood = q.name.clone();
+                        }
+                        Some(q.code.clone())
+                    }
+                    None => {
                         errors.add(
                             "qpv_code",
-                            format!("Le quartier {} n'est pas dans la commune choisie.", q.name),
+                            "Choisissez un quartier prioritaire de la liste.",
                         );
+                        None
                     }
-                    in_qpv = true;
-                    if neighbourhood.is_empty() {
-                        neighbourhood = q.name.clone();
-                    }
-                    Some(q.code.clone())
                 }
-                None => {
-                    errors.add("qpv_code", "Choisissez un quartier prioritaire de la liste.");
-                    None
-                }
-            },
+            }
         };
         if neighbourhood.chars().count() > 80 {
             errors.add(
@@ -614,6 +633,17 @@ pub fn categories_from_csv(csv: &str) -> Vec<Category> {
 mod tests {
     use super::*;
 
+    fn in_besancon() -> UnitContext<'static> {
+        static TERRITORIES: std::sync::LazyLock<Vec<String>> =
+            std::sync::LazyLock::new(|| vec!["242500361".to_string()]);
+        UnitContext {
+            territories: &TERRITORIES,
+            qpvs: BESANCON_QPVS,
+        }
+    }
+
+    const BESANCON_QPVS: &[crate::domain::qpv::Qpv] = &[];
+
     fn unit() -> UnitInput {
         UnitInput {
             reference: "HC-056-0001".into(),
@@ -640,7 +670,7 @@ mod tests {
     #[test]
     fn a_complete_unit_is_accepted_with_its_epci_derived_from_the_commune() {
         let places = crate::domain::territory::tests::few();
-        let valid = unit().validate(&places, &UnitContext::default()).unwrap();
+        let valid = unit().validate(&places, &in_besancon()).unwrap();
         assert_eq!(valid.epci_siren, "242500361");
         assert_eq!(valid.rent_cents, 41_250);
         assert_eq!(valid.charges_cents, 9_500);
@@ -658,8 +688,8 @@ mod tests {
             commune_insee: "25056".into(),
         }];
         let context = UnitContext {
-            territories: &[],
             qpvs: &qpvs,
+            ..in_besancon()
         };
         let mut input = unit();
         input.in_qpv = false;
@@ -670,10 +700,22 @@ mod tests {
         assert_eq!(valid.neighbourhood, "Planoise");
         assert_eq!(valid.qpv_code.as_deref(), Some("QN02504M"));
         input.commune_insee = "69266".into();
-        assert!(input.validate(&places, &context).unwrap_err().get("qpv_code").is_some());
+        assert!(
+            input
+                .validate(&places, &context)
+                .unwrap_err()
+                .get("qpv_code")
+                .is_some()
+        );
         input.commune_insee = "25056".into();
         input.qpv_code = "QN99999X".into();
-        assert!(input.validate(&places, &context).unwrap_err().get("qpv_code").is_some());
+        assert!(
+            input
+                .validate(&places, &context)
+                .unwrap_err()
+                .get("qpv_code")
+                .is_some()
+        );
     }
 
     #[test]
@@ -684,7 +726,9 @@ mod tests {
         input.rent_euros = "beaucoup".into();
         input.typology = "T9".into();
         let places = crate::domain::territory::tests::few();
-        let errors = input.validate(&places, &UnitContext::default()).unwrap_err();
+        let errors = input
+            .validate(&places, &UnitContext::default())
+            .unwrap_err();
         for field in ["commune_insee", "surface_m2", "rent_euros", "typology"] {
             assert!(errors.get(field).is_some(), "{field} not reported");
         }

@@ -23,10 +23,7 @@ impl Qpv {
 }
 
 fn valid_code(code: &str) -> bool {
-    (4..=16).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    (4..=16).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// Reads a pasted list, one neighbourhood a line: `code;nom;code INSEE de la commune` (or with
@@ -54,7 +51,11 @@ pub fn parse_list(
             .find(|s| line.contains(*s))
             .unwrap_or(';');
         let fields: Vec<&str> = line.split(separator).map(str::trim).collect();
-        if number == 1 && fields.first().is_some_and(|f| f.eq_ignore_ascii_case("code")) {
+        if number == 1
+            && fields
+                .first()
+                .is_some_and(|f| f.eq_ignore_ascii_case("code"))
+        {
             continue;
         }
         let [code, name, insee] = fields[..] else {
@@ -71,18 +72,22 @@ pub fn parse_list(
             continue;
         }
         if name.is_empty() || name.chars().count() > 120 {
-            problems.push(format!("Ligne {number} : le nom du quartier (120 caractères au plus)."));
+            problems.push(format!(
+                "Ligne {number} : le nom du quartier (120 caractères au plus)."
+            ));
             continue;
         }
         match places.commune(insee) {
-            None => problems.push(format!("Ligne {number} : commune inconnue « {insee} »." )),
+            None => problems.push(format!("Ligne {number} : commune inconnue « {insee} ».")),
             Some(p) if p.epci_siren.as_deref() != Some(epci_siren) => problems.push(format!(
                 "Ligne {number} : {} n'est pas une commune de ce territoire.",
                 p.name
             )),
             Some(p) => {
                 if list.iter().any(|q| q.code == code) {
-                    problems.push(format!("Ligne {number} : le code {code} figure déjà plus haut."));
+                    problems.push(format!(
+                        "Ligne {number} : le code {code} figure déjà plus haut."
+                    ));
                 } else if list.len() >= MAX_PER_TERRITORY {
                     problems.push(format!(
                         "Ligne {number} : {MAX_PER_TERRITORY} quartiers au plus par territoire."

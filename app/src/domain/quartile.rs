@@ -10,12 +10,14 @@ use crate::domain::household::Person;
 
 /// Tenths of a consumption unit, so the scale stays in integers.
 pub fn consumption_units_tenths(members: &[Person]) -> u32 {
-    members
-        .iter()
+    // The first person of the scale is an adult: the eldest, whatever order the profile lists.
+    let mut ages: Vec<u32> = members.iter().map(|p| p.age).collect();
+    ages.sort_unstable_by(|a, b| b.cmp(a));
+    ages.iter()
         .enumerate()
-        .map(|(i, p)| match (i, p.age) {
+        .map(|(i, age)| match (i, age) {
             (0, _) => 10,
-            (_, age) if age >= 14 => 5,
+            (_, age) if *age >= 14 => 5,
             _ => 3,
         })
         .sum()
@@ -76,6 +78,8 @@ mod tests {
             23
         );
         assert_eq!(consumption_units_tenths(&[]), 0);
+        // Listed child first, the adult still counts as the first person.
+        assert_eq!(consumption_units_tenths(&[person(6), person(33)]), 13);
     }
 
     #[test]
@@ -86,8 +90,14 @@ mod tests {
         assert_eq!(is_first_quartile(&alone, Some(900_00), 10_800), Some(false));
         // A couple and two young children on 1,800 € a month: 21,600 € over 2.1 units = 10,285.7.
         let family = [person(35), person(34), person(6), person(3)];
-        assert_eq!(is_first_quartile(&family, Some(1_800_00), 10_286), Some(true));
-        assert_eq!(is_first_quartile(&family, Some(1_800_00), 10_285), Some(false));
+        assert_eq!(
+            is_first_quartile(&family, Some(1_800_00), 10_286),
+            Some(true)
+        );
+        assert_eq!(
+            is_first_quartile(&family, Some(1_800_00), 10_285),
+            Some(false)
+        );
         assert_eq!(is_first_quartile(&family, None, 10_000), None);
         assert_eq!(is_first_quartile(&[], Some(1), 10_000), None);
     }

@@ -96,9 +96,8 @@ impl CommuneProblem {
     }
 }
 
-/// A commune typed in field `field` of a form, checked: known, in metropolitan France (where the
-/// ceilings apply), and in one of `territories` (the EPCIs of the organisation) unless that
-/// list is empty.
+/// A commune typed in a unit's form, checked: known, in metropolitan France (where the ceilings
+/// apply), and in one of `territories`, the EPCIs of the organisation (none: nowhere yet).
 pub fn commune_for_unit<'a>(
     places: &'a impl Places,
     typed: &str,
@@ -112,7 +111,10 @@ pub fn commune_for_unit<'a>(
             place.name
         ));
     };
-    if !territories.is_empty() && !territories.iter().any(|t| t == epci) {
+    if territories.is_empty() {
+        return Err("Votre organisme n'a pas encore de territoire : demandez à l'administrateur de la plateforme d'ajouter l'EPCI où il a des logements.".into());
+    }
+    if !territories.iter().any(|t| t == epci) {
         return Err(format!(
             "{} ({}) n'est pas dans les territoires de votre organisme : demandez à l'administrateur de la plateforme de l'y ajouter.",
             place.name,
@@ -249,7 +251,11 @@ pub(crate) mod tests {
             ("94080", "Vincennes", "94"),
         ] {
             let p = place(insee, name, dep, Some("200054781"));
-            assert_eq!(ceiling_zone(&p), Ok(CeilingZone::ParisAndNeighbours), "{name}");
+            assert_eq!(
+                ceiling_zone(&p),
+                Ok(CeilingZone::ParisAndNeighbours),
+                "{name}"
+            );
         }
         // Nanterre (92), Bobigny (93), Créteil (94), Versailles (78), Meaux (77): Île-de-France.
         for (insee, dep) in [
@@ -288,16 +294,26 @@ pub(crate) mod tests {
     #[test]
     fn a_unit_commune_must_be_known_metropolitan_and_in_the_organisation_territories() {
         let few = few();
-        assert_eq!(commune_for_unit(&few, "Besançon", &[]).unwrap().insee, "25056");
+        assert_eq!(
+            commune_for_unit(&few, "Besançon", &[]).unwrap().insee,
+            "25056"
+        );
         let lyon_only = vec!["200046977".to_string()];
-        assert_eq!(commune_for_unit(&few, "69266", &lyon_only).unwrap().name, "Villeurbanne");
+        assert_eq!(
+            commune_for_unit(&few, "69266", &lyon_only).unwrap().name,
+            "Villeurbanne"
+        );
         let elsewhere = commune_for_unit(&few, "25056", &lyon_only).unwrap_err();
         assert!(elsewhere.contains("Grand Besançon"), "{elsewhere}");
         let overseas = commune_for_unit(&few, "97411", &[]).unwrap_err();
         assert!(overseas.contains("outre-mer"), "{overseas}");
         let unknown = commune_for_unit(&few, "Atlantide", &[]).unwrap_err();
         assert!(unknown.contains("« Atlantide »"), "{unknown}");
-        assert!(commune_for_unit(&few, " ", &[]).unwrap_err().contains("Indiquez"));
+        assert!(
+            commune_for_unit(&few, " ", &[])
+                .unwrap_err()
+                .contains("Indiquez")
+        );
     }
 
     #[test]

@@ -7,8 +7,7 @@ use crate::components::form::{
 };
 
 /// What a territory field accepts.
-const TERRITORY_HINT: &str =
-    "Une commune de l'EPCI, son nom ou son SIREN, par exemple « Villeurbanne » ou « Métropole de Lyon ».";
+const TERRITORY_HINT: &str = "Une commune de l'EPCI, son nom ou son SIREN, par exemple « Villeurbanne » ou « Métropole de Lyon ».";
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::domain::caleol::MemberQuality;
@@ -549,14 +548,17 @@ pub fn OrganisationPage() -> impl IntoView {
 }
 
 #[component]
-fn TerritoriesPanel(detail: OrganisationDetail, add_territory: ServerAction<AddTerritory>) -> impl IntoView {
+fn TerritoriesPanel(
+    detail: OrganisationDetail,
+    add_territory: ServerAction<AddTerritory>,
+) -> impl IntoView {
     let errors = field_errors(add_territory.value());
     view! {
         <section class="panel narrow" aria-labelledby="territoires-titre">
             <h2 id="territoires-titre">"Territoires"</h2>
             <p class="hint">"Son personnel publie des logements dans les communes de ces EPCI."</p>
             {if detail.epcis.is_empty() {
-                view! { <p>"Aucun territoire : son personnel peut publier dans toute commune de métropole."</p> }.into_any()
+                view! { <p>"Aucun territoire : son personnel ne peut pas encore y publier de logement."</p> }.into_any()
             } else {
                 view! { <ul>{detail.epcis.iter().map(|(siren, name)| view! { <li>{name.clone()}" (SIREN "{siren.clone()}")"</li> }).collect_view()}</ul> }.into_any()
             }}

@@ -1,11 +1,11 @@
 //! The public catalogue of offers open to applications, and the offer page. The whole query lives
 //! in the address, so a search can be bookmarked or shared, and the form works without JavaScript.
 
+use crate::components::commune::CommuneField;
 use crate::components::form::FormAlert;
 use crate::components::offer::{EligibilityBadge, OfferCard, OfferSheet};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
-use crate::components::commune::CommuneField;
 use crate::domain::catalogue::{CatalogueQuery, CatalogueResults, Facet, Sort};
 use crate::domain::eligibility::Verdict;
 use crate::error::AppError;
@@ -23,8 +23,8 @@ pub async fn search_offers(query: String) -> Result<CatalogueResults, AppError> 
         let mut query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
             .map_err(|e| AppError::BadRequest(e.message))?;
         // A commune typed that designates no single one: search without it, and ask which.
-        let commune_problem =
-            catalogue::resolve_places(&mut query).map_err(|e| AppError::BadRequest(e.message))?;
+        let commune_problem = catalogue::resolve_places(&mut query, catalogue::CommuneCodes::Typed)
+            .map_err(|e| AppError::BadRequest(e.message))?;
         let typed_commune = match commune_problem {
             Some(_) => query.commune.take(),
             None => None,
@@ -33,6 +33,10 @@ pub async fn search_offers(query: String) -> Result<CatalogueResults, AppError> 
         if commune_problem.is_some() {
             results.query.commune = typed_commune;
             results.commune_problem = commune_problem;
+        } else if let Some(label) = &results.commune_label {
+            // The page's links (pages, alert) name the commune as its field does, which reads
+            // back to the same commune, where a bare code could be mistaken for a postcode.
+            results.query.commune = Some(label.clone());
         }
         Ok(results)
     })
@@ -244,7 +248,8 @@ pub async fn save_alert(query: String) -> Result<(), AppError> {
         let mut query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
             .map_err(|e| AppError::BadRequest(e.message))?;
         // The alert's search runs later: its commune is stored as a code, not as typed.
-        if let Some(problem) = crate::ssr::catalogue::resolve_places(&mut query)
+        if let Some(problem) =
+            crate::ssr::catalogue::resolve_places(&mut query, crate::ssr::catalogue::CommuneCodes::Typed)
             .map_err(|e| AppError::BadRequest(e.message))?
         {
             return Err(AppError::Rejected(problem.message));
@@ -348,9 +353,9 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
     let commune_choices = results.commune_problem.as_ref().map(|p| {
         p.candidates
             .iter()
-            .map(|(insee, label)| {
+            .map(|(_, label)| {
                 let href = CatalogueQuery {
-                    commune: Some(insee.clone()),
+                    commune: Some(label.clone()),
                     page: 1,
                     ..query.clone()
                 }

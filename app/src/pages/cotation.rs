@@ -192,6 +192,43 @@ pub async fn publish_grid(
     .await
 }
 
+/// Whether the request is in the first quartile of the territory this year, as the applicant
+/// reads it.
+#[cfg(feature = "ssr")]
+fn first_quartile_words(
+    profile: &crate::domain::profile::Profile,
+    today: crate::domain::calendar::Date,
+    threshold: Option<u32>,
+) -> String {
+    use crate::domain::format::group_thousands;
+    let year = today.year;
+    let Some(threshold) = threshold else {
+        return format!(
+            "Premier quartile : le seuil {year} de ce territoire n'est pas encore indiqué par son administrateur."
+        );
+    };
+    let members = profile.applicant(today).members;
+    let seuil = format!(
+        "le seuil {year} ({} € par an et par unité de consommation)",
+        group_thousands(u64::from(threshold))
+    );
+    match crate::domain::quartile::is_first_quartile(
+        &members,
+        profile.monthly_resources_cents,
+        threshold,
+    ) {
+        Some(true) => format!(
+            "Premier quartile : vos ressources sont sous {seuil}. Votre demande en relève : la loi réserve au premier quartile un quart des attributions hors quartier prioritaire."
+        ),
+        Some(false) => format!(
+            "Premier quartile : vos ressources sont au-dessus de {seuil} ; votre demande n'en relève pas."
+        ),
+        None => format!(
+            "Premier quartile : indiquez votre foyer et vos ressources mensuelles pour savoir si votre demande relève du premier quartile ({seuil})."
+        ),
+    }
+}
+
 #[server(endpoint = "espace/cotation")]
 pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
     use crate::domain::cotation::{Facts, refusal_effect, score};
@@ -238,7 +275,11 @@ pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
                     (!waits.is_empty()).then(|| (waits.len(), waits[waits.len() / 2]));
                 comparables.push(comparable);
             }
+            let threshold = crate::ssr::store::territories::threshold(&pool, siren, today.year)
+                .await
+                .map_err(internal)?;
             territories.push(TerritoryScore {
+                first_quartile: first_quartile_words(&profile, today, threshold),
                 epci_name: crate::ssr::reference::epci_name(siren),
                 grid_label: format!(
                     "{} — version {} du {}",
@@ -449,6 +490,7 @@ fn MyCotationView(data: MyCotation) -> impl IntoView {
                     <p class="hint">{format!("Grille appliquée : {}", t.grid_label)}</p>
                     <ScoreTable score=t.score.clone()/>
                     <p>{refusal}</p>
+                    <p>{t.first_quartile.clone()}</p>
                     <h3>"Demandes comparables"</h3>
                     {if t.comparables.is_empty() {
                         view! { <p>"Choisissez des typologies souhaitées dans votre profil pour vous comparer aux demandes semblables."</p> }.into_any()

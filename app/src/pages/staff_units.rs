@@ -34,7 +34,10 @@ pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
             .iter()
             .map(|q| {
                 let commune = crate::ssr::reference::commune_name(&q.commune_insee);
-                (q.code.clone(), format!("{} ({commune}) — {}", q.name, q.code))
+                (
+                    q.code.clone(),
+                    format!("{} ({commune}) — {}", q.name, q.code),
+                )
             })
             .collect();
         if id == 0 {
@@ -55,10 +58,16 @@ pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
         // A unit flagged QPV before its territory listed them: its quartier, found by name, is
-        // preselected, so that saving the form keeps it in the QPV.
+        // preselected (the checkbox keeps the flag either way).
         if input.in_qpv && input.qpv_code.is_empty() {
+            let commune = crate::domain::territory::Places::commune(
+                crate::ssr::reference::national(),
+                &input.commune_insee,
+            )
+            .map(|p| p.parent_insee.clone().unwrap_or_else(|| p.insee.clone()));
             if let Some(q) = listed.iter().find(|q| {
-                q.commune_insee == input.commune_insee && q.name == input.neighbourhood
+                Some(&q.commune_insee) == commune.as_ref()
+                    && q.name.to_lowercase() == input.neighbourhood.trim().to_lowercase()
             }) {
                 input.qpv_code = q.code.clone();
             }
@@ -275,13 +284,12 @@ fn UnitForm(editor: UnitEditor, save: ServerAction<SaveUnit>) -> impl IntoView {
                     <Field label="Adresse" name="address" autocomplete="street-address" value=u.address.clone() hint="Numéro et voie, par exemple « 12 rue de Dole »." errors/>
                     <CommuneField label="Commune" name="commune_insee" value=u.commune_insee.clone() error=field_message(errors, "commune_insee")/>
                     <Field label="Quartier" name="neighbourhood" required=false value=u.neighbourhood.clone() errors/>
-                    {if editor.qpvs.is_empty() {
-                        view! { <CheckField label="Le logement est en quartier prioritaire de la politique de la ville (QPV)" name="in_qpv" checked=u.in_qpv/> }.into_any()
-                    } else {
-                        view! { <SelectField label="Quartier prioritaire de la politique de la ville (QPV)" name="qpv_code"
+                    <CheckField label="Le logement est en quartier prioritaire de la politique de la ville (QPV)" name="in_qpv" checked=u.in_qpv/>
+                    {(!editor.qpvs.is_empty()).then(|| view! {
+                        <SelectField label="Quartier prioritaire (liste du territoire)" name="qpv_code"
                             options=editor.qpvs.clone() selected=u.qpv_code.clone() required=false
-                            placeholder="Hors quartier prioritaire" hint="La liste du territoire, tenue par son administrateur." errors/> }.into_any()
-                    }}
+                            placeholder="Aucun quartier de la liste" hint="Choisir un quartier de la liste classe le logement en QPV." errors/>
+                    })}
                 </fieldset>
                 <fieldset>
                     <legend>"Le logement"</legend>

@@ -62,14 +62,15 @@ pub async fn save_qpvs(list: String) -> Result<(), AppError> {
     use crate::ssr::{internal, respond, state};
     respond(async move {
         let (user, epci) = territory_admin().await?;
-        let parsed = crate::domain::qpv::parse_list(&list, crate::ssr::reference::national(), &epci)
-            .map_err(|problems| {
-                let mut errors = FieldErrors::new();
-                for p in problems {
-                    errors.add("list", p);
-                }
-                AppError::Invalid(errors)
-            })?;
+        let parsed =
+            crate::domain::qpv::parse_list(&list, crate::ssr::reference::national(), &epci)
+                .map_err(|problems| {
+                    let mut errors = FieldErrors::new();
+                    for p in problems {
+                        errors.add("list", p);
+                    }
+                    AppError::Invalid(errors)
+                })?;
         let state = state()?;
         let mut tx = crate::ssr::db::begin_write(state.db.pool())
             .await
@@ -111,7 +112,10 @@ pub async fn set_quartile_threshold(year: String, amount: String) -> Result<(), 
             _ => {
                 errors.add(
                     "year",
-                    format!("Indiquez une année entre 2017 (loi Égalité et Citoyenneté) et {}.", this_year + 1),
+                    format!(
+                        "Indiquez une année entre 2017 (loi Égalité et Citoyenneté) et {}.",
+                        this_year + 1
+                    ),
                 );
                 None
             }

@@ -2,9 +2,9 @@
 //! the database fills in the cards. Shared by the catalogue page and the open JSON API.
 
 use super::db::{Db, now};
+use super::reference::{Resolution, national};
 use super::search::{Dimension, SearchError, SearchIndex};
 use super::store::listings;
-use super::reference::{Resolution, national};
 use crate::domain::catalogue::{
     CatalogueQuery, CatalogueResults, CommuneChoice, Facet, FacetValue, MAX_PAGE, PER_PAGE,
     QueryError,
@@ -82,10 +82,22 @@ fn rank(dimension: Dimension, value: &str) -> (usize, String) {
     (position.unwrap_or(0), label(dimension, value))
 }
 
+/// How a five-digit commune is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommuneCodes {
+    /// As an INSEE code first (the open API documents `commune` so).
+    Strict,
+    /// As a person types it: a postcode as much as a code, asking when they disagree.
+    Typed,
+}
+
 /// Looks the query's commune and EPCI up in the national reference. A commune typed by name
 /// becomes its INSEE code; one that designates no single commune comes back as a choice to
 /// offer (the query keeps what was typed). An unknown EPCI is an error.
-pub fn resolve_places(query: &mut CatalogueQuery) -> Result<Option<CommuneChoice>, QueryError> {
+pub fn resolve_places(
+    query: &mut CatalogueQuery,
+    codes: CommuneCodes,
+) -> Result<Option<CommuneChoice>, QueryError> {
     let national = national();
     if let Some(siren) = &query.epci
         && national.epci(siren).is_none()
@@ -98,6 +110,11 @@ pub fn resolve_places(query: &mut CatalogueQuery) -> Result<Option<CommuneChoice
     let Some(typed) = query.commune.clone() else {
         return Ok(None);
     };
+    if let CommuneCodes::Strict = codes
+        && national.commune(&typed).is_some()
+    {
+        return Ok(None);
+    }
     let labels = |found: Vec<&crate::domain::territory::Place>| {
         found
             .into_iter()

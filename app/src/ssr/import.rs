@@ -161,11 +161,7 @@ fn yes_no(value: &str) -> Option<bool> {
 
 /// Reads and validates a whole file, for an organisation whose territories and their QPVs are
 /// `context`. `progress(rows_read)` is called every few hundred rows.
-pub fn check(
-    bytes: &[u8],
-    context: &UnitContext,
-    progress: &mut dyn FnMut(usize),
-) -> Checked {
+pub fn check(bytes: &[u8], context: &UnitContext, progress: &mut dyn FnMut(usize)) -> Checked {
     let mut checked = Checked::default();
     if bytes.len() > MAX_BYTES {
         checked.error(
@@ -398,12 +394,23 @@ mod tests {
              LY-2;5 rue;99999;;non;T3;64;2;oui;C;PLUS;412,50;95;1949-1974;\n\
              LY-3;5 rue;Villeurbanne;;non;T3;64;2;oui;C;PLUS;412,50;95;1949-1974;\n"
         );
-        let checked = check(file.as_bytes(), &UnitContext::default(), &mut |_| {});
+        let lyon = ["200046977".to_string()];
+        let context = UnitContext {
+            territories: &lyon,
+            qpvs: &[],
+        };
+        let checked = check(file.as_bytes(), &context, &mut |_| {});
         assert_eq!(checked.rows.len(), 1);
         assert_eq!(checked.rows[0].1.epci_siren, "200046977");
         let messages: Vec<&str> = checked.errors.iter().map(|e| e.message.as_str()).collect();
-        assert!(messages.iter().any(|m| m.contains("« 99999 »")), "{messages:?}");
-        assert!(messages.iter().any(|m| m.contains("« Villeurbanne »")), "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("« 99999 »")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("« Villeurbanne »")),
+            "{messages:?}"
+        );
     }
 
     const HEADER: &str = "reference;adresse;commune_insee;quartier;qpv;typologie;surface_m2;etage;ascenseur;dpe;financement;loyer;charges;periode_construction;description";
@@ -444,7 +451,11 @@ mod tests {
 
     #[test]
     fn unknown_and_missing_columns_stop_at_the_first_line() {
-        let checked = check(b"reference,prix\nA,3\n", &UnitContext::default(), &mut |_| {});
+        let checked = check(
+            b"reference,prix\nA,3\n",
+            &UnitContext::default(),
+            &mut |_| {},
+        );
         assert!(checked.rows.is_empty());
         assert!(
             checked
@@ -459,6 +470,10 @@ mod tests {
                 .any(|e| e.column.as_deref() == Some("loyer"))
         );
         assert!(checked.errors.iter().all(|e| e.line == 1));
-        assert!(!check(b"", &UnitContext::default(), &mut |_| {}).errors.is_empty());
+        assert!(
+            !check(b"", &UnitContext::default(), &mut |_| {})
+                .errors
+                .is_empty()
+        );
     }
 }

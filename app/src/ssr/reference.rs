@@ -43,7 +43,8 @@ pub struct National {
     pub rejected_lines: usize,
 }
 
-static NATIONAL: LazyLock<National> = LazyLock::new(|| National::parse(COMMUNES, EPCIS, DEPARTEMENTS));
+static NATIONAL: LazyLock<National> =
+    LazyLock::new(|| National::parse(COMMUNES, EPCIS, DEPARTEMENTS));
 
 /// The reference embedded in this build.
 pub fn national() -> &'static National {
@@ -85,7 +86,8 @@ pub fn zone_of(insee: &str) -> Option<CeilingZone> {
 }
 
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().filter(|l| !l.starts_with('#') && !l.is_empty())
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
 }
 
 /// Lower case, accents and ligatures folded, every other separator a single space, and "st" /
@@ -201,8 +203,17 @@ impl National {
         };
         for line in data_lines(communes) {
             let f: Vec<&str> = line.split('\t').collect();
-            let [insee, name, postcodes, departement, _region, zone, epci, parent, population] =
-                f[..]
+            let [
+                insee,
+                name,
+                postcodes,
+                departement,
+                _region,
+                zone,
+                epci,
+                parent,
+                population,
+            ] = f[..]
             else {
                 rejected_lines += 1;
                 continue;
@@ -366,7 +377,11 @@ impl National {
         }
         found.sort_by(|a, b| {
             a.0.cmp(&b.0)
-                .then(self.entries[b.1].population.cmp(&self.entries[a.1].population))
+                .then(
+                    self.entries[b.1]
+                        .population
+                        .cmp(&self.entries[a.1].population),
+                )
                 .then(a.1.cmp(&b.1))
         });
         found.dedup_by_key(|(_, i)| *i);
@@ -378,6 +393,27 @@ impl National {
     /// exact name (with or without its postcode), or the only close match.
     pub fn resolve_typed(&self, typed: &str) -> Resolution<'_> {
         let typed = typed.trim();
+        // Five digits may be an INSEE code or a postcode, and 3,000 of them are both, for two
+        // different communes (69100 is Villeurbanne's postcode and Irigny's code): only a number
+        // that designates one commune either way is taken.
+        if typed.len() == 5 && typed.bytes().all(|b| b.is_ascii_digit()) {
+            let mut found: Vec<&Place> = self.commune(typed).into_iter().collect();
+            let start = self.postcodes.partition_point(|(p, _)| p.as_str() < typed);
+            for (_, i) in self.postcodes[start..]
+                .iter()
+                .take_while(|(p, _)| p == typed)
+            {
+                let place = &self.communes[*i];
+                if !found.iter().any(|f| f.insee == place.insee) {
+                    found.push(place);
+                }
+            }
+            return match found.len() {
+                0 => Resolution::NotFound,
+                1 => Resolution::Found(found[0]),
+                _ => Resolution::Ambiguous(found),
+            };
+        }
         if let Some(place) = self.commune(typed) {
             return Resolution::Found(place);
         }
@@ -399,9 +435,14 @@ impl National {
     /// The EPCI someone typed: its SIREN, its name (every word), or one of its communes. The
     /// error is a French message for the field.
     pub fn resolve_epci(&self, typed: &str) -> Result<&EpciRecord, String> {
+        // Bounded work whatever is posted: no EPCI or commune name is longer.
+        let typed: String = typed.chars().take(120).collect();
         let typed = typed.trim();
         if typed.is_empty() {
-            return Err("Indiquez le territoire : une de ses communes, le nom de l'EPCI ou son SIREN.".into());
+            return Err(
+                "Indiquez le territoire : une de ses communes, le nom de l'EPCI ou son SIREN."
+                    .into(),
+            );
         }
         if let Some(e) = self.epci(typed) {
             return Ok(e);
@@ -413,7 +454,9 @@ impl National {
             .iter()
             .filter(|e| {
                 let name = fold(&e.name);
-                words.iter().all(|w| name.split(' ').any(|n| n.starts_with(w)))
+                words
+                    .iter()
+                    .all(|w| name.split(' ').any(|n| n.starts_with(w)))
             })
             .collect();
         if let [one] = by_name[..] {
@@ -434,12 +477,12 @@ impl National {
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
-            Resolution::Ambiguous(places) => Err(
-                crate::domain::territory::CommuneProblem::Ambiguous(
+            Resolution::Ambiguous(places) => {
+                Err(crate::domain::territory::CommuneProblem::Ambiguous(
                     places.iter().map(|p| p.label()).collect(),
                 )
-                .message(),
-            ),
+                .message())
+            }
             _ => Err(format!(
                 "Aucun EPCI ni aucune commune ne correspond à « {typed} »."
             )),
@@ -500,7 +543,9 @@ impl Places for National {
             Resolution::Ambiguous(places) => Err(CommuneProblem::Ambiguous(
                 places.iter().map(|p| p.label()).collect(),
             )),
-            Resolution::NotFound => Err(CommuneProblem::Unknown(typed.trim().chars().take(80).collect())),
+            Resolution::NotFound => Err(CommuneProblem::Unknown(
+                typed.trim().chars().take(80).collect(),
+            )),
         }
     }
 }
@@ -556,7 +601,10 @@ mod tests {
         // Every limitrophe code is a real commune of the inner ring.
         for code in crate::domain::territory::PARIS_NEIGHBOURS {
             let p = n.commune(code).unwrap();
-            assert!(["92", "93", "94"].contains(&p.departement.as_str()), "{code}");
+            assert!(
+                ["92", "93", "94"].contains(&p.departement.as_str()),
+                "{code}"
+            );
         }
     }
 
@@ -583,6 +631,9 @@ mod tests {
             _ => None,
         };
         assert_eq!(found("69266").as_deref(), Some("69266"));
+        // 69100 is Villeurbanne's postcode and Irigny's INSEE code: it asks which.
+        assert!(matches!(n.resolve_typed("69100"), Resolution::Ambiguous(v) if v.len() == 2));
+        assert_eq!(found("25000").as_deref(), Some("25056"));
         assert_eq!(found("Villeurbanne (69100)").as_deref(), Some("69266"));
         assert_eq!(found("villeurbane").as_deref(), Some("69266"));
         assert_eq!(found("Saint-Denis 93200").as_deref(), Some("93066"));
@@ -606,7 +657,10 @@ mod tests {
         );
         assert!(n.members("242500361").any(|p| p.insee == "25056"));
         assert_eq!(n.resolve_epci("Villeurbanne").unwrap().siren, "200046977");
-        assert_eq!(n.resolve_epci("métropole de lyon").unwrap().siren, "200046977");
+        assert_eq!(
+            n.resolve_epci("métropole de lyon").unwrap().siren,
+            "200046977"
+        );
         assert_eq!(n.resolve_epci("242500361").unwrap().siren, "242500361");
         assert!(n.resolve_epci("Saint-Denis").is_err());
         assert!(n.resolve_epci("").is_err());

@@ -55,6 +55,9 @@ pub struct OfferDoc {
     pub offer_id: i64,
     pub text: String,
     pub commune_insee: String,
+    /// For a unit in a municipal arrondissement, its commune (75056 for 75115): indexed too, so
+    /// a search for Paris finds the arrondissements' offers.
+    pub commune_parent: Option<String>,
     pub epci_siren: String,
     pub typology: String,
     pub financing: String,
@@ -337,6 +340,9 @@ impl SearchIndex {
         );
         for category in &offer.categories {
             document.add_text(f.category, category);
+        }
+        if let Some(parent) = &offer.commune_parent {
+            document.add_text(f.commune_insee, parent);
         }
         document
     }
@@ -653,6 +659,7 @@ mod tests {
     async fn documents_are_counted_replaced_and_removed() {
         let index = SearchIndex::in_memory().unwrap();
         let offer = |id| OfferDoc {
+            commune_parent: None,
             offer_id: id,
             text: "T3 lumineux avec balcon à Besançon".into(),
             commune_insee: "25056".into(),

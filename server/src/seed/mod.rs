@@ -134,16 +134,19 @@ pub async fn seed(
     }
     // Each territory's quartiers prioritaires, as its admin would paste them. The codes are
     // demonstration codes, not the official ones.
+    let mut qpv_number = 0;
     for epci in doubs::EPCIS {
         let list: Vec<app::domain::qpv::Qpv> = doubs::NEIGHBOURHOODS
             .iter()
             .filter(|n| n.qpv)
             .filter(|n| COMMUNES.iter().any(|c| c.insee == n.commune_insee && c.epci_siren == epci.siren))
-            .enumerate()
-            .map(|(i, n)| app::domain::qpv::Qpv {
-                code: format!("DEMO-{}-{:02}", &n.commune_insee[..2], i + 1),
-                name: n.name.to_string(),
-                commune_insee: n.commune_insee.to_string(),
+            .map(|n| {
+                qpv_number += 1;
+                app::domain::qpv::Qpv {
+                    code: format!("DEMO-25-{qpv_number:02}"),
+                    name: n.name.to_string(),
+                    commune_insee: n.commune_insee.to_string(),
+                }
             })
             .collect();
         app::ssr::store::territories::replace_qpvs(&mut tx, epci.siren, &list).await?;

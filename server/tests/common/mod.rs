@@ -422,11 +422,17 @@ impl TestApp {
         (client, organisation)
     }
 
+    /// An organisation with units in the two EPCIs of the Doubs where the fixtures put them.
     pub async fn create_organisation(&self, name: &str, siren: &str) -> i64 {
         let mut conn = self.state.db.pool().acquire().await.expect("connection");
-        app::ssr::store::organisations::insert_organisation(&mut conn, name, siren)
+        let id = app::ssr::store::organisations::insert_organisation(&mut conn, name, siren)
             .await
-            .expect("insert organisation")
+            .expect("insert organisation");
+        let doubs = ["242500361".to_string(), "200065647".to_string()];
+        app::ssr::store::organisations::add_epcis(&mut conn, id, &doubs)
+            .await
+            .expect("organisation territory");
+        id
     }
 
     pub async fn create_commission(&self, organisation_id: i64, name: &str) -> i64 {

@@ -419,7 +419,10 @@ impl WishesInput {
                 format!("{MAX_WISHED_COMMUNES} communes au plus : décochez-en une pour en ajouter une autre."),
             );
         }
-        if communes.is_empty() && errors.get("communes").is_none() && errors.get("add_commune").is_none() {
+        if communes.is_empty()
+            && errors.get("communes").is_none()
+            && errors.get("add_commune").is_none()
+        {
             errors.add("add_commune", "Choisissez au moins une commune.");
         }
         let mut typologies = Vec::new();
@@ -596,7 +599,10 @@ mod tests {
         }
         .validate(&places)
         .unwrap();
-        assert_eq!(wishes.communes, vec!["25056".to_string(), "69266".to_string()]);
+        assert_eq!(
+            wishes.communes,
+            vec!["25056".to_string(), "69266".to_string()]
+        );
         let unknown = WishesInput {
             communes: vec!["75056".into()],
             add_commune: "Atlantide".into(),

@@ -7,9 +7,9 @@ use crate::domain::offer::{
     Accessibility, Category, ConstructionPeriod, OfferStatus, Reservataire, categories_from_csv,
 };
 use crate::domain::territory::Places;
-use crate::ssr::reference::national;
 use crate::model::{OfferDetail, OfferEvent};
 use crate::ssr::db::now;
+use crate::ssr::reference::national;
 use crate::ssr::search::OfferDoc;
 use sqlx::AnyPool;
 
@@ -53,6 +53,7 @@ impl From<OfferDocRow> for OfferDoc {
         let commune_name = commune.map(|c| c.name.as_str()).unwrap_or("");
         let postcode = commune.map(|c| c.postcodes.join(" ")).unwrap_or_default();
         OfferDoc {
+            commune_parent: commune.and_then(|c| c.parent_insee.clone()),
             offer_id: row.id,
             text: format!(
                 "{} {commune_name} {postcode} {} {} {} {}",

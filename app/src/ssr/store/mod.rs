@@ -17,6 +17,6 @@ pub mod organisations;
 pub mod photos;
 pub mod profiles;
 pub mod rankings;
-pub mod territories;
 pub mod reference;
+pub mod territories;
 pub mod units;

@@ -34,7 +34,13 @@ pub async fn sync(pool: &AnyPool, national: &National) -> Result<Sync, sqlx::Err
         return Ok(Sync::AlreadyCurrent);
     }
     let mut tx = begin_write(pool).await?;
-    // Checked again under the write lock (SQLite) or the upsert below (PostgreSQL).
+    // Servers starting together on one PostgreSQL take turns (SQLite's write lock does the same).
+    if pool.connect_options().database_url.scheme() != "sqlite" {
+        sqlx::query("SELECT pg_advisory_xact_lock(7239001)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Checked again under the lock: the first server to get it loaded the tables.
     let current: Option<(String,)> =
         sqlx::query_as("SELECT version FROM ref_sources WHERE name = 'cog'")
             .fetch_optional(&mut *tx)
@@ -45,7 +51,9 @@ pub async fn sync(pool: &AnyPool, national: &National) -> Result<Sync, sqlx::Err
     sqlx::query("DELETE FROM ref_communes")
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM ref_epcis").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM ref_epcis")
+        .execute(&mut *tx)
+        .await?;
     for chunk in national.communes().chunks(BATCH) {
         insert_communes(&mut tx, chunk).await?;
     }
