@@ -273,7 +273,7 @@ async fn units_outside_the_territories_overseas_or_unknown_are_refused(backend: 
     let staff = app.signed_in_as(staff_id).await;
     for (commune, expected) in [
         ("25056", "n'est pas dans les territoires de votre organisme"),
-        ("97411", "outre-mer"),
+        ("97209", "outre-mer"),
         ("99999", "Aucune commune ne correspond"),
         ("Saint-Denis", "Plusieurs communes correspondent"),
     ] {

@@ -687,9 +687,10 @@ mod tests {
             name: "Planoise".into(),
             commune_insee: "25056".into(),
         }];
+        let both = ["242500361".to_string(), "200046977".to_string()];
         let context = UnitContext {
+            territories: &both,
             qpvs: &qpvs,
-            ..in_besancon()
         };
         let mut input = unit();
         input.in_qpv = false;

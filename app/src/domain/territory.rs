@@ -294,26 +294,22 @@ pub(crate) mod tests {
     #[test]
     fn a_unit_commune_must_be_known_metropolitan_and_in_the_organisation_territories() {
         let few = few();
-        assert_eq!(
-            commune_for_unit(&few, "Besançon", &[]).unwrap().insee,
-            "25056"
-        );
+        let besancon = vec!["242500361".to_string()];
+        let found = commune_for_unit(&few, "Besançon", &besancon).unwrap();
+        assert_eq!(found.insee, "25056");
+        let nowhere = commune_for_unit(&few, "Besançon", &[]).unwrap_err();
+        assert!(nowhere.contains("pas encore de territoire"), "{nowhere}");
         let lyon_only = vec!["200046977".to_string()];
-        assert_eq!(
-            commune_for_unit(&few, "69266", &lyon_only).unwrap().name,
-            "Villeurbanne"
-        );
+        let found = commune_for_unit(&few, "69266", &lyon_only).unwrap();
+        assert_eq!(found.name, "Villeurbanne");
         let elsewhere = commune_for_unit(&few, "25056", &lyon_only).unwrap_err();
         assert!(elsewhere.contains("Grand Besançon"), "{elsewhere}");
-        let overseas = commune_for_unit(&few, "97411", &[]).unwrap_err();
+        let overseas = commune_for_unit(&few, "97411", &besancon).unwrap_err();
         assert!(overseas.contains("outre-mer"), "{overseas}");
-        let unknown = commune_for_unit(&few, "Atlantide", &[]).unwrap_err();
+        let unknown = commune_for_unit(&few, "Atlantide", &besancon).unwrap_err();
         assert!(unknown.contains("« Atlantide »"), "{unknown}");
-        assert!(
-            commune_for_unit(&few, " ", &[])
-                .unwrap_err()
-                .contains("Indiquez")
-        );
+        let missing = commune_for_unit(&few, " ", &besancon).unwrap_err();
+        assert!(missing.contains("Indiquez"), "{missing}");
     }
 
     #[test]
