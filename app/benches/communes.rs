@@ -86,16 +86,17 @@ fn main() {
     ] {
         queries.push(q.to_string());
     }
-    let mut times = Vec::with_capacity(queries.len() * 3);
+    let mut timed: Vec<(Duration, &str)> = Vec::with_capacity(queries.len() * 3);
     for _ in 0..3 {
         for q in &queries {
             let started = Instant::now();
             let found = n.search(q, 10);
-            times.push(started.elapsed());
+            timed.push((started.elapsed(), q));
             std::hint::black_box(found);
         }
     }
-    times.sort();
+    timed.sort();
+    let times: Vec<Duration> = timed.iter().map(|(d, _)| *d).collect();
     println!(
         "search, {} queries × 3: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
         queries.len(),
@@ -103,4 +104,11 @@ fn main() {
         percentile(&times, 0.99).as_secs_f64() * 1e3,
         times.last().map_or(0.0, |d| d.as_secs_f64() * 1e3)
     );
+    let slowest: Vec<String> = timed
+        .iter()
+        .rev()
+        .take(5)
+        .map(|(d, q)| format!("« {q} » {:.2} ms", d.as_secs_f64() * 1e3))
+        .collect();
+    println!("slowest: {}", slowest.join(", "));
 }

@@ -33,6 +33,10 @@ pub struct National {
     pub source: String,
     communes: Vec<Place>,
     entries: Vec<Entry>,
+    /// Commune indexes sorted by folded name, for prefix lookups by binary search.
+    by_name: Vec<u32>,
+    /// (commune index, byte offset of a word after the first), sorted by the name from there.
+    by_word: Vec<(u32, u16)>,
     by_insee: HashMap<String, usize>,
     /// (postcode, commune index), sorted, for prefix lookups.
     postcodes: Vec<(String, usize)>,
@@ -148,10 +152,11 @@ enum Tier {
 
 /// The edit distance between `query` and the closest prefix of `name` (so "villeurbane" is one
 /// edit from "villeurbanne"), or `None` past `max`.
-fn prefix_distance(query: &[u8], name: &[u8], max: usize) -> Option<usize> {
+fn prefix_distance(query: &[u8], name: &[u8], max: usize, row: &mut Vec<usize>) -> Option<usize> {
     let n = query.len();
     // row[i] = distance between query[..i] and name[..j] for the current j.
-    let mut row: Vec<usize> = (0..=n).collect();
+    row.clear();
+    row.extend(0..=n);
     let mut best = row[n];
     for (j, &b) in name.iter().enumerate().take(n + max) {
         let mut diagonal = row[0];
@@ -194,6 +199,8 @@ impl National {
             source,
             communes: Vec::new(),
             entries: Vec::new(),
+            by_name: Vec::new(),
+            by_word: Vec::new(),
             by_insee: HashMap::new(),
             postcodes: Vec::new(),
             epcis: Vec::new(),
@@ -247,6 +254,19 @@ impl National {
             national.communes.push(place);
         }
         national.postcodes.sort();
+        let entries = &national.entries;
+        let mut by_name: Vec<u32> = (0..entries.len() as u32).collect();
+        by_name.sort_by(|&a, &b| entries[a as usize].folded.cmp(&entries[b as usize].folded));
+        let mut by_word: Vec<(u32, u16)> = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            for (at, _) in entry.folded.match_indices(' ') {
+                by_word.push((i as u32, (at + 1) as u16));
+            }
+        }
+        let suffix = |&(i, at): &(u32, u16)| &entries[i as usize].folded[usize::from(at)..];
+        by_word.sort_by(|a, b| suffix(a).cmp(suffix(b)));
+        national.by_name = by_name;
+        national.by_word = by_word;
         for line in data_lines(epcis) {
             match line.split('\t').collect::<Vec<_>>()[..] {
                 [siren, name, kind] if siren.len() == 9 => {
@@ -301,7 +321,7 @@ impl National {
     }
 
     /// Up to `limit` communes matching what someone typed: a name (accents, hyphens and case
-    /// ignored, one typo forgiven from five letters, two from nine), a postcode or its first
+    /// ignored, one typo forgiven in a last word of five letters, two from nine), a postcode or its first
     /// digits, an INSEE code, or a name and a postcode ("Villeurbanne (69100)").
     pub fn search(&self, typed: &str, limit: usize) -> Vec<&Place> {
         self.ranked(typed, limit)
@@ -345,37 +365,80 @@ impl National {
                 found.push((tier, *i));
             }
         } else {
-            let query = name.as_bytes();
-            let max_typos = match name.len() {
+            let keep = |i: usize| {
+                digits.is_none_or(|d| self.communes[i].postcodes.iter().any(|p| p.starts_with(d)))
+            };
+            // Names starting with the query: one range of the sorted index.
+            let start = self
+                .by_name
+                .partition_point(|&i| self.entries[i as usize].folded.as_str() < name.as_str());
+            for &i in self.by_name[start..]
+                .iter()
+                .take_while(|&&i| self.entries[i as usize].folded.starts_with(&name))
+            {
+                let i = i as usize;
+                if keep(i) {
+                    let tier = if self.entries[i].folded == name {
+                        Tier::Exact
+                    } else {
+                        Tier::Prefix
+                    };
+                    found.push((tier, i));
+                }
+            }
+            // A later word starting with it ("denis" for Saint-Denis): a range of the word index.
+            if name.len() >= 3 {
+                let suffix =
+                    |&(i, at): &(u32, u16)| &self.entries[i as usize].folded[usize::from(at)..];
+                let start = self.by_word.partition_point(|w| suffix(w) < name.as_str());
+                for w in self.by_word[start..]
+                    .iter()
+                    .take_while(|w| suffix(w).starts_with(&name))
+                {
+                    if keep(w.0 as usize) {
+                        found.push((Tier::WordPrefix, w.0 as usize));
+                    }
+                }
+            }
+            // Typos only when the exact spelling finds too little, and only in the last word
+            // typed: the words before it must be right ("saint etiene" looks among the Saint-…),
+            // a single word must start with the right letter. Either way a contiguous range of
+            // the sorted index, where each name costs one small edit-distance table.
+            let (scope, last) = match name.rfind(' ') {
+                Some(at) => (&name[..=at], &name[at + 1..]),
+                None => (&name[..1], name.as_str()),
+            };
+            let compared_from = if scope.len() == 1 { 0 } else { scope.len() };
+            let max_typos = match last.len() {
                 0..=4 => 0,
                 5..=8 => 1,
                 _ => 2,
             };
-            for (i, entry) in self.entries.iter().enumerate() {
-                if let Some(d) = digits
-                    && !self.communes[i].postcodes.iter().any(|p| p.starts_with(d))
+            if found.len() < limit && max_typos > 0 {
+                let query = last.as_bytes();
+                let start = self
+                    .by_name
+                    .partition_point(|&i| self.entries[i as usize].folded.as_str() < scope);
+                let mut row = Vec::with_capacity(query.len() + 1);
+                for &i in self.by_name[start..]
+                    .iter()
+                    .take_while(|&&i| self.entries[i as usize].folded.starts_with(scope))
                 {
-                    continue;
+                    let i = i as usize;
+                    let rest = &self.entries[i].folded.as_bytes()[compared_from..];
+                    if keep(i)
+                        && !found.iter().any(|(_, f)| *f == i)
+                        && prefix_distance(query, rest, max_typos, &mut row).is_some()
+                    {
+                        found.push((Tier::Typo, i));
+                    }
                 }
-                let folded = entry.folded.as_str();
-                let tier = if folded == name {
-                    Tier::Exact
-                } else if folded.starts_with(&name) {
-                    Tier::Prefix
-                } else if name.len() >= 3 && folded.split(' ').any(|w| w.starts_with(&name)) {
-                    Tier::WordPrefix
-                } else if max_typos > 0
-                    && folded.as_bytes().first() == query.first()
-                    && prefix_distance(query, folded.as_bytes(), max_typos).is_some()
-                {
-                    Tier::Typo
-                } else {
-                    continue;
-                };
-                found.push((tier, i));
             }
         }
-        found.sort_by(|a, b| {
+        // Best tier per commune, then the `limit` best: tier, then bigger communes first.
+        found.sort_unstable_by_key(|&(tier, i)| (i, tier));
+        found.dedup_by_key(|(_, i)| *i);
+        let order = |a: &(Tier, usize), b: &(Tier, usize)| {
             a.0.cmp(&b.0)
                 .then(
                     self.entries[b.1]
@@ -383,8 +446,12 @@ impl National {
                         .cmp(&self.entries[a.1].population),
                 )
                 .then(a.1.cmp(&b.1))
-        });
-        found.dedup_by_key(|(_, i)| *i);
+        };
+        if found.len() > limit && limit > 0 {
+            found.select_nth_unstable_by(limit - 1, order);
+            found.truncate(limit);
+        }
+        found.sort_unstable_by(order);
         found.truncate(limit);
         found
     }
