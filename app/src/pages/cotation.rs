@@ -95,12 +95,7 @@ pub async fn public_grids() -> Result<Vec<PublishedGrid>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn territory_admin() -> Result<(crate::model::CurrentUser, String), AppError> {
-    use crate::model::Role;
-    let user = crate::ssr::require(&[Role::Territory]).await?;
-    let epci = user.epci.clone().ok_or(AppError::Forbidden)?;
-    Ok((user, epci))
-}
+use crate::ssr::subject::territory_admin;
 
 #[server(endpoint = "territoire")]
 pub async fn load_territory_grids() -> Result<TerritoryGrids, AppError> {
@@ -196,24 +191,23 @@ pub async fn publish_grid(
 /// reads it.
 #[cfg(feature = "ssr")]
 fn first_quartile_words(
+    members: &[crate::domain::household::Person],
     profile: &crate::domain::profile::Profile,
-    today: crate::domain::calendar::Date,
+    year: i32,
     threshold: Option<u32>,
 ) -> String {
     use crate::domain::format::group_thousands;
-    let year = today.year;
     let Some(threshold) = threshold else {
         return format!(
             "Premier quartile : le seuil {year} de ce territoire n'est pas encore indiqué par son administrateur."
         );
     };
-    let members = profile.applicant(today).members;
     let seuil = format!(
         "le seuil {year} ({} € par an et par unité de consommation)",
         group_thousands(u64::from(threshold))
     );
     match crate::domain::quartile::is_first_quartile(
-        &members,
+        members,
         profile.monthly_resources_cents,
         threshold,
     ) {
@@ -256,6 +250,7 @@ pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
         epcis.sort_unstable();
         epcis.dedup();
         let facts = Facts::of(&profile, today);
+        let members = profile.applicant(today).members;
         let year_ago = today.add_days(-365);
         let mut territories = Vec::new();
         for siren in epcis {
@@ -279,7 +274,7 @@ pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
                 .await
                 .map_err(internal)?;
             territories.push(TerritoryScore {
-                first_quartile: first_quartile_words(&profile, today, threshold),
+                first_quartile: first_quartile_words(&members, &profile, today.year, threshold),
                 epci_name: crate::ssr::reference::epci_name(siren),
                 grid_label: format!(
                     "{} — version {} du {}",

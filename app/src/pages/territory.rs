@@ -19,12 +19,7 @@ pub struct TerritoryLists {
 }
 
 #[cfg(feature = "ssr")]
-async fn territory_admin() -> Result<(crate::model::CurrentUser, String), AppError> {
-    use crate::model::Role;
-    let user = crate::ssr::require(&[Role::Territory]).await?;
-    let epci = user.epci.clone().ok_or(AppError::Forbidden)?;
-    Ok((user, epci))
-}
+use crate::ssr::subject::territory_admin;
 
 #[server(endpoint = "territoire/listes")]
 pub async fn load_territory_lists() -> Result<TerritoryLists, AppError> {

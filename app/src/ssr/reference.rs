@@ -312,14 +312,6 @@ impl National {
         self.departements.get(code).map(String::as_str)
     }
 
-    /// The communes (not arrondissements) of an EPCI.
-    pub fn members(&self, siren: &str) -> impl Iterator<Item = &Place> + '_ {
-        let siren = siren.to_string();
-        self.communes
-            .iter()
-            .filter(move |p| p.parent_insee.is_none() && p.epci_siren.as_deref() == Some(&siren))
-    }
-
     /// Up to `limit` communes matching what someone typed: a name (accents, hyphens and case
     /// ignored, one typo forgiven in a last word of five letters, two from nine), a postcode or its first
     /// digits, an INSEE code, or a name and a postcode ("Villeurbanne (69100)").
@@ -555,46 +547,20 @@ impl National {
             )),
         }
     }
-
-    /// Up to `limit` EPCIs matching a SIREN, words of their name, or a commune of theirs.
-    pub fn search_epcis(&self, typed: &str, limit: usize) -> Vec<&EpciRecord> {
-        let typed: String = typed.chars().take(80).collect();
-        let typed = typed.trim();
-        if let Some(e) = self.epci(typed) {
-            return vec![e];
-        }
-        let folded = fold(typed);
-        if folded.is_empty() {
-            return Vec::new();
-        }
-        let words: Vec<&str> = folded.split(' ').collect();
-        let mut found: Vec<&EpciRecord> = self
-            .epcis
-            .iter()
-            .filter(|e| {
-                let name = fold(&e.name);
-                words
-                    .iter()
-                    .all(|w| name.split(' ').any(|n| n.starts_with(w)))
-            })
-            .collect();
-        for place in self.search(typed, limit) {
-            if let Some(e) = place.epci_siren.as_deref().and_then(|s| self.epci(s))
-                && !found.iter().any(|f| f.siren == e.siren)
-            {
-                found.push(e);
-            }
-        }
-        found.truncate(limit);
-        found
-    }
 }
 
 impl Places for National {
     fn commune(&self, insee: &str) -> Option<&Place> {
-        self.by_insee
-            .get(&insee.trim().to_uppercase())
-            .map(|&i| &self.communes[i])
+        let insee = insee.trim();
+        // Called for every offer listed: only Corsica's "2a…" needs a new string.
+        let found = match self.by_insee.get(insee) {
+            Some(i) => Some(i),
+            None if insee.bytes().any(|b| b.is_ascii_lowercase()) => {
+                self.by_insee.get(&insee.to_uppercase())
+            }
+            None => None,
+        };
+        found.map(|&i| &self.communes[i])
     }
 
     fn epci_name(&self, siren: &str) -> Option<&str> {
@@ -711,24 +677,18 @@ mod tests {
     #[test]
     fn epcis_are_found_by_siren_name_or_commune() {
         let n = national();
-        assert_eq!(n.search_epcis("200046977", 5)[0].name, "Métropole de Lyon");
-        assert!(
-            n.search_epcis("grand besancon", 5)
-                .iter()
-                .any(|e| e.siren == "242500361")
+        assert_eq!(
+            n.resolve_epci("200046977").unwrap().name,
+            "Métropole de Lyon"
         );
-        assert!(
-            n.search_epcis("Villeurbanne", 5)
-                .iter()
-                .any(|e| e.siren == "200046977")
-        );
-        assert!(n.members("242500361").any(|p| p.insee == "25056"));
+        assert_eq!(n.resolve_epci("grand besancon").unwrap().siren, "242500361");
         assert_eq!(n.resolve_epci("Villeurbanne").unwrap().siren, "200046977");
         assert_eq!(
             n.resolve_epci("métropole de lyon").unwrap().siren,
             "200046977"
         );
         assert_eq!(n.resolve_epci("242500361").unwrap().siren, "242500361");
+        assert_eq!(n.commune("2a004").unwrap().name, "Ajaccio");
         assert!(n.resolve_epci("Saint-Denis").is_err());
         assert!(n.resolve_epci("").is_err());
     }

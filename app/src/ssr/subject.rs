@@ -11,6 +11,13 @@ pub fn today() -> Date {
     paris_date(crate::ssr::db::now())
 }
 
+/// The signed-in territory admin and the EPCI they administer.
+pub async fn territory_admin() -> Result<(CurrentUser, String), AppError> {
+    let user = require(&[Role::Territory]).await?;
+    let epci = user.epci.clone().ok_or(AppError::Forbidden)?;
+    Ok((user, epci))
+}
+
 pub async fn applicant() -> Result<CurrentUser, AppError> {
     require(&[Role::Applicant]).await
 }
