@@ -57,6 +57,11 @@ fn content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    let refused = crate::ssr::forms::take_for_page();
+    #[cfg(not(feature = "ssr"))]
+    let refused = Vec::new();
+    crate::components::form::SentForms::provide(refused);
     view! {
         <Stylesheet id="leptos" href="/pkg/locactive.css"/>
         <Title formatter=|page: String| {

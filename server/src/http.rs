@@ -84,6 +84,8 @@ pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
         })
         .merge(extra_routes)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        // On the whole router: the Leptos routes register each server function on its own path.
+        .layer(middleware::from_fn_with_state(state.clone(), keep_refused_form))
         .layer(middleware::from_fn_with_state(state.clone(), reject_cross_site))
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(deadline))
@@ -115,6 +117,62 @@ async fn server_fn_handler(
     request: Request<Body>,
 ) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+/// A plain form (no JavaScript) that a server function refuses is answered with a redirect back
+/// to its page, with the error in the address: its fields are kept for that page to show again.
+async fn keep_refused_form(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    let plain_form = request.method() == Method::POST
+        && request.uri().path().starts_with("/api/")
+        && headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+        && headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    if !plain_form {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT_BYTES).await else {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Html(error_page(
+                "Formulaire trop volumineux",
+                "Le formulaire envoyé dépasse la taille admise. Revenez à la page précédente et raccourcissez les textes.",
+            )),
+        )
+            .into_response();
+    };
+    let path = parts.uri.path().to_string();
+    let mut response = next
+        .run(Request::from_parts(parts, Body::from(bytes.clone())))
+        .await;
+    let refused = response.status().is_redirection()
+        && response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|location| location.contains("__err="));
+    if refused {
+        let token = state.refused_forms.keep(&path, &bytes);
+        let cookie = app::ssr::forms::set_cookie_header(
+            &token,
+            app::ssr::forms::LIFETIME.as_secs(),
+            state.settings.secure_cookies,
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// Liveness and readiness: the status, the database backend, and the size of the search index.

@@ -2,7 +2,15 @@
 //! linked through `aria-describedby`. Errors are written out in text, never shown by colour alone.
 
 use crate::error::{AppError, FieldErrors};
+use leptos::context::Provider;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::client::Client;
+use leptos::server_fn::codec::PostUrl;
+use leptos::server_fn::request::ClientReq;
+use leptos::server_fn::{Http, ServerFn};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// The field errors of an action's last result, if it failed validation.
 pub fn field_errors<T, V>(value: V) -> Signal<Option<FieldErrors>>
@@ -56,6 +64,11 @@ pub fn Field(
     #[prop(optional, into)] value: Option<String>,
     #[prop(into)] errors: Signal<Option<FieldErrors>>,
 ) -> impl IntoView {
+    // A password is never written back into a page.
+    let value = match kept() {
+        Some(sent) if kind != "password" => Some(sent.value(name).unwrap_or_default().to_string()),
+        _ => value,
+    };
     let error_id = format!("{name}-erreur");
     let hint_id = format!("{name}-aide");
     let message = move || errors.get().and_then(|e| e.get(name).map(str::to_string));
@@ -129,6 +142,7 @@ pub fn SelectField(
     placeholder: Option<&'static str>,
     #[prop(into)] errors: Signal<Option<FieldErrors>>,
 ) -> impl IntoView {
+    let selected = kept_value(name, selected);
     let (message, described_by) = described(name, hint.is_some(), errors);
     let invalid = message.clone();
     let aria_invalid = message.clone();
@@ -157,6 +171,7 @@ pub fn CheckField(
     name: &'static str,
     #[prop(optional)] checked: bool,
 ) -> impl IntoView {
+    let checked = kept().map_or(checked, |sent| sent.ticked(name));
     view! {
         <div class="field field-check">
             <input type="checkbox" id=name name=name value="on" checked=checked/>
@@ -174,6 +189,7 @@ pub fn TextAreaField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(into)] errors: Signal<Option<FieldErrors>>,
 ) -> impl IntoView {
+    let value = kept_value(name, value);
     let (message, described_by) = described(name, hint.is_some(), errors);
     let invalid = message.clone();
     let aria_invalid = message.clone();
@@ -219,6 +235,7 @@ pub fn CheckGroup(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(into)] errors: Signal<Option<FieldErrors>>,
 ) -> impl IntoView {
+    let checked = kept().map_or(checked, |sent| sent.values(name));
     let (message, described_by) = described(name, hint.is_some(), errors);
     let invalid = message.clone();
     view! {
@@ -237,5 +254,187 @@ pub fn CheckGroup(
             }).collect_view()}
             {move || message().map(|m| view! { <p class="field-error" id=format!("{name}-erreur")>"Erreur : "{m}</p> })}
         </fieldset>
+    }
+}
+
+/// What a person sent through a form, as its fields' names and values (`name[]` counted as `name`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sent(Vec<(String, String)>);
+
+impl Sent {
+    /// From the fields of a plain form post.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        Sent(
+            pairs
+                .into_iter()
+                .map(|(name, value)| match name.strip_suffix("[]") {
+                    Some(base) => (base.to_string(), value),
+                    None => (name, value),
+                })
+                .collect(),
+        )
+    }
+
+    /// From the arguments a server function was called with in the browser: the same names the
+    /// form used, since `ActionForm` builds the arguments from the fields.
+    pub fn from_input<T: Serialize>(input: &T) -> Self {
+        fn flatten(prefix: String, value: serde_json::Value, out: &mut Vec<(String, String)>) {
+            use serde_json::Value;
+            match value {
+                Value::Null => {}
+                Value::Bool(b) => out.push((prefix, if b { "on".into() } else { String::new() })),
+                Value::Number(n) => out.push((prefix, n.to_string())),
+                Value::String(s) => out.push((prefix, s)),
+                Value::Array(items) => {
+                    for item in items {
+                        flatten(prefix.clone(), item, out);
+                    }
+                }
+                Value::Object(fields) => {
+                    for (key, item) in fields {
+                        let name = if prefix.is_empty() { key } else { format!("{prefix}[{key}]") };
+                        flatten(name, item, out);
+                    }
+                }
+            }
+        }
+        let mut pairs = Vec::new();
+        if let Ok(value) = serde_json::to_value(input) {
+            flatten(String::new(), value, &mut pairs);
+        }
+        Sent(pairs)
+    }
+
+    /// The first value sent for `name`.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value sent for `name`, in order (a group of checkboxes).
+    pub fn values(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// Whether `name` was sent with `value` (a ticked box, a chosen radio).
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(n, v)| n == name && v == value)
+    }
+
+    /// Whether the checkbox `name` was ticked: sent, and not as the empty default.
+    pub fn ticked(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, v)| n == name && !v.is_empty())
+    }
+}
+
+/// Forms sent and refused on this page, by server-function path. The server fills it from the
+/// plain post (without JavaScript) that was redirected back here; the browser from what its
+/// forms dispatched. Provided once, at the root of the app.
+#[derive(Clone, Copy)]
+pub struct SentForms(RwSignal<Vec<(String, Sent)>>);
+
+impl SentForms {
+    pub fn provide(initial: Vec<(String, Sent)>) {
+        provide_context(SentForms(RwSignal::new(initial)));
+    }
+
+    fn remember(self, path: &str, sent: Sent) {
+        self.0.update(|forms| {
+            forms.retain(|(p, _)| p != path);
+            forms.push((path.to_string(), sent));
+        });
+    }
+
+    fn of(self, path: &str) -> Option<Sent> {
+        self.0.with_untracked(|forms| {
+            forms
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, sent)| sent.clone())
+        })
+    }
+}
+
+/// What the enclosing form shows again, when it was refused.
+#[derive(Clone, Debug)]
+struct Kept(Option<Sent>);
+
+fn kept() -> Option<Sent> {
+    use_context::<Kept>().and_then(|k| k.0)
+}
+
+/// The value a hand-written field shows: what was sent if its form was refused, else `saved`.
+pub fn kept_value(name: &str, saved: impl Into<String>) -> String {
+    match kept() {
+        Some(sent) => sent.value(name).unwrap_or_default().to_string(),
+        None => saved.into(),
+    }
+}
+
+/// Every value the enclosing refused form sent for `name`, if it was refused.
+pub fn kept_values(name: &str) -> Option<Vec<String>> {
+    kept().map(|sent| sent.values(name))
+}
+
+/// Whether a hand-written checkbox, radio or option `name = value` shows as chosen.
+pub fn kept_choice(name: &str, value: &str, saved: bool) -> bool {
+    match kept() {
+        Some(sent) => sent.has(name, value),
+        None => saved,
+    }
+}
+
+/// An `ActionForm` that, once refused, shows what was sent instead of the saved values: the
+/// fields inside read it through [`kept_value`] and [`kept_choice`] (the field components here do
+/// so by themselves). With several forms of one action on a page, `key` (a hidden field's name
+/// and value) says which one was sent.
+#[component]
+pub fn KeptForm<ServFn, OutputProtocol>(
+    action: ServerAction<ServFn>,
+    #[prop(optional)] key: Option<(&'static str, String)>,
+    children: Children,
+) -> impl IntoView
+where
+    ServFn: DeserializeOwned
+        + Serialize
+        + ServerFn<Protocol = Http<PostUrl, OutputProtocol>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <<ServFn::Client as Client<ServFn::Error>>::Request as ClientReq<ServFn::Error>>::FormData:
+        From<web_sys::FormData>,
+    ServFn::Output: Send + Sync + 'static,
+    ServFn::Error: Send + Sync + 'static,
+    <ServFn as ServerFn>::Client: Client<<ServFn as ServerFn>::Error>,
+{
+    let forms = use_context::<SentForms>();
+    let refused = action
+        .value()
+        .with_untracked(|v| matches!(v, Some(Err(_))));
+    let sent = forms
+        .filter(|_| refused)
+        .and_then(|forms| forms.of(ServFn::PATH))
+        .filter(|sent| key.as_ref().is_none_or(|(name, value)| sent.has(name, value)));
+    if let Some(forms) = forms {
+        // The arguments are gone from the action once it answers: keep them for the form that
+        // the page draws again after a refusal.
+        let input = action.input();
+        Effect::new(move |_| {
+            if let Some(sent) = input.with(|i| i.as_ref().map(Sent::from_input)) {
+                forms.remember(ServFn::PATH, sent);
+            }
+        });
+    }
+    view! {
+        <ActionForm action>
+            <Provider value=Kept(sent)>{children()}</Provider>
+        </ActionForm>
     }
 }

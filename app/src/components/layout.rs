@@ -1,5 +1,6 @@
 //! The page frame: header with the navigation of the signed-in role, and the footer.
 
+use crate::components::form::KeptForm;
 use crate::error::AppError;
 use crate::model::{CurrentUser, Role};
 use crate::pages::auth::Logout;
@@ -93,9 +94,9 @@ fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl Int
                         <span class="nav-role">{format!(" ({}{scope})", user.role.label())}</span>
                     </li>
                     <li>
-                        <ActionForm action=logout attr:class="inline-form">
+                        <KeptForm action=logout attr:class="inline-form">
                             <button type="submit" class="link-button">"Se déconnecter"</button>
-                        </ActionForm>
+                        </KeptForm>
                     </li>
                 </ul>
             }

@@ -532,3 +532,41 @@ mod tests {
         assert_eq!(pseudonym(30), "Candidat 31");
     }
 }
+
+/// The day a session is held, fixed when it opens: its planned day, or today when the president
+/// records that it meets on another day than planned (moved, or held late). Minutes and letters
+/// give this day, so a session can never say it met on a day it did not.
+pub fn opening_day(planned: Date, today: Date, meets_today: bool) -> Result<Date, String> {
+    if planned == today || meets_today {
+        return Ok(today);
+    }
+    Err(if planned > today {
+        format!(
+            "La séance est prévue le {} : elle s'ouvre ce jour-là. Si elle se tient aujourd'hui, cochez « La séance se tient aujourd'hui ».",
+            planned.french()
+        )
+    } else {
+        format!(
+            "La séance était prévue le {}. Si elle se tient aujourd'hui, cochez « La séance se tient aujourd'hui » : c'est la date que porteront le procès-verbal et les courriers.",
+            planned.french()
+        )
+    })
+}
+
+#[cfg(test)]
+mod opening_tests {
+    use super::*;
+
+    #[test]
+    fn a_session_opens_on_its_day_or_on_the_day_recorded() {
+        let planned = Date::new(2026, 12, 3).unwrap();
+        let before = Date::new(2026, 12, 1).unwrap();
+        let after = Date::new(2026, 12, 4).unwrap();
+        assert_eq!(opening_day(planned, planned, false), Ok(planned));
+        let early = opening_day(planned, before, false).unwrap_err();
+        assert!(early.contains("prévue le 3 décembre 2026"), "{early}");
+        assert!(opening_day(planned, after, false).unwrap_err().contains("était prévue"));
+        assert_eq!(opening_day(planned, before, true), Ok(before));
+        assert_eq!(opening_day(planned, after, true), Ok(after));
+    }
+}

@@ -113,6 +113,8 @@ pub struct SessionView {
     pub commission: String,
     pub organisation: String,
     pub held_on: String,
+    /// Today, when it is not the planned day: opening then records that the session meets today.
+    pub other_day: Option<String>,
     pub mode: SessionMode,
     pub status: SessionStatus,
     pub quorum: i64,

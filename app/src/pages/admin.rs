@@ -1,6 +1,7 @@
 //! Platform administration: organisations, their commissions, and invitations of staff and
 //! committee members.
 
+use crate::components::form::{KeptForm, kept_choice};
 use crate::components::commune::CommuneField;
 use crate::components::form::{
     CheckField, Field, FormAlert, SelectField, field_errors, field_message, options,
@@ -464,13 +465,13 @@ fn TerritoryInvite() -> impl IntoView {
             {move || matches!(invite.value().get(), Some(Ok(()))).then(|| view! {
                 <p class="notice" role="status">"Invitation envoyée."</p>
             })}
-            <ActionForm action=invite>
+            <KeptForm action=invite>
                 <CommuneField label="Territoire (EPCI)" name="epci_siren" value=""
                     hint=TERRITORY_HINT error=field_message(errors, "epci_siren")/>
                 <Field label="Nom" name="display_name" errors/>
                 <Field label="Adresse e-mail" name="email" kind="email" errors/>
                 <button type="submit" class="button">"Inviter"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -509,13 +510,13 @@ pub fn AdminHomePage() -> impl IntoView {
         <section class="panel narrow">
             <h2>"Ajouter un organisme"</h2>
             <FormAlert value=create.value()/>
-            <ActionForm action=create>
+            <KeptForm action=create>
                 <Field label="Nom de l'organisme" name="name" errors/>
                 <Field label="SIREN" name="siren" hint="9 chiffres, tels qu'inscrits au répertoire Sirene." errors/>
                 <CommuneField label="Territoire (EPCI) où il a des logements" name="territory" value=""
                     hint=TERRITORY_HINT error=field_message(errors, "territory")/>
                 <button type="submit" class="button">"Ajouter"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
         <TerritoryInvite/>
     }
@@ -563,12 +564,12 @@ fn TerritoriesPanel(
                 view! { <ul>{detail.epcis.iter().map(|(siren, name)| view! { <li>{name.clone()}" (SIREN "{siren.clone()}")"</li> }).collect_view()}</ul> }.into_any()
             }}
             <FormAlert value=add_territory.value()/>
-            <ActionForm action=add_territory>
+            <KeptForm action=add_territory>
                 <input type="hidden" name="organisation_id" value=detail.id.to_string()/>
                 <CommuneField label="Ajouter un territoire (EPCI)" name="territory" value=""
                     hint=TERRITORY_HINT error=field_message(errors, "territory")/>
                 <button type="submit" class="button">"Ajouter le territoire"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -620,21 +621,25 @@ fn OrganisationView(
         <section class="panel narrow">
             <h2>"Inviter une personne"</h2>
             <FormAlert value=invite.value()/>
-            <ActionForm action=invite>
+            <KeptForm action=invite>
                 <input type="hidden" name="organisation_id" value=org_id_invite/>
                 <Field label="Nom et prénom" name="display_name" errors=invite_errors/>
                 <Field label="Adresse e-mail" name="email" kind="email" errors=invite_errors/>
                 <fieldset class="field">
                     <legend>"Rôle"</legend>
-                    <label><input type="radio" name="role" value="staff" checked=true/>" Personnel du bailleur"</label>
-                    <label><input type="radio" name="role" value="member"/>" Membre de CALEOL"</label>
+                    <label><input type="radio" name="role" value="staff" checked=kept_choice("role", "staff", true)/>" Personnel du bailleur"</label>
+                    <label><input type="radio" name="role" value="member" checked=kept_choice("role", "member", false)/>" Membre de CALEOL"</label>
                 </fieldset>
                 <div class="field" class:field-invalid=move || invite_commission_error().is_some()>
                     <label for="commission_id">"Commission (pour un membre de CALEOL)"</label>
                     <select id="commission_id" name="commission_id"
                         aria-describedby=move || invite_commission_error().map(|_| "commission_id-erreur")>
                         <option value="">"—"</option>
-                        {commissions.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                        {commissions.into_iter().map(|c| {
+                            let value = c.id.to_string();
+                            let chosen = kept_choice("commission_id", &value, false);
+                            view! { <option value=value selected=chosen>{c.name}</option> }
+                        }).collect_view()}
                     </select>
                     {move || invite_commission_error().map(|m| view! { <p class="field-error" id="commission_id-erreur">"Erreur : "{m}</p> })}
                 </div>
@@ -645,16 +650,16 @@ fn OrganisationView(
                 <CheckField label="Président ou présidente de la commission (pour un membre)" name="president"/>
                 <CheckField label="Administrateur de l'organisme : lit le journal des actions (pour le personnel)" name="org_admin"/>
                 <button type="submit" class="button">"Envoyer l'invitation"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
         <section class="panel narrow">
             <h2>"Créer une commission"</h2>
             <FormAlert value=add_commission.value()/>
-            <ActionForm action=add_commission>
+            <KeptForm action=add_commission>
                 <input type="hidden" name="organisation_id" value=org_id/>
                 <Field label="Nom de la commission" name="name" errors=commission_errors/>
                 <button type="submit" class="button">"Créer"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }

@@ -1,5 +1,6 @@
 //! The applicant's own space: where the profile stands, and "Mes candidatures".
 
+use crate::components::form::KeptForm;
 use crate::components::form::FormAlert;
 use crate::components::outcome::loaded;
 use crate::error::AppError;
@@ -101,6 +102,7 @@ pub async fn answer_proposal(proposal_id: i64, answer: String) -> Result<(), App
             caleol::CaleolError::NotFound => AppError::NotFound,
             caleol::CaleolError::Refused(m) => AppError::Rejected(m),
             caleol::CaleolError::Db(cause) => internal(cause),
+            cause @ caleol::CaleolError::Corrupt(_) => internal(cause),
         })?;
         let organisation_id = crate::ssr::store::offers::organisation_of(&mut tx, offer_id)
             .await
@@ -232,10 +234,10 @@ fn ApplicantSummary(
                             view! {
                                 <li>
                                     <a href=a.href.clone()>{a.description.clone()}</a>
-                                    <ActionForm action=remove_alert>
+                                    <KeptForm action=remove_alert>
                                         <input type="hidden" name="alert_id" value=a.id.to_string()/>
                                         <button type="submit" class="button button-secondary" aria-label=label>"Supprimer"</button>
-                                    </ActionForm>
+                                    </KeptForm>
                                 </li>
                             }
                         }).collect_view()}
@@ -292,10 +294,10 @@ fn ApplicationList(
                         })}
                         {a.proposal.clone().map(|p| view! { <ProposalAnswer proposal=p/> })}
                         {a.can_withdraw.then(|| view! {
-                            <ActionForm action=withdraw>
+                            <KeptForm action=withdraw>
                                 <input type="hidden" name="application_id" value=a.id.to_string()/>
                                 <button type="submit" class="button button-secondary" aria-label=label>"Retirer ma candidature"</button>
-                            </ActionForm>
+                            </KeptForm>
                         })}
                     </li>
                 }
@@ -319,16 +321,16 @@ fn ProposalAnswer(proposal: crate::model::caleol::ProposalInfo) -> impl IntoView
                 <p>"Répondez au plus tard le "<strong>{proposal.respond_by.clone()}</strong>". Sans réponse, le logement sera proposé au candidat suivant. Un refus peut compter dans votre cotation."</p>
                 <FormAlert value=answer.value()/>
                 <div class="actions">
-                    <ActionForm action=answer>
+                    <KeptForm action=answer>
                         <input type="hidden" name="proposal_id" value=id.clone()/>
                         <input type="hidden" name="answer" value="accepter"/>
                         <button type="submit" class="button">"Accepter le logement"</button>
-                    </ActionForm>
-                    <ActionForm action=answer>
+                    </KeptForm>
+                    <KeptForm action=answer>
                         <input type="hidden" name="proposal_id" value=id2.clone()/>
                         <input type="hidden" name="answer" value="refuser"/>
                         <button type="submit" class="button button-secondary">"Refuser le logement"</button>
-                    </ActionForm>
+                    </KeptForm>
                 </div>
             })}
         </div>

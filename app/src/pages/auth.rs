@@ -4,6 +4,7 @@
 //! and registration and reset requests always answer "check your mailbox" while the e-mail itself
 //! says what applies.
 
+use crate::components::form::KeptForm;
 use crate::components::form::{Field, FormAlert, field_errors};
 use crate::error::{AppError, FieldErrors};
 use leptos::prelude::*;
@@ -342,7 +343,7 @@ pub fn RegisterPage() -> impl IntoView {
             <p>"Avec un compte, vous pourrez compléter votre dossier, voir les logements auxquels vous êtes éligible et y candidater."</p>
             <p class="hint">"Les champs marqués d'un astérisque (*) sont obligatoires."</p>
             <FormAlert value=action.value()/>
-            <ActionForm action=action>
+            <KeptForm action=action>
                 <Field label="Nom et prénom" name="display_name" autocomplete="name" errors/>
                 <Field label="Adresse e-mail" name="email" kind="email" autocomplete="email"
                     hint="Un lien d'activation vous sera envoyé à cette adresse." errors/>
@@ -350,7 +351,7 @@ pub fn RegisterPage() -> impl IntoView {
                     hint="Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner." errors/>
                 <Field label="Confirmation du mot de passe" name="password_confirm" kind="password" autocomplete="new-password" errors/>
                 <button type="submit" class="button">"Créer mon compte"</button>
-            </ActionForm>
+            </KeptForm>
             <p>"Déjà inscrit ? "<a href="/connexion">"Se connecter"</a></p>
         </section>
     }
@@ -410,11 +411,11 @@ pub fn ActivatePage() -> impl IntoView {
             <h1>"Activer mon compte"</h1>
             <FormAlert value=action.value()/>
             <WhenTokenValid purpose="activation">
-                <ActionForm action=action>
+                <KeptForm action=action>
                     <input type="hidden" name="token" value=move || token.get()/>
                     <p>"Confirmez l'activation de votre compte demandeur."</p>
                     <button type="submit" class="button">"Activer mon compte"</button>
-                </ActionForm>
+                </KeptForm>
             </WhenTokenValid>
         </section>
     }
@@ -434,11 +435,11 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="notice" role="status">"Votre mot de passe a été modifié. Connectez-vous avec le nouveau."</p>
             </Show>
             <FormAlert value=action.value()/>
-            <ActionForm action=action>
+            <KeptForm action=action>
                 <Field label="Adresse e-mail" name="email" kind="email" autocomplete="username" errors/>
                 <Field label="Mot de passe" name="password" kind="password" autocomplete="current-password" errors/>
                 <button type="submit" class="button">"Se connecter"</button>
-            </ActionForm>
+            </KeptForm>
             <p><a href="/mot-de-passe-oublie">"Mot de passe oublié ?"</a></p>
             <p>"Pas encore de compte ? "<a href="/inscription">"Créer un compte demandeur"</a></p>
         </section>
@@ -453,10 +454,10 @@ pub fn LogoutPage() -> impl IntoView {
         <section class="panel narrow">
             <h1>"Se déconnecter"</h1>
             <FormAlert value=action.value()/>
-            <ActionForm action=action>
+            <KeptForm action=action>
                 <p>"Voulez-vous fermer votre session sur cet appareil ?"</p>
                 <button type="submit" class="button">"Se déconnecter"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -471,10 +472,10 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <h1>"Mot de passe oublié"</h1>
             <p>"Indiquez l'adresse de votre compte : nous y enverrons un lien pour choisir un nouveau mot de passe."</p>
             <FormAlert value=action.value()/>
-            <ActionForm action=action>
+            <KeptForm action=action>
                 <Field label="Adresse e-mail" name="email" kind="email" autocomplete="email" errors/>
                 <button type="submit" class="button">"Recevoir le lien"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -512,10 +513,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <h1>"Choisir un nouveau mot de passe"</h1>
             <FormAlert value=action.value()/>
             <WhenTokenValid purpose="reset">
-                <ActionForm action=action>
+                <KeptForm action=action>
                     <NewPasswordFields errors/>
                     <button type="submit" class="button">"Enregistrer"</button>
-                </ActionForm>
+                </KeptForm>
             </WhenTokenValid>
         </section>
     }
@@ -532,10 +533,10 @@ pub fn InvitationPage() -> impl IntoView {
             <p>"Choisissez le mot de passe de votre compte."</p>
             <FormAlert value=action.value()/>
             <WhenTokenValid purpose="invitation">
-                <ActionForm action=action>
+                <KeptForm action=action>
                     <NewPasswordFields errors/>
                     <button type="submit" class="button">"Activer mon compte"</button>
-                </ActionForm>
+                </KeptForm>
             </WhenTokenValid>
         </section>
     }

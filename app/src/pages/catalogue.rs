@@ -1,6 +1,7 @@
 //! The public catalogue of offers open to applications, and the offer page. The whole query lives
 //! in the address, so a search can be bookmarked or shared, and the form works without JavaScript.
 
+use crate::components::form::KeptForm;
 use crate::components::commune::CommuneField;
 use crate::components::form::FormAlert;
 use crate::components::offer::{EligibilityBadge, OfferCard, OfferSheet};
@@ -321,10 +322,10 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
         view! {
             <div class="alert-form">
                 <FormAlert value=alert.value()/>
-                <ActionForm action=alert>
+                <KeptForm action=alert>
                     <input type="hidden" name="query" value=saved_query/>
                     <button type="submit" class="button button-secondary">"Créer une alerte pour cette recherche"</button>
-                </ActionForm>
+                </KeptForm>
                 <p class="hint">{format!("Un e-mail par jour au plus, quand de nouvelles offres correspondent à : {described}.")}</p>
             </div>
         }
@@ -526,10 +527,10 @@ fn ApplyPanel(
                     <a href="/espace/candidatures">"Retirer une candidature"</a></p>
                 })}
                 <FormAlert value=apply.value()/>
-                <ActionForm action=apply>
+                <KeptForm action=apply>
                     <input type="hidden" name="offer_id" value=offer_id.to_string()/>
                     <button type="submit" class="button">"Postuler à cette offre"</button>
-                </ActionForm>
+                </KeptForm>
             </div>
         }
         .into_any(),

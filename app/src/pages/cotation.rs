@@ -1,6 +1,7 @@
 //! Cotation: the public page of every grid (the law requires them published), the territory
 //! admin's editor, and the applicant's own score with what R441-2-17 says they must be told.
 
+use crate::components::form::{KeptForm, kept_value};
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::outcome::loaded;
 use crate::domain::cotation::{Audience, Condition, Measure};
@@ -411,14 +412,14 @@ fn TerritoryEditor(data: TerritoryGrids, publish: ServerAction<PublishGrid>) -> 
         <section class="panel">
             <h2>"Publier une nouvelle version"</h2>
             <FormAlert value=publish.value()/>
-            <ActionForm action=publish>
+            <KeptForm action=publish>
                 <SelectField label="Demandes notées" name="audience"
                     options=options(Audience::ALL, Audience::code, Audience::label)
-                    selected="all".to_string() errors
+                    selected="all" errors
                     hint="Une grille propre aux mutations, ou aux premières demandes, remplace pour elles la grille « toutes les demandes »."/>
                 <div class="field" class:field-invalid=move || errors.get().and_then(|e| e.get("effective_from").map(|_| ())).is_some()>
                     <label for="effective_from">"Date d'effet"<span class="required" aria-hidden="true">" *"</span></label>
-                    <input id="effective_from" name="effective_from" type="date" required value=data.today.clone() min=data.today.clone()
+                    <input id="effective_from" name="effective_from" type="date" required value=kept_value("effective_from", data.today.clone()) min=data.today.clone()
                         aria-describedby=move || errors.get().and_then(|e| e.get("effective_from").map(|_| "effective_from-erreur"))/>
                     {move || errors.get().and_then(|e| e.get("effective_from").map(str::to_string)).map(|m| view! { <p class="field-error" id="effective_from-erreur">"Erreur : "{m}</p> })}
                 </div>
@@ -427,7 +428,7 @@ fn TerritoryEditor(data: TerritoryGrids, publish: ServerAction<PublishGrid>) -> 
                     <p class="hint" id="criteria-aide">"Forme : libellé ; critère ; points ; options. Critères : « ancienneté » (points « 1 par mois », options « plafond 120 », « bonus 20 après 36 mois »), « situation code », « mesure > seuil », « refus » (points « -10 par refus »). Option « groupe nom » : dans un même groupe, seul le critère le plus élevé compte. Les lignes commençant par # sont des commentaires."</p>
                     <textarea id="criteria" name="criteria" rows="12" class="code" required
                         aria-invalid=move || has_criteria_errors().then_some("true")
-                        aria-describedby=move || if has_criteria_errors() { "criteria-aide criteria-erreur" } else { "criteria-aide" }>{data.current_text.clone()}</textarea>
+                        aria-describedby=move || if has_criteria_errors() { "criteria-aide criteria-erreur" } else { "criteria-aide" }>{kept_value("criteria", data.current_text.clone())}</textarea>
                     {move || has_criteria_errors().then(|| view! {
                         <div class="field-error" id="criteria-erreur">
                             <p>"Erreur : la grille n'est pas publiée, corrigez ces lignes :"</p>
@@ -441,7 +442,7 @@ fn TerritoryEditor(data: TerritoryGrids, publish: ServerAction<PublishGrid>) -> 
                     <ul class="codes">{measures.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
                 </details>
                 <button type="submit" class="button">"Publier cette version"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! The applicant's proofs on their profile page: the list, deletion, and the plain multipart form
 //! that sends a file to the upload route (files do not travel through server functions).
 
+use crate::components::form::KeptForm;
 use crate::components::form::FormAlert;
 use crate::error::AppError;
 use crate::model::ProfileView;
@@ -86,10 +87,10 @@ pub fn DocumentsPart(view: ProfileView, action: ServerAction<DeleteDocument>) ->
                                             <td>{d.added_on.clone()}</td>
                                             <td>{d.expired.then_some(view! { <strong>"⚠ "</strong> })}{validity}</td>
                                             <td>
-                                                <ActionForm action>
+                                                <KeptForm action>
                                                     <input type="hidden" name="document_id" value=d.id.to_string()/>
                                                     <button type="submit" class="button button-secondary" aria-label=label>"Supprimer"</button>
-                                                </ActionForm>
+                                                </KeptForm>
                                             </td>
                                         </tr>
                                     }

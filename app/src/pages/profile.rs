@@ -1,6 +1,7 @@
 //! The applicant's profile, one form per part, each saved on its own. Works without JavaScript:
 //! every form posts to its server function, which redirects back to its part of the page.
 
+use crate::components::form::{KeptForm, kept_values};
 use crate::components::commune::CommuneField;
 use crate::components::form::{
     CheckField, CheckGroup, Field, FormAlert, SelectField, field_errors, field_message, options,
@@ -477,11 +478,11 @@ fn member_row(m: Member, remove: ServerAction<RemoveMember>, pour: Option<i64>) 
             <td>{if m.dependant { "Oui" } else { "Non" }}</td>
             <td>{rfr}</td>
             <td>
-                <ActionForm action=remove>
+                <KeptForm action=remove>
                     <input type="hidden" name="member_id" value=m.id.to_string()/>
                     {pour_input(pour)}
                     <button type="submit" class="button button-secondary" aria-label=label>"Retirer"</button>
-                </ActionForm>
+                </KeptForm>
             </td>
         </tr>
     }
@@ -525,7 +526,7 @@ fn HouseholdPart(view: ProfileView, actions: Actions) -> impl IntoView {
             }}
             <h3>"Ajouter une personne"</h3>
             <FormAlert value=actions.add.value()/>
-            <ActionForm action=actions.add>
+            <KeptForm action=actions.add>
                 {pour_input(view.pour)}
                 <SelectField label="Lien avec vous" name="relationship"
                     options=options(Relationship::ALL, Relationship::code, Relationship::label)
@@ -538,7 +539,7 @@ fn HouseholdPart(view: ProfileView, actions: Actions) -> impl IntoView {
                     hint="Pour un adulte qui déclare ses revenus ; 0 s'il n'a eu aucun revenu. Laissez vide pour une personne à charge." errors/>
                 <p class="hint">{hint_year}</p>
                 <button type="submit" class="button">"Ajouter au foyer"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -568,15 +569,25 @@ fn ResourcesPart(view: ProfileView, action: ServerAction<SaveResources>) -> impl
             {part_status(&view, Part::Resources)}
             {saved_notice(Part::Resources)}
             <FormAlert value=action.value()/>
-            <ActionForm action>
+            <KeptForm action>
                 {pour_input(view.pour)}
                 {if taxable.is_empty() {
                     view! { <p>"Ajoutez d'abord les adultes du foyer : leur revenu fiscal de référence se saisit ici."</p> }.into_any()
                 } else {
+                    // After a refusal, each adult's line shows what was sent for them.
+                    let sent = kept_values("income_members").zip(kept_values("incomes"));
                     view! {
                         <fieldset>
                             <legend>{format!("Revenu fiscal de référence {income_year} de chaque adulte (€)")}</legend>
-                            {taxable.into_iter().map(|m| {
+                            {taxable.into_iter().map(move |m| {
+                                let value = match &sent {
+                                    Some((members, incomes)) => members
+                                        .iter()
+                                        .position(|id| *id == m.id.to_string())
+                                        .and_then(|i| incomes.get(i).cloned())
+                                        .unwrap_or_default(),
+                                    None => m.rfr_n2_eur.map(|v| v.to_string()).unwrap_or_default(),
+                                };
                                 let id = format!("income-{}", m.id);
                                 let message = move || errors.get().and_then(|e| e.get(&format!("income-{}", m.id)).map(str::to_string));
                                 let error_id = format!("income-{}-erreur", m.id);
@@ -589,7 +600,7 @@ fn ResourcesPart(view: ProfileView, action: ServerAction<SaveResources>) -> impl
                                         <label for=id.clone()>{m.first_name.clone()}</label>
                                         <input type="hidden" name="income_members[]" value=m.id.to_string()/>
                                         <input id=id name="incomes[]" inputmode="decimal"
-                                            value=m.rfr_n2_eur.map(|v| v.to_string()).unwrap_or_default()
+                                            value=value
                                             aria-describedby=described/>
                                         {move || message().map(|text| view! { <p class="field-error" id=error_id.clone()>"Erreur : "{text}</p> })}
                                     </div>
@@ -608,7 +619,7 @@ fn ResourcesPart(view: ProfileView, action: ServerAction<SaveResources>) -> impl
                     errors/>
                 <Field label="Revenus de cette période, pour tout le foyer (€ par an)" name="declared_income" required=false value=declared errors/>
                 <button type="submit" class="button">"Enregistrer les ressources"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -628,7 +639,7 @@ fn HousingPart(view: ProfileView, action: ServerAction<SaveHousing>) -> impl Int
             {part_status(&view, Part::Housing)}
             {saved_notice(Part::Housing)}
             <FormAlert value=action.value()/>
-            <ActionForm action>
+            <KeptForm action>
                 {pour_input(view.pour)}
                 <SelectField label="Où logez-vous aujourd'hui ?" name="housing_status"
                     options=options(&statuses, HousingStatus::code, HousingStatus::label)
@@ -644,7 +655,7 @@ fn HousingPart(view: ProfileView, action: ServerAction<SaveHousing>) -> impl Int
                     value=p.current_rent_cents.map(|c| format!("{},{:02}", c / 100, c % 100)).unwrap_or_default()
                     hint="Pour un locataire." errors/>
                 <button type="submit" class="button">"Enregistrer le logement actuel"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -660,7 +671,7 @@ fn RequestPart(view: ProfileView, action: ServerAction<SaveRequest>) -> impl Int
             {saved_notice(Part::Request)}
             <p>"Ces informations figurent sur l'attestation d'enregistrement de votre demande de logement social. Sans numéro unique valide, aucune candidature n'est possible."</p>
             <FormAlert value=action.value()/>
-            <ActionForm action>
+            <KeptForm action>
                 {pour_input(view.pour)}
                 <Field label="Numéro unique d'enregistrement" name="sne_number" value=p.sne_number.clone().unwrap_or_default()
                     hint="13 ou 18 caractères, par exemple 1111023517879GDPUB." errors/>
@@ -670,7 +681,7 @@ fn RequestPart(view: ProfileView, action: ServerAction<SaveRequest>) -> impl Int
                     value=p.renewal_date.map(|d| d.iso()).unwrap_or_default()
                     hint="Votre demande doit être renouvelée chaque année avant cette date : nous vous le rappellerons un mois avant." errors/>
                 <button type="submit" class="button">"Enregistrer la demande"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -686,7 +697,7 @@ fn SituationsPart(view: ProfileView, action: ServerAction<SaveSituations>) -> im
             {part_status(&view, Part::Situations)}
             {saved_notice(Part::Situations)}
             <FormAlert value=action.value()/>
-            <ActionForm action>
+            <KeptForm action>
                 {pour_input(view.pour)}
                 <CheckField label="Ma demande est reconnue prioritaire et urgente au titre du droit au logement opposable (DALO)" name="dalo" checked=p.dalo/>
                 <CheckGroup legend="Situations prioritaires et dispositifs (article L441-1 du code de la construction et de l'habitation)"
@@ -694,7 +705,7 @@ fn SituationsPart(view: ProfileView, action: ServerAction<SaveSituations>) -> im
                     hint="Cochez ce qui vous concerne : le bailleur vous demandera un justificatif." errors/>
                 <CheckField label="Je suis salarié·e d'une entreprise privée de 10 salariés ou plus (offres Action Logement)" name="action_logement_employee" checked=p.action_logement_employee/>
                 <button type="submit" class="button">"Enregistrer les situations"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -714,7 +725,7 @@ fn WishesPart(view: ProfileView, action: ServerAction<SaveWishes>) -> impl IntoV
             {part_status(&view, Part::Wishes)}
             {saved_notice(Part::Wishes)}
             <FormAlert value=action.value()/>
-            <ActionForm action>
+            <KeptForm action>
                 {pour_input(view.pour)}
                 {(!view.wished_communes.is_empty()).then(|| view! {
                     <CheckGroup legend="Communes souhaitées" name="communes" options=view.wished_communes.clone()
@@ -727,7 +738,7 @@ fn WishesPart(view: ProfileView, action: ServerAction<SaveWishes>) -> impl IntoV
                 <Field label="Loyer maximum, charges comprises (€ par mois)" name="max_rent" required=false
                     value=p.max_rent_cents.map(|c| (c / 100).to_string()).unwrap_or_default() errors/>
                 <button type="submit" class="button">"Enregistrer les souhaits"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }

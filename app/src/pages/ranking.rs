@@ -1,6 +1,7 @@
 //! Staff: the ranking of a closed offer, setting candidates aside with a motive, building the
 //! shortlist for the commission, exporting it.
 
+use crate::components::form::{KeptForm, kept_value};
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
@@ -255,10 +256,10 @@ fn Ranking(view: RankingView) -> impl IntoView {
             <p>
                 <a class="button button-secondary" href=format!("/gestion/offres/{offer_id}/classement.csv") download="">"Exporter le classement (CSV)"</a>
             </p>
-            <ActionForm action=replay>
+            <KeptForm action=replay>
                 <input type="hidden" name="offer_id" value=offer_id.to_string()/>
                 <button type="submit" class="button button-secondary">"Rejouer le classement à partir des instantanés"</button>
-            </ActionForm>
+            </KeptForm>
             <FormAlert value=replay.value()/>
             {move || replay.value().get().and_then(|r| r.ok()).map(|same| view! {
                 <p role="status" class=if same { "notice" } else { "form-alert" }>
@@ -272,18 +273,18 @@ fn Ranking(view: RankingView) -> impl IntoView {
             {editable.then(|| view! {
                 <p>"La liste reprend, dans l'ordre du classement, les premiers candidats recevables qui n'ont pas été écartés. La loi demande au moins trois candidats par logement, sauf insuffisance de candidats, candidat désigné au titre du DALO ou logement financé avec la subvention de l'article D331-25-1."</p>
                 <FormAlert value=shortlist.value()/>
-                <ActionForm action=shortlist>
+                <KeptForm action=shortlist>
                     <input type="hidden" name="offer_id" value=offer_id.to_string()/>
                     <div class="field">
                         <label for="size">"Nombre de candidats présentés"</label>
-                        <input id="size" name="size" type="number" min="1" max="10" value=default_size.clone() required
+                        <input id="size" name="size" type="number" min="1" max="10" value=kept_value("size", default_size.clone()) required
                             aria-describedby=move || errors.get().and_then(|e| e.get("size").map(|_| "size-erreur"))/>
                         {move || errors.get().and_then(|e| e.get("size").map(str::to_string)).map(|m| view! { <p class="field-error" id="size-erreur">"Erreur : "{m}</p> })}
                     </div>
                     <SelectField label="Exception (moins de trois candidats)" name="exception" options=exception_options.clone()
                         required=false placeholder="Aucune" errors/>
                     <button type="submit" class="button">"Constituer la liste"</button>
-                </ActionForm>
+                </KeptForm>
             })}
         </section>
         <section class="panel" aria-labelledby="candidats-titre">
@@ -345,26 +346,26 @@ fn CandidateCard(offer_id: i64, candidate: RankedCandidate, editable: bool) -> i
                 <p><strong>"Motif de l'écart : "</strong>{m}{candidate.skipped_by.clone().map(|who| format!(" (par {who})"))}</p>
             })}
             {(can_skip && skipped).then(|| view! {
-                <ActionForm action=restore>
+                <KeptForm action=restore>
                     <input type="hidden" name="offer_id" value=offer_id.to_string()/>
                     <input type="hidden" name="entry_id" value=restore_entry.clone()/>
                     <button type="submit" class="button button-secondary">"Réintégrer ce candidat"</button>
-                </ActionForm>
+                </KeptForm>
             })}
             {(can_skip && !skipped).then(|| view! {
                 <details>
                     <summary>"Écarter ce candidat"</summary>
                     <FormAlert value=skip.value()/>
-                    <ActionForm action=skip>
+                    <KeptForm action=skip key=("entry_id", entry_id.clone())>
                         <input type="hidden" name="offer_id" value=offer_id.to_string()/>
                         <input type="hidden" name="entry_id" value=entry_id.clone()/>
                         <div class="field">
                             <label for=motive_field.clone()>{format!("Motif de l'écart de {}", candidate.name)}</label>
-                            <textarea id=motive_field.clone() name="motive" rows="2" required></textarea>
+                            <textarea id=motive_field.clone() name="motive" rows="2" required>{kept_value("motive", "")}</textarea>
                             {move || errors.get().and_then(|e| e.get(&field_for_errors).map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
                         </div>
                         <button type="submit" class="button button-secondary">"Écarter avec ce motif"</button>
-                    </ActionForm>
+                    </KeptForm>
                 </details>
             })}
         </li>

@@ -2,6 +2,7 @@
 //! and apply on their behalf, under the same rules and in the same queue as everyone. Every step
 //! is recorded in the audit log under the staff member's name.
 
+use crate::components::form::KeptForm;
 use crate::components::form::{Field, FormAlert, field_errors};
 use crate::components::offer::{EligibilityBadge, french_day};
 use crate::components::outcome::loaded;
@@ -188,12 +189,12 @@ pub fn AssistedListPage() -> impl IntoView {
         <section class="panel narrow">
             <h2>"Ouvrir l'espace d'un demandeur"</h2>
             <FormAlert value=create.value()/>
-            <ActionForm action=create>
+            <KeptForm action=create>
                 <Field label="Nom et prénom" name="display_name" autocomplete="off" errors/>
                 <Field label="Adresse e-mail du demandeur" name="email" kind="email" autocomplete="off"
                     hint="Il y recevra chaque étape de ses candidatures, et un lien pour choisir son mot de passe." errors/>
                 <button type="submit" class="button">"Ouvrir l'espace"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -253,11 +254,11 @@ fn AssistedOffers(
                         {match (o.applied, can) {
                             (true, _) => view! { <p><strong>"Candidature en cours."</strong></p> }.into_any(),
                             (false, true) => view! {
-                                <ActionForm action=apply>
+                                <KeptForm action=apply>
                                     <input type="hidden" name="offer_id" value=o.id.to_string()/>
                                     <input type="hidden" name="pour" value=pour.to_string()/>
                                     <button type="submit" class="button" aria-label=label>"Postuler pour ce demandeur"</button>
-                                </ActionForm>
+                                </KeptForm>
                             }.into_any(),
                             (false, false) => ().into_any(),
                         }}

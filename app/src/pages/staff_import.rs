@@ -1,6 +1,7 @@
 //! Bulk import of units from a CSV file: upload (a plain multipart form, handled by the server's
 //! upload route), the dry-run report with every error and its line, then confirmation.
 
+use crate::components::form::KeptForm;
 use crate::components::form::FormAlert;
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
@@ -210,10 +211,10 @@ fn Report(report: ImportReport, apply: ServerAction<ApplyImport>) -> impl IntoVi
             <p class="notice" role="status">{summary}</p>
             <FormAlert value=apply.value()/>
             {(report.status == "checked").then(|| view! {
-                <ActionForm action=apply>
+                <KeptForm action=apply>
                     <input type="hidden" name="id" value=id.clone()/>
                     <button type="submit" class="button">{format!("Importer ces {} logement(s)", report.new_units + report.updated_units)}</button>
-                </ActionForm>
+                </KeptForm>
             })}
             {(!report.errors.is_empty()).then(|| view! {
                 <div class="table-wrap">

@@ -1,6 +1,7 @@
 //! Staff back office for offers: put a unit on offer for a window, preview, publish, unpublish,
 //! cancel. Everything is scoped to the staff member's organisation.
 
+use crate::components::form::{KeptForm, kept_choice};
 use crate::components::form::{Field, FormAlert, SelectField, field_errors, options};
 use crate::components::offer::{OfferSheet, french_day};
 use crate::components::outcome::loaded;
@@ -271,7 +272,7 @@ pub(crate) fn CategoryChoices(
             <legend>"Publics visés"<span class="required" aria-hidden="true">" *"</span></legend>
             {Category::ALL.iter().map(|c| {
                 let id = format!("categorie-{}", c.code());
-                let is_checked = checked.iter().any(|v| v == c.code());
+                let is_checked = kept_choice("categories", c.code(), checked.iter().any(|v| v == c.code()));
                 view! {
                     <div class="field-check">
                         <input type="checkbox" id=id.clone() name="categories[]" value=c.code() checked=is_checked/>
@@ -368,11 +369,11 @@ fn StaffOfferView(
                     let label = label.clone();
                     let offer_id = offer_id.clone();
                     view! {
-                        <ActionForm action=change>
+                        <KeptForm action=change>
                             <input type="hidden" name="offer_id" value=offer_id/>
                             <input type="hidden" name="to" value=to.clone()/>
                             <button type="submit" class=if to == "cancelled" { "button button-secondary" } else { "button" }>{label}</button>
-                        </ActionForm>
+                        </KeptForm>
                     }
                 }).collect_view()}
             </div>
@@ -381,7 +382,7 @@ fn StaffOfferView(
             <section class="panel narrow">
                 <h2>"Période et publics"</h2>
                 <FormAlert value=edit.value()/>
-                <ActionForm action=edit>
+                <KeptForm action=edit>
                     <input type="hidden" name="offer_id" value=edited_id/>
                     <Field label="Ouverture des candidatures" name="opens_on" kind="date" value=opens_on errors/>
                     <Field label="Clôture des candidatures (jour inclus)" name="closes_on" kind="date" value=closes_on errors/>
@@ -391,7 +392,7 @@ fn StaffOfferView(
                         selected=ranking_mode errors
                         hint="Cotation : note décroissante, puis demande la plus ancienne, puis candidature la plus ancienne. Tirage au sort : la graine est enregistrée, le tirage peut être refait."/>
                     <button type="submit" class="button button-secondary">"Enregistrer la période"</button>
-                </ActionForm>
+                </KeptForm>
             </section>
         })}
         // Loaded with the offer: a resource of its own inside this page would hydrate separately.

@@ -1,6 +1,7 @@
 //! Staff back office for units: create and edit a unit, its photos, and putting it on offer.
 //! Everything is scoped to the staff member's organisation.
 
+use crate::components::form::KeptForm;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
     CheckField, Field, FormAlert, SelectField, TextAreaField, field_errors, field_message, options,
@@ -276,7 +277,7 @@ fn UnitForm(editor: UnitEditor, save: ServerAction<SaveUnit>) -> impl IntoView {
             <h1>{heading}</h1>
             {saved.then(|| view! { <p class="notice" role="status">"Le logement est enregistré."</p> })}
             <FormAlert value=save.value()/>
-            <ActionForm action=save>
+            <KeptForm action=save>
                 <input type="hidden" name="unit_id" value=editor.unit_id.unwrap_or(0).to_string()/>
                 <fieldset>
                     <legend>"Identification et adresse"</legend>
@@ -310,7 +311,7 @@ fn UnitForm(editor: UnitEditor, save: ServerAction<SaveUnit>) -> impl IntoView {
                 </fieldset>
                 <TextAreaField label="Description" name="description" value=u.description.clone() hint="Ce que les ménages doivent savoir : pièces, équipements, environnement. Elle est cherchable dans le catalogue." errors/>
                 <button type="submit" class="button">"Enregistrer le logement"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }
@@ -372,10 +373,10 @@ fn UnitPhotos(editor: UnitEditor, remove: ServerAction<DeletePhoto>) -> impl Int
                             <li>
                                 <img src=format!("/photos/{}/vignette", photo.id) alt=photo.alt.clone() loading="lazy"/>
                                 <p>{photo.alt.clone()}</p>
-                                <ActionForm action=remove>
+                                <KeptForm action=remove>
                                     <input type="hidden" name="photo_id" value=photo.id.to_string()/>
                                     <button type="submit" class="button button-secondary">"Supprimer cette photo"</button>
-                                </ActionForm>
+                                </KeptForm>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -426,13 +427,13 @@ fn UnitOffers(editor: UnitEditor, create: ServerAction<CreateOffer>) -> impl Int
                     <h3>"Mettre ce logement en location active"</h3>
                     <p class="hint">"L'offre est créée en brouillon : vous la relisez avant de la publier."</p>
                     <FormAlert value=create.value()/>
-                    <ActionForm action=create>
+                    <KeptForm action=create>
                         <input type="hidden" name="unit_id" value=unit_id.to_string()/>
                         <Field label="Ouverture des candidatures" name="opens_on" kind="date" hint="Format JJ/MM/AAAA." errors/>
                         <Field label="Clôture des candidatures (jour inclus)" name="closes_on" kind="date" hint="Entre 3 et 31 jours après l'ouverture ; 9 jours est l'usage." errors/>
                         <CategoryChoices checked=vec![default_category.to_string()] errors/>
                         <button type="submit" class="button">"Créer l'offre"</button>
-                    </ActionForm>
+                    </KeptForm>
                 }.into_any()
             }}
         </section>

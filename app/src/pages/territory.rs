@@ -2,6 +2,7 @@
 //! prioritaires staff pick a unit's QPV from, and the first-quartile income threshold of each
 //! year (set by ministerial arrêté), which classes requests for the attribution objectives.
 
+use crate::components::form::{KeptForm, kept_value};
 use crate::components::form::{Field, FormAlert, field_errors};
 use crate::components::outcome::loaded;
 use crate::domain::qpv::Qpv;
@@ -204,13 +205,13 @@ fn Lists(
                 }.into_any()
             }}
             <FormAlert value=save.value()/>
-            <ActionForm action=save>
+            <KeptForm action=save>
                 <div class="field" class:field-invalid=has_list_errors>
                     <label for="list">"Liste des quartiers, un par ligne"</label>
                     <p class="hint" id="list-aide">"Code ; nom ; code INSEE de la commune, par exemple « QN06912M;Saint-Jean;69266 », tel que l'exporte la liste officielle (séparateur point-virgule, tabulation ou virgule). La liste remplace la précédente."</p>
                     <textarea id="list" name="list" rows="8" class="code"
                         aria-invalid=move || has_list_errors().then_some("true")
-                        aria-describedby=move || if has_list_errors() { "list-aide list-erreur" } else { "list-aide" }>{current_text}</textarea>
+                        aria-describedby=move || if has_list_errors() { "list-aide list-erreur" } else { "list-aide" }>{kept_value("list", current_text)}</textarea>
                     {move || has_list_errors().then(|| view! {
                         <div class="field-error" id="list-erreur">
                             <p>"Erreur : la liste n'est pas enregistrée, corrigez ces lignes :"</p>
@@ -219,7 +220,7 @@ fn Lists(
                     })}
                 </div>
                 <button type="submit" class="button">"Enregistrer la liste"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
         <section class="panel narrow" id="quartile" aria-labelledby="quartile-titre">
             <h2 id="quartile-titre">"Seuil du premier quartile"</h2>
@@ -234,11 +235,11 @@ fn Lists(
                 }).collect_view()}</ul>
             })}
             <FormAlert value=threshold.value()/>
-            <ActionForm action=threshold>
+            <KeptForm action=threshold>
                 <Field label="Année" name="year" kind="number" value=data.year.to_string() errors=threshold_errors/>
                 <Field label="Seuil (€ par an et par unité de consommation)" name="amount" errors=threshold_errors/>
                 <button type="submit" class="button">"Enregistrer le seuil"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod db;
+pub mod forms;
 pub mod import;
 pub mod letters;
 pub mod mail;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub import_limiter: Arc<RateLimiter>,
     /// The open API, per client address.
     pub api_limiter: Arc<RateLimiter>,
+    /// Plain forms refused, waiting for the page that shows them again.
+    pub refused_forms: Arc<forms::RefusedForms>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -99,6 +102,7 @@ impl AppState {
             // Two requests a second on average per client: an aggregator's full crawl of the
             // catalogue fits, a loop hammering the search does not.
             api_limiter: Arc::new(RateLimiter::new(120, Duration::from_secs(60))),
+            refused_forms: Arc::new(forms::RefusedForms::default()),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The minutes of a session: the printable page, observations and the signature.
 
+use crate::components::form::{KeptForm, kept_value};
 use super::*;
 
 pub const OBSERVATIONS_MAX_CHARS: usize = 4000;
@@ -142,21 +143,21 @@ fn MinutesView(minutes: Minutes, editable: bool) -> impl IntoView {
             <section class="panel no-print" aria-labelledby="signature-titre">
                 <h2 id="signature-titre">"Observations et signature"</h2>
                 <FormAlert value=observations.value()/>
-                <ActionForm action=observations>
+                <KeptForm action=observations>
                     <input type="hidden" name="session_id" value=id.to_string()/>
                     <div class="field">
                         <label for="observations">"Observations à porter au procès-verbal"</label>
-                        <textarea id="observations" name="observations" rows="4">{minutes.observations.clone()}</textarea>
+                        <textarea id="observations" name="observations" rows="4">{kept_value("observations", minutes.observations.clone())}</textarea>
                         {move || errors.get().and_then(|e| e.get("observations").map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
                     </div>
                     <button type="submit" class="button button-secondary">"Enregistrer les observations"</button>
-                </ActionForm>
+                </KeptForm>
                 <p>"Une fois signé, le procès-verbal ne peut plus être modifié."</p>
                 <FormAlert value=sign.value()/>
-                <ActionForm action=sign>
+                <KeptForm action=sign>
                     <input type="hidden" name="session_id" value=id.to_string()/>
                     <button type="submit" class="button">"Signer le procès-verbal"</button>
-                </ActionForm>
+                </KeptForm>
             </section>
         })}
     }

@@ -2,6 +2,7 @@
 //! with votes and decisions. The minutes, staff's sessions and follow-up, the occupation review and
 //! the audit log have modules of their own.
 
+use crate::components::form::{KeptForm, kept_choice, kept_value};
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
@@ -38,6 +39,7 @@ mod guard {
             CaleolError::NotFound => AppError::NotFound,
             CaleolError::Refused(message) => AppError::Rejected(message),
             CaleolError::Db(cause) => internal(cause),
+            cause @ CaleolError::Corrupt(_) => internal(cause),
         }
     }
 
@@ -159,12 +161,17 @@ pub async fn load_session(session_id: i64, anonymised: bool) -> Result<SessionVi
 }
 
 #[server(endpoint = "commission/seance/ouvrir")]
-pub async fn open_session(session_id: i64) -> Result<(), AppError> {
+pub async fn open_session(
+    session_id: i64,
+    #[server(default)] meets_today: String,
+) -> Result<(), AppError> {
     use crate::ssr::{respond, store::caleol};
     respond(async move {
         let (viewer, actor) = guard::member().await?;
-        guard::audited(session_id, actor, "session.open", String::new(), |tx| {
-            Box::pin(caleol::open(tx, session_id, viewer))
+        let meets_today = meets_today == "on";
+        let detail = if meets_today { "tenue à une autre date que prévu" } else { "" };
+        guard::audited(session_id, actor, "session.open", detail.to_string(), |tx| {
+            Box::pin(async move { caleol::open(tx, session_id, viewer, meets_today).await.map(|_| ()) })
         })
         .await?;
         leptos_axum::redirect(&session_path(session_id, "ouverte"));
@@ -472,15 +479,22 @@ fn Session(view: SessionView) -> impl IntoView {
             })}
             {(president && status == SessionStatus::Planned).then(|| view! {
                 <FormAlert value=open.value()/>
-                <ActionForm action=open>
+                <KeptForm action=open>
                     <input type="hidden" name="session_id" value=id.to_string()/>
+                    {view.other_day.clone().map(|today| view! {
+                        <p>{format!("Cette séance était prévue le {} : elle ne s'ouvre que le jour où elle se tient.", view.held_on)}</p>
+                        <div class="field field-check">
+                            <input type="checkbox" id="meets_today" name="meets_today" value="on" checked=kept_choice("meets_today", "on", false)/>
+                            <label for="meets_today">{format!("La séance se tient aujourd'hui, le {today} : le procès-verbal et les courriers porteront cette date")}</label>
+                        </div>
+                    })}
                     <button type="submit" class="button">"Ouvrir la séance (l'ordre du jour est alors arrêté)"</button>
-                </ActionForm>
+                </KeptForm>
             })}
             {(deciding && view.mode == SessionMode::InPerson).then(|| view! {
                 <h2>"Présences"</h2>
                 <FormAlert value=attendance.value()/>
-                <ActionForm action=attendance>
+                <KeptForm action=attendance>
                     <input type="hidden" name="session_id" value=id.to_string()/>
                     <fieldset class="field">
                         <legend>"Membres présents"</legend>
@@ -488,14 +502,14 @@ fn Session(view: SessionView) -> impl IntoView {
                             let box_id = format!("present-{}", s.user_id);
                             view! {
                                 <div class="field-check">
-                                    <input type="checkbox" id=box_id.clone() name="present[]" value=s.user_id.to_string() checked=s.present/>
+                                    <input type="checkbox" id=box_id.clone() name="present[]" value=s.user_id.to_string() checked=kept_choice("present", &s.user_id.to_string(), s.present)/>
                                     <label for=box_id>{s.name}</label>
                                 </div>
                             }
                         }).collect_view()}
                     </fieldset>
                     <button type="submit" class="button button-secondary">"Enregistrer les présences"</button>
-                </ActionForm>
+                </KeptForm>
             })}
         </section>
         {view.items.into_iter().map(|item| view! { <Item session_id=id item voting deciding/> }).collect_view()}
@@ -513,10 +527,10 @@ fn Session(view: SessionView) -> impl IntoView {
                 <h2 id="cloture-titre">"Clôture"</h2>
                 <p>"À la clôture, chaque candidat reçoit la décision consignée ou, à défaut, celle qui a recueilli le plus de voix délibératives (la voix du maire départage une égalité). Le procès-verbal est généré, les courriers partent, et le logement est proposé au premier candidat de l'ordre d'attribution."</p>
                 <FormAlert value=close.value()/>
-                <ActionForm action=close>
+                <KeptForm action=close>
                     <input type="hidden" name="session_id" value=id.to_string()/>
                     <button type="submit" class="button">"Clore la séance et générer le procès-verbal"</button>
-                </ActionForm>
+                </KeptForm>
             </section>
         })}
     }
@@ -623,12 +637,12 @@ fn VoteForm(session_id: i64, entry_id: i64) -> impl IntoView {
     view! {
         <div class="vote-form">
             <FormAlert value=action.value()/>
-            <ActionForm action>
+            <KeptForm action key=("entry_id", entry_id.to_string())>
                 <input type="hidden" name="session_id" value=session_id.to_string()/>
                 <input type="hidden" name="entry_id" value=entry_id.to_string()/>
                 {ruling_fields("vote", entry_id, errors)}
                 <button type="submit" class="button">"Enregistrer mon vote"</button>
-            </ActionForm>
+            </KeptForm>
         </div>
     }
 }
@@ -641,12 +655,12 @@ fn DecisionForm(session_id: i64, entry_id: i64) -> impl IntoView {
     view! {
         <div class="decision-form">
             <FormAlert value=action.value()/>
-            <ActionForm action>
+            <KeptForm action key=("entry_id", entry_id.to_string())>
                 <input type="hidden" name="session_id" value=session_id.to_string()/>
                 <input type="hidden" name="entry_id" value=entry_id.to_string()/>
                 {ruling_fields("decision", entry_id, errors)}
                 <button type="submit" class="button">"Consigner la décision"</button>
-            </ActionForm>
+            </KeptForm>
         </div>
     }
 }
@@ -679,31 +693,31 @@ fn ruling_fields(
         <div class="field">
             <label for=id("kind")>"Décision"</label>
             <select id=id("kind") name="kind" required aria-describedby=described("kind")>
-                {DecisionKind::ALL.iter().map(|k| view! { <option value=k.code()>{k.label()}</option> }).collect_view()}
+                {DecisionKind::ALL.iter().map(|k| view! { <option value=k.code() selected=kept_choice("kind", k.code(), false)>{k.label()}</option> }).collect_view()}
             </select>
             {error("kind")}
         </div>
         <div class="field">
             <label for=id("rank")>"Rang (attribution avec rang ou sous condition)"</label>
-            <input id=id("rank") name="rank" type="number" min="1" max=MAX_RANK.to_string() aria-describedby=described("rank")/>
+            <input id=id("rank") name="rank" type="number" min="1" max=MAX_RANK.to_string() value=kept_value("rank", "") aria-describedby=described("rank")/>
             {error("rank")}
         </div>
         <div class="field">
             <label for=id("document")>"Pièce manquante (sous condition suspensive)"</label>
             <select id=id("document") name="document" aria-describedby=described("document")>
                 <option value="">"—"</option>
-                {DocumentKind::ALL.iter().filter(|d| **d != DocumentKind::Other).map(|d| view! { <option value=d.code()>{d.label()}</option> }).collect_view()}
+                {DocumentKind::ALL.iter().filter(|d| **d != DocumentKind::Other).map(|d| view! { <option value=d.code() selected=kept_choice("document", d.code(), false)>{d.label()}</option> }).collect_view()}
             </select>
             {error("document")}
         </div>
         <div class="field">
             <label for=id("deadline")>"Date limite de la pièce"</label>
-            <input id=id("deadline") name="deadline" type="date" aria-describedby=described("deadline")/>
+            <input id=id("deadline") name="deadline" type="date" value=kept_value("deadline", "") aria-describedby=described("deadline")/>
             {error("deadline")}
         </div>
         <div class="field">
             <label for=id("motive")>"Motif (obligatoire pour une non-attribution ou un rejet)"</label>
-            <textarea id=id("motive") name="motive" rows="2" aria-describedby=described("motive")></textarea>
+            <textarea id=id("motive") name="motive" rows="2" aria-describedby=described("motive")>{kept_value("motive", "")}</textarea>
             {error("motive")}
         </div>
     }
@@ -730,29 +744,29 @@ fn OccupationCard(session_id: i64, item: OccupationItem, deciding: bool) -> impl
             })}
             {(deciding && item.finding.is_none()).then(|| view! {
                 <FormAlert value=record.value()/>
-                <ActionForm action=record>
+                <KeptForm action=record key=("lease_id", lease.to_string())>
                     <input type="hidden" name="session_id" value=session_id.to_string()/>
                     <input type="hidden" name="lease_id" value=lease.to_string()/>
                     <div class="field">
                         <label for=finding_id.clone()>"Constat de la commission"</label>
-                        <textarea id=finding_id name="finding" rows="2" required></textarea>
+                        <textarea id=finding_id name="finding" rows="2" required>{kept_value("finding", "")}</textarea>
                         {move || errors.get().and_then(|e| e.get("finding").map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
                     </div>
                     <div class="field">
                         <label for=proposed_id.clone()>"Logement à proposer"</label>
                         <select id=proposed_id name="proposed" required>
-                            {ProposedUnit::ALL.iter().map(|p| view! { <option value=p.code()>{p.label()}</option> }).collect_view()}
+                            {ProposedUnit::ALL.iter().map(|p| view! { <option value=p.code() selected=kept_choice("proposed", p.code(), false)>{p.label()}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
                         <label for=typology_id.clone()>"Typologie adaptée (facultatif)"</label>
                         <select id=typology_id name="typology">
                             <option value="">"—"</option>
-                            {Typology::ALL.iter().map(|t| view! { <option value=t.code()>{t.label()}</option> }).collect_view()}
+                            {Typology::ALL.iter().map(|t| view! { <option value=t.code() selected=kept_choice("typology", t.code(), false)>{t.label()}</option> }).collect_view()}
                         </select>
                     </div>
                     <button type="submit" class="button button-secondary">"Consigner le constat"</button>
-                </ActionForm>
+                </KeptForm>
             })}
         </li>
     }

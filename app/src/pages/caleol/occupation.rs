@@ -1,5 +1,6 @@
 //! Staff: tenancies, their occupation situations, and the findings of the triennial review.
 
+use crate::components::form::{KeptForm, kept_choice};
 use super::*;
 
 #[server(endpoint = "gestion/occupation")]
@@ -93,13 +94,13 @@ fn TenancyCard(tenancy: Tenancy) -> impl IntoView {
                 </ul>
             })}
             <FormAlert value=flag.value()/>
-            <ActionForm action=flag>
+            <KeptForm action=flag key=("lease_id", id.to_string())>
                 <input type="hidden" name="lease_id" value=id.to_string()/>
                 <fieldset class="field">
                     <legend>"Situations à examiner"</legend>
                     {OccupationFlag::ALL.iter().map(|f| {
                         let box_id = format!("situation-{id}-{}", f.code());
-                        let checked = tenancy.flags.iter().any(|c| c == f.code());
+                        let checked = kept_choice("flags", f.code(), tenancy.flags.iter().any(|c| c == f.code()));
                         view! {
                             <div class="field-check">
                                 <input type="checkbox" id=box_id.clone() name="flags[]" value=f.code() checked=checked/>
@@ -109,7 +110,7 @@ fn TenancyCard(tenancy: Tenancy) -> impl IntoView {
                     }).collect_view()}
                 </fieldset>
                 <button type="submit" class="button button-secondary">"Enregistrer les situations"</button>
-            </ActionForm>
+            </KeptForm>
         </li>
     }
 }

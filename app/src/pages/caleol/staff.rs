@@ -1,6 +1,7 @@
 //! Staff: planning sessions and their agenda, and what follows the commission on an offer
 //! (decisions, offers made, the lease).
 
+use crate::components::form::{KeptForm, kept_choice, kept_value};
 use super::*;
 
 #[server(endpoint = "gestion/commissions")]
@@ -159,21 +160,21 @@ fn StaffSessions(overview: SessionsOverview) -> impl IntoView {
         <section class="panel" aria-labelledby="nouvelle-seance">
             <h2 id="nouvelle-seance">"Prévoir une séance"</h2>
             <FormAlert value=create.value()/>
-            <ActionForm action=create>
+            <KeptForm action=create>
                 <SelectField label="Commission" name="commission_id" options=commissions errors/>
                 <div class="field">
                     <label for="held_on">"Date de la séance"</label>
-                    <input id="held_on" name="held_on" type="date" required/>
+                    <input id="held_on" name="held_on" type="date" required value=kept_value("held_on", "")/>
                     {move || errors.get().and_then(|e| e.get("held_on").map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
                 </div>
                 <SelectField label="Forme" name="mode" options=options(SessionMode::ALL, SessionMode::code, SessionMode::label) errors/>
                 <div class="field">
                     <label for="quorum">"Quorum (membres à voix délibérative)"</label>
-                    <input id="quorum" name="quorum" type="number" min="1" value="2" required/>
+                    <input id="quorum" name="quorum" type="number" min="1" value=kept_value("quorum", "2") required/>
                     {move || errors.get().and_then(|e| e.get("quorum").map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
                 </div>
                 <button type="submit" class="button">"Prévoir la séance"</button>
-            </ActionForm>
+            </KeptForm>
         </section>
         <section class="panel" aria-labelledby="seances">
             <h2 id="seances">"Séances"</h2>
@@ -205,17 +206,21 @@ fn StaffSessionCard(session: SessionSummary, ready: Vec<(i64, String)>) -> impl 
             })}
             {(planned && !ready.is_empty()).then(|| view! {
                 <FormAlert value=add.value()/>
-                <ActionForm action=add>
+                <KeptForm action=add key=("session_id", id.to_string())>
                     <input type="hidden" name="session_id" value=id.to_string()/>
                     <div class="field">
                         <label for=select_id.clone()>"Inscrire à l'ordre du jour"</label>
                         <select id=select_id name="offer_id" required>
-                            {ready.iter().map(|(offer, title)| view! { <option value=offer.to_string()>{title.clone()}</option> }).collect_view()}
+                            {ready.iter().map(|(offer, title)| {
+                                let value = offer.to_string();
+                                let chosen = kept_choice("offer_id", &value, false);
+                                view! { <option value=value selected=chosen>{title.clone()}</option> }
+                            }).collect_view()}
                         </select>
                         {move || errors.get().and_then(|e| e.get("offer_id").map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
                     </div>
                     <button type="submit" class="button button-secondary">"Inscrire"</button>
-                </ActionForm>
+                </KeptForm>
             })}
         </li>
     }
@@ -295,22 +300,22 @@ pub fn FollowUpView(offer_id: i64, follow: FollowUp) -> impl IntoView {
             {follow.accepted.map(|(proposal, who, condition)| view! {
                 <h3>{format!("Bail de {who}")}</h3>
                 <FormAlert value=lease.value()/>
-                <ActionForm action=lease>
+                <KeptForm action=lease>
                     <input type="hidden" name="offer_id" value=offer_id.to_string()/>
                     <input type="hidden" name="proposal_id" value=proposal.to_string()/>
                     <div class="field">
                         <label for="signed_on">"Date de signature du bail"</label>
-                        <input id="signed_on" name="signed_on" type="date" required/>
+                        <input id="signed_on" name="signed_on" type="date" required value=kept_value("signed_on", "")/>
                         {move || errors.get().and_then(|e| e.get("signed_on").map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
                     </div>
                     {condition.map(|c| view! {
                         <div class="field field-check">
-                            <input type="checkbox" id="condition_met" name="condition_met" value="on"/>
+                            <input type="checkbox" id="condition_met" name="condition_met" value="on" checked=kept_choice("condition_met", "on", false)/>
                             <label for="condition_met">{format!("La pièce manquante a été reçue dans le délai ({c}) et les conditions d'accès restent remplies")}</label>
                         </div>
                     })}
                     <button type="submit" class="button">"Enregistrer la signature du bail"</button>
-                </ActionForm>
+                </KeptForm>
             })}
         </section>
     }

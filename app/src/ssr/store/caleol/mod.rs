@@ -47,6 +47,9 @@ pub enum CaleolError {
     Refused(String),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    /// A stored value the code cannot read: a bug or a hand edit, never the user's doing.
+    #[error("unreadable row: {0}")]
+    Corrupt(String),
 }
 
 fn refused(message: impl Into<String>) -> CaleolError {
@@ -412,34 +415,47 @@ pub async fn add_item(
 }
 
 /// The president opens a planned session: the agenda is frozen, review and votes begin.
+/// Opens a planned session on the day it is held (see `domain::caleol::opening_day`), which
+/// becomes its date; answers that day.
 pub async fn open(
     conn: &mut AnyConnection,
     session_id: i64,
     viewer: Viewer,
-) -> Result<(), CaleolError> {
+    meets_today: bool,
+) -> Result<Date, CaleolError> {
     let s = president_session(conn, session_id, viewer).await?;
     if s.status() != SessionStatus::Planned {
         return Err(refused("La séance est déjà ouverte."));
     }
+    let planned = Date::parse(&s.held_on)
+        .ok_or_else(|| CaleolError::Corrupt(format!("session {session_id} held_on {}", s.held_on)))?;
+    let held = crate::domain::caleol::opening_day(
+        planned,
+        crate::domain::calendar::paris_date(now()),
+        meets_today,
+    )
+    .map_err(refused)?;
     let (items,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM session_items WHERE session_id = $1")
             .bind(session_id)
             .fetch_one(&mut *conn)
             .await?;
-    let reviews = due_reviews(conn, s.organisation_id, Date::parse(&s.held_on)).await?;
+    let reviews = due_reviews(conn, s.organisation_id, Some(held)).await?;
     if items == 0 && reviews.is_empty() {
         return Err(refused(
             "L'ordre du jour est vide : le personnel du bailleur doit d'abord y inscrire des offres.",
         ));
     }
     sqlx::query(
-        "UPDATE caleol_sessions SET status = 'ouverte', opened_at = $1 WHERE id = $2 AND status = 'prevue'",
+        "UPDATE caleol_sessions SET status = 'ouverte', opened_at = $1, held_on = $2
+         WHERE id = $3 AND status = 'prevue'",
     )
     .bind(now())
+    .bind(held.iso())
     .bind(session_id)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(held)
 }
 
 async fn president_session(

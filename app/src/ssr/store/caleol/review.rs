@@ -163,6 +163,10 @@ pub async fn view(
         commission: s.commission.clone(),
         organisation: s.organisation.clone(),
         held_on: s.held_on_french(),
+        other_day: {
+            let today = crate::domain::calendar::paris_date(crate::ssr::db::now());
+            (Date::parse(&s.held_on) != Some(today)).then(|| today.french())
+        },
         mode: s.mode(),
         status,
         quorum: s.quorum,
