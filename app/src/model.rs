@@ -210,6 +210,8 @@ pub struct MyApplication {
     /// Active applications to the offer so far, the applicant's included.
     pub applicants: i64,
     pub can_withdraw: bool,
+    /// The applicant withdrew it.
+    pub withdrawn: bool,
     /// The rank at the close and the number of ranked candidates, once the offer is ranked.
     pub rank: Option<(i64, i64)>,
     /// Set when the household was found not eligible at the close, with the reasons.

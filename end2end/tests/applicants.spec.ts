@@ -77,13 +77,14 @@ test("an applicant fills the profile, sees why offers fit or not, applies up to 
     await hydrated(page);
     const panel = page.locator(".apply-panel");
     await expect(panel.getByText(/Vous pouvez postuler|Éligibilité à vérifier/)).toBeVisible();
-    const atCap = await panel.getByText("Vous avez atteint le nombre maximum").count();
-    await panel.getByRole("button", { name: "Postuler à cette offre" }).click();
-    if (atCap > 0) {
-      await expect(panel.getByRole("alert")).toContainText("c'est le maximum");
+    // At the cap, the panel says why instead of offering a button bound to be refused.
+    if ((await panel.getByText("Vous ne pouvez pas postuler à cette offre").count()) > 0) {
+      await expect(panel.getByText(/le maximum qu'il permet/)).toBeVisible();
+      await expect(panel.getByRole("button", { name: "Postuler à cette offre" })).toHaveCount(0);
       capped = true;
       break;
     }
+    await panel.getByRole("button", { name: "Postuler à cette offre" }).click();
     await expect(panel.getByText("Votre candidature est enregistrée.")).toBeVisible();
     applied += 1;
   }
@@ -98,6 +99,9 @@ test("an applicant fills the profile, sees why offers fit or not, applies up to 
   await page.getByRole("button", { name: /Retirer ma candidature/ }).first().click();
   await expect(page.getByText("Votre candidature est retirée.")).toBeVisible();
   await expect(page.getByText(/Retirée le/)).toBeVisible();
+  const withdrawnCard = page.locator(".application").filter({ hasText: /Retirée le/ });
+  await expect(withdrawnCard.getByText("Sans objet : vous avez retiré cette candidature avant la clôture.")).toBeVisible();
+  await expect(withdrawnCard.getByText(/Connu après la clôture/)).toHaveCount(0);
 
   // The confirmations are in the outbox.
   await expect.poll(() => mailsTo(email).filter((m) => m.includes("Nous avons bien reçu votre candidature")).length, { timeout: 15_000 }).toBe(applied);

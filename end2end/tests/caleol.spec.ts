@@ -55,10 +55,12 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   await expect(staff.getByRole("heading", { level: 1, name: new RegExp(`Classement — offre n° ${offerId}`) })).toBeVisible({ timeout: 20_000 });
   await hydrated(staff);
   const ranked = () => staff.locator(".candidate:not(.candidate-skipped)").filter({ has: staff.getByRole("heading", { name: /^\d+\. / }) });
+  let setAside = 0;
   for (let guard = 0; guard < 40; guard++) {
     const top = ranked().first();
     const name = (await top.getByRole("heading").textContent())!.replace(/^\d+\. /, "");
     if (name === APPLICANT) break;
+    setAside += 1;
     await top.getByText("Écarter ce candidat").click();
     await top.getByLabel(/Motif de l'écart de/).fill("Ressources à vérifier avec l'employeur avant tout examen.");
     await top.getByRole("button", { name: "Écarter avec ce motif" }).click();
@@ -66,14 +68,25 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   }
   await staff.getByLabel("Nombre de candidats présentés").fill("3");
   await staff.getByRole("button", { name: "Constituer la liste" }).click();
-  await expect(staff.getByText("Liste pour la commission : les 3 premiers candidats retenus.")).toBeVisible();
+  // The list says which ranks it holds when some before them were set aside.
+  const ranks = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+  const words = (list: string[]) => (list.length === 1 ? list[0] : `${list.slice(0, -1).join(", ")} et ${list[list.length - 1]}`);
+  const expected =
+    setAside === 0
+      ? "les 3 premiers candidats retenus"
+      : `3 candidats retenus : rangs ${words(ranks(setAside + 1, setAside + 3))} (rang${setAside > 1 ? "s" : ""} ${words(ranks(1, setAside))} écarté${setAside > 1 ? "s" : ""} avec motif)`;
+  await expect(staff.getByText(`Liste pour la commission : ${expected}.`)).toBeVisible();
 
   // A session of the commission, dematerialised, and the offer on its agenda.
   await staff.goto("/gestion/commissions");
   await hydrated(staff);
   await staff.getByLabel("Commission").selectOption({ label: "CALEOL Grand Besançon" });
-  const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Paris" });
-  await staff.getByLabel("Date de la séance").fill(today);
+  // Planned for tomorrow: the president will record that it meets today.
+  const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString("sv-SE", { timeZone: "Europe/Paris" });
+  const todayInFrench = new Date()
+    .toLocaleDateString("fr-FR", { timeZone: "Europe/Paris", day: "numeric", month: "long", year: "numeric" })
+    .replace(/^1 /, "1er ");
+  await staff.getByLabel("Date de la séance").fill(tomorrow);
   await staff.getByLabel("Forme").selectOption("dematerialisee");
   await staff.getByLabel("Quorum (membres à voix délibérative)").fill("2");
   await staff.getByRole("button", { name: "Prévoir la séance" }).click();
@@ -104,8 +117,13 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   await signIn(president, "membre@habitat-comtois.demo");
   await president.goto(sessionHref);
   await hydrated(president);
+  // A session opens on its day only, unless the president records that it meets today.
+  await president.getByRole("button", { name: /Ouvrir la séance/ }).click();
+  await expect(president.getByRole("alert")).toContainText("elle s'ouvre ce jour-là");
+  await president.getByLabel(/La séance se tient aujourd'hui/).check();
   await president.getByRole("button", { name: /Ouvrir la séance/ }).click();
   await expect(president.getByText("Ouverte (examen et votes en cours)")).toBeVisible();
+  await expect(president.getByRole("heading", { level: 1 })).toContainText(`Séance du ${todayInFrench}`);
   await expect(president.locator("li.review")).toHaveCount(3);
   await expect(president.locator("li.review").first().getByRole("heading")).toContainText(APPLICANT);
   const firstCandidate = president.locator("li.review").first();
@@ -130,11 +148,16 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   await hydrated(president);
   await president.getByRole("button", { name: "Clore la séance et générer le procès-verbal" }).click();
   await expect(president.getByRole("heading", { level: 1, name: /Procès-verbal — CALEOL Grand Besançon/ })).toBeVisible();
+  await expect(president.getByRole("heading", { level: 1 })).toContainText(`séance du ${todayInFrench}`);
   const decisions = president.getByRole("table", { name: "Décisions" });
   await expect(decisions).toContainText(APPLICANT);
   await expect(decisions).toContainText("Attribution en rang 2");
   await expect(president.getByText(/Hélène Présidente de CALEOL \(présidence\)/)).toBeVisible();
   await expect(president.getByRole("link", { name: "Télécharger en PDF" })).toBeVisible();
+  // The PDF's title keeps its dash (a reader showed "Š" when it was written as WinAnsi).
+  const pdfHref = await president.getByRole("link", { name: "Télécharger en PDF" }).getAttribute("href");
+  const pdf = (await (await president.request.get(pdfHref!)).body()).toString("latin1");
+  expect(pdf).toMatch(/\/Title <FEFF[0-9A-F]*2014[0-9A-F]*>/);
   expect(presidentErrors).toEqual([]);
 
   // The first-ranked receives the letter, with the delay, and declines online.
@@ -143,6 +166,7 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
     .poll(() => lastMailTo("demandeur@locactive.demo"), { timeout: 30_000 })
     .toContain("vous a attribué ce logement (rang 1)");
   expect(await lastMailTo("demandeur@locactive.demo")).toContain("10 jours");
+  expect(await lastMailTo("demandeur@locactive.demo")).toContain(`réunie le ${todayInFrench}`);
   await applicant.goto("/espace/candidatures");
   await hydrated(applicant);
   const mine = applicant.locator(".application").filter({ hasText: `Offre n° ${offerId}` });

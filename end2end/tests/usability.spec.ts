@@ -63,3 +63,68 @@ for (const javaScriptEnabled of [true, false]) {
     for (const page of [territory, applicant, admin]) await page.context().close();
   });
 }
+
+/** Headings never skip a level going down (h1 then h3 with no h2 between). */
+async function headingLevels(page: Page): Promise<number[]> {
+  return page.locator("main h1, main h2, main h3, main h4, main h5, main h6").evaluateAll((hs) => hs.map((h) => Number(h.tagName[1])));
+}
+
+function skips(levels: number[]): string[] {
+  return levels.flatMap((level, i) => (i > 0 && level > levels[i - 1] + 1 ? [`h${levels[i - 1]} → h${level}`] : []));
+}
+
+test("small things: one address, sign-in that comes back, honest pages and words", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const visitor = await (await browser.newContext()).newPage();
+
+  // The address once: street, then postcode and commune.
+  await visitor.goto("/offres");
+  await visitor.locator(".offer-card h3 a").first().click();
+  const address = visitor.locator("dt", { hasText: "Adresse" }).locator("xpath=following-sibling::dd[1]");
+  await expect(address).toHaveText(/^\d+ [^,]+, \d{5} [^,]+$/);
+
+  // "Only offers for me" is a sign-in link for a visitor, and the sign-in comes back to the search.
+  await visitor.goto("/offres?typologie=T3");
+  await expect(visitor.getByLabel("Seulement les offres pour moi")).toHaveCount(0);
+  await visitor.getByRole("link", { name: "Connectez-vous avec votre compte demandeur" }).click();
+  await visitor.getByLabel("Adresse e-mail").fill("demandeur@locactive.demo");
+  await visitor.getByLabel(/^Mot de passe/).fill(DEMO_PASSWORD);
+  await visitor.getByRole("button", { name: "Se connecter" }).click();
+  await visitor.waitForURL(/\/offres\?/);
+  expect(new URL(visitor.url()).searchParams.get("pour_moi")).toBe("1");
+  expect(new URL(visitor.url()).searchParams.get("typologie")).toBe("T3");
+  await expect(visitor.getByLabel("Seulement les offres pour moi")).toBeChecked();
+
+  // A page past the last one says so, and "previous" goes to the last one.
+  await visitor.goto("/offres?page=99");
+  await expect(visitor.getByRole("heading", { name: /la page 99 n'existe pas : cette recherche en compte \d+/ })).toBeVisible();
+  const last = await visitor.getByRole("link", { name: "Page précédente" }).getAttribute("href");
+  expect(Number(new URL(last!, visitor.url()).searchParams.get("page"))).toBeLessThan(99);
+
+  // My applications: headings follow each other without a gap.
+  await visitor.goto("/espace/candidatures");
+  await expect(visitor.getByRole("heading", { level: 1, name: "Mes candidatures" })).toBeVisible();
+  expect(skips(await headingLevels(visitor))).toEqual([]);
+  await visitor.context().close();
+
+  // Staff: an unknown applicant's file is one "not found" page; a file's reasons speak of the
+  // household, not to it; the log names its subjects.
+  const staff = await browser.newPage();
+  await signIn(staff, "agent@habitat-comtois.demo");
+  await staff.goto("/gestion/demandeurs/999999");
+  await expect(staff.getByRole("heading", { name: "Page introuvable" })).toHaveCount(1);
+  await staff.goto("/gestion/demandeurs");
+  await hydrated(staff);
+  await staff.getByLabel("Nom et prénom").fill("Marcel Girard");
+  await staff.getByLabel("Adresse e-mail du demandeur").fill(`marcel-${Date.now()}@exemple.fr`);
+  await staff.getByRole("button", { name: "Ouvrir l'espace" }).click();
+  await staff.waitForURL(/\/gestion\/demandeurs\/\d+/);
+  await expect(staff.getByText("La composition du foyer n'est pas renseignée.").first()).toBeVisible();
+  await expect(staff.getByText(/votre foyer|le vôtre/)).toHaveCount(0);
+  await staff.goto("/gestion/journal");
+  const subjects = await staff.locator("tbody tr td:nth-child(4)").allTextContents();
+  expect(subjects.length).toBeGreaterThan(0);
+  expect(subjects.filter((s) => /^[a-z_]+:\d+$/.test(s))).toEqual([]);
+  expect(subjects).toContain("Marcel Girard");
+  await staff.close();
+});

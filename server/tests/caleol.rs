@@ -15,6 +15,7 @@ on_both_backends!(
     a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_lease,
     an_unanswered_offer_lapses_and_an_occupation_review_is_recorded,
     an_in_person_session_counts_those_marked_present_and_the_president_records_decisions,
+    a_session_opens_on_its_day_or_on_the_day_the_president_records,
 );
 
 /// A member of `commission`, seated in `quality`, signed in.
@@ -1069,4 +1070,54 @@ async fn an_in_person_session_counts_those_marked_present_and_the_president_reco
             .await,
         1
     );
+}
+
+async fn a_session_opens_on_its_day_or_on_the_day_the_president_records(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = committee(&app).await;
+    let s = c.session.as_str();
+    let tomorrow = today().add_days(1);
+    sqlx::query("UPDATE caleol_sessions SET held_on = $1 WHERE id = $2")
+        .bind(tomorrow.iso())
+        .bind(c.session.parse::<i64>().unwrap())
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let early = app
+        .call_with(&c.president, "commission/seance/ouvrir", &[("session_id", s)])
+        .await;
+    assert_eq!(early.status(), 422);
+    assert!(early.text().await.unwrap().contains("elle s'ouvre ce jour-là"));
+    let (status, held_on): (String, String) =
+        sqlx::query_as("SELECT status, held_on FROM caleol_sessions")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), held_on), ("prevue", tomorrow.iso()));
+
+    ok(app
+        .call_with(
+            &c.president,
+            "commission/seance/ouvrir",
+            &[("session_id", s), ("meets_today", "on")],
+        )
+        .await)
+    .await;
+    let (status, held_on): (String, String) =
+        sqlx::query_as("SELECT status, held_on FROM caleol_sessions")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), held_on), ("ouverte", today().iso()));
+    let view = json(
+        app.call_with(
+            &c.president,
+            "commission/seance",
+            &[("session_id", s), ("anonymised", "false")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(view["held_on"], today().french());
+    assert!(view["other_day"].is_null());
 }

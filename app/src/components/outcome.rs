@@ -8,7 +8,7 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     let (title, action) = match &error {
         AppError::Unauthenticated => (
             "Connexion requise",
-            view! { <p><a href="/connexion">"Se connecter"</a>" pour continuer."</p> }.into_any(),
+            view! { <p><a href=sign_in_href()>"Se connecter"</a>" pour continuer."</p> }.into_any(),
         ),
         AppError::Forbidden => (
             "Accès refusé",
@@ -31,6 +31,29 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             {action}
         </section>
     }
+}
+
+/// The sign-in page, coming back to this one afterwards.
+pub fn sign_in_href() -> String {
+    let location = leptos_router::hooks::use_location();
+    let (path, search) = (
+        location.pathname.get_untracked(),
+        location.search.get_untracked(),
+    );
+    let here = if search.is_empty() {
+        path
+    } else {
+        format!("{path}?{search}")
+    };
+    sign_in_then(&here)
+}
+
+/// The sign-in page, going to `path` afterwards.
+pub fn sign_in_then(path: &str) -> String {
+    format!(
+        "/connexion?retour={}",
+        crate::domain::catalogue::percent_encode(path)
+    )
 }
 
 /// Shows a server function's result once loaded: `render` on success, the error panel otherwise.

@@ -91,6 +91,18 @@ pub fn check_new_password(
     }
 }
 
+/// Where to go back after signing in, if `raw` is a page of this site: a path, never another
+/// host (`//host`, `/\\host`, `https:`), so a link cannot send someone elsewhere with it.
+pub fn return_path(raw: &str) -> Option<&str> {
+    let path = raw.trim();
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+        && path.len() <= 2_000;
+    (local && !path.starts_with("/connexion") && !path.starts_with("/api/")).then_some(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +156,13 @@ mod tests {
         assert!(display_name_problem("  ").is_some());
         assert!(display_name_problem(&"a".repeat(101)).is_some());
         assert_eq!(display_name_problem("Léa Martin"), None);
+    }
+
+    #[test]
+    fn only_a_page_of_this_site_is_a_return_path() {
+        assert_eq!(return_path("/offres?pour_moi=1&page=2"), Some("/offres?pour_moi=1&page=2"));
+        for outside in ["//evil.example", "/\\evil.example", "https://evil.example", "offres", "", "/connexion?retour=/x", "/a\nb"] {
+            assert_eq!(return_path(outside), None, "{outside}");
+        }
     }
 }

@@ -5,6 +5,10 @@
 //! `ceilings`), household size against the typology (a per-territory table; the default is the
 //! practice summarised in domain.md §5), effort rate (rent plus charges over monthly resources,
 //! before housing benefit; the threshold is a policy setting), and the offer's publics.
+//!
+//! Reasons speak of "the household", never "your household": applicants, staff and commission
+//! members read the same words (they are also kept with each ranking). Only the fixes, shown to
+//! the applicant alone, say "you".
 
 use crate::domain::ceilings::{self, Lookup, Product};
 use crate::domain::household::{self, Person};
@@ -160,7 +164,7 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
         None => add(
             "household",
             true,
-            "La composition de votre foyer n'est pas renseignée.".into(),
+            "La composition du foyer n'est pas renseignée.".into(),
             Some("Ajoutez dans votre profil chaque personne qui vivra dans le logement."),
         ),
         Some(category) => {
@@ -174,7 +178,7 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
                     "income",
                     false,
                     format!(
-                        "Le revenu fiscal de référence {income_year} de votre foyer n'est pas renseigné."
+                        "Le revenu fiscal de référence {income_year} du foyer n'est pas renseigné."
                     ),
                     Some(
                         "Indiquez dans votre profil le revenu fiscal de référence de chaque adulte (avis d'impôt).",
@@ -183,14 +187,14 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
                 (Some(_), None) => add(
                     "income",
                     false,
-                    "La zone de plafonds de ressources de la commune de ce logement n'est pas connue : le bailleur vérifiera vos revenus.".into(),
+                    "La zone de plafonds de ressources de la commune de ce logement n'est pas connue : le bailleur vérifiera les revenus du foyer.".into(),
                     None,
                 ),
                 (Some(_), Some(Lookup::Unpublished)) => add(
                     "income",
                     false,
                     format!(
-                        "Le plafond de ressources {} {year} n'est pas encore publié dans une source vérifiée : le bailleur vérifiera vos revenus.",
+                        "Le plafond de ressources {} {year} n'est pas encore publié dans une source vérifiée : le bailleur vérifiera les revenus du foyer.",
                         offer.financing.code()
                     ),
                     None,
@@ -199,7 +203,7 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
                     "income",
                     false,
                     format!(
-                        "Verdict provisoire : les plafonds de ressources {year} ne sont pas encore chargés. D'après ceux de {table_year} ({} pour un foyer en {}), les revenus {income_year} de votre foyer ({}) {} ; le bailleur vérifiera avec les plafonds {year}.",
+                        "Verdict provisoire : les plafonds de ressources {year} ne sont pas encore chargés. D'après ceux de {table_year} ({} pour un foyer en {}), les revenus {income_year} du foyer ({}) {} ; le bailleur vérifiera avec les plafonds {year}.",
                         euros(amount),
                         category.label(),
                         euros(income),
@@ -215,7 +219,7 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
                     "income",
                     true,
                     format!(
-                        "Les revenus {income_year} de votre foyer ({}) dépassent le plafond {} pour un foyer en {} : {}.",
+                        "Les revenus {income_year} du foyer ({}) dépassent le plafond {} pour un foyer en {} : {}.",
                         euros(income),
                         offer.financing.code(),
                         category.label(),
@@ -247,7 +251,7 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
                 "typology",
                 true,
                 format!(
-                    "Un {} convient à un foyer de {range} ; le vôtre en compte {persons}.",
+                    "Un {} convient à un foyer de {range} ; celui-ci en compte {persons}.",
                     typology.label()
                 ),
                 None,
@@ -277,7 +281,7 @@ pub fn assess(applicant: &Applicant, offer: &OfferTerms, policy: &Policy) -> Ass
         _ => add(
             "effort",
             false,
-            "Les ressources mensuelles de votre foyer ne sont pas renseignées : le taux d'effort ne peut pas être calculé.".into(),
+            "Les ressources mensuelles du foyer ne sont pas renseignées : le taux d'effort ne peut pas être calculé.".into(),
             Some("Indiquez vos ressources mensuelles dans votre profil."),
         ),
     }

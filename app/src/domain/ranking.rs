@@ -149,8 +149,65 @@ pub fn check_shortlist(
     }
 }
 
+/// The shortlist in words: who was kept, by rank, and which ranks before them were set aside.
+/// `kept` and `set_aside` are ranks (1 = first).
+pub fn shortlist_summary(kept: &[i64], set_aside: &[i64]) -> String {
+    let mut kept = kept.to_vec();
+    kept.sort_unstable();
+    let n = kept.len();
+    if kept.iter().copied().eq(1..=n as i64) {
+        return match n {
+            1 => "le premier candidat retenu".to_string(),
+            n => format!("les {n} premiers candidats retenus"),
+        };
+    }
+    let last = kept.last().copied().unwrap_or(0);
+    let mut passed: Vec<i64> = set_aside.iter().copied().filter(|r| *r < last).collect();
+    passed.sort_unstable();
+    let ranks = |ranks: &[i64]| {
+        let words: Vec<String> = ranks.iter().map(i64::to_string).collect();
+        match words.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} et {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    };
+    let plural = |n: usize| if n > 1 { "s" } else { "" };
+    let mut line = format!(
+        "{n} candidat{} retenu{} : rang{} {}",
+        plural(n),
+        plural(n),
+        plural(n),
+        ranks(&kept)
+    );
+    if !passed.is_empty() {
+        line.push_str(&format!(
+            " (rang{} {} écarté{} avec motif)",
+            plural(passed.len()),
+            ranks(&passed),
+            plural(passed.len())
+        ));
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_shortlist_says_which_ranks_were_kept_and_set_aside() {
+        use super::shortlist_summary;
+        assert_eq!(shortlist_summary(&[1, 2, 3], &[]), "les 3 premiers candidats retenus");
+        assert_eq!(shortlist_summary(&[1], &[]), "le premier candidat retenu");
+        assert_eq!(
+            shortlist_summary(&[1, 3, 4], &[2]),
+            "3 candidats retenus : rangs 1, 3 et 4 (rang 2 écarté avec motif)"
+        );
+        assert_eq!(
+            shortlist_summary(&[3, 4, 5], &[1, 2, 7]),
+            "3 candidats retenus : rangs 3, 4 et 5 (rangs 1 et 2 écartés avec motif)"
+        );
+    }
+
     use super::*;
 
     fn candidate(id: i64, score: i32, filing: &str, applied_at: i64) -> Candidate {

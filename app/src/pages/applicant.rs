@@ -192,7 +192,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                 }}</p>
             })}
             <FormAlert value=withdraw.value()/>
-            {loaded(home, move |home| view! { <ApplicationList applications=home.applications withdraw/> })}
+            {loaded(home, move |home| view! { <ApplicationList applications=home.applications withdraw level=2/> })}
         </section>
     }
 }
@@ -252,6 +252,9 @@ fn ApplicantSummary(
 fn ApplicationList(
     applications: Vec<MyApplication>,
     withdraw: ServerAction<WithdrawApplication>,
+    /// Each application's heading level: under the page's title (2) or a section's (3).
+    #[prop(default = 3)]
+    level: u8,
 ) -> impl IntoView {
     if applications.is_empty() {
         return view! {
@@ -271,12 +274,16 @@ fn ApplicationList(
                     (Some((r, total)), _) => format!("{r}{} sur {total} candidats recevables", if *r == 1 { "er" } else { "e" }),
                     (None, Some(reasons)) if reasons.is_empty() => "Non classée : votre foyer ne remplissait pas les conditions de l'offre à la clôture.".to_string(),
                     (None, Some(reasons)) => format!("Non classée : à la clôture, {}", reasons.join(" ")),
+                    (None, None) if a.withdrawn => "Sans objet : vous avez retiré cette candidature avant la clôture.".to_string(),
                     (None, None) => "Connu après la clôture, quand les candidatures seront classées.".to_string(),
                 };
                 let label = format!("Retirer ma candidature à l'offre n° {}", a.offer_id);
                 view! {
                     <li class="application">
-                        <h3><a href=format!("/offres/{}", a.offer_id)>{format!("Offre n° {} — {}", a.offer_id, a.title)}</a></h3>
+                        {
+                            let link = view! { <a href=format!("/offres/{}", a.offer_id)>{format!("Offre n° {} — {}", a.offer_id, a.title)}</a> };
+                            if level == 2 { view! { <h2>{link}</h2> }.into_any() } else { view! { <h3>{link}</h3> }.into_any() }
+                        }
                         <p class="status-line">"État : "<strong>{a.status_label.clone()}</strong></p>
                         <dl class="facts">
                             <dt>"Bailleur"</dt><dd>{a.landlord.clone()}</dd>

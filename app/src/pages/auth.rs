@@ -134,7 +134,11 @@ pub async fn activate(token: String) -> Result<(), AppError> {
 }
 
 #[server(endpoint = "connexion")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(default)] retour: String,
+) -> Result<(), AppError> {
     use crate::domain::account::normalize_email;
     use crate::ssr::{client_ip, secrets, session, store::accounts};
     respond(async move {
@@ -163,7 +167,8 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         match account {
             Some(account) if matches && account.active => {
                 session::sign_in(&state, account.user_id).await?;
-                leptos_axum::redirect(account.role.home_path());
+                let back = crate::domain::account::return_path(&retour);
+                leptos_axum::redirect(back.unwrap_or(account.role.home_path()));
                 Ok(())
             }
             _ => Err(AppError::Rejected(LOGIN_FAILED.into())),
@@ -427,6 +432,13 @@ pub fn LoginPage() -> impl IntoView {
     let errors = field_errors(action.value());
     let query = use_query_map();
     let after_reset = move || query.read().get("reinitialise").is_some();
+    // The page that asked for a sign-in, to go back to it.
+    let back = move || {
+        query
+            .read()
+            .get("retour")
+            .and_then(|r| crate::domain::account::return_path(&r).map(str::to_string))
+    };
     view! {
         <Title text="Se connecter"/>
         <section class="panel narrow">
@@ -436,6 +448,7 @@ pub fn LoginPage() -> impl IntoView {
             </Show>
             <FormAlert value=action.value()/>
             <KeptForm action=action>
+                {move || back().map(|path| view! { <input type="hidden" name="retour" value=path/> })}
                 <Field label="Adresse e-mail" name="email" kind="email" autocomplete="username" errors/>
                 <Field label="Mot de passe" name="password" kind="password" autocomplete="current-password" errors/>
                 <button type="submit" class="button">"Se connecter"</button>

@@ -4,6 +4,7 @@
 use crate::components::form::KeptForm;
 use crate::components::commune::CommuneField;
 use crate::components::form::FormAlert;
+use crate::components::outcome::sign_in_then;
 use crate::components::offer::{EligibilityBadge, OfferCard, OfferSheet};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
@@ -377,6 +378,13 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
     let sort = query.effective_sort();
     let summary = if results.total == 0 {
         "Aucune offre ne correspond à cette recherche.".to_string()
+    } else if results.page > results.pages {
+        format!(
+            "{} — la page {} n'existe pas : cette recherche en compte {}",
+            plural(results.total, "offre trouvée", "offres trouvées"),
+            results.page,
+            results.pages
+        )
     } else {
         format!(
             "{} — page {} sur {}",
@@ -385,7 +393,9 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
             results.pages
         )
     };
-    let previous = (results.page > 1).then(|| query.on_page(results.page - 1).href());
+    // Past the last page (an old link), "previous" leads back to the last one.
+    let previous = (results.page > 1)
+        .then(|| query.on_page((results.page - 1).min(results.pages)).href());
     let next = (results.page < results.pages).then(|| query.on_page(results.page + 1).href());
     view! {
         <div class="catalogue">
@@ -398,11 +408,20 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
                         <p class="hint" id="q-aide">"Commune, quartier, équipement… par exemple « balcon Planoise »."</p>
                         <input id="q" name="q" type="search" value=query.q.clone() aria-describedby="q-aide"/>
                     </div>
-                    <div class="field field-check">
-                        <input type="checkbox" id="pour_moi" name="pour_moi" value="1" checked=query.pour_moi aria-describedby="pour_moi-aide"/>
-                        <label for="pour_moi">"Seulement les offres pour moi"</label>
-                        <p class="hint" id="pour_moi-aide">"Les offres auxquelles votre profil permet de postuler (compte demandeur)."</p>
-                    </div>
+                    {if results.for_applicant {
+                        view! {
+                            <div class="field field-check">
+                                <input type="checkbox" id="pour_moi" name="pour_moi" value="1" checked=query.pour_moi aria-describedby="pour_moi-aide"/>
+                                <label for="pour_moi">"Seulement les offres pour moi"</label>
+                                <p class="hint" id="pour_moi-aide">"Les offres auxquelles votre profil permet de postuler."</p>
+                            </div>
+                        }.into_any()
+                    } else {
+                        let mine = CatalogueQuery { pour_moi: true, page: 1, ..query.clone() }.href();
+                        view! {
+                            <p class="hint"><a href=sign_in_then(&mine)>"Connectez-vous avec votre compte demandeur"</a>" pour ne voir que les offres auxquelles vous pouvez postuler."</p>
+                        }.into_any()
+                    }}
                     <CommuneField label="Commune" name="commune" value=commune_value required=false
                         error=Signal::derive(move || commune_error.clone())/>
                     {commune_choices.map(|choices| view! {
@@ -488,7 +507,7 @@ fn ApplyPanel(
         return view! {
             <section class="apply-panel" aria-labelledby="postuler-titre">
                 <h2 id="postuler-titre">"Postuler"</h2>
-                <p><a href="/connexion">"Connectez-vous"</a>" ou "<a href="/inscription">"créez un compte demandeur"</a>" pour savoir si vous pouvez postuler et envoyer votre candidature."</p>
+                <p><a href=sign_in_then(&format!("/offres/{offer_id}"))>"Connectez-vous"</a>" ou "<a href="/inscription">"créez un compte demandeur"</a>" pour savoir si vous pouvez postuler et envoyer votre candidature."</p>
             </section>
         }
         .into_any();
@@ -522,15 +541,21 @@ fn ApplyPanel(
                     "Candidatures en cours chez ce bailleur : {} sur {} possibles.",
                     me.active_with_landlord, me.cap
                 )}</p>
-                {at_cap.then(|| view! {
-                    <p>"Vous avez atteint le nombre maximum de candidatures en cours chez ce bailleur. "
-                    <a href="/espace/candidatures">"Retirer une candidature"</a></p>
-                })}
-                <FormAlert value=apply.value()/>
-                <KeptForm action=apply>
-                    <input type="hidden" name="offer_id" value=offer_id.to_string()/>
-                    <button type="submit" class="button">"Postuler à cette offre"</button>
-                </KeptForm>
+                // At the cap, the reason and the way out instead of a button bound to be refused.
+                {if at_cap {
+                    view! {
+                        <p>{format!("Vous ne pouvez pas postuler à cette offre : vous avez déjà {} candidatures en cours chez ce bailleur, le maximum qu'il permet. Pour postuler ici, retirez d'abord l'une d'elles.", me.active_with_landlord)}</p>
+                        <p><a class="button button-secondary" href="/espace/candidatures">"Voir mes candidatures"</a></p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <FormAlert value=apply.value()/>
+                        <KeptForm action=apply>
+                            <input type="hidden" name="offer_id" value=offer_id.to_string()/>
+                            <button type="submit" class="button">"Postuler à cette offre"</button>
+                        </KeptForm>
+                    }.into_any()
+                }}
             </div>
         }
         .into_any(),

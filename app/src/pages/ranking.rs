@@ -233,9 +233,22 @@ fn Ranking(view: RankingView) -> impl IntoView {
         ShortlistException::code,
         ShortlistException::label,
     );
-    let shortlist_line = view.shortlist.clone().map(|(size, exception)| {
+    let kept: Vec<i64> = view
+        .candidates
+        .iter()
+        .filter(|c| c.shortlisted)
+        .filter_map(|c| c.position)
+        .collect();
+    let set_aside: Vec<i64> = view
+        .candidates
+        .iter()
+        .filter(|c| c.skip_motive.is_some())
+        .filter_map(|c| c.position)
+        .collect();
+    let shortlist_line = view.shortlist.clone().map(|(_, exception)| {
         format!(
-            "Liste pour la commission : les {size} premiers candidats retenus{}.",
+            "Liste pour la commission : {}{}.",
+            crate::domain::ranking::shortlist_summary(&kept, &set_aside),
             exception
                 .map(|e| format!(" (exception : {e})"))
                 .unwrap_or_default()

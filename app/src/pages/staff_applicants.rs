@@ -216,19 +216,20 @@ pub fn AssistedApplicantPage() -> impl IntoView {
     };
     view! {
         <Title text="Dossier d'un demandeur"/>
-        {
+        // One load decides whether the file exists for this organisation: an unknown or foreign
+        // applicant gets a single "not found" page, not one per section.
+        {loaded(offers, {
             let id = id.clone();
-            move || view! { <ProfileEditor pour=Some(id())/> }
-        }
-        <section class="panel" id="postuler" aria-labelledby="postuler-titre">
-            <h2 id="postuler-titre">"Postuler pour ce demandeur"</h2>
-            {move || applied().then(|| view! { <p class="notice" role="status">"La candidature est enregistrée ; le demandeur en est informé par e-mail."</p> })}
-            <FormAlert value=apply.value()/>
-            {loaded(offers, {
-                let id = id.clone();
-                move |offers| view! { <AssistedOffers offers apply pour=id()/> }
-            })}
-        </section>
+            move |offers| view! {
+                <ProfileEditor pour=Some(id())/>
+                <section class="panel" id="postuler" aria-labelledby="postuler-titre">
+                    <h2 id="postuler-titre">"Postuler pour ce demandeur"</h2>
+                    {move || applied().then(|| view! { <p class="notice" role="status">"La candidature est enregistrée ; le demandeur en est informé par e-mail."</p> })}
+                    <FormAlert value=apply.value()/>
+                    <AssistedOffers offers apply pour=id()/>
+                </section>
+            }
+        })}
     }
 }
 

@@ -95,6 +95,18 @@ fn pdf_string(text: &str) -> Vec<u8> {
     out
 }
 
+/// A string of the document's metadata (its title). These are not drawn with a font: readers
+/// decode them as PDFDocEncoding, where the WinAnsi byte of "—" is "Š". UTF-16 with its byte
+/// order mark says every character as it is.
+fn pdf_text_string(text: &str) -> Vec<u8> {
+    let mut out = String::from("<FEFF");
+    for unit in text.encode_utf16() {
+        out.push_str(&format!("{unit:04X}"));
+    }
+    out.push('>');
+    out.into_bytes()
+}
+
 /// Lays the blocks out on pages and returns the PDF file.
 pub fn render(title: &str, blocks: &[Block]) -> Vec<u8> {
     // Each page's content stream.
@@ -149,7 +161,7 @@ pub fn render(title: &str, blocks: &[Block]) -> Vec<u8> {
             .to_vec(),
     );
     let mut info = b"<< /Producer (locactive) /Title ".to_vec();
-    info.extend(pdf_string(title));
+    info.extend(pdf_text_string(title));
     info.extend_from_slice(b" >>");
     objects.push(info);
     for (i, stream) in pages.into_iter().enumerate() {
@@ -226,6 +238,15 @@ mod tests {
         // Accents are single WinAnsi bytes, parentheses are escaped.
         assert!(pdf.windows(3).any(|w| w == b"d\xe9c"));
         assert!(text.contains("\\(rang 2\\)"));
+    }
+
+    #[test]
+    fn the_title_keeps_its_dashes_and_accents() {
+        let pdf = render("Procès-verbal — séance", &[]);
+        let text = String::from_utf8_lossy(&pdf);
+        // "—" is U+2014 and "è" U+00E8 in the UTF-16 title.
+        assert!(text.contains("/Title <FEFF00500072006F006300E80073"), "{text}");
+        assert!(text.contains("2014"), "{text}");
     }
 
     #[test]

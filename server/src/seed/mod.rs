@@ -378,12 +378,8 @@ async fn insert_unit(
     let quarters: Vec<_> = doubs::neighbourhoods_of(commune.insee).collect();
     let quarter = quarters[rng.gen_range(0..quarters.len())];
     let street = quarter.streets[rng.gen_range(0..quarter.streets.len())];
-    let address = format!(
-        "{} {street}, {} {}",
-        rng.gen_range(1..120),
-        commune.postcode,
-        commune.name
-    );
+    // The street only: pages add the postcode and commune from the unit's own fields.
+    let address = format!("{} {street}", rng.gen_range(1..120));
     let typology = pick(
         rng,
         &[

@@ -310,6 +310,7 @@ pub async fn mine(pool: &AnyPool, user_id: i64) -> Result<Vec<MyApplication>, sq
                 assisted: r.channel == "assisted",
                 applicants: r.applicants,
                 can_withdraw,
+                withdrawn: r.withdrawn_at.is_some(),
                 rank: ranked.as_ref().and_then(|o| o.as_ref().ok().copied()),
                 not_eligible_at_close: ranked.and_then(|o| o.err()),
                 decision: decisions

@@ -43,16 +43,64 @@ pub async fn organisation_log(
     .bind(limit)
     .fetch_all(pool)
     .await?;
+    // People named as the subject of an entry (an invitation, a file opened): their names.
+    let mut people = std::collections::HashMap::new();
+    for (_, _, _, subject, _) in &rows {
+        if let Some(id) = subject
+            .strip_prefix("user:")
+            .and_then(|id| id.parse::<i64>().ok())
+            && !people.contains_key(&id)
+        {
+            let name: Option<(String,)> =
+                sqlx::query_as("SELECT display_name FROM users WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?;
+            people.insert(id, name.map(|(n,)| n));
+        }
+    }
     Ok(rows
         .into_iter()
         .map(|(at, actor, action, subject, detail)| AuditRow {
             at: paris_moment(at),
             actor: actor.unwrap_or_else(|| "la plateforme".into()),
             action: action_label(&action).map(str::to_string).unwrap_or(action),
-            subject,
+            subject: subject_label(&subject, &people),
             detail,
         })
         .collect())
+}
+
+/// An entry's subject in words ("offer:12" is "Offre n° 12", a user is named); an unknown
+/// form is shown as stored rather than hidden.
+fn subject_label(
+    subject: &str,
+    people: &std::collections::HashMap<i64, Option<String>>,
+) -> String {
+    let Some((kind, id)) = subject.split_once(':') else {
+        return subject.to_string();
+    };
+    let what = match kind {
+        "user" => {
+            if let Some(Some(name)) = id.parse::<i64>().ok().and_then(|id| people.get(&id)) {
+                return name.clone();
+            }
+            "Compte"
+        }
+        "offer" => "Offre",
+        "session" => "Séance",
+        "unit" => "Logement",
+        "proposal" => "Proposition",
+        "entry" => "Candidat classé",
+        "import" => "Import",
+        "commission" => "Commission",
+        "organisation" => "Organisme",
+        "grid" => "Grille de cotation",
+        "application" => "Candidature",
+        "document" => "Justificatif",
+        _ => return subject.to_string(),
+    };
+    format!("{what} n° {id}")
 }
 
 /// Whether a staff member administers their organisation.
