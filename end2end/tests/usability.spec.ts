@@ -128,3 +128,45 @@ test("small things: one address, sign-in that comes back, honest pages and words
   expect(subjects).toContain("Marcel Girard");
   await staff.close();
 });
+
+test("errors the server answers are pages of the site with a way back; the upload form checks the size first", async ({ browser }) => {
+  const bigScan = { name: "avis-impot-scan.pdf", mimeType: "application/pdf", buffer: Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(6 * 1024 * 1024, 0x20)]) };
+
+  // With JavaScript: the limit is said before, and a file over it is refused as soon as chosen.
+  const applicant = await pageFor(browser, "demandeur@locactive.demo", true);
+  await applicant.goto("/espace/profil");
+  await hydrated(applicant);
+  await expect(applicant.getByText(/PDF, JPEG ou PNG, 5 Mo au plus/)).toBeVisible();
+  await applicant.getByLabel("Nature du justificatif").selectOption({ index: 1 });
+  await applicant.locator("#document-file").setInputFiles(bigScan);
+  await expect(applicant.getByRole("alert").filter({ hasText: /Le fichier fait 6,1 Mo : 5 Mo au plus\./ })).toBeVisible();
+  await applicant.getByRole("button", { name: "Envoyer le justificatif" }).click();
+  await expect(applicant).toHaveURL(/\/espace\/profil/);
+  await applicant.context().close();
+
+  // Without it, the server refuses the same file with a page in the site's frame.
+  const plain = await pageFor(browser, "demandeur@locactive.demo", false);
+  await plain.goto("/espace/profil");
+  await plain.getByLabel("Nature du justificatif").selectOption({ index: 1 });
+  await plain.locator("#document-file").setInputFiles(bigScan);
+  await plain.getByRole("button", { name: "Envoyer le justificatif" }).click();
+  await expect(plain.getByRole("heading", { level: 1, name: "Fichier ou formulaire trop volumineux" })).toBeVisible();
+  await expect(plain.getByRole("navigation", { name: "Navigation principale" })).toBeVisible();
+  await expect(plain.getByText("Rien n'a été enregistré.")).toBeVisible();
+  await plain.getByRole("link", { name: "Revenir à la page précédente" }).click();
+  await expect(plain.getByRole("heading", { level: 1, name: "Mon profil de demandeur" })).toBeVisible();
+
+  // A form posted from another site, and an unknown address: the same frame.
+  const crossSite = await plain.request.post("/espace/documents", {
+    headers: { Origin: "https://ailleurs.example", Accept: "text/html" },
+    multipart: { kind: "avis_imposition" },
+  });
+  expect(crossSite.status()).toBe(403);
+  const body = await crossSite.text();
+  expect(body).toContain('class="site-header"');
+  expect(body).toContain("Accès refusé");
+  await plain.goto("/offres/999999999");
+  await expect(plain.getByRole("heading", { level: 1, name: /introuvable/ })).toBeVisible();
+  await expect(plain.getByRole("navigation", { name: "Navigation principale" })).toBeVisible();
+  await plain.context().close();
+});

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
@@ -37,14 +37,7 @@ async fn deadline(request: Request, next: Next) -> Response {
         Ok(response) => response,
         Err(_) => {
             tracing::error!(%method, path, "request exceeded its deadline and was abandoned");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Html(error_page(
-                    "Service momentanément indisponible",
-                    "La réponse a pris trop de temps. Réessayez dans un instant ; rien n'a été enregistré si l'opération n'a pas abouti.",
-                )),
-            )
-                .into_response()
+            crate::error_pages::response(StatusCode::SERVICE_UNAVAILABLE, None, None)
         }
     }
 }
@@ -59,7 +52,15 @@ async fn limit_body(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if announced.is_some_and(|length| length > limit) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Requête trop volumineuse.").into_response();
+        let detail = format!(
+            "Cet envoi fait plus de {}, la taille admise ici.",
+            app::domain::limits::megabytes(limit as u64)
+        );
+        return crate::error_pages::response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some(&detail),
+            Some(request.headers()),
+        );
     }
     let (parts, body) = request.into_parts();
     let body = Body::new(http_body_util::Limited::new(body, limit));
@@ -89,6 +90,7 @@ pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), reject_cross_site))
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(deadline))
+        .layer(middleware::from_fn(crate::error_pages::styled))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -142,14 +144,11 @@ async fn keep_refused_form(
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT_BYTES).await else {
-        return (
+        return crate::error_pages::response(
             StatusCode::PAYLOAD_TOO_LARGE,
-            Html(error_page(
-                "Formulaire trop volumineux",
-                "Le formulaire envoyé dépasse la taille admise. Revenez à la page précédente et raccourcissez les textes.",
-            )),
-        )
-            .into_response();
+            Some("Le formulaire envoyé dépasse la taille admise."),
+            Some(&parts.headers),
+        );
     };
     let path = parts.uri.path().to_string();
     let mut response = next
@@ -213,7 +212,11 @@ async fn reject_cross_site(
             origin = ?request.headers().get(header::ORIGIN),
             "cross-site request refused"
         );
-        return (StatusCode::FORBIDDEN, Html(error_page("Requête refusée", "Cette action doit être faite depuis les pages de locactive. Revenez sur le site et réessayez."))).into_response();
+        return crate::error_pages::response(
+            StatusCode::FORBIDDEN,
+            Some("Cette action doit être faite depuis les pages de locactive."),
+            None,
+        );
     }
     next.run(request).await
 }
@@ -247,20 +250,5 @@ fn panic_response(cause: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| cause.downcast_ref::<&str>().copied())
         .unwrap_or("(non-text panic payload)");
     tracing::error!(panic = message, "request handler panicked");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        Html(error_page(
-            "Erreur interne",
-            "Le service a rencontré un problème inattendu. Réessayez dans un instant ; s'il persiste, contactez le support.",
-        )),
-    )
-        .into_response()
-}
-
-fn error_page(title: &str, message: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · locactive</title><link rel=\"stylesheet\" href=\"/pkg/locactive.css\"></head>\
-         <body><main id=\"contenu\"><section class=\"panel narrow\"><h1>{title}</h1><p>{message}</p><p><a href=\"/\">Retour à l'accueil</a></p></section></main></body></html>"
-    )
+    crate::error_pages::internal_error()
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod error_pages;
 pub mod config;
 pub mod http;
 pub mod jobs;

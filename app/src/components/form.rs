@@ -438,3 +438,46 @@ where
         </ActionForm>
     }
 }
+
+/// A file input that, with JavaScript, refuses a file over `max_bytes` as soon as it is chosen
+/// (the browser then does not send the form) and says why; without JavaScript the server refuses
+/// it with the same limit. The hint (`{id}-aide`) states the limit beforehand.
+#[component]
+pub fn FileInput(
+    id: &'static str,
+    name: &'static str,
+    accept: &'static str,
+    max_bytes: usize,
+) -> impl IntoView {
+    let problem = RwSignal::new(None::<String>);
+    let check = move |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let size = input
+            .files()
+            .and_then(|files| files.get(0))
+            .map(|file| file.size() as u64);
+        let message = size.and_then(|size| crate::domain::limits::too_large(size, max_bytes));
+        input.set_custom_validity(message.as_deref().unwrap_or(""));
+        problem.set(message);
+    };
+    let described = move || {
+        if problem.get().is_some() {
+            format!("{id}-aide {id}-erreur")
+        } else {
+            format!("{id}-aide")
+        }
+    };
+    view! {
+        <input id=id name=name type="file" accept=accept required=true
+            aria-describedby=described
+            aria-invalid=move || problem.get().map(|_| "true")
+            on:change=check/>
+        {move || problem.get().map(|m| view! { <p class="field-error" id=format!("{id}-erreur") role="alert">"Erreur : "{m}</p> })}
+    }
+}

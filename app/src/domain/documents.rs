@@ -5,8 +5,8 @@ use crate::domain::calendar::Date;
 use crate::domain::offer::vocabulary;
 use serde::{Deserialize, Serialize};
 
-/// Largest proof accepted: a scanned page or a phone photo fits well within it.
-pub const MAX_BYTES: usize = 5 * 1024 * 1024;
+/// Largest proof accepted.
+pub const MAX_BYTES: usize = crate::domain::limits::DOCUMENT_BYTES;
 /// Proofs kept per applicant.
 pub const MAX_PER_APPLICANT: i64 = 40;
 

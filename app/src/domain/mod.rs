@@ -12,6 +12,7 @@ pub mod eligibility;
 pub mod format;
 pub mod household;
 pub mod identifiers;
+pub mod limits;
 pub mod offer;
 pub mod profile;
 pub mod qpv;

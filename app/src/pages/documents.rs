@@ -117,8 +117,8 @@ pub fn DocumentsPart(view: ProfileView, action: ServerAction<DeleteDocument>) ->
                 </div>
                 <div class="field">
                     <label for="document-file">"Fichier"<span class="required" aria-hidden="true">" *"</span></label>
-                    <p class="hint" id="document-file-aide">"PDF, JPEG ou PNG, 5 Mo au plus."</p>
-                    <input id="document-file" name="file" type="file" required accept="application/pdf,image/jpeg,image/png" aria-describedby="document-file-aide"/>
+                    <p class="hint" id="document-file-aide">{format!("PDF, JPEG ou PNG, {} au plus. Un scan en qualité « document » (150 ou 200 points par pouce) tient largement dans cette limite.", crate::domain::limits::megabytes(crate::domain::limits::DOCUMENT_BYTES as u64))}</p>
+                    <crate::components::form::FileInput id="document-file" name="file" accept="application/pdf,image/jpeg,image/png" max_bytes=crate::domain::limits::DOCUMENT_BYTES/>
                 </div>
                 <button type="submit" class="button">"Envoyer le justificatif"</button>
             </form>

@@ -137,7 +137,7 @@ pub fn ImportPage() -> impl IntoView {
                     <div class="field">
                         <label for="fichier">"Fichier CSV"<span class="required" aria-hidden="true">" *"</span></label>
                         <p class="hint" id="fichier-aide">"5 Mo et 20 000 lignes au plus."</p>
-                        <input id="fichier" name="fichier" type="file" accept=".csv,text/csv" required=true aria-describedby="fichier-aide"/>
+                        <crate::components::form::FileInput id="fichier" name="fichier" accept=".csv,text/csv" max_bytes=crate::domain::limits::IMPORT_BYTES/>
                     </div>
                     <button type="submit" class="button">"Vérifier le fichier"</button>
                 </form>

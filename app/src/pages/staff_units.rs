@@ -385,8 +385,9 @@ fn UnitPhotos(editor: UnitEditor, remove: ServerAction<DeletePhoto>) -> impl Int
             // A plain multipart form: it works the same with or without JavaScript.
             <form method="post" action=format!("/gestion/logements/{unit_id}/photos") enctype="multipart/form-data">
                 <div class="field">
-                    <label for="photo">"Photo (JPEG, PNG ou WebP, 8 Mo au plus)"<span class="required" aria-hidden="true">" *"</span></label>
-                    <input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" required=true/>
+                    <label for="photo">"Photo"<span class="required" aria-hidden="true">" *"</span></label>
+                    <p class="hint" id="photo-aide">{format!("JPEG, PNG ou WebP, {} au plus.", crate::domain::limits::megabytes(crate::domain::limits::PHOTO_BYTES as u64))}</p>
+                    <crate::components::form::FileInput id="photo" name="photo" accept="image/jpeg,image/png,image/webp" max_bytes=crate::domain::limits::PHOTO_BYTES/>
                 </div>
                 <div class="field">
                     <label for="alt">"Description de la photo"<span class="required" aria-hidden="true">" *"</span></label>

@@ -70,7 +70,7 @@ const REQUIRED: &[&str] = &[
 /// More rows than this is more than any organisation's stock change at once; split the file.
 pub const MAX_ROWS: usize = 20_000;
 /// Largest file accepted, in bytes.
-pub const MAX_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_BYTES: usize = crate::domain::limits::IMPORT_BYTES;
 
 /// An organisation's territories and their QPVs, which its units are checked against (the form
 /// and the import alike). Borrow them with [`OwnedUnitContext::get`].

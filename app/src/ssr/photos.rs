@@ -8,7 +8,7 @@ use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 
 /// Largest file accepted.
-pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+pub const MAX_BYTES: usize = crate::domain::limits::PHOTO_BYTES;
 /// Most photos one unit may have.
 pub const MAX_PER_UNIT: i64 = 12;
 /// The large version fits in this square; the thumbnail in the next.
