@@ -96,7 +96,11 @@ test("an applicant fills the profile, sees why offers fit or not, applies up to 
   await expect(page.getByRole("heading", { level: 1, name: "Mes candidatures" })).toBeVisible();
   await hydrated(page);
   await expect(page.locator(".application")).toHaveCount(applied);
-  await page.getByRole("button", { name: /Retirer ma candidature/ }).first().click();
+  // Withdrawing asks first, saying it cannot be undone.
+  const firstCard = page.locator(".application").first();
+  await firstCard.getByText("Retirer ma candidature", { exact: true }).click();
+  await expect(firstCard.getByText(/ne sera pas classée à la clôture/)).toBeVisible();
+  await firstCard.getByRole("button", { name: /Confirmer le retrait de ma candidature/ }).click();
   await expect(page.getByText("Votre candidature est retirée.")).toBeVisible();
   await expect(page.getByText(/Retirée le/)).toBeVisible();
   const withdrawnCard = page.locator(".application").filter({ hasText: /Retirée le/ });

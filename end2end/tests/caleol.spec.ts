@@ -146,7 +146,9 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   // The president closes: the minutes are generated.
   await president.reload();
   await hydrated(president);
-  await president.getByRole("button", { name: "Clore la séance et générer le procès-verbal" }).click();
+  await president.getByText("Clore la séance et générer le procès-verbal", { exact: true }).click();
+  await expect(president.getByText(/la clôture est définitive/)).toBeVisible();
+  await president.getByRole("button", { name: "Oui, clore la séance" }).click();
   await expect(president.getByRole("heading", { level: 1, name: /Procès-verbal — CALEOL Grand Besançon/ })).toBeVisible();
   await expect(president.getByRole("heading", { level: 1 })).toContainText(`séance du ${todayInFrench}`);
   const decisions = president.getByRole("table", { name: "Décisions" });
@@ -158,6 +160,13 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   const pdfHref = await president.getByRole("link", { name: "Télécharger en PDF" }).getAttribute("href");
   const pdf = (await (await president.request.get(pdfHref!)).body()).toString("latin1");
   expect(pdf).toMatch(/\/Title <FEFF[0-9A-F]*2014[0-9A-F]*>/);
+  // Signing asks first: signed minutes cannot change.
+  await hydrated(president);
+  await president.getByText("Signer le procès-verbal", { exact: true }).click();
+  await expect(president.getByText(/une fois signé, le procès-verbal ne peut plus être modifié/)).toBeVisible();
+  await president.getByRole("button", { name: "Oui, signer le procès-verbal" }).click();
+  await expect(president.getByText(/^Non signé/)).toHaveCount(0);
+  await expect(president.getByRole("button", { name: "Oui, signer le procès-verbal" })).toHaveCount(0);
   expect(presidentErrors).toEqual([]);
 
   // The first-ranked receives the letter, with the delay, and declines online.
@@ -171,7 +180,9 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   await hydrated(applicant);
   const mine = applicant.locator(".application").filter({ hasText: `Offre n° ${offerId}` });
   await expect(mine.getByText("Décision de la commission :")).toBeVisible();
-  await mine.getByRole("button", { name: "Refuser le logement" }).click();
+  await mine.getByText("Refuser le logement", { exact: true }).click();
+  await expect(mine.getByText(/le refus est définitif/)).toBeVisible();
+  await mine.getByRole("button", { name: "Oui, refuser le logement" }).click();
   await expect(applicant.getByText("Votre refus est enregistré : le logement est proposé au candidat suivant.")).toBeVisible();
   await expect(mine.getByText("Refusé par le candidat")).toBeVisible();
   expect(applicantErrors).toEqual([]);

@@ -93,7 +93,8 @@ test("a territory publishes its grid; a closed offer is ranked by it, one candid
   await expect(staff.locator("#size-erreur")).toContainText("au moins 3 candidats");
   await size.fill("3");
   await staff.getByRole("button", { name: "Constituer la liste" }).click();
-  await expect(staff.getByText("Liste pour la commission : les 3 premiers candidats retenus.")).toBeVisible();
+  // The first was set aside: the list says which ranks it holds.
+  await expect(staff.getByText("Liste pour la commission : 3 candidats retenus : rangs 2, 3 et 4 (rang 1 écarté avec motif).")).toBeVisible();
   await expect(staff.getByText("Sur la liste pour la commission")).toHaveCount(3);
   await expect(staff.getByText("En instruction")).toBeVisible();
 

@@ -83,7 +83,8 @@ async fn migrate(settings: Settings) -> CliResult {
 
 async fn seed_demo(settings: Settings) -> CliResult {
     let db = open_database(&settings).await?;
-    let report = seed::seed(&db, |step| println!("  … {step}")).await?;
+    let base_url = crate::startup::public_base_url(&settings);
+    let report = seed::seed(&db, &base_url, |step| println!("  … {step}")).await?;
     if report.already_seeded {
         println!("Demo data already present: nothing to do.");
     } else {

@@ -105,7 +105,7 @@ pub fn build_mailer(settings: &Settings) -> Result<Mailer, StartupError> {
     })
 }
 
-fn public_base_url(settings: &Settings) -> String {
+pub fn public_base_url(settings: &Settings) -> String {
     settings
         .public_base_url
         .clone()
@@ -139,7 +139,8 @@ impl Application {
 
         let db = open_database(&settings).await?;
         if settings.seed_demo {
-            let report = crate::seed::seed(&db, |step| tracing::info!("demo seed: {step}"))
+            let base_url = public_base_url(&settings);
+            let report = crate::seed::seed(&db, &base_url, |step| tracing::info!("demo seed: {step}"))
                 .await
                 .map_err(|e| StartupError::Seed(e.to_string()))?;
             if !report.already_seeded {

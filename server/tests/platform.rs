@@ -27,7 +27,7 @@ async fn healthz_reports_status_backend_and_index_size(backend: Backend) {
     );
     assert_eq!(health["search_documents"], 0);
 
-    locactive::seed::seed(&app.state.db, |_| {}).await.unwrap();
+    locactive::seed::seed(&app.state.db, "http://localhost", |_| {}).await.unwrap();
     let published = app
         .count("SELECT COUNT(*) FROM offers WHERE status = 'published'")
         .await;
@@ -38,7 +38,7 @@ async fn healthz_reports_status_backend_and_index_size(backend: Backend) {
 
 async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
     let app = spawn_app(backend).await;
-    let report = locactive::seed::seed(&app.state.db, |_| {}).await.unwrap();
+    let report = locactive::seed::seed(&app.state.db, "http://localhost", |_| {}).await.unwrap();
     assert!(!report.already_seeded);
     assert_eq!(report.units, 300);
     assert_eq!(report.applicants, 1000);
@@ -89,13 +89,41 @@ async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
             .await;
         assert_eq!(response.status(), 200, "{}", login.email);
     }
-    let again = locactive::seed::seed(&app.state.db, |_| {}).await.unwrap();
+    let again = locactive::seed::seed(&app.state.db, "http://localhost", |_| {}).await.unwrap();
     assert!(again.already_seeded);
     assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 300);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1008);
     // The demo grid is in force for Grand Besançon and applicants have a history to compare with.
     assert_eq!(app.count("SELECT COUNT(*) FROM cotation_grids").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM attributions").await, 300);
+    // 300 past attributions, and the lease the demo's history signs.
+    assert_eq!(app.count("SELECT COUNT(*) FROM attributions").await, 301);
+    // The history: offers at every stage, done by the store's own calls.
+    for (status, at_least) in [("closed", 2), ("in_review", 1), ("in_commission", 2), ("attributed", 1)] {
+        let n = app
+            .count(&format!("SELECT COUNT(*) FROM offers WHERE status = '{status}'"))
+            .await;
+        assert!(n >= at_least, "{status}: {n}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM caleol_sessions WHERE status = 'signee'").await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM caleol_sessions WHERE status = 'prevue'").await,
+        1
+    );
+    let demo_proposals = app
+        .count(
+            "SELECT COUNT(*) FROM offer_proposals p JOIN users u ON u.id = p.applicant_user_id
+             WHERE u.email = 'demandeur@locactive.demo' AND p.status = 'en_attente'",
+        )
+        .await;
+    assert_eq!(demo_proposals, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM offer_proposals WHERE status = 'bail_signe'").await,
+        1
+    );
+    assert!(app.count("SELECT COUNT(*) FROM outbox").await > 20);
 }
 
 async fn unknown_pages_get_a_french_404(backend: Backend) {

@@ -481,3 +481,33 @@ pub fn FileInput(
         {move || problem.get().map(|m| view! { <p class="field-error" id=format!("{id}-erreur") role="alert">"Erreur : "{m}</p> })}
     }
 }
+
+/// An action that cannot be undone: its first button only opens a step that says what cannot be
+/// undone, and the action is confirmed from there. A native disclosure, so the step is the same
+/// with or without JavaScript, and the keyboard reaches it as any button.
+#[component]
+pub fn ConfirmStep(
+    /// The first button's words ("Retirer ma candidature").
+    #[prop(into)]
+    label: String,
+    /// Its accessible name when the words alone are ambiguous on the page.
+    #[prop(optional, into)]
+    aria_label: Option<String>,
+    /// What happens and cannot be undone, in a sentence or two.
+    #[prop(into)]
+    warning: String,
+    #[prop(optional)] secondary: bool,
+    /// The form, with its confirming button.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <details class="confirm-step">
+            <summary class=if secondary { "button button-secondary" } else { "button" } aria-label=aria_label>{label}</summary>
+            <div class="confirm-body">
+                <p class="confirm-warning"><strong>"À confirmer : "</strong>{warning}</p>
+                {children()}
+                <p class="hint">"Pour ne rien faire, refermez ce cadre en cliquant de nouveau sur le bouton ci-dessus."</p>
+            </div>
+        </details>
+    }
+}

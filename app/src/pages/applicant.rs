@@ -1,6 +1,6 @@
 //! The applicant's own space: where the profile stands, and "Mes candidatures".
 
-use crate::components::form::KeptForm;
+use crate::components::form::{ConfirmStep, KeptForm};
 use crate::components::form::FormAlert;
 use crate::components::outcome::loaded;
 use crate::error::AppError;
@@ -301,10 +301,13 @@ fn ApplicationList(
                         })}
                         {a.proposal.clone().map(|p| view! { <ProposalAnswer proposal=p/> })}
                         {a.can_withdraw.then(|| view! {
-                            <KeptForm action=withdraw>
-                                <input type="hidden" name="application_id" value=a.id.to_string()/>
-                                <button type="submit" class="button button-secondary" aria-label=label>"Retirer ma candidature"</button>
-                            </KeptForm>
+                            <ConfirmStep label="Retirer ma candidature" aria_label=label.clone() secondary=true
+                                warning=format!("votre candidature sera retirée et ne sera pas classée à la clôture. Elle libère une place pour postuler ailleurs chez {} ; vous pourrez aussi postuler de nouveau à cette offre tant qu'elle est ouverte.", a.landlord)>
+                                <KeptForm action=withdraw>
+                                    <input type="hidden" name="application_id" value=a.id.to_string()/>
+                                    <button type="submit" class="button" aria-label=format!("Confirmer le retrait de ma candidature à l'offre n° {}", a.offer_id)>"Oui, retirer ma candidature"</button>
+                                </KeptForm>
+                            </ConfirmStep>
                         })}
                     </li>
                 }
@@ -328,16 +331,22 @@ fn ProposalAnswer(proposal: crate::model::caleol::ProposalInfo) -> impl IntoView
                 <p>"Répondez au plus tard le "<strong>{proposal.respond_by.clone()}</strong>". Sans réponse, le logement sera proposé au candidat suivant. Un refus peut compter dans votre cotation."</p>
                 <FormAlert value=answer.value()/>
                 <div class="actions">
-                    <KeptForm action=answer>
-                        <input type="hidden" name="proposal_id" value=id.clone()/>
-                        <input type="hidden" name="answer" value="accepter"/>
-                        <button type="submit" class="button">"Accepter le logement"</button>
-                    </KeptForm>
-                    <KeptForm action=answer>
-                        <input type="hidden" name="proposal_id" value=id2.clone()/>
-                        <input type="hidden" name="answer" value="refuser"/>
-                        <button type="submit" class="button button-secondary">"Refuser le logement"</button>
-                    </KeptForm>
+                    <ConfirmStep label="Accepter le logement"
+                        warning="votre acceptation est définitive : le bailleur vous contacte pour signer le bail, et le logement n'est plus proposé aux autres candidats.">
+                        <KeptForm action=answer>
+                            <input type="hidden" name="proposal_id" value=id.clone()/>
+                            <input type="hidden" name="answer" value="accepter"/>
+                            <button type="submit" class="button">"Oui, accepter le logement"</button>
+                        </KeptForm>
+                    </ConfirmStep>
+                    <ConfirmStep label="Refuser le logement" secondary=true
+                        warning="le refus est définitif : le logement sera proposé au candidat suivant, et la grille de cotation de votre territoire peut en tenir compte.">
+                        <KeptForm action=answer>
+                            <input type="hidden" name="proposal_id" value=id2.clone()/>
+                            <input type="hidden" name="answer" value="refuser"/>
+                            <button type="submit" class="button">"Oui, refuser le logement"</button>
+                        </KeptForm>
+                    </ConfirmStep>
                 </div>
             })}
         </div>

@@ -82,6 +82,7 @@ fn Dashboard(data: StaffDashboard) -> impl IntoView {
                 <li><strong>{data.units_in_qpv}</strong>" en quartier prioritaire (QPV)"</li>
                 <li><strong>{data.published_offers}</strong>" offres publiées"</li>
             </ul>
+            <ToDo offers=data.offers.clone()/>
             <h2>"Offres en cours"</h2>
             {if data.offers.is_empty() {
                 view! { <p>"Aucune offre en cours. Choisissez un logement pour le mettre en location active."</p> }.into_any()
@@ -128,4 +129,39 @@ fn Dashboard(data: StaffDashboard) -> impl IntoView {
             </nav>
         </section>
     }
+}
+
+/// What the offers' states ask of staff now, first on the page: closed offers wait for their
+/// shortlist, shortlisted ones for a session, those in commission for its follow-up.
+#[component]
+fn ToDo(offers: Vec<crate::model::StaffOfferRow>) -> impl IntoView {
+    let items: Vec<(String, String)> = offers
+        .iter()
+        .filter_map(|o| {
+            let what = format!("{} — {} à {}", o.unit_reference, o.typology, o.commune);
+            match o.status.as_str() {
+                "closed" => Some((
+                    format!("/gestion/offres/{}/classement", o.id),
+                    format!("Constituer la liste des candidats pour la commission : offre n° {} ({what})", o.id),
+                )),
+                "in_review" => Some((
+                    "/gestion/commissions".to_string(),
+                    format!("Inscrire à l'ordre du jour d'une séance : offre n° {} ({what})", o.id),
+                )),
+                "in_commission" => Some((
+                    format!("/gestion/offres/{}", o.id),
+                    format!("Suivre la décision, la proposition et le bail : offre n° {} ({what})", o.id),
+                )),
+                _ => None,
+            }
+        })
+        .collect();
+    (!items.is_empty()).then(|| {
+        view! {
+            <h2>"À faire"</h2>
+            <ul class="todo">
+                {items.into_iter().map(|(href, text)| view! { <li><a href=href>{text}</a></li> }).collect_view()}
+            </ul>
+        }
+    })
 }

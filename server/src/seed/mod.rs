@@ -6,6 +6,7 @@
 
 use app::domain::caleol::MemberQuality;
 pub mod doubs;
+mod history;
 
 use doubs::{COMMUNES, Commune, GRAND_BESANCON, PAYS_DE_MONTBELIARD};
 use app::model::Role;
@@ -105,8 +106,10 @@ pub struct SeedReport {
     pub applicants: usize,
 }
 
+/// `public_base_url` is where the demo's letters link to.
 pub async fn seed(
     db: &Db,
+    public_base_url: &str,
     progress: impl Fn(&str),
 ) -> Result<SeedReport, Box<dyn std::error::Error + Send + Sync>> {
     let exists: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organisations WHERE siren = $1")
@@ -308,6 +311,9 @@ pub async fn seed(
         progress("cotation : grille du Grand Besançon et attributions passées");
     }
     tx.commit().await?;
+    // The history goes through the store's own transactions, one step after another, as real
+    // use does.
+    history::run(db, public_base_url, &progress).await?;
     Ok(report)
 }
 

@@ -1,6 +1,6 @@
 //! The minutes of a session: the printable page, observations and the signature.
 
-use crate::components::form::{KeptForm, kept_value};
+use crate::components::form::{ConfirmStep, KeptForm, kept_value};
 use super::*;
 
 pub const OBSERVATIONS_MAX_CHARS: usize = 4000;
@@ -152,12 +152,14 @@ fn MinutesView(minutes: Minutes, editable: bool) -> impl IntoView {
                     </div>
                     <button type="submit" class="button button-secondary">"Enregistrer les observations"</button>
                 </KeptForm>
-                <p>"Une fois signé, le procès-verbal ne peut plus être modifié."</p>
                 <FormAlert value=sign.value()/>
-                <KeptForm action=sign>
-                    <input type="hidden" name="session_id" value=id.to_string()/>
-                    <button type="submit" class="button">"Signer le procès-verbal"</button>
-                </KeptForm>
+                <ConfirmStep label="Signer le procès-verbal"
+                    warning="une fois signé, le procès-verbal ne peut plus être modifié, ni ses observations. Relisez-le avant de signer.">
+                    <KeptForm action=sign>
+                        <input type="hidden" name="session_id" value=id.to_string()/>
+                        <button type="submit" class="button">"Oui, signer le procès-verbal"</button>
+                    </KeptForm>
+                </ConfirmStep>
             </section>
         })}
     }

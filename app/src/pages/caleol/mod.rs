@@ -2,7 +2,7 @@
 //! with votes and decisions. The minutes, staff's sessions and follow-up, the occupation review and
 //! the audit log have modules of their own.
 
-use crate::components::form::{KeptForm, kept_choice, kept_value};
+use crate::components::form::{ConfirmStep, KeptForm, kept_choice, kept_value};
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
@@ -527,10 +527,13 @@ fn Session(view: SessionView) -> impl IntoView {
                 <h2 id="cloture-titre">"Clôture"</h2>
                 <p>"À la clôture, chaque candidat reçoit la décision consignée ou, à défaut, celle qui a recueilli le plus de voix délibératives (la voix du maire départage une égalité). Le procès-verbal est généré, les courriers partent, et le logement est proposé au premier candidat de l'ordre d'attribution."</p>
                 <FormAlert value=close.value()/>
-                <KeptForm action=close>
-                    <input type="hidden" name="session_id" value=id.to_string()/>
-                    <button type="submit" class="button">"Clore la séance et générer le procès-verbal"</button>
-                </KeptForm>
+                <ConfirmStep label="Clore la séance et générer le procès-verbal"
+                    warning="la clôture est définitive : les décisions sont arrêtées, les courriers partent aux candidats et le logement est proposé. Plus aucun vote ni décision ne pourra être consigné.">
+                    <KeptForm action=close>
+                        <input type="hidden" name="session_id" value=id.to_string()/>
+                        <button type="submit" class="button">"Oui, clore la séance"</button>
+                    </KeptForm>
+                </ConfirmStep>
             </section>
         })}
     }
