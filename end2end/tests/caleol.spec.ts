@@ -94,10 +94,10 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   await expect(card).toBeVisible();
   await card.getByLabel("Inscrire à l'ordre du jour").selectOption({ value: offerId });
   await card.getByRole("button", { name: "Inscrire" }).click();
-  await expect(staff.locator("li.session-card").filter({ hasText: `Offre n° ${offerId}` }).first()).toBeVisible();
+  await expect(staff.locator("li.session-card").filter({ hasText: new RegExp(`Offre n° ${offerId} —`) }).first()).toBeVisible();
   const sessionHref = await staff
     .locator("li.session-card")
-    .filter({ hasText: `Offre n° ${offerId}` })
+    .filter({ hasText: new RegExp(`Offre n° ${offerId} —`) })
     .first()
     .getByRole("link", { name: /Séance du/ })
     .evaluate((a) => (a as HTMLAnchorElement).pathname);
@@ -178,7 +178,7 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   expect(await lastMailTo("demandeur@locactive.demo")).toContain(`réunie le ${todayInFrench}`);
   await applicant.goto("/espace/candidatures");
   await hydrated(applicant);
-  const mine = applicant.locator(".application").filter({ hasText: `Offre n° ${offerId}` });
+  const mine = applicant.locator(".application").filter({ hasText: new RegExp(`Offre n° ${offerId} —`) });
   await expect(mine.getByText("Décision de la commission :")).toBeVisible();
   await mine.getByText("Refuser le logement", { exact: true }).click();
   await expect(mine.getByText(/le refus est définitif/)).toBeVisible();

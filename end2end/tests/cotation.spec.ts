@@ -104,7 +104,7 @@ test("a territory publishes its grid; a closed offer is ranked by it, one candid
 
   // The applicant sees where they stand.
   await applicant.goto("/espace/candidatures");
-  const mine = applicant.locator(".application").filter({ hasText: `Offre n° ${offerId}` });
+  const mine = applicant.locator(".application").filter({ hasText: new RegExp(`Offre n° ${offerId} —`) });
   await expect(mine.getByText(/sur \d+ candidats recevables|Non classée/)).toBeVisible();
   expect(applicantErrors).toEqual([]);
 });

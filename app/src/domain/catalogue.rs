@@ -128,6 +128,26 @@ fn whole_number(parameter: &str, value: &str, max: i64, example: &str) -> Result
 }
 
 impl CatalogueQuery {
+    /// How many filters are in use (the words searched and the sort order are not filters).
+    pub fn filter_count(&self) -> usize {
+        [
+            self.commune.is_some(),
+            self.epci.is_some(),
+            self.typologie.is_some(),
+            self.financement.is_some(),
+            self.categorie.is_some(),
+            self.qpv.is_some(),
+            self.loyer_max.is_some(),
+            self.surface_min.is_some(),
+            self.ascenseur.is_some(),
+            self.accessibilite.is_some(),
+            self.pour_moi,
+        ]
+        .into_iter()
+        .filter(|used| *used)
+        .count()
+    }
+
     /// Reads decoded `(name, value)` pairs. Empty values count as absent, because a form sends
     /// its unset selects that way; unknown or repeated names are errors.
     pub fn from_pairs<'a>(

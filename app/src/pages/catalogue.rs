@@ -376,6 +376,15 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
         })
         .collect_view();
     let sort = query.effective_sort();
+    // On a phone the filters fold behind one line (shown open while some are in use), so that
+    // the results come first; wide screens always show them (style.css).
+    let in_use = query.filter_count();
+    let active_filters = in_use > 0;
+    let filter_summary = match in_use {
+        0 => "Filtrer les offres".to_string(),
+        1 => "Filtrer les offres (1 filtre actif)".to_string(),
+        n => format!("Filtrer les offres ({n} filtres actifs)"),
+    };
     let summary = if results.total == 0 {
         "Aucune offre ne correspond à cette recherche.".to_string()
     } else if results.page > results.pages {
@@ -408,6 +417,8 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
                         <p class="hint" id="q-aide">"Commune, quartier, équipement… par exemple « balcon Planoise »."</p>
                         <input id="q" name="q" type="search" value=query.q.clone() aria-describedby="q-aide"/>
                     </div>
+                    <details class="filters" open=active_filters>
+                    <summary>{filter_summary}</summary>
                     {if results.for_applicant {
                         view! {
                             <div class="field field-check">
@@ -446,6 +457,7 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
+                    </details>
                     <button type="submit" class="button">"Rechercher"</button>
                     " "<a href="/offres">"Effacer les filtres"</a>
                 </Form>
@@ -482,6 +494,11 @@ pub fn OfferPage() -> impl IntoView {
                 <article class="panel offer-page">
                     <p><a href="/offres">"← Toutes les offres"</a></p>
                     <h1>{title}</h1>
+                    // What a phone shows first: the cost and the deadline, before anything else.
+                    <p class="offer-key">
+                        <strong>{format!("{} par mois charges comprises", crate::model::format_euros(offer.rent_cents + offer.charges_cents))}</strong>
+                        " · candidatures jusqu'au "<strong>{crate::components::offer::french_day(&offer.closes_on)}" inclus"</strong>
+                    </p>
                     {loaded(for_me, move |for_me| view! { <ApplyPanel offer_id=offer.id for_me apply/> })}
                     <OfferSheet offer=offer.clone()/>
                 </article>

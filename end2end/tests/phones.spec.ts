@@ -1,0 +1,62 @@
+import { expect, Page, test } from "@playwright/test";
+import { signIn } from "./helpers";
+
+// A phone's width: the main pages of each role fit it, with what matters near the top. Each
+// page's screenshot is kept with the test's results.
+test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+async function fitsThePhone(page: Page, name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+  expect(widths.page, `${name} overflows sideways`).toBeLessThanOrEqual(widths.screen);
+  const header = await page.locator(".site-header").boundingBox();
+  expect(header!.height, `${name}: header height`).toBeLessThanOrEqual(110);
+}
+
+async function top(page: Page, selector: string): Promise<number> {
+  const box = await page.locator(selector).first().boundingBox();
+  return box!.y;
+}
+
+test("the main pages of every role fit a 390 px screen, results and costs first", async ({ page }) => {
+  test.setTimeout(120_000);
+  for (const [path, name] of [["/", "accueil"], ["/offres", "offres"], ["/cotation", "grilles"]] as const) {
+    await page.goto(path);
+    await fitsThePhone(page, name);
+  }
+  // The results come before the filters, which fold behind one line.
+  await page.goto("/offres");
+  expect(await top(page, ".offer-card")).toBeLessThan(700);
+  await expect(page.getByLabel("Typologie")).toBeHidden();
+  await page.getByText("Filtrer les offres").click();
+  await expect(page.getByLabel("Typologie")).toBeVisible();
+  // An offer: its cost and closing date first.
+  await page.locator(".offer-card h3 a").first().click();
+  await expect(page.locator(".offer-key")).toContainText("par mois charges comprises");
+  expect(await top(page, ".offer-key")).toBeLessThan(300);
+  await fitsThePhone(page, "offre");
+
+  const roles: [string, string[]][] = [
+    ["demandeur@locactive.demo", ["/espace", "/espace/candidatures", "/espace/profil", "/espace/cotation"]],
+    ["agent@habitat-comtois.demo", ["/gestion", "/gestion/commissions", "/gestion/demandeurs", "/gestion/journal"]],
+    ["membre@habitat-comtois.demo", ["/commission"]],
+    ["territoire@grandbesancon.demo", ["/territoire"]],
+    ["admin@locactive.demo", ["/admin"]],
+  ];
+  for (const [email, paths] of roles) {
+    await page.context().clearCookies();
+    await signIn(page, email);
+    for (const path of paths) {
+      await page.goto(path);
+      await expect(page.locator("main h1").first()).toBeVisible();
+      await fitsThePhone(page, `${email.split("@")[0]}${path.replaceAll("/", "-")}`);
+    }
+  }
+  // A session of the commission, with its candidates.
+  await page.context().clearCookies();
+  await signIn(page, "membre@habitat-comtois.demo");
+  await page.goto("/commission");
+  await page.getByRole("link", { name: /Séance du/ }).first().click();
+  await expect(page.locator("main h1")).toContainText("Séance du");
+  await fitsThePhone(page, "seance");
+});
