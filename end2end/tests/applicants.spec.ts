@@ -100,7 +100,7 @@ test("an applicant fills the profile, sees why offers fit or not, applies up to 
   const firstCard = page.locator(".application").first();
   await firstCard.getByText("Retirer ma candidature", { exact: true }).click();
   await expect(firstCard.getByText(/ne sera pas classée à la clôture/)).toBeVisible();
-  await firstCard.getByRole("button", { name: /Confirmer le retrait de ma candidature/ }).click();
+  await firstCard.getByRole("button", { name: /Oui, retirer ma candidature à l'offre/ }).click();
   await expect(page.getByText("Votre candidature est retirée.")).toBeVisible();
   await expect(page.getByText(/Retirée le/)).toBeVisible();
   const withdrawnCard = page.locator(".application").filter({ hasText: /Retirée le/ });

@@ -21,7 +21,7 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
         ),
         403 => (
             "Accès refusé",
-            "Cette action n'est pas permise depuis ici. Revenez sur la page précédente du site et réessayez ; si vous pensez avoir le droit d'y accéder, connectez-vous avec le bon compte.",
+            "Cette action n'est pas autorisée. Si vous pensez y avoir droit, connectez-vous avec le bon compte, puis réessayez depuis les pages du site.",
         ),
         404 => (
             "Page introuvable",
@@ -37,7 +37,11 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
         ),
         503 => (
             "Service momentanément indisponible",
-            "La réponse a pris trop de temps. Réessayez dans un instant ; rien n'a été enregistré si l'opération n'a pas abouti.",
+            "La réponse a pris trop de temps. Vérifiez si l'opération a été enregistrée avant de la refaire, puis réessayez dans un instant.",
+        ),
+        code if (400..500).contains(&code) => (
+            "Demande impossible",
+            "Le serveur n'a pas pu traiter cette demande. Revenez à la page précédente et réessayez ; rien n'a été enregistré.",
         ),
         _ => (
             "Erreur interne",
@@ -133,15 +137,26 @@ pub async fn styled(request: Request, next: Next) -> Response {
     else {
         return response;
     };
-    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
-    // The messages are short sentences; anything longer is not one of ours to show.
-    let detail = axum::body::to_bytes(response.into_body(), 4 * 1024)
-        .await
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok());
+    // Only the site's own messages, which say they are French, are shown: a framework's
+    // rejection (in English, about the request's syntax) is replaced by the status's words.
+    let ours = response
+        .headers()
+        .get(header::CONTENT_LANGUAGE)
+        .is_some_and(|v| v.as_bytes() == b"fr");
+    let (parts, body) = response.into_parts();
+    let detail = match ours {
+        true => axum::body::to_bytes(body, 4 * 1024)
+            .await
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok()),
+        false => None,
+    };
     let mut styled = self::response(status, detail.as_deref(), Some(&headers));
-    if let Some(value) = retry_after {
-        styled.headers_mut().insert(header::RETRY_AFTER, value);
+    // Cookies, Allow, Retry-After, caching: what the first answer said still holds.
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::CONTENT_LANGUAGE {
+            styled.headers_mut().append(name.clone(), value.clone());
+        }
     }
     styled
 }

@@ -159,7 +159,7 @@ async fn keep_refused_form(
             .headers()
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|location| location.contains("__err="));
+            .is_some_and(|location| location.contains("__path=") && location.contains("__err="));
     if refused {
         let token = state.refused_forms.keep(&path, &bytes);
         let cookie = app::ssr::forms::set_cookie_header(

@@ -197,7 +197,11 @@ async fn photo_thumb(
 fn page(status: StatusCode, message: &str) -> Response {
     (
         status,
-        [("content-type", "text/plain; charset=utf-8")],
+        [
+            ("content-type", "text/plain; charset=utf-8"),
+            // Marks the message as the site's own, shown on the error page (error_pages.rs).
+            ("content-language", "fr"),
+        ],
         message.to_string(),
     )
         .into_response()

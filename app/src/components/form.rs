@@ -199,7 +199,7 @@ pub fn TextAreaField(
             {hint.map(|h| view! { <p class="hint" id=format!("{name}-aide")>{h}</p> })}
             <textarea id=name name=name rows="6"
                 aria-invalid=move || aria_invalid().is_some().then_some("true")
-                aria-describedby=described_by>{value}</textarea>
+                aria-describedby=described_by>{textarea_text(value)}</textarea>
             {move || message().map(|m| view! { <p class="field-error" id=format!("{name}-erreur")>"Erreur : "{m}</p> })}
         </div>
     }
@@ -377,6 +377,17 @@ pub fn kept_value(name: &str, saved: impl Into<String>) -> String {
     }
 }
 
+/// The text of a `<textarea>`, as the server must write it. The renderer writes a textarea's
+/// children unescaped, so a saved text holding `</textarea>` would end the field and the rest
+/// would be read as markup; in the browser the text is set as a text node and needs nothing.
+pub fn textarea_text(text: String) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    } else {
+        text
+    }
+}
+
 /// Every value the enclosing refused form sent for `name`, if it was refused.
 pub fn kept_values(name: &str) -> Option<Vec<String>> {
     kept().map(|sent| sent.values(name))
@@ -506,8 +517,44 @@ pub fn ConfirmStep(
             <div class="confirm-body">
                 <p class="confirm-warning"><strong>"À confirmer : "</strong>{warning}</p>
                 {children()}
-                <p class="hint">"Pour ne rien faire, refermez ce cadre en cliquant de nouveau sur le bouton ci-dessus."</p>
+                <p class="hint">"Pour ne rien faire, refermez ce cadre en activant de nouveau le bouton ci-dessus."</p>
             </div>
         </details>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_textarea_text_cannot_end_its_field() {
+        assert_eq!(
+            textarea_text("a < b </textarea><b>x</b> & c".into()),
+            "a &lt; b &lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt; &amp; c"
+        );
+    }
+
+    #[test]
+    fn sent_values_read_back_by_name() {
+        #[derive(serde::Serialize)]
+        struct Args {
+            audience: String,
+            dalo: String,
+            typologies: Vec<String>,
+            pour: Option<i64>,
+        }
+        let sent = Sent::from_input(&Args {
+            audience: "mutation".into(),
+            dalo: String::new(),
+            typologies: vec!["T2".into(), "T3".into()],
+            pour: None,
+        });
+        assert_eq!(sent.value("audience"), Some("mutation"));
+        assert!(!sent.ticked("dalo"));
+        assert_eq!(sent.values("typologies"), vec!["T2", "T3"]);
+        assert_eq!(sent.value("pour"), None);
+        let plain = Sent::from_pairs([("typologies[]".to_string(), "T4".to_string())]);
+        assert!(plain.has("typologies", "T4"));
     }
 }

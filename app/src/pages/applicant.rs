@@ -302,10 +302,10 @@ fn ApplicationList(
                         {a.proposal.clone().map(|p| view! { <ProposalAnswer proposal=p/> })}
                         {a.can_withdraw.then(|| view! {
                             <ConfirmStep label="Retirer ma candidature" aria_label=label.clone() secondary=true
-                                warning=format!("votre candidature sera retirée et ne sera pas classée à la clôture. Elle libère une place pour postuler ailleurs chez {} ; vous pourrez aussi postuler de nouveau à cette offre tant qu'elle est ouverte.", a.landlord)>
+                                warning=format!("votre candidature sera retirée et ne sera pas classée à la clôture. Elle libère une place pour postuler à une autre offre de {} ; vous pourrez aussi postuler de nouveau à celle-ci tant qu'elle est ouverte.", a.landlord)>
                                 <KeptForm action=withdraw>
                                     <input type="hidden" name="application_id" value=a.id.to_string()/>
-                                    <button type="submit" class="button" aria-label=format!("Confirmer le retrait de ma candidature à l'offre n° {}", a.offer_id)>"Oui, retirer ma candidature"</button>
+                                    <button type="submit" class="button" aria-label=format!("Oui, retirer ma candidature à l'offre n° {}", a.offer_id)>"Oui, retirer ma candidature"</button>
                                 </KeptForm>
                             </ConfirmStep>
                         })}

@@ -428,7 +428,7 @@ fn TerritoryEditor(data: TerritoryGrids, publish: ServerAction<PublishGrid>) -> 
                     <p class="hint" id="criteria-aide">"Forme : libellé ; critère ; points ; options. Critères : « ancienneté » (points « 1 par mois », options « plafond 120 », « bonus 20 après 36 mois »), « situation code », « mesure > seuil », « refus » (points « -10 par refus »). Option « groupe nom » : dans un même groupe, seul le critère le plus élevé compte. Les lignes commençant par # sont des commentaires."</p>
                     <textarea id="criteria" name="criteria" rows="12" class="code" required
                         aria-invalid=move || has_criteria_errors().then_some("true")
-                        aria-describedby=move || if has_criteria_errors() { "criteria-aide criteria-erreur" } else { "criteria-aide" }>{kept_value("criteria", data.current_text.clone())}</textarea>
+                        aria-describedby=move || if has_criteria_errors() { "criteria-aide criteria-erreur" } else { "criteria-aide" }>{crate::components::form::textarea_text(kept_value("criteria", data.current_text.clone()))}</textarea>
                     {move || has_criteria_errors().then(|| view! {
                         <div class="field-error" id="criteria-erreur">
                             <p>"Erreur : la grille n'est pas publiée, corrigez ces lignes :"</p>

@@ -374,7 +374,7 @@ fn CandidateCard(offer_id: i64, candidate: RankedCandidate, editable: bool) -> i
                         <input type="hidden" name="entry_id" value=entry_id.clone()/>
                         <div class="field">
                             <label for=motive_field.clone()>{format!("Motif de l'écart de {}", candidate.name)}</label>
-                            <textarea id=motive_field.clone() name="motive" rows="2" required>{kept_value("motive", "")}</textarea>
+                            <textarea id=motive_field.clone() name="motive" rows="2" required>{crate::components::form::textarea_text(kept_value("motive", ""))}</textarea>
                             {move || errors.get().and_then(|e| e.get(&field_for_errors).map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
                         </div>
                         <button type="submit" class="button button-secondary">"Écarter avec ce motif"</button>

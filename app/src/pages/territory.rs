@@ -211,7 +211,7 @@ fn Lists(
                     <p class="hint" id="list-aide">"Code ; nom ; code INSEE de la commune, par exemple « QN06912M;Saint-Jean;69266 », tel que l'exporte la liste officielle (séparateur point-virgule, tabulation ou virgule). La liste remplace la précédente."</p>
                     <textarea id="list" name="list" rows="8" class="code"
                         aria-invalid=move || has_list_errors().then_some("true")
-                        aria-describedby=move || if has_list_errors() { "list-aide list-erreur" } else { "list-aide" }>{kept_value("list", current_text)}</textarea>
+                        aria-describedby=move || if has_list_errors() { "list-aide list-erreur" } else { "list-aide" }>{crate::components::form::textarea_text(kept_value("list", current_text))}</textarea>
                     {move || has_list_errors().then(|| view! {
                         <div class="field-error" id="list-erreur">
                             <p>"Erreur : la liste n'est pas enregistrée, corrigez ces lignes :"</p>

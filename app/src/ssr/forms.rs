@@ -3,8 +3,10 @@
 //! chosen, not the saved values: the fields wait here, in memory, for that one next page, named by
 //! a random token in a short-lived cookie.
 //!
-//! Memory is bounded (the oldest are dropped past [`CAPACITY`], each body is at most the form
-//! body limit) and nothing lasts: an entry is read once, or expires after [`LIFETIME`].
+//! Memory is bounded: the body is kept as sent (at most the 64 KiB form limit, parsed only when
+//! read, and into [`MAX_FIELDS`] fields at most), and the oldest entries are dropped past
+//! [`CAPACITY`], so a flood of refused posts holds 32 MiB at worst and only pushes out older
+//! entries. Nothing lasts: an entry is read once, or expires after [`LIFETIME`].
 //! Passwords are never kept. With several app servers, the page after a refusal may be drawn by
 //! another one: the form then shows the saved values, as before, and the error message still.
 
@@ -20,14 +22,16 @@ use std::time::{Duration, Instant};
 
 pub const COOKIE_NAME: &str = "locactive_saisie";
 /// Refused forms kept at once, across all visitors.
-pub const CAPACITY: usize = 1024;
+pub const CAPACITY: usize = 512;
+/// Fields read back from one form: far above any of the site's forms.
+pub const MAX_FIELDS: usize = 400;
 /// Time for the browser to follow the redirect back to the page.
 pub const LIFETIME: Duration = Duration::from_secs(5 * 60);
 
 struct Entry {
     at: Instant,
     path: String,
-    sent: Sent,
+    body: Vec<u8>,
 }
 
 pub struct RefusedForms {
@@ -47,13 +51,18 @@ impl Default for RefusedForms {
 impl RefusedForms {
     /// Keeps the fields of a refused form posted to `path`; answers the token for the cookie.
     pub fn keep(&self, path: &str, body: &[u8]) -> String {
-        let pairs = form_urlencoded::parse(body)
+        // Passwords are dropped at once: they never wait here, nor go back into a page.
+        let mut kept = form_urlencoded::Serializer::new(String::with_capacity(body.len()));
+        for (name, value) in form_urlencoded::parse(body)
+            .take(MAX_FIELDS)
             .filter(|(name, _)| !name.contains("password"))
-            .map(|(name, value)| (name.into_owned(), value.into_owned()));
+        {
+            kept.append_pair(&name, &value);
+        }
         let entry = Entry {
             at: Instant::now(),
             path: path.to_string(),
-            sent: Sent::from_pairs(pairs),
+            body: kept.finish().into_bytes(),
         };
         let token = new_token();
         if let Ok(mut entries) = self.entries.lock() {
@@ -65,7 +74,11 @@ impl RefusedForms {
     /// The refused form named by `token`, once.
     pub fn take(&self, token: &str) -> Option<(String, Sent)> {
         let entry = self.entries.lock().ok()?.pop(token)?;
-        (entry.at.elapsed() <= LIFETIME).then_some((entry.path, entry.sent))
+        if entry.at.elapsed() > LIFETIME {
+            return None;
+        }
+        let pairs = form_urlencoded::parse(&entry.body).map(|(name, value)| (name.into_owned(), value.into_owned()));
+        Some((entry.path, Sent::from_pairs(pairs)))
     }
 }
 

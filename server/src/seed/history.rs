@@ -342,7 +342,8 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
             .await
             .map_err(|e| format!("agenda of the held session: {e}"))?;
     }
-    caleol::open(&mut tx, held, president, false)
+    // It meets today, the day of the seed (past midnight too).
+    caleol::open(&mut tx, held, president, true)
         .await
         .map_err(|e| format!("open the held session: {e}"))?;
     caleol::set_attendance(&mut tx, held, president, &[people.president, people.mayor])
@@ -386,13 +387,14 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
     caleol::sign(&mut tx, held, president)
         .await
         .map_err(|e| format!("sign: {e}"))?;
-    for (action, detail) in [
-        ("session.create", today.iso()),
-        ("session.open", String::new()),
-        ("session.close", String::new()),
-        ("minutes.sign", String::new()),
-    ] {
-        caleol::audit(&mut tx, people.president, comtois, action, format!("session:{held}"), detail)
+    caleol::audit(&mut tx, comtois_staff, comtois, "session.create", format!("session:{held}"), today.iso())
+        .await?;
+    for offer in [proposed, let_offer] {
+        caleol::audit(&mut tx, comtois_staff, comtois, "session.agenda", format!("offer:{offer}"), String::new())
+            .await?;
+    }
+    for action in ["session.open", "session.close", "minutes.sign"] {
+        caleol::audit(&mut tx, people.president, comtois, action, format!("session:{held}"), String::new())
             .await?;
     }
     tx.commit().await?;

@@ -147,7 +147,7 @@ fn MinutesView(minutes: Minutes, editable: bool) -> impl IntoView {
                     <input type="hidden" name="session_id" value=id.to_string()/>
                     <div class="field">
                         <label for="observations">"Observations à porter au procès-verbal"</label>
-                        <textarea id="observations" name="observations" rows="4">{kept_value("observations", minutes.observations.clone())}</textarea>
+                        <textarea id="observations" name="observations" rows="4">{crate::components::form::textarea_text(kept_value("observations", minutes.observations.clone()))}</textarea>
                         {move || errors.get().and_then(|e| e.get("observations").map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
                     </div>
                     <button type="submit" class="button button-secondary">"Enregistrer les observations"</button>

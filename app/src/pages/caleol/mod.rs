@@ -169,7 +169,7 @@ pub async fn open_session(
     respond(async move {
         let (viewer, actor) = guard::member().await?;
         let meets_today = meets_today == "on";
-        let detail = if meets_today { "tenue à une autre date que prévu" } else { "" };
+        let detail = if meets_today { "tenue à une autre date que celle prévue" } else { "" };
         guard::audited(session_id, actor, "session.open", detail.to_string(), |tx| {
             Box::pin(async move { caleol::open(tx, session_id, viewer, meets_today).await.map(|_| ()) })
         })
@@ -482,7 +482,7 @@ fn Session(view: SessionView) -> impl IntoView {
                 <KeptForm action=open>
                     <input type="hidden" name="session_id" value=id.to_string()/>
                     {view.other_day.clone().map(|today| view! {
-                        <p>{format!("Cette séance était prévue le {} : elle ne s'ouvre que le jour où elle se tient.", view.held_on)}</p>
+                        <p>{format!("Date prévue de la séance : {}. Elle ne s'ouvre que le jour où elle se tient.", view.held_on)}</p>
                         <div class="field field-check">
                             <input type="checkbox" id="meets_today" name="meets_today" value="on" checked=kept_choice("meets_today", "on", false)/>
                             <label for="meets_today">{format!("La séance se tient aujourd'hui, le {today} : le procès-verbal et les courriers porteront cette date")}</label>
@@ -720,7 +720,7 @@ fn ruling_fields(
         </div>
         <div class="field">
             <label for=id("motive")>"Motif (obligatoire pour une non-attribution ou un rejet)"</label>
-            <textarea id=id("motive") name="motive" rows="2" aria-describedby=described("motive")>{kept_value("motive", "")}</textarea>
+            <textarea id=id("motive") name="motive" rows="2" aria-describedby=described("motive")>{crate::components::form::textarea_text(kept_value("motive", ""))}</textarea>
             {error("motive")}
         </div>
     }
@@ -752,7 +752,7 @@ fn OccupationCard(session_id: i64, item: OccupationItem, deciding: bool) -> impl
                     <input type="hidden" name="lease_id" value=lease.to_string()/>
                     <div class="field">
                         <label for=finding_id.clone()>"Constat de la commission"</label>
-                        <textarea id=finding_id name="finding" rows="2" required>{kept_value("finding", "")}</textarea>
+                        <textarea id=finding_id name="finding" rows="2" required>{crate::components::form::textarea_text(kept_value("finding", ""))}</textarea>
                         {move || errors.get().and_then(|e| e.get("finding").map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
                     </div>
                     <div class="field">
