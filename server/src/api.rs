@@ -31,11 +31,17 @@ async fn rate_limit(State(state): State<AppState>, request: Request, next: Next)
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
     if !state.api_limiter.allow(&client) {
-        return public(error(
+        let mut refused = public(error(
             StatusCode::TOO_MANY_REQUESTS,
             "Trop de requêtes : l'API accepte 120 requêtes par minute et par adresse. Réessayez dans une minute.",
             None,
         ));
+        // The window is a minute: a client waiting that long is sure to be let in.
+        refused.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("60"),
+        );
+        return refused;
     }
     next.run(request).await
 }

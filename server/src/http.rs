@@ -74,7 +74,8 @@ pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
         move || provide_context(state.clone())
     };
     let options = state.leptos_options.clone();
-    Router::new()
+    let https = state.settings.secure_cookies;
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .merge(crate::api::routes(state.clone()))
         .merge(crate::uploads::routes())
@@ -111,7 +112,16 @@ pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
                 "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'",
             ),
         ))
-        .with_state(state)
+        .with_state(state);
+    // Behind https (the public address says so), browsers keep to https for a year.
+    if https {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        router
+    }
 }
 
 async fn server_fn_handler(

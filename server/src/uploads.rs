@@ -195,7 +195,7 @@ async fn photo_thumb(
 }
 
 fn page(status: StatusCode, message: &str) -> Response {
-    (
+    let mut response = (
         status,
         [
             ("content-type", "text/plain; charset=utf-8"),
@@ -204,7 +204,14 @@ fn page(status: StatusCode, message: &str) -> Response {
         ],
         message.to_string(),
     )
-        .into_response()
+        .into_response();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        // The upload limits count per hour: past that, the sender is sure to be let in.
+        response
+            .headers_mut()
+            .insert("retry-after", axum::http::HeaderValue::from_static("3600"));
+    }
+    response
 }
 
 /// The signed-in user, or the answer for anyone else: sign in first.

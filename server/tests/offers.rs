@@ -185,6 +185,16 @@ async fn staff_publish_an_offer_and_anyone_finds_it_by_a_word_of_its_description
         let (_, results) = api(&app, &format!("/api/v1/offres?{query}")).await;
         assert!(hit_ids(&results).is_empty(), "{query}");
     }
+    // The engine's syntax typed in the box searches words (it answered 500 before).
+    for query in ["q=title:*", "q=text:verriere", "q=*:*", "q=%22verri%C3%A8re%22~2^3"] {
+        let (status, results) = api(&app, &format!("/api/v1/offres?{query}")).await;
+        assert_eq!(status, 200, "{query}");
+        assert!(results["hits"].is_array(), "{query}");
+        let page = http_get(app.url(&format!("/offres?{query}"))).await.unwrap();
+        assert_eq!(page.status(), 200, "{query}");
+    }
+    let (_, results) = api(&app, "/api/v1/offres?q=%22verriere%22").await;
+    assert_eq!(hit_ids(&results), vec![offer]);
     let (status, detail) = api(&app, &format!("/api/v1/offres/{offer}")).await;
     assert_eq!(status, 200);
     assert_eq!(detail["rent_cents"], 41_250);
@@ -627,6 +637,9 @@ async fn the_open_api_is_rate_limited_per_client(backend: Backend) {
     }
     assert!(statuses[..120].iter().all(|s| *s == 200));
     assert_eq!(statuses[120..], [429; 5]);
+    let refused = http_get(app.url("/api/v1/offres")).await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "60");
     let (status, body) = api(&app, "/api/v1/offres").await;
     assert_eq!(status, 429);
     assert!(

@@ -148,6 +148,18 @@ async fn the_session_cookie_is_http_only_and_lax_and_secure_behind_https(backend
             .expect("Set-Cookie")
             .to_string();
         assert!(cookie.contains("HttpOnly"), "{cookie}");
+        // Behind https, browsers are told to keep to it (HSTS); over plain http the header
+        // would mean nothing.
+        let page = app.client.get(app.url("/")).send().await.unwrap();
+        let hsts = page
+            .headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        assert_eq!(hsts.is_some(), secure, "{hsts:?}");
+        if let Some(hsts) = hsts {
+            assert!(hsts.starts_with("max-age=31536000"), "{hsts}");
+        }
         assert!(cookie.contains("SameSite=Lax"), "{cookie}");
         assert_eq!(cookie.contains("Secure"), secure, "{cookie}");
     }

@@ -436,6 +436,28 @@ impl CatalogueQuery {
     }
 }
 
+/// What was typed in the search box, as plain words: the search engine's own syntax (`field:`,
+/// `*`, quotes, brackets, `+`, `^`, `~`) is written by people by accident, and must search for
+/// words rather than address fields or fail. Letters, digits, apostrophes and inner hyphens stay.
+pub fn plain_words(typed: &str) -> String {
+    let cleaned: String = typed
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    cleaned
+        .split_whitespace()
+        .map(|word| word.trim_matches(|c| c == '-' || c == '\'' || c == '’'))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Decodes `%XX` escapes and `+` as a space; invalid escapes are kept as typed.
 pub fn percent_decode(raw: &str) -> String {
     let bytes = raw.as_bytes();
@@ -608,6 +630,14 @@ mod tests {
             let error = CatalogueQuery::from_query_string(raw).unwrap_err();
             assert_eq!(error.parameter, raw.split('=').next().unwrap(), "{raw}");
         }
+    }
+
+    #[test]
+    fn the_search_box_searches_words_never_the_engine_s_syntax() {
+        assert_eq!(plain_words("title:*"), "title");
+        assert_eq!(plain_words("text:\"balcon\" +sud -nord^2 (T3)"), "text balcon sud nord 2 T3");
+        assert_eq!(plain_words("Saint-Ferjeux l'arbre"), "Saint-Ferjeux l'arbre");
+        assert_eq!(plain_words("*:*"), "");
     }
 
     #[test]

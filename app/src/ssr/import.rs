@@ -116,21 +116,57 @@ fn column_of(field: &str) -> &'static str {
     }
 }
 
-/// What a file holds: the valid rows with their line numbers, and every problem found.
+/// Problems listed for one file: enough to fix a file, and a bound on what a hostile one (a
+/// header of 200,000 unknown columns) makes the server keep.
+pub const MAX_ERRORS: usize = 500;
+
+/// What a file holds: the valid rows with their line numbers, and the problems found (the first
+/// [`MAX_ERRORS`], then a line counting the others).
 #[derive(Debug, Default)]
 pub struct Checked {
     pub rows: Vec<(u64, ValidUnit)>,
     pub errors: Vec<ImportRowError>,
+    omitted: usize,
 }
 
 impl Checked {
     fn error(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
+        if self.errors.len() >= MAX_ERRORS {
+            self.omitted += 1;
+            return;
+        }
+        // A column name is the file's own text: shown, but never at any length.
+        let column = column.map(|c| c.chars().take(60).collect::<String>());
         self.errors.push(ImportRowError {
             line,
-            column: column.map(str::to_string),
+            column,
             message: message.into(),
         });
     }
+
+    /// Closes the list with the count of problems not listed.
+    fn finish(mut self) -> Self {
+        if self.omitted > 0 {
+            self.errors.push(ImportRowError {
+                line: 0,
+                column: None,
+                message: format!(
+                    "… et {} autres problèmes, non listés : corrigez d'abord ceux-ci.",
+                    self.omitted
+                ),
+            });
+        }
+        self
+    }
+}
+
+/// A cell of the file quoted in a message, cut to a readable length.
+fn quoted(text: &str) -> String {
+    let mut short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
 }
 
 /// Spreadsheets in France often save CSV in Windows-1252: read UTF-8 when it is, that otherwise.
@@ -162,6 +198,10 @@ fn yes_no(value: &str) -> Option<bool> {
 /// Reads and validates a whole file, for an organisation whose territories and their QPVs are
 /// `context`. `progress(rows_read)` is called every few hundred rows.
 pub fn check(bytes: &[u8], context: &UnitContext, progress: &mut dyn FnMut(usize)) -> Checked {
+    check_all(bytes, context, progress).finish()
+}
+
+fn check_all(bytes: &[u8], context: &UnitContext, progress: &mut dyn FnMut(usize)) -> Checked {
     let mut checked = Checked::default();
     if bytes.len() > MAX_BYTES {
         checked.error(
@@ -203,7 +243,7 @@ pub fn check(bytes: &[u8], context: &UnitContext, progress: &mut dyn FnMut(usize
     }
     for header in &headers {
         if !COLUMNS.iter().any(|(name, _)| name == header) {
-            checked.error(1, Some(header), format!("Colonne inconnue « {header} ». Les colonnes possibles sont listées sur la page d'import."));
+            checked.error(1, Some(header), format!("Colonne inconnue « {} ». Les colonnes possibles sont listées sur la page d'import.", quoted(header)));
         }
     }
     for required in REQUIRED {
@@ -239,7 +279,7 @@ pub fn check(bytes: &[u8], context: &UnitContext, progress: &mut dyn FnMut(usize
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
-        if checked.rows.len() + checked.errors.len() >= MAX_ROWS {
+        if checked.rows.len() + checked.errors.len() + checked.omitted >= MAX_ROWS {
             checked.error(
                 line,
                 None,
@@ -385,6 +425,24 @@ mod tests {
             territories: &TERRITORIES,
             qpvs: &[],
         }
+    }
+
+    #[test]
+    fn a_header_of_thousands_of_unknown_columns_keeps_a_bounded_list() {
+        // 1 MB of header: 10,000 columns of 100 characters.
+        let long_name = "x".repeat(95);
+        let header: Vec<String> = (0..10_000).map(|n| format!("{long_name}{n:05}")).collect();
+        let checked = check(header.join(";").as_bytes(), &besancon(), &mut |_| {});
+        // The first problems, the line counting the others (the missing columns among them).
+        assert_eq!(checked.errors.len(), MAX_ERRORS + 1);
+        let last = &checked.errors[MAX_ERRORS].message;
+        assert!(last.contains("autres problèmes"), "{last}");
+        let kept: usize = checked
+            .errors
+            .iter()
+            .map(|e| e.message.len() + e.column.as_ref().map_or(0, String::len))
+            .sum();
+        assert!(kept < 200_000, "{kept} bytes of messages");
     }
 
     #[test]

@@ -469,11 +469,12 @@ impl SearchIndex {
             ),
         ];
         clauses.extend(restriction);
-        if !query.q.is_empty() {
+        let words = crate::domain::catalogue::plain_words(&query.q);
+        if !words.is_empty() {
             let mut parser = QueryParser::for_index(&self.index, vec![f.text]);
             parser.set_conjunction_by_default();
-            // Lenient: whatever people type (quotes, colons, dashes) searches rather than fails.
-            let (text, _) = parser.parse_query_lenient(&query.q);
+            // Plain words only: a field name or a wildcard typed in the box searches words.
+            let (text, _) = parser.parse_query_lenient(&words);
             clauses.push((None, text));
         }
         if let Some(v) = &query.commune {
