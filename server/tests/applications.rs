@@ -878,6 +878,29 @@ async fn proofs_are_checked_from_their_bytes_and_open_only_to_their_owner_and_th
         404
     );
 
+    // Access follows the application: once Nadia withdraws, the landlord's staff may no longer
+    // read her proofs, those already sent nor any sent afterwards.
+    let (application,): (i64,) = sqlx::query_as(
+        "SELECT id FROM applications WHERE offer_id = $1 AND status = 'active'",
+    )
+    .bind(offer)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    ok(app
+        .call_with(
+            &nadia,
+            "espace/candidature/retirer",
+            &[("application_id", &application.to_string())],
+        )
+        .await)
+    .await;
+    assert_eq!(
+        landlord.get(app.url(&path)).send().await.unwrap().status(),
+        404
+    );
+    assert_eq!(nadia.get(app.url(&path)).send().await.unwrap().status(), 200);
+
     // Only the owner deletes it.
     let id = tax["id"].to_string();
     let theirs = app

@@ -98,7 +98,8 @@ pub enum Reader {
 }
 
 /// A proof's name, type and bytes, if `reader` may have it: its owner, or staff of an
-/// organisation to one of whose offers the owner applied.
+/// organisation instructing one of the owner's live applications (not withdrawn, on an offer
+/// not yet ended). Access follows the application: a withdrawal or the offer's end closes it.
 pub async fn read(
     pool: &AnyPool,
     id: i64,
@@ -112,8 +113,11 @@ pub async fn read(
         .bind(user_id),
         Reader::Staff(organisation_id) => sqlx::query_as(
             "SELECT d.filename, d.content_type, d.content FROM applicant_documents d
-             WHERE d.id = $1 AND EXISTS (SELECT 1 FROM applications a
-                                         WHERE a.applicant_user_id = d.user_id AND a.organisation_id = $2)",
+             WHERE d.id = $1 AND EXISTS (
+                 SELECT 1 FROM applications a JOIN offers o ON o.id = a.offer_id
+                 WHERE a.applicant_user_id = d.user_id AND a.organisation_id = $2
+                   AND a.status = 'active'
+                   AND o.status IN ('published', 'closed', 'in_review', 'in_commission'))",
         )
         .bind(id)
         .bind(organisation_id),
