@@ -1,4 +1,4 @@
-import { expect, Page } from "@playwright/test";
+import { Browser, expect, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -135,4 +135,12 @@ db.commit()
 export async function signIn(page: Page, email: string) {
   await login(page, email, DEMO_PASSWORD);
   await page.waitForURL((url) => !url.pathname.startsWith("/connexion"));
+}
+
+/** A page in a context of its own, signed in as `email`, with or without JavaScript. */
+export async function signedInPage(browser: Browser, email: string, javaScriptEnabled = true): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
 }

@@ -1,24 +1,12 @@
-import { Browser, expect, Page, test } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, login, signIn, watchConsole } from "./helpers";
-
-async function pageFor(browser: Browser, email: string, javaScriptEnabled: boolean): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled });
-  const page = await context.newPage();
-  if (javaScriptEnabled) {
-    await signIn(page, email);
-  } else {
-    await login(page, email, DEMO_PASSWORD);
-    await page.waitForURL((url) => !url.pathname.startsWith("/connexion"));
-  }
-  return page;
-}
+import { expect, Page, test } from "@playwright/test";
+import { DEMO_PASSWORD, hydrated, signIn, signedInPage, watchConsole } from "./helpers";
 
 for (const javaScriptEnabled of [true, false]) {
   const how = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
 
   test(`a refused form shows what was chosen and typed, not the saved values (${how})`, async ({ browser }) => {
     // A list: the territory's grid for mutations, with a faulty line.
-    const territory = await pageFor(browser, "territoire@grandbesancon.demo", javaScriptEnabled);
+    const territory = await signedInPage(browser, "territoire@grandbesancon.demo", javaScriptEnabled);
     const errors = javaScriptEnabled ? watchConsole(territory) : [];
     await territory.goto("/territoire");
     if (javaScriptEnabled) await hydrated(territory);
@@ -33,7 +21,7 @@ for (const javaScriptEnabled of [true, false]) {
     expect(errors).toEqual([]);
 
     // A list and a text in the applicant's profile: the status chosen stays with its wrong rent.
-    const applicant = await pageFor(browser, "demandeur@locactive.demo", javaScriptEnabled);
+    const applicant = await signedInPage(browser, "demandeur@locactive.demo", javaScriptEnabled);
     await applicant.goto("/espace/profil");
     if (javaScriptEnabled) await hydrated(applicant);
     const housing = applicant.locator("#logement");
@@ -45,7 +33,7 @@ for (const javaScriptEnabled of [true, false]) {
     await expect(housing.getByLabel("Loyer mensuel actuel (€)")).toHaveValue("trop");
 
     // Radios and checkboxes: an invitation as a member, without the commission it needs.
-    const admin = await pageFor(browser, "admin@locactive.demo", javaScriptEnabled);
+    const admin = await signedInPage(browser, "admin@locactive.demo", javaScriptEnabled);
     await admin.goto("/admin");
     await admin.getByRole("link", { name: "Habitat Comtois (démo)" }).click();
     await expect(admin.getByRole("heading", { name: "Inviter une personne" })).toBeVisible();
@@ -133,7 +121,7 @@ test("errors the server answers are pages of the site with a way back; the uploa
   const bigScan = { name: "avis-impot-scan.pdf", mimeType: "application/pdf", buffer: Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(6 * 1024 * 1024, 0x20)]) };
 
   // With JavaScript: the limit is said before, and a file over it is refused as soon as chosen.
-  const applicant = await pageFor(browser, "demandeur@locactive.demo", true);
+  const applicant = await signedInPage(browser, "demandeur@locactive.demo", true);
   await applicant.goto("/espace/profil");
   await hydrated(applicant);
   await expect(applicant.getByText(/PDF, JPEG ou PNG, 5 Mo au plus/)).toBeVisible();
@@ -145,7 +133,7 @@ test("errors the server answers are pages of the site with a way back; the uploa
   await applicant.context().close();
 
   // Without it, the server refuses the same file with a page in the site's frame.
-  const plain = await pageFor(browser, "demandeur@locactive.demo", false);
+  const plain = await signedInPage(browser, "demandeur@locactive.demo", false);
   await plain.goto("/espace/profil");
   await plain.getByLabel("Nature du justificatif").selectOption({ index: 1 });
   await plain.locator("#document-file").setInputFiles(bigScan);

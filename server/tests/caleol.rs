@@ -183,8 +183,9 @@ async fn committee_meeting(app: &TestApp, mode: &str) -> Committee {
     }
 }
 
-async fn entries(app: &TestApp, client: &reqwest::Client, session: &str) -> Vec<(i64, String)> {
-    let view = json(
+/// The session as `client` sees it, with names.
+async fn session_view(app: &TestApp, client: &reqwest::Client, session: &str) -> Value {
+    json(
         app.call_with(
             client,
             "commission/seance",
@@ -192,7 +193,11 @@ async fn entries(app: &TestApp, client: &reqwest::Client, session: &str) -> Vec<
         )
         .await,
     )
-    .await;
+    .await
+}
+
+async fn entries(app: &TestApp, client: &reqwest::Client, session: &str) -> Vec<(i64, String)> {
+    let view = session_view(app, client, session).await;
     view["items"][0]["candidates"]
         .as_array()
         .unwrap()
@@ -407,15 +412,7 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
     .await;
     assert_eq!(app.count("SELECT COUNT(*) FROM votes").await, 7);
     // Members do not see the count during the session; the president does.
-    let mayor_view = json(
-        app.call_with(
-            &c.mayor,
-            "commission/seance",
-            &[("session_id", s), ("anonymised", "false")],
-        )
-        .await,
-    )
-    .await;
+    let mayor_view = session_view(&app, &c.mayor, s).await;
     assert!(mayor_view["items"][0]["candidates"][0]["tally"].is_null());
     assert!(
         mayor_view["items"][0]["candidates"][0]["my_vote"]
@@ -423,15 +420,7 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
             .unwrap()
             .contains("rang 1")
     );
-    let president_view = json(
-        app.call_with(
-            &c.president,
-            "commission/seance",
-            &[("session_id", s), ("anonymised", "false")],
-        )
-        .await,
-    )
-    .await;
+    let president_view = session_view(&app, &c.president, s).await;
     let tally = &president_view["items"][0]["candidates"][2]["tally"];
     assert_eq!(tally["casting_vote"], true);
     assert_eq!(tally["opinions"], 0);
@@ -770,15 +759,7 @@ async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend
         )
         .await)
     .await;
-    let view = json(
-        app.call_with(
-            &c.president,
-            "commission/seance",
-            &[("session_id", s), ("anonymised", "false")],
-        )
-        .await,
-    )
-    .await;
+    let view = session_view(&app, &c.president, s).await;
     assert_eq!(view["occupation"][0]["tenant"], "Jeanne Locataire");
     ok(app
         .call_with(
@@ -1109,15 +1090,7 @@ async fn a_session_opens_on_its_day_or_on_the_day_the_president_records(backend:
             .await
             .unwrap();
     assert_eq!((status.as_str(), held_on), ("ouverte", today().iso()));
-    let view = json(
-        app.call_with(
-            &c.president,
-            "commission/seance",
-            &[("session_id", s), ("anonymised", "false")],
-        )
-        .await,
-    )
-    .await;
+    let view = session_view(&app, &c.president, s).await;
     assert_eq!(view["held_on"], today().french());
     assert!(view["other_day"].is_null());
 }

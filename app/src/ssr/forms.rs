@@ -13,7 +13,6 @@
 use super::secrets::new_token;
 use crate::components::form::Sent;
 use http::HeaderMap;
-use http::header::COOKIE;
 use leptos::prelude::*;
 use lru::LruCache;
 use std::num::NonZeroUsize;
@@ -89,15 +88,7 @@ pub fn set_cookie_header(token: &str, max_age: u64, secure: bool) -> String {
 }
 
 fn token_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| !v.is_empty())
+    super::session::cookie_named(headers, COOKIE_NAME)
 }
 
 /// The refused form this page draws again, if the browser was sent back here with one; the
@@ -122,6 +113,7 @@ pub fn take_for_page() -> Vec<(String, Sent)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header::COOKIE;
 
     #[test]
     fn a_refused_form_is_read_once_without_its_passwords() {
