@@ -103,3 +103,11 @@ impl FromServerFnError for AppError {
         AppError::Transport(value.to_string())
     }
 }
+
+/// A database failure is never the user's doing: its cause is logged, the answer is generic.
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        crate::ssr::internal(error)
+    }
+}

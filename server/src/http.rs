@@ -79,6 +79,7 @@ pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .merge(crate::api::routes(state.clone()))
         .merge(crate::uploads::routes())
+        .merge(crate::downloads::routes())
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();

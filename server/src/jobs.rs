@@ -90,7 +90,8 @@ pub async fn search_sync(state: AppState) {
 pub async fn offer_clock(state: AppState) {
     loop {
         let link = state.link("/espace/candidatures");
-        match app::ssr::store::offers::close_due(state.db.pool(), app::ssr::db::now(), &link).await
+        match app::ssr::usecases::offers::close_due(state.db.pool(), app::ssr::db::now(), &link)
+            .await
         {
             Ok(closed) if !closed.is_empty() => {
                 tracing::info!(
@@ -183,7 +184,7 @@ pub async fn cotation_scores(state: AppState) {
     loop {
         loop {
             let today = app::domain::calendar::paris_date(app::ssr::db::now());
-            match app::ssr::store::cotation::rescore_batch(state.db.pool(), today, SCORING_BATCH)
+            match app::ssr::usecases::cotation::rescore_batch(state.db.pool(), today, SCORING_BATCH)
                 .await
             {
                 Ok(0) => break,

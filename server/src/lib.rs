@@ -2,10 +2,12 @@
 
 #![forbid(unsafe_code)]
 
+mod answers;
 pub mod api;
 pub mod cli;
 pub mod error_pages;
 pub mod config;
+pub mod downloads;
 pub mod http;
 pub mod jobs;
 pub mod seed;

@@ -1,15 +1,16 @@
 //! File uploads, which do not fit the server-function form encoding: a plain multipart form post
 //! that works without JavaScript, answered with a redirect to the page showing the outcome.
 
+use crate::answers::{forbidden, page, signed_in, staff_caller};
 use app::model::Role;
-use app::ssr::AppState;
 use app::ssr::import;
 use app::ssr::store::imports;
+use app::ssr::{AppState, Caller};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 
 /// Where staff send a CSV file of units to be checked.
 pub const IMPORT_PATH: &str = "/gestion/import/fichier";
@@ -30,11 +31,6 @@ pub fn routes() -> Router<AppState> {
             DOCUMENTS_PATH,
             post(add_document).layer(DefaultBodyLimit::max(crate::http::UPLOAD_LIMIT_BYTES)),
         )
-        .route("/documents/{id}", get(document))
-        .route("/gestion/offres/{id}/classement.csv", get(ranking_csv))
-        .route("/commission/seances/{id}/pv.pdf", get(minutes_pdf))
-        .route("/photos/{id}", get(photo_large))
-        .route("/photos/{id}/vignette", get(photo_thumb))
 }
 
 /// The body limit of an upload route (the file plus its multipart envelope), `None` elsewhere.
@@ -55,7 +51,7 @@ pub fn upload_limit(path: &str) -> Option<usize> {
 async fn add_photo(
     State(state): State<AppState>,
     Path(unit_id): Path<String>,
-    headers: HeaderMap,
+    caller: Caller,
     mut multipart: Multipart,
 ) -> Response {
     use app::ssr::photos;
@@ -65,7 +61,7 @@ async fn add_photo(
             "La ressource demandée est introuvable.",
         );
     };
-    let (user, organisation) = match staff_caller(&state, &headers).await {
+    let (user, organisation) = match staff_caller(caller) {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
@@ -141,120 +137,12 @@ async fn add_photo(
     }
 }
 
-async fn photo(state: AppState, headers: HeaderMap, id: String, thumb: bool) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page(StatusCode::NOT_FOUND, "Photo introuvable.");
-    };
-    // Staff see their organisation's photos before publication; everyone else, published ones.
-    let staff_of = match app::ssr::user_for_headers(&state, &headers).await {
-        Ok(Some(user)) if user.role == Role::Staff => user.organisation.map(|o| o.id),
-        _ => None,
-    };
-    match app::ssr::store::photos::bytes(state.db.pool(), id, thumb, staff_of).await {
-        Ok(Some(bytes)) => (
-            [
-                ("content-type", "image/jpeg"),
-                // A photo never changes under its id (a new upload gets a new id).
-                (
-                    "cache-control",
-                    if staff_of.is_some() {
-                        "private, max-age=86400"
-                    } else {
-                        "public, max-age=86400"
-                    },
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok(None) => page(StatusCode::NOT_FOUND, "Photo introuvable."),
-        Err(error) => {
-            tracing::error!(%error, "photo read failed");
-            page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Le service a rencontré un problème.",
-            )
-        }
-    }
-}
-
-async fn photo_large(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    photo(state, headers, id, false).await
-}
-
-async fn photo_thumb(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    photo(state, headers, id, true).await
-}
-
-fn page(status: StatusCode, message: &str) -> Response {
-    let mut response = (
-        status,
-        [
-            ("content-type", "text/plain; charset=utf-8"),
-            // Marks the message as the site's own, shown on the error page (error_pages.rs).
-            ("content-language", "fr"),
-        ],
-        message.to_string(),
-    )
-        .into_response();
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        // The upload limits count per hour: past that, the sender is sure to be let in.
-        response
-            .headers_mut()
-            .insert("retry-after", axum::http::HeaderValue::from_static("3600"));
-    }
-    response
-}
-
-/// The signed-in user, or the answer for anyone else: sign in first.
-async fn signed_in(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<app::model::CurrentUser, Response> {
-    match app::ssr::user_for_headers(state, headers).await {
-        Ok(Some(user)) => Ok(user),
-        Ok(None) => Err(Redirect::to("/connexion").into_response()),
-        Err(_) => Err(page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Le service a rencontré un problème. Réessayez dans un instant.",
-        )),
-    }
-}
-
-fn forbidden() -> Response {
-    page(
-        StatusCode::FORBIDDEN,
-        "Vous n'avez pas accès à cette ressource.",
-    )
-}
-
-/// The signed-in staff member and their organisation, or the answer for anyone else: sign in
-/// first (anonymous), or 403.
-async fn staff_caller(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<(app::model::CurrentUser, app::model::NamedRef), Response> {
-    let user = signed_in(state, headers).await?;
-    match (user.role, user.organisation.clone()) {
-        (Role::Staff, Some(organisation)) => Ok((user, organisation)),
-        _ => Err(forbidden()),
-    }
-}
-
 async fn check_units_file(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     mut multipart: Multipart,
 ) -> Response {
-    let (user, organisation) = match staff_caller(&state, &headers).await {
+    let (user, organisation) = match staff_caller(caller) {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
@@ -297,17 +185,16 @@ async fn check_units_file(
     let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Redirect::to("/gestion/import?fichier=absent").into_response();
     };
-    let context =
-        match import::OwnedUnitContext::of(state.db.pool(), organisation.id).await {
-            Ok(t) => t,
-            Err(error) => {
-                tracing::error!(%error, "reading the organisation's territories failed");
-                return page(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Le contrôle du fichier a échoué : réessayez dans un instant.",
-                );
-            }
-        };
+    let context = match import::OwnedUnitContext::of(state.db.pool(), organisation.id).await {
+        Ok(t) => t,
+        Err(error) => {
+            tracing::error!(%error, "reading the organisation's territories failed");
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le contrôle du fichier a échoué : réessayez dans un instant.",
+            );
+        }
+    };
     // Parsing a large file is CPU work: off the async runtime.
     let checked = match tokio::task::spawn_blocking(move || {
         let checked = import::check(&bytes, &context.get(), &mut |_| {});
@@ -366,11 +253,11 @@ async fn check_units_file(
 /// An applicant adds a proof: checked from its bytes, kept as sent.
 async fn add_document(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     mut multipart: Multipart,
 ) -> Response {
     use app::domain::documents::{self, DocumentProblem};
-    let user = match signed_in(&state, &headers).await {
+    let user = match signed_in(caller) {
         Ok(user) if user.role == Role::Applicant => user,
         Ok(_) => return forbidden(),
         Err(answer) => return answer,
@@ -431,202 +318,4 @@ async fn add_document(
             )
         }
     }
-}
-
-/// A proof, for its owner or for staff of a landlord the owner applied to; 404 for anyone else.
-async fn document(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    use app::ssr::store::documents::{Reader, read};
-    let not_found = || page(StatusCode::NOT_FOUND, "Justificatif introuvable.");
-    let Ok(id) = id.parse::<i64>() else {
-        return not_found();
-    };
-    let mut staff_reader = None;
-    let reader = match signed_in(&state, &headers).await {
-        Ok(user) => match (user.role, user.organisation) {
-            (Role::Applicant, _) => Reader::Applicant(user.id),
-            (Role::Staff, Some(organisation)) => {
-                staff_reader = Some((user.id, organisation.id));
-                Reader::Staff(organisation.id)
-            }
-            _ => return forbidden(),
-        },
-        Err(answer) => return answer,
-    };
-    match read(state.db.pool(), id, reader).await {
-        Ok(Some((filename, content_type, bytes))) => {
-            // Staff opening an applicant's proof is personal data access: recorded.
-            if let Some((user_id, organisation_id)) = staff_reader {
-                let logged = record_access(
-                    &state,
-                    (user_id, organisation_id),
-                    "document.read",
-                    &format!("document:{id}"),
-                )
-                .await;
-                if let Err(error) = logged {
-                    tracing::error!(%error, "audit of a document read failed; not served");
-                    return page(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "Le service a rencontré un problème. Réessayez dans un instant.",
-                    );
-                }
-            }
-            // The name was cleaned of quotes and separators when the file was stored.
-            let disposition = format!(
-                "attachment; filename=\"{}\"",
-                filename.replace(|c: char| !c.is_ascii(), "_")
-            );
-            let mut response = bytes.into_response();
-            let headers = response.headers_mut();
-            for (name, value) in [
-                ("content-type", content_type),
-                ("content-disposition", disposition),
-                ("cache-control", "private, no-store".to_string()),
-            ] {
-                if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
-                    headers.insert(name, value);
-                }
-            }
-            response
-        }
-        Ok(None) => not_found(),
-        Err(error) => {
-            tracing::error!(%error, "document read failed");
-            page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Le service a rencontré un problème. Réessayez dans un instant.",
-            )
-        }
-    }
-}
-
-/// The ranking of one of the caller's offers as a CSV file; the export is audit-logged, since it
-/// carries applicants' personal data out of the platform.
-async fn ranking_csv(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    use app::ssr::store::rankings;
-    let (user, organisation) = match staff_caller(&state, &headers).await {
-        Ok(caller) => caller,
-        Err(refusal) => return refusal,
-    };
-    let not_found = || page(StatusCode::NOT_FOUND, "Classement introuvable.");
-    let Ok(offer_id) = id.parse::<i64>() else {
-        return not_found();
-    };
-    let failed = |error: &dyn std::fmt::Display| {
-        tracing::error!(%error, offer_id, "ranking export failed");
-        page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Le service a rencontré un problème. Réessayez dans un instant.",
-        )
-    };
-    let view = match rankings::view(state.db.pool(), organisation.id, offer_id).await {
-        Ok(Some(view)) => view,
-        Ok(None) => return not_found(),
-        Err(error) => return failed(&error),
-    };
-    let csv = match rankings::to_csv(&view) {
-        Ok(csv) => csv,
-        Err(error) => return failed(&error),
-    };
-    let logged = record_access(
-        &state,
-        (user.id, organisation.id),
-        "ranking.export",
-        &format!("offer:{offer_id}"),
-    )
-    .await;
-    if let Err(error) = logged {
-        return failed(&error);
-    }
-    (
-        [
-            ("content-type", "text/csv; charset=utf-8".to_string()),
-            (
-                "content-disposition",
-                format!("attachment; filename=\"classement-offre-{offer_id}.csv\""),
-            ),
-        ],
-        // A byte-order mark so that spreadsheets read the accents as UTF-8.
-        format!("\u{feff}{csv}"),
-    )
-        .into_response()
-}
-
-/// The minutes of a closed session as a PDF, for the commission's members and the landlord's
-/// staff.
-async fn minutes_pdf(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    use app::ssr::store::caleol::{self, Viewer};
-    let user = match signed_in(&state, &headers).await {
-        Ok(user) => user,
-        Err(refusal) => return refusal,
-    };
-    let viewer = match (user.role, &user.commission, &user.organisation) {
-        (Role::Member, Some(commission), _) => Viewer::Member {
-            user_id: user.id,
-            commission_id: commission.id,
-        },
-        (Role::Staff, _, Some(organisation)) => Viewer::Staff {
-            organisation_id: organisation.id,
-        },
-        _ => return forbidden(),
-    };
-    let not_found = || page(StatusCode::NOT_FOUND, "Procès-verbal introuvable.");
-    let Ok(session_id) = id.parse::<i64>() else {
-        return not_found();
-    };
-    match caleol::minutes(state.db.pool(), session_id, viewer).await {
-        Ok(Some(minutes)) => (
-            [
-                ("content-type", "application/pdf".to_string()),
-                (
-                    "content-disposition",
-                    format!("attachment; filename=\"pv-seance-{session_id}.pdf\""),
-                ),
-            ],
-            app::ssr::minutes::to_pdf(&minutes),
-        )
-            .into_response(),
-        Ok(None) => not_found(),
-        Err(error) => {
-            tracing::error!(%error, session_id, "minutes export failed");
-            page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Le service a rencontré un problème. Réessayez dans un instant.",
-            )
-        }
-    }
-}
-
-/// Records in the audit log that a staff member read applicants' personal data, before it is
-/// served: a read that cannot be recorded is not served.
-async fn record_access(
-    state: &AppState,
-    (user_id, organisation_id): (i64, i64),
-    action: &str,
-    subject: &str,
-) -> Result<(), sqlx::Error> {
-    let mut conn = state.db.pool().acquire().await?;
-    app::ssr::store::audit::record(
-        &mut conn,
-        app::ssr::store::audit::AuditEntry {
-            actor_user_id: Some(user_id),
-            organisation_id: Some(organisation_id),
-            action,
-            subject,
-            detail: "",
-        },
-    )
-    .await
 }

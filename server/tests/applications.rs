@@ -584,7 +584,7 @@ async fn the_close_is_told_to_every_applicant_and_ends_withdrawals(backend: Back
     assert_eq!(late.status(), 422);
     assert!(late.text().await.unwrap().contains("closes"));
 
-    app::ssr::store::offers::close_due(
+    app::ssr::usecases::offers::close_due(
         app.state.db.pool(),
         app::ssr::db::now(),
         "http://test/espace",

@@ -5,7 +5,10 @@
 mod common;
 
 use app::domain::caleol::MemberQuality;
+use app::error::AppError;
 use app::model::Role;
+use app::model::caleol::SessionView;
+use app::pages::caleol::{CastVote, LoadSession};
 use common::ranked::*;
 use common::{Backend, PASSWORD, TestApp, ok, spawn_app};
 use serde_json::Value;
@@ -184,44 +187,48 @@ async fn committee_meeting(app: &TestApp, mode: &str) -> Committee {
 }
 
 /// The session as `client` sees it, with names.
-async fn session_view(app: &TestApp, client: &reqwest::Client, session: &str) -> Value {
-    json(
-        app.call_with(
-            client,
-            "commission/seance",
-            &[("session_id", session), ("anonymised", "false")],
-        )
-        .await,
-    )
-    .await
+async fn session_view(app: &TestApp, client: &reqwest::Client, session: &str) -> SessionView {
+    let call = LoadSession {
+        session_id: session.parse().unwrap(),
+        anonymised: false,
+    };
+    app.run(client, call).await.expect("the session view")
 }
 
 async fn entries(app: &TestApp, client: &reqwest::Client, session: &str) -> Vec<(i64, String)> {
     let view = session_view(app, client, session).await;
-    view["items"][0]["candidates"]
-        .as_array()
-        .unwrap()
+    view.items[0]
+        .candidates
         .iter()
-        .map(|c| {
-            (
-                c["entry_id"].as_i64().unwrap(),
-                c["label"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|c| (c.entry_id, c.label.clone()))
         .collect()
 }
 
+/// A member's vote, as the voting form sends it: `kind`, then `rank`, `motive`, `document` and
+/// `deadline` when the choice needs them.
 async fn vote(
     app: &TestApp,
     client: &reqwest::Client,
     session: &str,
     entry: i64,
     form: &[(&str, &str)],
-) -> reqwest::Response {
-    let entry = entry.to_string();
-    let mut all = vec![("session_id", session), ("entry_id", entry.as_str())];
-    all.extend_from_slice(form);
-    app.call_with(client, "commission/seance/voter", &all).await
+) -> Result<(), AppError> {
+    let field = |name: &str| {
+        form.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
+    };
+    let call = CastVote {
+        session_id: session.parse().unwrap(),
+        entry_id: entry,
+        kind: field("kind"),
+        rank: field("rank"),
+        motive: field("motive"),
+        document: field("document"),
+        deadline: field("deadline"),
+    };
+    app.run(client, call).await
 }
 
 async fn members_see_only_their_own_commissions_sessions(backend: Backend) {
@@ -334,7 +341,7 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
         &[("kind", "attribution_rang"), ("rank", "1")],
     )
     .await;
-    assert_eq!(early.status(), 422);
+    assert_eq!(early.unwrap_err().status_code(), 422);
     let not_president = app
         .call_with(&c.mayor, "commission/seance/ouvrir", &[("session_id", s)])
         .await;
@@ -350,7 +357,13 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
 
     // A refusal without a motive is refused and records nothing.
     let bare = vote(&app, &c.president, s, third, &[("kind", "non_attribution")]).await;
-    assert_eq!(bare.status(), 422);
+    assert!(
+        bare.unwrap_err()
+            .field_errors()
+            .unwrap()
+            .get("motive")
+            .is_some()
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM votes").await, 0);
 
     // The president and the mayor agree on the first two; on the third they split, and the
@@ -367,7 +380,7 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
             ],
         ),
     ] {
-        ok(vote(&app, &c.president, s, entry, &form).await).await;
+        vote(&app, &c.president, s, entry, &form).await.unwrap();
     }
     // One voter is below the quorum of two.
     let short = app
@@ -379,15 +392,15 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
         .await;
     assert_eq!(short.status(), 422);
     assert!(short.text().await.unwrap().contains("Quorum"));
-    ok(vote(
+    vote(
         &app,
         &c.mayor,
         s,
         e,
         &[("kind", "non_attribution"), ("motive", "Hésitation")],
     )
-    .await)
-    .await;
+    .await
+    .unwrap();
     for (entry, form) in [
         (a, vec![("kind", "attribution_rang"), ("rank", "1")]),
         (e, vec![("kind", "attribution_rang"), ("rank", "2")]),
@@ -399,35 +412,29 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
             ],
         ),
     ] {
-        ok(vote(&app, &c.mayor, s, entry, &form).await).await;
+        vote(&app, &c.mayor, s, entry, &form).await.unwrap();
     }
-    ok(vote(
+    vote(
         &app,
         &c.association,
         s,
         a,
         &[("kind", "non_attribution"), ("motive", "Avis contraire")],
     )
-    .await)
-    .await;
+    .await
+    .unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM votes").await, 7);
     // Members do not see the count during the session; the president does.
     let mayor_view = session_view(&app, &c.mayor, s).await;
-    assert!(mayor_view["items"][0]["candidates"][0]["tally"].is_null());
-    assert!(
-        mayor_view["items"][0]["candidates"][0]["my_vote"]
-            .as_str()
-            .unwrap()
-            .contains("rang 1")
-    );
+    let mayors = &mayor_view.items[0].candidates[0];
+    assert!(mayors.tally.is_none());
+    assert!(mayors.my_vote.as_deref().unwrap().contains("rang 1"));
     let president_view = session_view(&app, &c.president, s).await;
-    let tally = &president_view["items"][0]["candidates"][2]["tally"];
-    assert_eq!(tally["casting_vote"], true);
-    assert_eq!(tally["opinions"], 0);
-    assert_eq!(
-        president_view["items"][0]["candidates"][0]["tally"]["opinions"],
-        1
-    );
+    let candidates = &president_view.items[0].candidates;
+    let tally = candidates[2].tally.as_ref().unwrap();
+    assert!(tally.casting_vote);
+    assert_eq!(tally.opinions, 0);
+    assert_eq!(candidates[0].tally.as_ref().unwrap().opinions, 1);
 
     // Only the president closes.
     let not_president = app
@@ -460,7 +467,7 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
         &[("kind", "non_attribution"), ("motive", "Trop tard")],
     )
     .await;
-    assert_eq!(late.status(), 422);
+    assert_eq!(late.unwrap_err().status_code(), 422);
 
     // The minutes: members present, decisions, ranks, motives; as a page and as a PDF.
     let (minutes, editable): (Value, bool) = serde_json::from_value(
@@ -760,7 +767,7 @@ async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend
         .await)
     .await;
     let view = session_view(&app, &c.president, s).await;
-    assert_eq!(view["occupation"][0]["tenant"], "Jeanne Locataire");
+    assert_eq!(view.occupation[0].tenant, "Jeanne Locataire");
     ok(app
         .call_with(
             &c.president,
@@ -805,8 +812,12 @@ async fn an_unanswered_offer_lapses_and_an_occupation_review_is_recorded(backend
         .await;
     }
     // Two candidates at rank 1: the order must be settled before closing; so must the quorum.
-    ok(vote(&app, &c.president, s, list[0].0, &[("kind", "attribution")]).await).await;
-    ok(vote(&app, &c.mayor, s, list[0].0, &[("kind", "attribution")]).await).await;
+    vote(&app, &c.president, s, list[0].0, &[("kind", "attribution")])
+        .await
+        .unwrap();
+    vote(&app, &c.mayor, s, list[0].0, &[("kind", "attribution")])
+        .await
+        .unwrap();
     let clash = app
         .call_with(
             &c.president,
@@ -957,7 +968,7 @@ async fn an_in_person_session_counts_those_marked_present_and_the_president_reco
     let list = entries(&app, &c.president, s).await;
     // Nobody votes online in a session held in person.
     let online = vote(&app, &c.mayor, s, list[0].0, &[("kind", "attribution")]).await;
-    assert_eq!(online.status(), 422);
+    assert_eq!(online.unwrap_err().status_code(), 422);
     for (i, (entry, _)) in list.iter().enumerate() {
         let entry = entry.to_string();
         let rank = (i + 1).to_string();
@@ -1065,10 +1076,20 @@ async fn a_session_opens_on_its_day_or_on_the_day_the_president_records(backend:
         .await
         .unwrap();
     let early = app
-        .call_with(&c.president, "commission/seance/ouvrir", &[("session_id", s)])
+        .call_with(
+            &c.president,
+            "commission/seance/ouvrir",
+            &[("session_id", s)],
+        )
         .await;
     assert_eq!(early.status(), 422);
-    assert!(early.text().await.unwrap().contains("elle s'ouvre ce jour-là"));
+    assert!(
+        early
+            .text()
+            .await
+            .unwrap()
+            .contains("elle s'ouvre ce jour-là")
+    );
     let (status, held_on): (String, String) =
         sqlx::query_as("SELECT status, held_on FROM caleol_sessions")
             .fetch_one(app.state.db.pool())
@@ -1091,6 +1112,6 @@ async fn a_session_opens_on_its_day_or_on_the_day_the_president_records(backend:
             .unwrap();
     assert_eq!((status.as_str(), held_on), ("ouverte", today().iso()));
     let view = session_view(&app, &c.president, s).await;
-    assert_eq!(view["held_on"], today().french());
-    assert!(view["other_day"].is_null());
+    assert_eq!(view.held_on, today().french());
+    assert!(view.other_day.is_none());
 }

@@ -129,7 +129,7 @@ async fn an_applicant_sees_their_score_its_breakdown_and_comparable_requests(bac
         .await;
     }
     // The background job scores everyone on the grid in force.
-    while app::ssr::store::cotation::rescore_batch(app.state.db.pool(), today(), 2)
+    while app::ssr::usecases::cotation::rescore_batch(app.state.db.pool(), today(), 2)
         .await
         .unwrap()
         > 0
@@ -241,7 +241,7 @@ async fn closing_ranks_the_applicants_and_the_ranking_replays_identically(backen
     )
     .await)
     .await;
-    let (stored, replayed) = app::ssr::store::rankings::replay(app.state.db.pool(), offer_id)
+    let (stored, replayed) = app::ssr::usecases::rankings::replay(app.state.db.pool(), offer_id)
         .await
         .unwrap()
         .unwrap();
@@ -284,7 +284,7 @@ async fn closing_ranks_the_applicants_and_the_ranking_replays_identically(backen
         .await;
     }
     close(&app, lottery).await;
-    let (stored, replayed) = app::ssr::store::rankings::replay(app.state.db.pool(), lottery)
+    let (stored, replayed) = app::ssr::usecases::rankings::replay(app.state.db.pool(), lottery)
         .await
         .unwrap()
         .unwrap();

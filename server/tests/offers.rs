@@ -460,14 +460,14 @@ async fn offers_close_by_themselves_at_the_end_of_their_window_once(backend: Bac
         .await
         .unwrap();
     // The job of another server, or a restart, may run it again: the offer closes exactly once.
-    let first = app::ssr::store::offers::close_due(
+    let first = app::ssr::usecases::offers::close_due(
         app.state.db.pool(),
         now,
         "http://test/espace/candidatures",
     )
     .await
     .unwrap();
-    let second = app::ssr::store::offers::close_due(
+    let second = app::ssr::usecases::offers::close_due(
         app.state.db.pool(),
         now,
         "http://test/espace/candidatures",

@@ -379,6 +379,266 @@ pub fn review_due(signed_on: Date, today: Date) -> Option<Date> {
     }
 }
 
+/// A member's vote on one candidate, as the close reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CastVote {
+    pub ruling: Ruling,
+    pub quality: MemberQuality,
+    pub by_president: bool,
+}
+
+/// A candidate presented to the commission, as the close finds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateAtClose {
+    pub entry_id: i64,
+    pub name: String,
+    /// The decision the president recorded: it prevails over the votes.
+    pub recorded: Option<Choice>,
+    /// The members' votes, in the order they were cast.
+    pub votes: Vec<CastVote>,
+}
+
+/// One offer of the agenda at the close, with its presented candidates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemAtClose {
+    pub offer_id: i64,
+    pub candidates: Vec<CandidateAtClose>,
+}
+
+/// What the close of a session needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionAtClose {
+    pub quorum: i64,
+    /// Deliberative members who took part (present, or voted online).
+    pub voting_present: u32,
+    pub remote: bool,
+    pub items: Vec<ItemAtClose>,
+}
+
+/// What the close decides for one offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemPlan {
+    pub offer_id: i64,
+    /// Decisions the votes gave (no decision was recorded): the winning ruling, with the details
+    /// of the first member who voted it (the president first), and the count.
+    pub from_votes: Vec<(i64, Ruling, Tally)>,
+    /// Candidates attributed the unit, in the order it is offered to them: (entry, rank).
+    pub order: Vec<(i64, u32)>,
+}
+
+impl ItemPlan {
+    /// The candidate the unit is offered to now, if the commission attributed it.
+    pub fn offered_to(&self) -> Option<i64> {
+        self.order.first().map(|(entry, _)| *entry)
+    }
+}
+
+/// The close of a session, decided from its facts: the quorum must be met, every presented
+/// candidate gets the decision the president recorded or, failing that, the one the votes gave
+/// (the mayor's casting vote breaks a tie), and no two attributions of one offer share a rank.
+pub fn plan_close(session: &SessionAtClose) -> Result<Vec<ItemPlan>, Refusal> {
+    if !quorum_met(
+        session.voting_present,
+        u32::try_from(session.quorum).unwrap_or(u32::MAX),
+    ) {
+        return Err(Refusal::NoQuorum {
+            present: session.voting_present,
+            required: session.quorum,
+            remote: session.remote,
+        });
+    }
+    let mut undecided = Vec::new();
+    let mut plans = Vec::new();
+    for item in &session.items {
+        let mut chosen: Vec<(i64, Choice)> = Vec::new();
+        let mut from_votes = Vec::new();
+        for candidate in &item.candidates {
+            if let Some(choice) = candidate.recorded {
+                chosen.push((candidate.entry_id, choice));
+                continue;
+            }
+            let ballots: Vec<Ballot> = candidate
+                .votes
+                .iter()
+                .map(|v| Ballot {
+                    choice: v.ruling.choice,
+                    quality: v.quality,
+                })
+                .collect();
+            let counted = tally(&ballots);
+            let Some(choice) = counted.outcome else {
+                undecided.push(format!("{} (offre n° {})", candidate.name, item.offer_id));
+                continue;
+            };
+            let mut voters: Vec<&CastVote> = candidate
+                .votes
+                .iter()
+                .filter(|v| v.ruling.choice == choice)
+                .collect();
+            voters.sort_by_key(|v| !v.by_president);
+            let ruling = voters.first().map_or_else(
+                || Ruling {
+                    choice,
+                    motive: String::new(),
+                    document: None,
+                    deadline: None,
+                },
+                |v| v.ruling.clone(),
+            );
+            chosen.push((candidate.entry_id, choice));
+            from_votes.push((candidate.entry_id, ruling, counted));
+        }
+        plans.push((item.offer_id, chosen, from_votes));
+    }
+    if !undecided.is_empty() {
+        return Err(Refusal::Undecided(undecided));
+    }
+    plans
+        .into_iter()
+        .map(
+            |(offer_id, chosen, from_votes)| match offer_order(&chosen) {
+                Ok(order) => Ok(ItemPlan {
+                    offer_id,
+                    from_votes,
+                    order,
+                }),
+                Err(OrderProblem::SameRank(rank)) => Err(Refusal::SameRank { offer_id, rank }),
+            },
+        )
+        .collect()
+}
+
+/// The letter a candidate gets at the close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseLetter {
+    /// Attributed and offered the unit now.
+    Offered {
+        rank: u32,
+    },
+    /// Attributed at a rank behind another candidate.
+    Waiting {
+        rank: u32,
+    },
+    NotAttributed,
+    Inadmissible,
+}
+
+/// The letter for a decision, knowing whether its candidate is the one offered the unit now.
+pub fn close_letter(choice: Choice, offered_now: bool) -> CloseLetter {
+    let rank = choice.offer_rank().unwrap_or(1);
+    match choice.kind {
+        DecisionKind::NonAttribution => CloseLetter::NotAttributed,
+        DecisionKind::Irrecevable => CloseLetter::Inadmissible,
+        _ if offered_now => CloseLetter::Offered { rank },
+        _ => CloseLetter::Waiting { rank },
+    }
+}
+
+/// Why the commission's work refuses a change as things stand: each says it in French, to
+/// whoever tried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    VotesOnlyWhileOpen,
+    InPersonPresidentDecides,
+    DecisionsOnlyWhileOpen,
+    AttendanceOnlyInPerson,
+    CloseOnlyOpen,
+    /// Too few deliberative members took part.
+    NoQuorum {
+        present: u32,
+        required: i64,
+        remote: bool,
+    },
+    /// Candidates with neither a recorded decision nor a majority, by name and offer.
+    Undecided(Vec<String>),
+    SameRank {
+        offer_id: i64,
+        rank: u32,
+    },
+    ObservationsOnlyBeforeSigning,
+    SignOnlyClosedUnsigned,
+    AlreadyAnswered,
+    OfferCancelled,
+    ReplyTooLate,
+    ConditionNotConfirmed,
+    /// The quorum asked for is outside 1 and the commission's deliberative members.
+    QuorumOutOfRange {
+        voting: i64,
+    },
+    AgendaFrozen,
+    ShortlistNotReady,
+    AlreadyOnAgenda,
+    OfferCannotGoToCommission,
+    AlreadyOpen,
+    /// A session opens on its planned day unless the president records it meets today.
+    NotTheDay {
+        planned: Date,
+        early: bool,
+    },
+    EmptyAgenda,
+    PresidentOnly,
+    FindingOnlyWhileOpen,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use Refusal::*;
+        match self {
+            VotesOnlyWhileOpen => f.write_str("Les votes sont possibles seulement pendant la séance ouverte."),
+            InPersonPresidentDecides => f.write_str("Cette séance se tient en présentiel : le président consigne les décisions."),
+            DecisionsOnlyWhileOpen => f.write_str("Les décisions se consignent pendant la séance ouverte."),
+            AttendanceOnlyInPerson => f.write_str("Les présences se notent pendant une séance ouverte tenue en présentiel."),
+            CloseOnlyOpen => f.write_str("Seule une séance ouverte peut être close."),
+            NoQuorum { present, required, remote } => write!(
+                f,
+                "Quorum non atteint : {present} membre(s) à voix délibérative ont participé, il en faut {required}. {}",
+                if *remote {
+                    "Les membres doivent voter en ligne avant la clôture."
+                } else {
+                    "Notez les présences avant de clore."
+                }
+            ),
+            Undecided(who) => write!(
+                f,
+                "Aucune décision pour : {}. Les votes sont partagés ou absents : consignez la décision de la commission pour ces candidats.",
+                who.join(", ")
+            ),
+            SameRank { offer_id, rank } => write!(
+                f,
+                "Offre n° {offer_id} : deux candidats sont attribués au même rang ({rank}). Consignez un rang distinct pour chacun."
+            ),
+            ObservationsOnlyBeforeSigning => f.write_str("Les observations s'ajoutent au procès-verbal d'une séance close, avant sa signature."),
+            SignOnlyClosedUnsigned => f.write_str("Seul le procès-verbal d'une séance close et non encore signé peut être signé."),
+            AlreadyAnswered => f.write_str("Vous avez déjà répondu à cette proposition."),
+            OfferCancelled => f.write_str("Cette offre est terminée : le bailleur l'a annulée. Vous en avez été informé(e) par e-mail."),
+            ReplyTooLate => f.write_str("Le délai de réponse est dépassé : le logement a été proposé au candidat suivant."),
+            ConditionNotConfirmed => f.write_str("Attribution sous condition suspensive : confirmez que la pièce manquante a été reçue dans le délai avant de signer le bail."),
+            QuorumOutOfRange { voting } => write!(
+                f,
+                "Le quorum doit être compris entre 1 et {voting} (membres à voix délibérative de la commission)."
+            ),
+            AgendaFrozen => f.write_str("L'ordre du jour est arrêté : la séance est ouverte ou close."),
+            ShortlistNotReady => f.write_str("La liste des candidats n'est pas encore constituée pour cette offre."),
+            AlreadyOnAgenda => f.write_str("Cette offre est déjà inscrite à l'ordre du jour d'une séance."),
+            OfferCannotGoToCommission => f.write_str("L'offre ne peut pas passer en commission dans son état actuel."),
+            AlreadyOpen => f.write_str("La séance est déjà ouverte."),
+            NotTheDay { planned, early: true } => write!(
+                f,
+                "La séance est prévue le {} : elle s'ouvre ce jour-là. Si elle se tient aujourd'hui, cochez « La séance se tient aujourd'hui ».",
+                planned.french()
+            ),
+            NotTheDay { planned, early: false } => write!(
+                f,
+                "La séance était prévue le {}. Si elle se tient aujourd'hui, cochez « La séance se tient aujourd'hui » : c'est la date que porteront le procès-verbal et les courriers.",
+                planned.french()
+            ),
+            EmptyAgenda => f.write_str("L'ordre du jour est vide : le personnel du bailleur doit d'abord y inscrire des offres."),
+            PresidentOnly => f.write_str("Seul le président ou la présidente de la commission peut le faire."),
+            FindingOnlyWhileOpen => f.write_str("Le constat se consigne pendant la séance ouverte."),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -536,20 +796,13 @@ mod tests {
 /// The day a session is held, fixed when it opens: its planned day, or today when the president
 /// records that it meets on another day than planned (moved, or held late). Minutes and letters
 /// give this day, so a session can never say it met on a day it did not.
-pub fn opening_day(planned: Date, today: Date, meets_today: bool) -> Result<Date, String> {
+pub fn opening_day(planned: Date, today: Date, meets_today: bool) -> Result<Date, Refusal> {
     if planned == today || meets_today {
         return Ok(today);
     }
-    Err(if planned > today {
-        format!(
-            "La séance est prévue le {} : elle s'ouvre ce jour-là. Si elle se tient aujourd'hui, cochez « La séance se tient aujourd'hui ».",
-            planned.french()
-        )
-    } else {
-        format!(
-            "La séance était prévue le {}. Si elle se tient aujourd'hui, cochez « La séance se tient aujourd'hui » : c'est la date que porteront le procès-verbal et les courriers.",
-            planned.french()
-        )
+    Err(Refusal::NotTheDay {
+        planned,
+        early: planned > today,
     })
 }
 
@@ -563,10 +816,200 @@ mod opening_tests {
         let before = Date::new(2026, 12, 1).unwrap();
         let after = Date::new(2026, 12, 4).unwrap();
         assert_eq!(opening_day(planned, planned, false), Ok(planned));
-        let early = opening_day(planned, before, false).unwrap_err();
+        let early = opening_day(planned, before, false).unwrap_err().to_string();
         assert!(early.contains("prévue le 3 décembre 2026"), "{early}");
-        assert!(opening_day(planned, after, false).unwrap_err().contains("était prévue"));
+        assert!(
+            opening_day(planned, after, false)
+                .unwrap_err()
+                .to_string()
+                .contains("était prévue")
+        );
         assert_eq!(opening_day(planned, before, true), Ok(before));
         assert_eq!(opening_day(planned, after, true), Ok(after));
+    }
+}
+
+#[cfg(test)]
+mod close_tests {
+    use super::*;
+
+    fn ruling(kind: DecisionKind, rank: Option<u32>, motive: &str) -> Ruling {
+        Ruling {
+            choice: Choice { kind, rank },
+            motive: motive.to_string(),
+            document: None,
+            deadline: None,
+        }
+    }
+
+    fn vote(
+        kind: DecisionKind,
+        rank: Option<u32>,
+        quality: MemberQuality,
+        president: bool,
+    ) -> CastVote {
+        CastVote {
+            ruling: ruling(kind, rank, if president { "présidence" } else { "membre" }),
+            quality,
+            by_president: president,
+        }
+    }
+
+    fn candidate(
+        entry_id: i64,
+        recorded: Option<Choice>,
+        votes: Vec<CastVote>,
+    ) -> CandidateAtClose {
+        CandidateAtClose {
+            entry_id,
+            name: format!("Candidat {entry_id}"),
+            recorded,
+            votes,
+        }
+    }
+
+    fn session(voting_present: u32, candidates: Vec<CandidateAtClose>) -> SessionAtClose {
+        SessionAtClose {
+            quorum: 2,
+            voting_present,
+            remote: true,
+            items: vec![ItemAtClose {
+                offer_id: 7,
+                candidates,
+            }],
+        }
+    }
+
+    #[test]
+    fn without_quorum_nothing_is_decided() {
+        let refused = plan_close(&session(1, vec![])).unwrap_err();
+        assert_eq!(
+            refused,
+            Refusal::NoQuorum {
+                present: 1,
+                required: 2,
+                remote: true
+            }
+        );
+        assert!(refused.to_string().contains("voter en ligne"));
+    }
+
+    #[test]
+    fn a_recorded_decision_prevails_over_the_votes() {
+        use DecisionKind::*;
+        use MemberQuality::*;
+        let recorded = Choice {
+            kind: NonAttribution,
+            rank: None,
+        };
+        let plan = plan_close(&session(
+            2,
+            vec![candidate(
+                1,
+                Some(recorded),
+                vec![
+                    vote(Attribution, None, Designated, false),
+                    vote(Attribution, None, Mayor, true),
+                ],
+            )],
+        ))
+        .unwrap();
+        assert!(plan[0].from_votes.is_empty());
+        assert_eq!(plan[0].offered_to(), None);
+    }
+
+    #[test]
+    fn the_votes_decide_with_the_presidents_words_and_the_first_rank_is_offered() {
+        use DecisionKind::*;
+        use MemberQuality::*;
+        let plan = plan_close(&session(
+            3,
+            vec![
+                candidate(
+                    1,
+                    None,
+                    vec![
+                        vote(Ranked, Some(2), Designated, false),
+                        vote(Ranked, Some(2), Prefet, true),
+                        vote(NonAttribution, None, Mayor, false),
+                    ],
+                ),
+                candidate(
+                    2,
+                    Some(Choice {
+                        kind: Ranked,
+                        rank: Some(1),
+                    }),
+                    vec![],
+                ),
+            ],
+        ))
+        .unwrap();
+        let (entry, words, count) = &plan[0].from_votes[0];
+        assert_eq!(*entry, 1);
+        assert_eq!(words.motive, "présidence");
+        assert_eq!(count.cast, 3);
+        assert_eq!(plan[0].order, vec![(2, 1), (1, 2)]);
+        assert_eq!(plan[0].offered_to(), Some(2));
+        let first = Choice {
+            kind: Ranked,
+            rank: Some(1),
+        };
+        assert_eq!(close_letter(first, true), CloseLetter::Offered { rank: 1 });
+        assert_eq!(
+            close_letter(words.choice, false),
+            CloseLetter::Waiting { rank: 2 }
+        );
+    }
+
+    #[test]
+    fn a_split_vote_or_a_shared_rank_is_refused() {
+        use DecisionKind::*;
+        use MemberQuality::*;
+        let split = plan_close(&session(
+            2,
+            vec![candidate(
+                1,
+                None,
+                vec![
+                    vote(Attribution, None, Designated, false),
+                    vote(NonAttribution, None, Prefet, true),
+                ],
+            )],
+        ))
+        .unwrap_err();
+        assert_eq!(
+            split,
+            Refusal::Undecided(vec!["Candidat 1 (offre n° 7)".into()])
+        );
+        let rank_one = Some(Choice {
+            kind: Ranked,
+            rank: Some(1),
+        });
+        let shared = plan_close(&session(
+            2,
+            vec![
+                candidate(1, rank_one, vec![]),
+                candidate(2, rank_one, vec![]),
+            ],
+        ))
+        .unwrap_err();
+        assert_eq!(
+            shared,
+            Refusal::SameRank {
+                offer_id: 7,
+                rank: 1
+            }
+        );
+        assert_eq!(
+            close_letter(
+                Choice {
+                    kind: Irrecevable,
+                    rank: None
+                },
+                true
+            ),
+            CloseLetter::Inadmissible
+        );
     }
 }

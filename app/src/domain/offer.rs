@@ -28,9 +28,29 @@ macro_rules! vocabulary {
                 match code { $($code => Some($name::$variant),)+ _ => None }
             }
         }
+
+        /// A stored code read back: an unknown one is an error to log, never a default.
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::offer::UnknownCode;
+            fn try_from(code: String) -> Result<$name, Self::Error> {
+                $name::parse(&code).ok_or($crate::domain::offer::UnknownCode {
+                    vocabulary: stringify!($name),
+                    code,
+                })
+            }
+        }
     };
 }
 pub(crate) use vocabulary;
+
+/// A code outside its vocabulary, found where only known codes are ever written: a bug or a
+/// hand edit of the database.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {vocabulary} code {code:?}")]
+pub struct UnknownCode {
+    pub vocabulary: &'static str,
+    pub code: String,
+}
 
 vocabulary!(
     /// Number of main rooms (T1 = one room plus kitchen and bathroom).

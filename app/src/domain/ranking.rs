@@ -4,6 +4,7 @@
 
 use crate::domain::calendar::Date;
 use crate::domain::offer::vocabulary;
+use crate::error::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 vocabulary!(
@@ -115,36 +116,55 @@ vocabulary!(
 pub const SHORTLIST_MIN: usize = 3;
 pub const SHORTLIST_MAX: usize = 10;
 
+/// Why a shortlist cannot be built as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShortlistProblem {
+    #[error(
+        "Aucun candidat recevable n'est disponible : l'offre peut être déclarée infructueuse ou republiée."
+    )]
+    NoCandidate,
+    #[error("Retenez au moins un candidat.")]
+    Empty,
+    #[error("Retenez au plus {SHORTLIST_MAX} candidats.")]
+    TooMany,
+    #[error("Seuls {available} candidats recevables sont disponibles (hors candidats écartés).")]
+    MoreThanAvailable { available: usize },
+    #[error(
+        "La loi demande au moins {SHORTLIST_MIN} candidats par logement : retenez-en davantage ou indiquez l'exception qui s'applique."
+    )]
+    BelowMinimum,
+    #[error(
+        "{available} candidats sont disponibles : l'insuffisance de candidats ne vaut que si tous sont retenus."
+    )]
+    NotAllKept { available: usize },
+}
+
 /// Checks the size of a shortlist against the candidates still in the running.
 pub fn check_shortlist(
     size: usize,
     available: usize,
     exception: Option<ShortlistException>,
-) -> Result<(), String> {
+) -> Result<(), ShortlistProblem> {
     if available == 0 {
-        return Err("Aucun candidat recevable n'est disponible : l'offre peut être déclarée infructueuse ou republiée.".into());
+        return Err(ShortlistProblem::NoCandidate);
     }
     if size == 0 {
-        return Err("Retenez au moins un candidat.".into());
+        return Err(ShortlistProblem::Empty);
     }
     if size > SHORTLIST_MAX {
-        return Err(format!("Retenez au plus {SHORTLIST_MAX} candidats."));
+        return Err(ShortlistProblem::TooMany);
     }
     if size > available {
-        return Err(format!(
-            "Seuls {available} candidats recevables sont disponibles (hors candidats écartés)."
-        ));
+        return Err(ShortlistProblem::MoreThanAvailable { available });
     }
     if size >= SHORTLIST_MIN {
         return Ok(());
     }
     match exception {
-        None => Err(format!(
-            "La loi demande au moins {SHORTLIST_MIN} candidats par logement : retenez-en davantage ou indiquez l'exception qui s'applique."
-        )),
-        Some(ShortlistException::TooFewCandidates) if size < available => Err(format!(
-            "{available} candidats sont disponibles : l'insuffisance de candidats ne vaut que si tous sont retenus."
-        )),
+        None => Err(ShortlistProblem::BelowMinimum),
+        Some(ShortlistException::TooFewCandidates) if size < available => {
+            Err(ShortlistProblem::NotAllKept { available })
+        }
         Some(_) => Ok(()),
     }
 }
@@ -191,12 +211,58 @@ pub fn shortlist_summary(kept: &[i64], set_aside: &[i64]) -> String {
     line
 }
 
+/// The longest motive staff may give for setting a candidate aside.
+pub const SKIP_MOTIVE_MAX_CHARS: usize = 500;
+
+/// The motive for setting a ranking entry aside, as typed: the commission reads it, so it says
+/// something. The error is keyed by the entry's own field (`motive-{entry_id}`).
+pub fn skip_motive(motive: &str, entry_id: i64) -> Result<String, FieldErrors> {
+    let motive = motive.trim();
+    if (5..=SKIP_MOTIVE_MAX_CHARS).contains(&motive.chars().count()) {
+        return Ok(motive.to_string());
+    }
+    let mut errors = FieldErrors::new();
+    errors.add(
+        &format!("motive-{entry_id}"),
+        format!(
+            "Indiquez le motif (5 à {SKIP_MOTIVE_MAX_CHARS} caractères) : il sera lu par la commission."
+        ),
+    );
+    Err(errors)
+}
+
+/// The shortlist's size and exception as sent by the form.
+pub fn shortlist_request(
+    size: &str,
+    exception: &str,
+) -> Result<(usize, Option<ShortlistException>), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let size = size.trim().parse::<usize>().ok();
+    if size.is_none() {
+        errors.add("size", "Indiquez un nombre de candidats.");
+    }
+    let exception = match exception.trim() {
+        "" => Ok(None),
+        code => ShortlistException::parse(code).map(Some).ok_or(()),
+    };
+    if exception.is_err() {
+        errors.add("exception", "Choisissez une exception de la liste.");
+    }
+    match (size, exception) {
+        (Some(size), Ok(exception)) => Ok((size, exception)),
+        _ => Err(errors),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_shortlist_says_which_ranks_were_kept_and_set_aside() {
         use super::shortlist_summary;
-        assert_eq!(shortlist_summary(&[1, 2, 3], &[]), "les 3 premiers candidats retenus");
+        assert_eq!(
+            shortlist_summary(&[1, 2, 3], &[]),
+            "les 3 premiers candidats retenus"
+        );
         assert_eq!(shortlist_summary(&[1], &[]), "le premier candidat retenu");
         assert_eq!(
             shortlist_summary(&[1, 3, 4], &[2]),

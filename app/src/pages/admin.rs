@@ -1,11 +1,11 @@
 //! Platform administration: organisations, their commissions, and invitations of staff and
 //! committee members.
 
-use crate::components::form::{KeptForm, kept_choice};
 use crate::components::commune::CommuneField;
 use crate::components::form::{
     CheckField, Field, FormAlert, SelectField, field_errors, field_message, options,
 };
+use crate::components::form::{KeptForm, kept_choice};
 
 /// What a territory field accepts.
 const TERRITORY_HINT: &str = "Une commune de l'EPCI, son nom ou son SIREN, par exemple « Villeurbanne » ou « Métropole de Lyon ».";
@@ -39,8 +39,7 @@ pub async fn create_organisation(
     use crate::domain::identifiers::{normalize_siren, siren_problem};
     use crate::error::FieldErrors;
     use crate::model::Role;
-    use crate::ssr::store::{audit, organisations};
-    use crate::ssr::{db::is_unique_violation, internal, require, respond, state};
+    use crate::ssr::{require, respond, state};
     respond(async move {
         let admin = require(&[Role::Admin]).await?;
         let name = name.trim().to_string();
@@ -63,36 +62,17 @@ pub async fn create_organisation(
         };
         errors.into_result()?;
         let siren = normalize_siren(&siren);
-        let state = state()?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        let id = match organisations::insert_organisation(&mut tx, &name, &siren).await {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::field(
-                    "siren",
-                    "Un organisme avec ce SIREN existe déjà.",
-                ));
-            }
-            Err(e) => return Err(internal(e)),
+        let Some(epci) = epci else {
+            return Err(AppError::Internal);
         };
-        organisations::add_epcis(&mut tx, id, &Vec::from_iter(epci))
-            .await
-            .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor_user_id: Some(admin.id),
-                organisation_id: Some(id),
-                action: "organisation.create",
-                subject: &format!("organisation:{id}"),
-                detail: &name,
-            },
+        let id = crate::ssr::usecases::admin::create_organisation(
+            &state()?,
+            &admin,
+            &name,
+            &siren,
+            &epci,
         )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        .await?;
         leptos_axum::redirect(&format!("/admin/organisations/{id}"));
         Ok(())
     })
@@ -103,37 +83,20 @@ pub async fn create_organisation(
 #[server(endpoint = "admin/organisation/territoire")]
 pub async fn add_territory(organisation_id: i64, territory: String) -> Result<(), AppError> {
     use crate::model::Role;
-    use crate::ssr::store::{audit, organisations};
-    use crate::ssr::{internal, require, respond, state};
+    use crate::ssr::{require, respond, state};
     respond(async move {
         let admin = require(&[Role::Admin]).await?;
         let epci = crate::ssr::reference::national()
             .resolve_epci(&territory)
             .map_err(|message| AppError::field("territory", message))?;
-        let state = state()?;
-        organisations::name_of(state.db.pool(), organisation_id)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        organisations::add_epcis(&mut tx, organisation_id, std::slice::from_ref(&epci.siren))
-            .await
-            .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor_user_id: Some(admin.id),
-                organisation_id: Some(organisation_id),
-                action: "organisation.territory",
-                subject: &format!("organisation:{organisation_id}"),
-                detail: &epci.name,
-            },
+        crate::ssr::usecases::admin::add_territory(
+            &state()?,
+            &admin,
+            organisation_id,
+            &epci.siren,
+            &epci.name,
         )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        .await?;
         Ok(())
     })
     .await
@@ -142,12 +105,11 @@ pub async fn add_territory(organisation_id: i64, territory: String) -> Result<()
 #[server(endpoint = "admin/organisation")]
 pub async fn load_organisation(id: i64) -> Result<OrganisationDetail, AppError> {
     use crate::model::Role;
-    use crate::ssr::{internal, require, respond, state, store::organisations};
+    use crate::ssr::{require, respond, state, store::organisations};
     respond(async move {
         require(&[Role::Admin]).await?;
         organisations::detail(state()?.db.pool(), id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)
     })
     .await
@@ -156,8 +118,7 @@ pub async fn load_organisation(id: i64) -> Result<OrganisationDetail, AppError> 
 #[server(endpoint = "admin/commission/creer")]
 pub async fn create_commission(organisation_id: i64, name: String) -> Result<(), AppError> {
     use crate::model::Role;
-    use crate::ssr::store::{audit, organisations};
-    use crate::ssr::{db::is_unique_violation, internal, require, respond, state};
+    use crate::ssr::{require, respond, state};
     respond(async move {
         let admin = require(&[Role::Admin]).await?;
         let name = name.trim().to_string();
@@ -167,37 +128,8 @@ pub async fn create_commission(organisation_id: i64, name: String) -> Result<(),
                 "Indiquez le nom de la commission (120 caractères au plus).",
             ));
         }
-        let state = state()?;
-        organisations::name_of(state.db.pool(), organisation_id)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        let id = match organisations::insert_commission(&mut tx, organisation_id, &name).await {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::field(
-                    "name",
-                    "Cet organisme a déjà une commission de ce nom.",
-                ));
-            }
-            Err(e) => return Err(internal(e)),
-        };
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor_user_id: Some(admin.id),
-                organisation_id: Some(organisation_id),
-                action: "commission.create",
-                subject: &format!("commission:{id}"),
-                detail: &name,
-            },
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        crate::ssr::usecases::admin::create_commission(&state()?, &admin, organisation_id, &name)
+            .await?;
         Ok(())
     })
     .await
@@ -222,14 +154,14 @@ pub async fn invite_person(
     use crate::error::FieldErrors;
     use crate::model::Role;
     use crate::ssr::store::{accounts, organisations};
-    use crate::ssr::{internal, require, respond, state};
+    use crate::ssr::usecases::admin::Grant;
+    use crate::ssr::{require, respond, state};
     respond(async move {
         let admin = require(&[Role::Admin]).await?;
         let state = state()?;
         let pool = state.db.pool();
         let (organisation_name, _) = organisations::name_of(pool, organisation_id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)?;
         let email = normalize_email(&email);
         let display_name = display_name.trim().to_string();
@@ -253,9 +185,7 @@ pub async fn invite_person(
         let commission_id = if role == Role::Member {
             match commission_id.trim().parse::<i64>() {
                 Ok(id)
-                    if organisations::commission_organisation(pool, id)
-                        .await
-                        .map_err(internal)?
+                    if organisations::commission_organisation(pool, id).await?
                         == Some(organisation_id) =>
                 {
                     Some(id)
@@ -288,8 +218,9 @@ pub async fn invite_person(
             (Role::Staff, _) if org_admin.is_some() => Grant::OrgAdmin(organisation_id),
             _ => Grant::None,
         };
-        send_invitation(
-            admin.id,
+        crate::ssr::usecases::admin::invite(
+            &state,
+            &admin,
             accounts::NewUser {
                 email: &email,
                 password_hash: None,
@@ -309,95 +240,6 @@ pub async fn invite_person(
     .await
 }
 
-/// What an invitation grants beyond the role.
-#[cfg(feature = "ssr")]
-enum Grant {
-    None,
-    Seat {
-        commission: i64,
-        quality: crate::domain::caleol::MemberQuality,
-        president: bool,
-    },
-    OrgAdmin(i64),
-}
-
-/// Creates the inactive account, its invitation token and e-mail, and the audit entry, in one
-/// transaction: a duplicate address becomes a form error on `email`.
-#[cfg(feature = "ssr")]
-async fn send_invitation(
-    admin_id: i64,
-    user: crate::ssr::store::accounts::NewUser<'_>,
-    scope_name: &str,
-    detail: &str,
-    grant: Grant,
-) -> Result<(), AppError> {
-    use crate::ssr::store::{accounts, audit};
-    use crate::ssr::{db::is_unique_violation, internal, letters, mail, secrets, state};
-    let state = state()?;
-    let (email, display_name, role, organisation_id) = (
-        user.email.to_string(),
-        user.display_name.to_string(),
-        user.role,
-        user.organisation_id,
-    );
-    let token = secrets::new_token();
-    let mut tx = crate::ssr::db::begin_write(state.db.pool())
-        .await
-        .map_err(internal)?;
-    let user_id = match accounts::insert_user(&mut tx, user).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::field(
-                "email",
-                "Un compte existe déjà avec cette adresse.",
-            ));
-        }
-        Err(e) => return Err(internal(e)),
-    };
-    accounts::insert_token(&mut tx, user_id, accounts::TokenPurpose::Invitation, &token)
-        .await
-        .map_err(internal)?;
-    match grant {
-        Grant::None => {}
-        Grant::Seat {
-            commission,
-            quality,
-            president,
-        } => {
-            crate::ssr::store::caleol::insert_seat(&mut tx, user_id, commission, quality, president)
-                .await
-                .map_err(internal)?
-        }
-        Grant::OrgAdmin(organisation) => {
-            crate::ssr::store::caleol::make_org_admin(&mut tx, user_id, organisation)
-                .await
-                .map_err(internal)?
-        }
-    }
-    let link = state.link(&format!("/invitation?jeton={token}"));
-    mail::enqueue(
-        &mut tx,
-        &letters::invitation(&email, &display_name, role.label(), scope_name, &link),
-    )
-    .await
-    .map_err(internal)?;
-    audit::record(
-        &mut tx,
-        audit::AuditEntry {
-            actor_user_id: Some(admin_id),
-            organisation_id,
-            action: "user.invite",
-            subject: &format!("user:{user_id}"),
-            detail,
-        },
-    )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    state.mail_wakeup.notify_one();
-    Ok(())
-}
-
 /// Invites the admin of a territory (EPCI), who will publish its cotation grids.
 #[server(endpoint = "admin/territoire/inviter")]
 pub async fn invite_territory_admin(
@@ -409,7 +251,8 @@ pub async fn invite_territory_admin(
     use crate::error::FieldErrors;
     use crate::model::Role;
     use crate::ssr::store::accounts;
-    use crate::ssr::{require, respond};
+    use crate::ssr::usecases::admin::Grant;
+    use crate::ssr::{require, respond, state};
     respond(async move {
         let admin = require(&[Role::Admin]).await?;
         let email = normalize_email(&email);
@@ -432,8 +275,9 @@ pub async fn invite_territory_admin(
         let Some(epci) = epci else {
             return Err(AppError::Internal);
         };
-        send_invitation(
-            admin.id,
+        crate::ssr::usecases::admin::invite(
+            &state()?,
+            &admin,
             accounts::NewUser {
                 email: &email,
                 password_hash: None,

@@ -1,7 +1,7 @@
 //! The applicant's own space: where the profile stands, and "Mes candidatures".
 
-use crate::components::form::{ConfirmStep, KeptForm};
 use crate::components::form::FormAlert;
+use crate::components::form::{ConfirmStep, KeptForm};
 use crate::components::outcome::loaded;
 use crate::error::AppError;
 use crate::model::{ApplicantHome, MyApplication, format_euros};
@@ -13,16 +13,16 @@ use leptos_router::hooks::use_query_map;
 #[server(endpoint = "espace")]
 pub async fn load_applicant_home() -> Result<ApplicantHome, AppError> {
     use crate::domain::ceilings::reference_income_year;
-    use crate::ssr::store::{alerts, applications};
+    use crate::ssr::store::alerts;
     use crate::ssr::subject as context;
-    use crate::ssr::{internal, respond, state};
+    use crate::ssr::{respond, state};
     respond(async move {
         let user = context::applicant().await?;
         let profile = context::profile_of(user.id).await?;
         let today = context::today();
         let pool = state()?.db.pool().clone();
-        let applications = applications::mine(&pool, user.id).await.map_err(internal)?;
-        let alerts = alerts::list(&pool, user.id).await.map_err(internal)?;
+        let applications = crate::ssr::usecases::applications::mine(&pool, user.id).await?;
+        let alerts = alerts::list(&pool, user.id).await?;
         Ok(ApplicantHome {
             display_name: user.display_name,
             email: user.email,
@@ -36,34 +36,11 @@ pub async fn load_applicant_home() -> Result<ApplicantHome, AppError> {
 
 #[server(endpoint = "espace/candidature/retirer")]
 pub async fn withdraw_application(application_id: i64) -> Result<(), AppError> {
-    use crate::ssr::store::applications::{self, WithdrawError};
     use crate::ssr::subject as context;
-    use crate::ssr::{internal, respond, state};
+    use crate::ssr::{respond, state, usecases};
     respond(async move {
         let user = context::applicant().await?;
-        let state = state()?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
-        let link = state.link("/espace/candidatures");
-        match applications::withdraw(
-            &mut tx,
-            user.id,
-            application_id,
-            (&user.email, &user.display_name),
-            &link,
-        )
-        .await
-        {
-            Ok(_) => {}
-            Err(WithdrawError::NotFound) => return Err(AppError::NotFound),
-            Err(WithdrawError::TooLate) => {
-                return Err(AppError::Rejected(
-                    "Les candidatures à cette offre sont closes : votre candidature ne peut plus être retirée. Si vous ne souhaitez plus ce logement, dites-le au bailleur quand il vous contactera.".into(),
-                ));
-            }
-            Err(WithdrawError::Db(e)) => return Err(internal(e)),
-        }
-        tx.commit().await.map_err(internal)?;
-        state.mail_wakeup.notify_one();
+        usecases::applications::withdraw(&state()?, &user, application_id).await?;
         leptos_axum::redirect("/espace/candidatures?retiree=1");
         Ok(())
     })
@@ -73,10 +50,8 @@ pub async fn withdraw_application(application_id: i64) -> Result<(), AppError> {
 /// The applicant accepts or declines the unit the commission attributed to them.
 #[server(endpoint = "espace/proposition")]
 pub async fn answer_proposal(proposal_id: i64, answer: String) -> Result<(), AppError> {
-    use crate::domain::calendar::paris_date;
     use crate::model::Role;
-    use crate::ssr::store::{audit, caleol};
-    use crate::ssr::{db::now, internal, require, respond, state};
+    use crate::ssr::{require, respond, state, usecases};
     respond(async move {
         let user = require(&[Role::Applicant]).await?;
         let accept = match answer.as_str() {
@@ -84,47 +59,7 @@ pub async fn answer_proposal(proposal_id: i64, answer: String) -> Result<(), App
             "refuser" => false,
             _ => return Err(AppError::BadRequest("Réponse inconnue.".into())),
         };
-        let state = state()?;
-        let link = state.link("/espace/candidatures");
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        let offer_id = caleol::respond(
-            &mut tx,
-            proposal_id,
-            user.id,
-            accept,
-            paris_date(now()),
-            &link,
-        )
-        .await
-        .map_err(|e| match e {
-            caleol::CaleolError::NotFound => AppError::NotFound,
-            caleol::CaleolError::Refused(m) => AppError::Rejected(m),
-            caleol::CaleolError::Db(cause) => internal(cause),
-            cause @ caleol::CaleolError::Corrupt(_) => internal(cause),
-        })?;
-        let organisation_id = crate::ssr::store::offers::organisation_of(&mut tx, offer_id)
-            .await
-            .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor_user_id: Some(user.id),
-                organisation_id,
-                action: if accept {
-                    "proposal.accept"
-                } else {
-                    "proposal.decline"
-                },
-                subject: &format!("offer:{offer_id}"),
-                detail: &format!("proposal:{proposal_id}"),
-            },
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
-        state.mail_wakeup.notify_one();
+        usecases::applications::answer_proposal(&state()?, &user, proposal_id, accept).await?;
         leptos_axum::redirect(&format!(
             "/espace/candidatures?reponse={answer}-{proposal_id}"
         ));
@@ -136,14 +71,11 @@ pub async fn answer_proposal(proposal_id: i64, answer: String) -> Result<(), App
 #[server(endpoint = "espace/alerte/supprimer")]
 pub async fn delete_alert(alert_id: i64) -> Result<(), AppError> {
     use crate::ssr::subject as context;
-    use crate::ssr::{internal, respond, state, store::alerts};
+    use crate::ssr::{respond, state, store::alerts};
     respond(async move {
         let user = context::applicant().await?;
-        let mut conn = state()?.db.pool().acquire().await.map_err(internal)?;
-        if !alerts::delete(&mut conn, user.id, alert_id)
-            .await
-            .map_err(internal)?
-        {
+        let mut conn = state()?.db.pool().acquire().await?;
+        if !alerts::delete(&mut conn, user.id, alert_id).await? {
             return Err(AppError::NotFound);
         }
         leptos_axum::redirect("/espace#alertes");

@@ -26,9 +26,7 @@ pub async fn register(
     password_confirm: String,
 ) -> Result<(), AppError> {
     use crate::domain::account::*;
-    use crate::model::Role;
-    use crate::ssr::store::accounts::{self, NewUser, TokenPurpose};
-    use crate::ssr::{client_ip, db::is_unique_violation, letters, mail, secrets};
+    use crate::ssr::client_ip;
     respond(async move {
         let state = state()?;
         let email = normalize_email(&email);
@@ -54,55 +52,7 @@ pub async fn register(
         {
             return Err(AppError::RateLimited);
         }
-        // Hash even when the address is taken, so both paths cost the same.
-        let hash = secrets::hash_password(password).await.map_err(internal)?;
-        let token = secrets::new_token();
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        let inserted = accounts::insert_user(
-            &mut tx,
-            NewUser {
-                email: &email,
-                password_hash: Some(&hash),
-                display_name: &display_name,
-                role: Role::Applicant,
-                organisation_id: None,
-                commission_id: None,
-                epci_siren: None,
-                active: false,
-            },
-        )
-        .await;
-        match inserted {
-            Ok(user_id) => {
-                accounts::insert_token(&mut tx, user_id, TokenPurpose::Activation, &token)
-                    .await
-                    .map_err(internal)?;
-                let link = state.link(&format!("/activation?jeton={token}"));
-                mail::enqueue(&mut tx, &letters::activation(&email, &display_name, &link))
-                    .await
-                    .map_err(internal)?;
-                tx.commit().await.map_err(internal)?;
-            }
-            Err(error) if is_unique_violation(&error) => {
-                tx.rollback().await.map_err(internal)?;
-                let (_, owner_name, _) = accounts::user_by_email(state.db.pool(), &email)
-                    .await
-                    .map_err(internal)?
-                    .ok_or_else(|| internal("account vanished after a unique violation"))?;
-                let letter = letters::already_registered(
-                    &email,
-                    &owner_name,
-                    &state.link("/connexion"),
-                    &state.link("/mot-de-passe-oublie"),
-                );
-                let mut conn = state.db.pool().acquire().await.map_err(internal)?;
-                mail::enqueue(&mut conn, &letter).await.map_err(internal)?;
-            }
-            Err(error) => return Err(internal(error)),
-        }
-        state.mail_wakeup.notify_one();
+        crate::ssr::usecases::accounts::register(&state, &email, &display_name, password).await?;
         leptos_axum::redirect("/inscription/envoyee");
         Ok(())
     })
@@ -112,20 +62,9 @@ pub async fn register(
 #[server(endpoint = "activation")]
 pub async fn activate(token: String) -> Result<(), AppError> {
     use crate::ssr::session;
-    use crate::ssr::store::accounts::{self, TokenPurpose};
     respond(async move {
         let state = state()?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
-        let user_id = accounts::consume_token(&mut tx, TokenPurpose::Activation, token.trim())
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| {
-                AppError::Rejected(
-                    "Ce lien d'activation n'est plus valable (déjà utilisé ou expiré). Essayez de vous connecter, ou inscrivez-vous à nouveau.".into(),
-                )
-            })?;
-        accounts::activate(&mut tx, user_id).await.map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        let user_id = crate::ssr::usecases::accounts::activate(&state, &token).await?;
         session::sign_in(&state, user_id).await?;
         leptos_axum::redirect("/espace");
         Ok(())
@@ -157,13 +96,9 @@ pub async fn login(
         if !by_client || !by_account {
             return Err(AppError::RateLimited);
         }
-        let account = accounts::credentials_by_email(state.db.pool(), &email)
-            .await
-            .map_err(internal)?;
+        let account = accounts::credentials_by_email(state.db.pool(), &email).await?;
         let stored = account.as_ref().and_then(|a| a.password_hash.clone());
-        let matches = secrets::verify_password(password, stored)
-            .await
-            .map_err(internal)?;
+        let matches = secrets::verify_password(password, stored).await?;
         match account {
             Some(account) if matches && account.active => {
                 session::sign_in(&state, account.user_id).await?;
@@ -191,8 +126,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "mot-de-passe-oublie")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::domain::account::{email_problem, normalize_email};
-    use crate::ssr::store::accounts::{self, TokenPurpose};
-    use crate::ssr::{client_ip, letters, mail, secrets};
+    use crate::ssr::client_ip;
     respond(async move {
         let state = state()?;
         let email = normalize_email(&email);
@@ -206,24 +140,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
         if !by_client || !by_account {
             return Err(AppError::RateLimited);
         }
-        if let Some((user_id, name, true)) = accounts::user_by_email(state.db.pool(), &email)
-            .await
-            .map_err(internal)?
-        {
-            let token = secrets::new_token();
-            let mut tx = crate::ssr::db::begin_write(state.db.pool())
-                .await
-                .map_err(internal)?;
-            accounts::insert_token(&mut tx, user_id, TokenPurpose::Reset, &token)
-                .await
-                .map_err(internal)?;
-            let link = state.link(&format!("/reinitialiser?jeton={token}"));
-            mail::enqueue(&mut tx, &letters::password_reset(&email, &name, &link))
-                .await
-                .map_err(internal)?;
-            tx.commit().await.map_err(internal)?;
-            state.mail_wakeup.notify_one();
-        }
+        crate::ssr::usecases::accounts::request_password_reset(&state, &email).await?;
         leptos_axum::redirect("/mot-de-passe-oublie/envoye");
         Ok(())
     })
@@ -240,8 +157,6 @@ async fn set_password_from_link(
     password_confirm: &str,
 ) -> Result<i64, AppError> {
     use crate::domain::account::check_new_password;
-    use crate::ssr::secrets;
-    use crate::ssr::store::accounts::{self, TokenPurpose};
     let state = state()?;
     let mut errors = FieldErrors::new();
     check_new_password(
@@ -252,25 +167,7 @@ async fn set_password_from_link(
         "password_confirm",
     );
     errors.into_result()?;
-    let hash = secrets::hash_password(password).await.map_err(internal)?;
-    let mut tx = crate::ssr::db::begin_write(state.db.pool())
-        .await
-        .map_err(internal)?;
-    let user_id = accounts::consume_token(&mut tx, purpose, token.trim())
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| AppError::Rejected(EXPIRED_LINK.into()))?;
-    accounts::set_password_and_activate(&mut tx, user_id, &hash)
-        .await
-        .map_err(internal)?;
-    if purpose == TokenPurpose::Reset {
-        // Whoever knew the old password is signed out everywhere.
-        accounts::delete_sessions_of(&mut tx, user_id)
-            .await
-            .map_err(internal)?;
-    }
-    tx.commit().await.map_err(internal)?;
-    Ok(user_id)
+    crate::ssr::usecases::accounts::set_password_from_link(&state, purpose, token, password).await
 }
 
 #[server(endpoint = "reinitialiser")]
@@ -306,9 +203,7 @@ pub async fn accept_invitation(
         .await?;
         let state = state()?;
         session::sign_in(&state, user_id).await?;
-        let role = accounts::role_of(state.db.pool(), user_id)
-            .await
-            .map_err(internal)?;
+        let role = accounts::role_of(state.db.pool(), user_id).await?;
         leptos_axum::redirect(role.map(|r| r.home_path()).unwrap_or("/"));
         Ok(())
     })
@@ -335,8 +230,6 @@ pub async fn token_still_valid(purpose: String, token: String) -> Result<bool, A
 }
 
 #[cfg(feature = "ssr")]
-const EXPIRED_LINK: &str = "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau depuis « Mot de passe oublié ».";
-
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();

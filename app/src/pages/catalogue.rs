@@ -1,12 +1,12 @@
 //! The public catalogue of offers open to applications, and the offer page. The whole query lives
 //! in the address, so a search can be bookmarked or shared, and the form works without JavaScript.
 
-use crate::components::form::KeptForm;
 use crate::components::commune::CommuneField;
 use crate::components::form::FormAlert;
-use crate::components::outcome::sign_in_then;
+use crate::components::form::KeptForm;
 use crate::components::offer::{EligibilityBadge, OfferCard, OfferSheet};
 use crate::components::outcome::loaded;
+use crate::components::outcome::sign_in_then;
 use crate::components::route::id_param;
 use crate::domain::catalogue::{CatalogueQuery, CatalogueResults, Facet, Sort};
 use crate::domain::eligibility::Verdict;
@@ -78,7 +78,7 @@ async fn search_for_visitor(
         // those the household may apply to; otherwise only this page's offers are assessed.
         let within = match query.pour_moi {
             true => Some(
-                assess(listings::offer_terms(pool, None).await.map_err(internal)?)
+                assess(listings::offer_terms(pool, None).await?)
                     .into_iter()
                     .filter(|(_, a)| a.verdict != Verdict::Ineligible)
                     .map(|(id, _)| id)
@@ -86,15 +86,9 @@ async fn search_for_visitor(
             ),
             false => None,
         };
-        let mut results = catalogue::search_within(&state.db, &state.search, query, within)
-            .await
-            .map_err(internal)?;
+        let mut results = catalogue::search_within(&state.db, &state.search, query, within).await?;
         let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
-        let mut badges = assess(
-            listings::offer_terms(pool, Some(&ids))
-                .await
-                .map_err(internal)?,
-        );
+        let mut badges = assess(listings::offer_terms(pool, Some(&ids)).await?);
         results.for_applicant = true;
         for hit in &mut results.hits {
             hit.for_me = badges.remove(&hit.id);
@@ -105,11 +99,10 @@ async fn search_for_visitor(
 
 #[server(endpoint = "offres/detail")]
 pub async fn load_offer(id: i64) -> Result<OfferDetail, AppError> {
-    use crate::ssr::{internal, respond, state, store::listings};
+    use crate::ssr::{respond, state, store::listings};
     respond(async move {
         listings::public_offer(state()?.db.pool(), id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)
     })
     .await
@@ -122,28 +115,23 @@ pub async fn load_offer_for_me(id: i64) -> Result<Option<OfferForMe>, AppError> 
     use crate::model::Role;
     use crate::ssr::store::{applications, listings};
     use crate::ssr::subject as context;
-    use crate::ssr::{current_user, internal, respond, state};
+    use crate::ssr::{current_user, respond, state};
     respond(async move {
         let Some(user) = current_user().await?.filter(|u| u.role == Role::Applicant) else {
             return Ok(None);
         };
         let state = state()?;
         let Some((_, organisation, terms)) = listings::offer_terms(state.db.pool(), Some(&[id]))
-            .await
-            .map_err(internal)?
+            .await?
             .pop()
         else {
             return Err(AppError::NotFound);
         };
         let profile = context::profile_of(user.id).await?;
         let today = context::today();
-        let mut conn = state.db.pool().acquire().await.map_err(internal)?;
-        let application_id = applications::active_for_offer(&mut conn, user.id, id)
-            .await
-            .map_err(internal)?;
-        let (active, cap) = applications::active_with(&mut conn, user.id, organisation)
-            .await
-            .map_err(internal)?;
+        let mut conn = state.db.pool().acquire().await?;
+        let application_id = applications::active_for_offer(&mut conn, user.id, id).await?;
+        let (active, cap) = applications::active_with(&mut conn, user.id, organisation).await?;
         Ok(Some(OfferForMe {
             assessment: profile.assess(&terms, today),
             profile_gaps: profile
@@ -164,69 +152,11 @@ pub async fn apply_to_offer(
     offer_id: i64,
     #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
-    use crate::domain::ceilings::reference_income_year;
-    use crate::domain::eligibility::Verdict;
-    use crate::ssr::store::applications::{self, ApplyError, ApplyRequest};
-    use crate::ssr::store::listings;
     use crate::ssr::subject as context;
-    use crate::ssr::{internal, respond, state};
+    use crate::ssr::{respond, state, usecases};
     respond(async move {
         let subject = context::subject(pour).await?;
-        let state = state()?;
-        let profile = context::profile_of(subject.user_id).await?;
-        let today = context::today();
-        let gaps = profile
-            .completeness(today, reference_income_year(today.year))
-            .blocking_apply();
-        if !gaps.is_empty() {
-            return Err(AppError::Rejected(format!(
-                "Complétez le profil avant de postuler. {}",
-                gaps.join(" ")
-            )));
-        }
-        let closed = || AppError::Rejected("Cette offre n'est plus ouverte aux candidatures.".into());
-        let (_, organisation, terms) = listings::offer_terms(state.db.pool(), Some(&[offer_id]))
-            .await
-            .map_err(internal)?
-            .pop()
-            .ok_or_else(closed)?;
-        if subject.staff.is_some_and(|(_, own)| own != organisation) {
-            return Err(AppError::NotFound);
-        }
-        let assessment = profile.assess(&terms, today);
-        if assessment.verdict == Verdict::Ineligible {
-            let reasons: Vec<String> = assessment
-                .reasons
-                .into_iter()
-                .filter(|r| r.blocking)
-                .map(|r| r.message)
-                .collect();
-            return Err(AppError::Rejected(format!(
-                "Les conditions de cette offre ne sont pas remplies. {}",
-                reasons.join(" ")
-            )));
-        }
-        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
-        let request = ApplyRequest {
-            offer_id,
-            applicant_user_id: subject.user_id,
-            actor_user_id: subject.staff.map_or(subject.user_id, |(staff, _)| staff),
-            assisted: subject.staff.is_some(),
-        };
-        let link = state.link("/espace/candidatures");
-        match applications::apply(&mut tx, &request, (&subject.email, &subject.name), &link).await {
-            Ok(_) => {}
-            Err(ApplyError::NotOpen) => return Err(closed()),
-            Err(ApplyError::CapReached(cap)) => {
-                return Err(AppError::Rejected(format!(
-                    "Déjà {cap} candidatures en cours chez ce bailleur : c'est le maximum. Retirez-en une dans « Mes candidatures » pour postuler à cette offre."
-                )));
-            }
-            Err(ApplyError::Db(e)) => return Err(internal(e)),
-        }
-        context::audit_assisted(&mut tx, &subject, "assisted.apply", &format!("offer:{offer_id}")).await?;
-        tx.commit().await.map_err(internal)?;
-        state.mail_wakeup.notify_one();
+        usecases::applications::apply(&state()?, &subject, offer_id).await?;
         match subject.staff {
             Some(_) => leptos_axum::redirect(&format!(
                 "/gestion/demandeurs/{}?candidature=envoyee#postuler",
@@ -242,31 +172,22 @@ pub async fn apply_to_offer(
 /// Saves the catalogue query (a URL query string) as an alert: a daily e-mail of new offers.
 #[server(endpoint = "offres/alerte")]
 pub async fn save_alert(query: String) -> Result<(), AppError> {
-    use crate::ssr::store::alerts::{self, Saved};
     use crate::ssr::subject as context;
-    use crate::ssr::{internal, respond, state};
+    use crate::ssr::{respond, state};
     respond(async move {
         let user = context::applicant().await?;
         let mut query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
             .map_err(|e| AppError::BadRequest(e.message))?;
         // The alert's search runs later: its commune is stored as a code, not as typed.
-        if let Some(problem) =
-            crate::ssr::catalogue::resolve_places(&mut query, crate::ssr::catalogue::CommuneCodes::Typed)
-            .map_err(|e| AppError::BadRequest(e.message))?
+        if let Some(problem) = crate::ssr::catalogue::resolve_places(
+            &mut query,
+            crate::ssr::catalogue::CommuneCodes::Typed,
+        )
+        .map_err(|e| AppError::BadRequest(e.message))?
         {
             return Err(AppError::Rejected(problem.message));
         }
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-            .await
-            .map_err(internal)?;
-        let saved = alerts::save(&mut tx, user.id, &query).await.map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
-        if saved == Saved::TooMany {
-            return Err(AppError::Rejected(format!(
-                "Vous avez déjà {} alertes : supprimez-en une dans votre espace pour en créer une autre.",
-                alerts::MAX_PER_APPLICANT
-            )));
-        }
+        crate::ssr::usecases::applications::save_alert(&state()?, &user, &query).await?;
         leptos_axum::redirect("/espace?alerte=1#alertes");
         Ok(())
     })
@@ -403,8 +324,8 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
         )
     };
     // Past the last page (an old link), "previous" leads back to the last one.
-    let previous = (results.page > 1)
-        .then(|| query.on_page((results.page - 1).min(results.pages)).href());
+    let previous =
+        (results.page > 1).then(|| query.on_page((results.page - 1).min(results.pages)).href());
     let next = (results.page < results.pages).then(|| query.on_page(results.page + 1).href());
     view! {
         <div class="catalogue">

@@ -1,13 +1,13 @@
 //! Cotation: the public page of every grid (the law requires them published), the territory
 //! admin's editor, and the applicant's own score with what R441-2-17 says they must be told.
 
-use crate::components::form::{KeptForm, kept_value};
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
+use crate::components::form::{KeptForm, kept_value};
 use crate::components::outcome::loaded;
+use crate::components::score::ScoreTable;
 use crate::domain::cotation::{Audience, Condition, Measure};
 use crate::error::AppError;
 use crate::model::{MyCotation, PublishedGrid, TerritoryGrids};
-use crate::pages::ranking::ScoreTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -24,8 +24,8 @@ enum GridState {
 #[cfg(feature = "ssr")]
 impl GridState {
     fn of(
-        version: &crate::ssr::store::cotation::GridVersion,
-        current: &[crate::ssr::store::cotation::GridVersion],
+        version: &crate::domain::cotation::GridVersion,
+        current: &[crate::domain::cotation::GridVersion],
         today: crate::domain::calendar::Date,
     ) -> GridState {
         if current.iter().any(|c| c.id == version.id) {
@@ -47,10 +47,7 @@ impl GridState {
 }
 
 #[cfg(feature = "ssr")]
-fn published(
-    version: &crate::ssr::store::cotation::GridVersion,
-    state: GridState,
-) -> PublishedGrid {
+fn published(version: &crate::domain::cotation::GridVersion, state: GridState) -> PublishedGrid {
     use crate::model::GridCriterionRow;
     PublishedGrid {
         id: version.id,
@@ -77,10 +74,10 @@ fn published(
 #[server(endpoint = "cotation")]
 pub async fn public_grids() -> Result<Vec<PublishedGrid>, AppError> {
     use crate::ssr::store::cotation;
-    use crate::ssr::{internal, respond, state, subject::today};
+    use crate::ssr::{respond, state, subject::today};
     respond(async move {
         let pool = state()?.db.pool().clone();
-        let all = cotation::versions(&pool, None).await.map_err(internal)?;
+        let all = cotation::versions(&pool, None).await?;
         let today = today();
         let current = cotation::in_force(&all, today);
         // Replaced versions stay stored (rankings replay with them) and listed for the
@@ -101,13 +98,11 @@ use crate::ssr::subject::territory_admin;
 #[server(endpoint = "territoire")]
 pub async fn load_territory_grids() -> Result<TerritoryGrids, AppError> {
     use crate::ssr::store::cotation;
-    use crate::ssr::{internal, respond, state, subject::today};
+    use crate::ssr::{respond, state, subject::today};
     respond(async move {
         let (_, epci) = territory_admin().await?;
         let pool = state()?.db.pool().clone();
-        let all = cotation::versions(&pool, Some(&epci))
-            .await
-            .map_err(internal)?;
+        let all = cotation::versions(&pool, Some(&epci)).await?;
         let today = today();
         let current = cotation::in_force(&all, today);
         let mut grids = Vec::with_capacity(all.len());
@@ -115,7 +110,7 @@ pub async fn load_territory_grids() -> Result<TerritoryGrids, AppError> {
             let state = GridState::of(v, &current, today);
             let mut grid = published(v, state);
             if state == GridState::InForce {
-                grid.progress = Some(cotation::progress(&pool, v).await.map_err(internal)?);
+                grid.progress = Some(cotation::progress(&pool, v).await?);
             }
             grids.push(grid);
         }
@@ -139,8 +134,7 @@ pub async fn publish_grid(
     criteria: String,
 ) -> Result<(), AppError> {
     use crate::domain::cotation::GridInput;
-    use crate::ssr::store::{audit, cotation};
-    use crate::ssr::{internal, respond, state, subject::today};
+    use crate::ssr::{respond, state, subject::today, usecases};
     respond(async move {
         let (user, epci) = territory_admin().await?;
         let valid = GridInput {
@@ -150,38 +144,7 @@ pub async fn publish_grid(
         }
         .validate(today())
         .map_err(AppError::Invalid)?;
-        let state = state()?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        let (id, version) = cotation::insert_grid(
-            &mut tx,
-            &epci,
-            valid.audience,
-            valid.effective_from,
-            &valid.grid,
-            user.id,
-        )
-        .await
-        .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor_user_id: Some(user.id),
-                organisation_id: None,
-                action: "grid.publish",
-                subject: &format!("grid:{id}"),
-                detail: &format!(
-                    "{epci} {} v{version} from {}",
-                    valid.audience.code(),
-                    valid.effective_from.iso()
-                ),
-            },
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
-        state.rescore_wakeup.notify_one();
+        let version = usecases::cotation::publish_grid(&state()?, &user, &epci, &valid).await?;
         leptos_axum::redirect(&format!("/territoire?publiee={version}"));
         Ok(())
     })
@@ -231,13 +194,13 @@ pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
     use crate::model::TerritoryScore;
     use crate::ssr::store::cotation;
     use crate::ssr::subject as context;
-    use crate::ssr::{internal, respond, state};
+    use crate::ssr::{respond, state};
     respond(async move {
         let user = context::applicant().await?;
         let profile = context::profile_of(user.id).await?;
         let today = context::today();
         let pool = state()?.db.pool().clone();
-        let current = cotation::current(&pool, today).await.map_err(internal)?;
+        let current = cotation::current(&pool, today).await?;
         // The territories the applicant wishes to live in; all of them when none is chosen.
         let national = crate::ssr::reference::national();
         let mut epcis: Vec<&str> = profile
@@ -261,19 +224,15 @@ pub async fn load_my_cotation() -> Result<MyCotation, AppError> {
             let mine = score(&facts, &grid.grid);
             let mut comparables = Vec::new();
             for typology in &profile.wished_typologies {
-                let waits = cotation::observed_waits(&pool, siren, *typology, year_ago)
-                    .await
-                    .map_err(internal)?;
-                let mut comparable = cotation::comparable(&pool, grid.id, *typology, mine.total)
-                    .await
-                    .map_err(internal)?;
+                let waits = cotation::observed_waits(&pool, siren, *typology, year_ago).await?;
+                let mut comparable =
+                    cotation::comparable(&pool, grid.id, *typology, mine.total).await?;
                 comparable.wait =
                     (!waits.is_empty()).then(|| (waits.len(), waits[waits.len() / 2]));
                 comparables.push(comparable);
             }
-            let threshold = crate::ssr::store::territories::threshold(&pool, siren, today.year)
-                .await
-                .map_err(internal)?;
+            let threshold =
+                crate::ssr::store::territories::threshold(&pool, siren, today.year).await?;
             territories.push(TerritoryScore {
                 first_quartile: first_quartile_words(&members, &profile, today.year, threshold),
                 epci_name: crate::ssr::reference::epci_name(siren),

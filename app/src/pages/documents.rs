@@ -1,8 +1,8 @@
 //! The applicant's proofs on their profile page: the list, deletion, and the plain multipart form
 //! that sends a file to the upload route (files do not travel through server functions).
 
-use crate::components::form::KeptForm;
 use crate::components::form::FormAlert;
+use crate::components::form::KeptForm;
 use crate::error::AppError;
 use crate::model::ProfileView;
 use leptos::prelude::*;
@@ -11,19 +11,11 @@ use leptos_router::hooks::use_query_map;
 #[server(endpoint = "espace/document/supprimer")]
 pub async fn delete_document(document_id: i64) -> Result<(), AppError> {
     use crate::ssr::subject as context;
-    use crate::ssr::{internal, respond, store::documents};
+    use crate::ssr::{respond, store::documents};
     respond(async move {
         let user = context::applicant().await?;
-        let mut conn = crate::ssr::state()?
-            .db
-            .pool()
-            .acquire()
-            .await
-            .map_err(internal)?;
-        if !documents::delete(&mut conn, user.id, document_id)
-            .await
-            .map_err(internal)?
-        {
+        let mut conn = crate::ssr::state()?.db.pool().acquire().await?;
+        if !documents::delete(&mut conn, user.id, document_id).await? {
             return Err(AppError::NotFound);
         }
         leptos_axum::redirect("/espace/profil?document=supprime#justificatifs");

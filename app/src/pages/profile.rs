@@ -1,11 +1,11 @@
 //! The applicant's profile, one form per part, each saved on its own. Works without JavaScript:
 //! every form posts to its server function, which redirects back to its part of the page.
 
-use crate::components::form::{KeptForm, kept_values};
 use crate::components::commune::CommuneField;
 use crate::components::form::{
     CheckField, CheckGroup, Field, FormAlert, SelectField, field_errors, field_message, options,
 };
+use crate::components::form::{KeptForm, kept_values};
 use crate::components::outcome::loaded;
 use crate::domain::offer::Typology;
 use crate::domain::profile::{
@@ -23,7 +23,7 @@ use leptos_router::hooks::use_query_map;
 #[server(endpoint = "espace/profil")]
 pub async fn load_profile(#[server(default)] pour: Option<i64>) -> Result<ProfileView, AppError> {
     use crate::domain::ceilings::reference_income_year;
-    use crate::ssr::{internal, respond, state, store::documents};
+    use crate::ssr::{respond, state, store::documents};
     respond(async move {
         let subject = subject::subject(pour).await?;
         let profile = subject::profile_of(subject.user_id).await?;
@@ -32,9 +32,7 @@ pub async fn load_profile(#[server(default)] pour: Option<i64>) -> Result<Profil
         // Proofs stay between the applicant and the landlords they apply to: staff helping
         // at the counter see them through the applications, not here.
         let documents = match subject.staff {
-            None => documents::list(state()?.db.pool(), subject.user_id, today)
-                .await
-                .map_err(internal)?,
+            None => documents::list(state()?.db.pool(), subject.user_id, today).await?,
             Some(_) => Vec::new(),
         };
         let wished_communes = profile
@@ -62,6 +60,23 @@ pub async fn load_profile(#[server(default)] pour: Option<i64>) -> Result<Profil
     .await
 }
 
+/// Saves one part for the signed-in applicant or, for staff, the applicant `pour`, then sends
+/// the browser back to that part.
+#[cfg(feature = "ssr")]
+async fn save_part(
+    pour: Option<i64>,
+    input: crate::ssr::usecases::profiles::PartInput,
+) -> Result<(), AppError> {
+    let subject = subject::subject(pour).await?;
+    let anchor = input.part().anchor();
+    crate::ssr::usecases::profiles::save(&crate::ssr::state()?, &subject, input).await?;
+    leptos_axum::redirect(&format!(
+        "{}?enregistre={anchor}#{anchor}",
+        subject.profile_path()
+    ));
+    Ok(())
+}
+
 #[server(endpoint = "espace/profil/membre")]
 pub async fn add_member(
     relationship: String,
@@ -73,31 +88,16 @@ pub async fn add_member(
     #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::MemberInput;
-    use crate::ssr::{internal, respond, store::profiles};
-    respond(subject::save_part(
-        Part::Household,
-        pour,
-        move |conn, user_id| {
-            Box::pin(async move {
-                let existing = profiles::members(conn, user_id).await.map_err(internal)?;
-                let member = MemberInput {
-                    relationship,
-                    first_name,
-                    birth_date,
-                    handicap: handicap == "on",
-                    dependant: dependant == "on",
-                    rfr_n2,
-                }
-                .validate(subject::today(), &existing)
-                .map_err(AppError::Invalid)?;
-                profiles::add_member(conn, user_id, &member)
-                    .await
-                    .map_err(internal)?;
-                Ok(())
-            })
-        },
-    ))
-    .await
+    use crate::ssr::usecases::profiles::PartInput;
+    let member = MemberInput {
+        relationship,
+        first_name,
+        birth_date,
+        handicap: handicap == "on",
+        dependant: dependant == "on",
+        rfr_n2,
+    };
+    crate::ssr::respond(save_part(pour, PartInput::AddMember(member))).await
 }
 
 #[server(endpoint = "espace/profil/membre/retirer")]
@@ -105,24 +105,8 @@ pub async fn remove_member(
     member_id: i64,
     #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
-    use crate::ssr::{internal, respond, store::profiles};
-    respond(subject::save_part(
-        Part::Household,
-        pour,
-        move |conn, user_id| {
-            Box::pin(async move {
-                if profiles::remove_member(conn, user_id, member_id)
-                    .await
-                    .map_err(internal)?
-                {
-                    Ok(())
-                } else {
-                    Err(AppError::NotFound)
-                }
-            })
-        },
-    ))
-    .await
+    use crate::ssr::usecases::profiles::PartInput;
+    crate::ssr::respond(save_part(pour, PartInput::RemoveMember(member_id))).await
 }
 
 #[server(endpoint = "espace/profil/ressources")]
@@ -135,48 +119,16 @@ pub async fn save_resources(
     #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::ResourcesInput;
-    use crate::ssr::{internal, respond, store::profiles};
-    respond(subject::save_part(Part::Resources, pour, move |conn, user_id| {
-        Box::pin(async move {
-            let mut errors = crate::error::FieldErrors::new();
-            let mut member_incomes = Vec::new();
-            for (member_id, raw) in income_members.iter().zip(&incomes) {
-                if raw.trim().is_empty() {
-                    continue;
-                }
-                match crate::domain::offer::parse_euros(raw)
-                    .and_then(|c| u32::try_from(c / 100).ok())
-                {
-                    Some(amount) => member_incomes.push((*member_id, amount)),
-                    None => errors.add(
-                        &format!("income-{member_id}"),
-                        "Indiquez un revenu fiscal de référence en euros, par exemple 18 250 (0 si aucun revenu).",
-                    ),
-                }
-            }
-            let resources = ResourcesInput {
-                monthly_resources,
-                income_basis,
-                declared_income,
-            }
-            .validate();
-            let resources = match resources {
-                Ok(valid) if errors.is_empty() => valid,
-                Ok(_) => return Err(AppError::Invalid(errors)),
-                Err(more) => {
-                    errors.0.extend(more.0);
-                    return Err(AppError::Invalid(errors));
-                }
-            };
-            profiles::save_member_incomes(conn, user_id, &member_incomes)
-                .await
-                .map_err(internal)?;
-            profiles::save_resources(conn, user_id, &resources)
-                .await
-                .map_err(internal)
-        })
-    }))
-    .await
+    use crate::ssr::usecases::profiles::PartInput;
+    let input = PartInput::Resources {
+        input: ResourcesInput {
+            monthly_resources,
+            income_basis,
+            declared_income,
+        },
+        incomes: income_members.into_iter().zip(incomes).collect(),
+    };
+    crate::ssr::respond(save_part(pour, input)).await
 }
 
 #[server(endpoint = "espace/profil/logement")]
@@ -188,27 +140,14 @@ pub async fn save_housing(
     #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::HousingInput;
-    use crate::ssr::{internal, respond, store::profiles};
-    respond(subject::save_part(
-        Part::Housing,
-        pour,
-        move |conn, user_id| {
-            Box::pin(async move {
-                let housing = HousingInput {
-                    housing_status,
-                    current_landlord,
-                    current_typology,
-                    current_rent,
-                }
-                .validate()
-                .map_err(AppError::Invalid)?;
-                profiles::save_housing(conn, user_id, &housing)
-                    .await
-                    .map_err(internal)
-            })
-        },
-    ))
-    .await
+    use crate::ssr::usecases::profiles::PartInput;
+    let housing = HousingInput {
+        housing_status,
+        current_landlord,
+        current_typology,
+        current_rent,
+    };
+    crate::ssr::respond(save_part(pour, PartInput::Housing(housing))).await
 }
 
 #[server(endpoint = "espace/profil/demande")]
@@ -219,26 +158,13 @@ pub async fn save_request(
     #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::RequestInput;
-    use crate::ssr::{internal, respond, store::profiles};
-    respond(subject::save_part(
-        Part::Request,
-        pour,
-        move |conn, user_id| {
-            Box::pin(async move {
-                let request = RequestInput {
-                    sne_number,
-                    first_filing_date,
-                    renewal_date,
-                }
-                .validate(subject::today())
-                .map_err(AppError::Invalid)?;
-                profiles::save_request(conn, user_id, &request)
-                    .await
-                    .map_err(internal)
-            })
-        },
-    ))
-    .await
+    use crate::ssr::usecases::profiles::PartInput;
+    let request = RequestInput {
+        sne_number,
+        first_filing_date,
+        renewal_date,
+    };
+    crate::ssr::respond(save_part(pour, PartInput::Request(request))).await
 }
 
 #[server(endpoint = "espace/profil/situations")]
@@ -248,27 +174,13 @@ pub async fn save_situations(
     #[server(default)] action_logement_employee: String,
     #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
-    use crate::domain::profile::valid_situations;
-    use crate::ssr::{internal, respond, store::profiles};
-    respond(subject::save_part(
-        Part::Situations,
-        pour,
-        move |conn, user_id| {
-            Box::pin(async move {
-                let situations = valid_situations(&situations).map_err(AppError::Invalid)?;
-                profiles::save_situations(
-                    conn,
-                    user_id,
-                    dalo == "on",
-                    &situations,
-                    action_logement_employee == "on",
-                )
-                .await
-                .map_err(internal)
-            })
-        },
-    ))
-    .await
+    use crate::ssr::usecases::profiles::PartInput;
+    let input = PartInput::Situations {
+        dalo: dalo == "on",
+        situations,
+        action_logement_employee: action_logement_employee == "on",
+    };
+    crate::ssr::respond(save_part(pour, input)).await
 }
 
 #[server(endpoint = "espace/profil/souhaits")]
@@ -280,27 +192,14 @@ pub async fn save_wishes(
     #[server(default)] pour: Option<i64>,
 ) -> Result<(), AppError> {
     use crate::domain::profile::WishesInput;
-    use crate::ssr::{internal, respond, store::profiles};
-    respond(subject::save_part(
-        Part::Wishes,
-        pour,
-        move |conn, user_id| {
-            Box::pin(async move {
-                let wishes = WishesInput {
-                    communes,
-                    add_commune,
-                    typologies,
-                    max_rent,
-                }
-                .validate(crate::ssr::reference::national())
-                .map_err(AppError::Invalid)?;
-                profiles::save_wishes(conn, user_id, &wishes)
-                    .await
-                    .map_err(internal)
-            })
-        },
-    ))
-    .await
+    use crate::ssr::usecases::profiles::PartInput;
+    let wishes = WishesInput {
+        communes,
+        add_commune,
+        typologies,
+        max_rent,
+    };
+    crate::ssr::respond(save_part(pour, PartInput::Wishes(wishes))).await
 }
 
 /// The actions of the page, so that any save reloads the profile and its completeness.

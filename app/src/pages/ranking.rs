@@ -1,10 +1,11 @@
 //! Staff: the ranking of a closed offer, setting candidates aside with a motive, building the
 //! shortlist for the commission, exporting it.
 
-use crate::components::form::{KeptForm, kept_value};
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
+use crate::components::form::{KeptForm, kept_value};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
+use crate::components::score::ScoreTable;
 use crate::domain::eligibility::Verdict;
 use crate::domain::ranking::ShortlistException;
 use crate::error::AppError;
@@ -13,54 +14,34 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-#[cfg(feature = "ssr")]
-fn ranking_error(error: crate::ssr::store::rankings::RankingWriteError) -> AppError {
-    use crate::ssr::store::rankings::RankingWriteError;
-    match error {
-        RankingWriteError::NotFound => AppError::NotFound,
-        RankingWriteError::Refused(message) => AppError::Rejected(message),
-        RankingWriteError::Db(cause) => crate::ssr::internal(cause),
-    }
-}
-
 #[server(endpoint = "gestion/classement")]
 pub async fn load_ranking(offer_id: i64) -> Result<RankingView, AppError> {
-    use crate::pages::staff_offers::staff_organisation;
-    use crate::ssr::{internal, respond, state};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let (_, organisation) = staff_organisation().await?;
+        let organisation = crate::ssr::usecases::Staff::current()
+            .await?
+            .organisation_id;
         crate::ssr::store::rankings::view(state()?.db.pool(), organisation, offer_id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)
     })
     .await
 }
 
-pub const MOTIVE_MAX_CHARS: usize = 500;
+pub use crate::domain::ranking::SKIP_MOTIVE_MAX_CHARS as MOTIVE_MAX_CHARS;
 
 #[server(endpoint = "gestion/classement/ecarter")]
 pub async fn skip_candidate(offer_id: i64, entry_id: i64, motive: String) -> Result<(), AppError> {
-    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
-    use crate::ssr::{db::now, internal, respond, state, store::rankings};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let caller = staff_organisation().await?;
-        let motive = motive.trim().to_string();
-        let length = motive.chars().count();
-        if !(5..=MOTIVE_MAX_CHARS).contains(&length) {
-            return Err(AppError::field(
-                &format!("motive-{entry_id}"),
-                format!("Indiquez le motif (5 à {MOTIVE_MAX_CHARS} caractères) : il sera lu par la commission."),
-            ));
-        }
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-            .await
-            .map_err(internal)?;
-        rankings::set_skip(&mut tx, caller.1, offer_id, entry_id, Some(&motive), caller.0, now())
-            .await
-            .map_err(ranking_error)?;
-        audit_and_commit(tx, caller, "ranking.skip", format!("offer:{offer_id}"), format!("entry:{entry_id} {motive}")).await?;
-        leptos_axum::redirect(&format!("/gestion/offres/{offer_id}/classement?fait=ecarte-{entry_id}"));
+        let staff = Staff::current().await?;
+        let motive =
+            crate::domain::ranking::skip_motive(&motive, entry_id).map_err(AppError::Invalid)?;
+        usecases::rankings::set_aside(&state()?, staff, offer_id, entry_id, Some(&motive)).await?;
+        leptos_axum::redirect(&format!(
+            "/gestion/offres/{offer_id}/classement?fait=ecarte-{entry_id}"
+        ));
         Ok(())
     })
     .await
@@ -68,24 +49,11 @@ pub async fn skip_candidate(offer_id: i64, entry_id: i64, motive: String) -> Res
 
 #[server(endpoint = "gestion/classement/reintegrer")]
 pub async fn restore_candidate(offer_id: i64, entry_id: i64) -> Result<(), AppError> {
-    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
-    use crate::ssr::{db::now, internal, respond, state, store::rankings};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let caller = staff_organisation().await?;
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-            .await
-            .map_err(internal)?;
-        rankings::set_skip(&mut tx, caller.1, offer_id, entry_id, None, caller.0, now())
-            .await
-            .map_err(ranking_error)?;
-        audit_and_commit(
-            tx,
-            caller,
-            "ranking.restore",
-            format!("offer:{offer_id}"),
-            format!("entry:{entry_id}"),
-        )
-        .await?;
+        let staff = Staff::current().await?;
+        usecases::rankings::set_aside(&state()?, staff, offer_id, entry_id, None).await?;
         leptos_axum::redirect(&format!(
             "/gestion/offres/{offer_id}/classement?fait=reintegre-{entry_id}"
         ));
@@ -100,70 +68,13 @@ pub async fn make_shortlist(
     size: String,
     #[server(default)] exception: String,
 ) -> Result<(), AppError> {
-    use crate::domain::offer::OfferStatus;
-    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
-    use crate::ssr::store::{offers, rankings};
-    use crate::ssr::{db::now, internal, respond, state};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{db::now, respond, state};
     respond(async move {
-        let caller = staff_organisation().await?;
-        let size = size
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| AppError::field("size", "Indiquez un nombre de candidats."))?;
-        let exception = match exception.trim() {
-            "" => None,
-            code => Some(ShortlistException::parse(code).ok_or_else(|| {
-                AppError::field("exception", "Choisissez une exception de la liste.")
-            })?),
-        };
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-            .await
-            .map_err(internal)?;
-        let chosen = rankings::build_shortlist(
-            &mut tx,
-            caller.1,
-            offer_id,
-            size,
-            exception,
-            caller.0,
-            now(),
-        )
-        .await
-        .map_err(|e| match ranking_error(e) {
-            AppError::Rejected(message) => AppError::field("size", message),
-            other => other,
-        })?;
-        // The offer is now being prepared for the commission.
-        let (status, _) = offers::status_of(&mut tx, Some(caller.1), offer_id)
-            .await
-            .map_err(|_| AppError::NotFound)?;
-        if status == OfferStatus::Closed {
-            offers::transition(
-                &mut tx,
-                Some(caller.1),
-                offer_id,
-                OfferStatus::InReview,
-                Some(caller.0),
-            )
-            .await
-            .map_err(|e| internal(format!("{e:?}")))?;
-        }
-        let detail = format!(
-            "{} candidats{}: applications {:?}",
-            chosen.len(),
-            exception
-                .map(|e| format!(" (exception {})", e.code()))
-                .unwrap_or_default(),
-            chosen
-        );
-        audit_and_commit(
-            tx,
-            caller,
-            "ranking.shortlist",
-            format!("offer:{offer_id}"),
-            detail,
-        )
-        .await?;
+        let staff = Staff::current().await?;
+        let (size, exception) = crate::domain::ranking::shortlist_request(&size, &exception)
+            .map_err(AppError::Invalid)?;
+        usecases::rankings::shortlist(&state()?, staff, offer_id, size, exception).await?;
         leptos_axum::redirect(&format!(
             "/gestion/offres/{offer_id}/classement?fait=liste-{}",
             now()
@@ -176,19 +87,18 @@ pub async fn make_shortlist(
 /// Replays the stored ranking from its snapshots and says whether the order is the same.
 #[server(endpoint = "gestion/classement/rejouer")]
 pub async fn replay_ranking(offer_id: i64) -> Result<bool, AppError> {
-    use crate::pages::staff_offers::staff_organisation;
-    use crate::ssr::{internal, respond, state, store::rankings};
+    use crate::ssr::{respond, state, store::rankings};
     respond(async move {
-        let (_, organisation) = staff_organisation().await?;
+        let organisation = crate::ssr::usecases::Staff::current()
+            .await?
+            .organisation_id;
         let pool = state()?.db.pool().clone();
         // The replay reads the offer through the staff's own organisation first.
         rankings::view(&pool, organisation, offer_id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)?;
-        let (stored, replayed) = rankings::replay(&pool, offer_id)
-            .await
-            .map_err(internal)?
+        let (stored, replayed) = crate::ssr::usecases::rankings::replay(&pool, offer_id)
+            .await?
             .ok_or(AppError::NotFound)?;
         Ok(stored == replayed)
     })
@@ -382,29 +292,5 @@ fn CandidateCard(offer_id: i64, candidate: RankedCandidate, editable: bool) -> i
                 </details>
             })}
         </li>
-    }
-}
-
-/// A score line by line: criterion, points, how they were reached.
-#[component]
-pub fn ScoreTable(score: crate::domain::cotation::Score) -> impl IntoView {
-    let total = score.total;
-    view! {
-        <div class="table-wrap">
-            <table>
-                <caption>"Détail de la note"</caption>
-                <thead><tr><th scope="col">"Critère"</th><th scope="col">"Points"</th><th scope="col">"Calcul"</th></tr></thead>
-                <tbody>
-                    {score.lines.into_iter().map(|l| view! {
-                        <tr>
-                            <th scope="row">{l.label}</th>
-                            <td>{if l.counted { l.points.to_string() } else { format!("{} (non compté)", l.points) }}</td>
-                            <td>{l.detail}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-                <tfoot><tr><th scope="row">"Total"</th><td>{total}</td><td></td></tr></tfoot>
-            </table>
-        </div>
     }
 }

@@ -14,7 +14,7 @@ const UNITS_PER_PAGE: i64 = 25;
 #[server(endpoint = "gestion")]
 pub async fn load_staff_dashboard(page: i64) -> Result<StaffDashboard, AppError> {
     use crate::model::Role;
-    use crate::ssr::{internal, require, respond, state, store::housing};
+    use crate::ssr::{require, respond, state, store::housing};
     respond(async move {
         let user = require(&[Role::Staff]).await?;
         // Staff only ever see the organisation their account belongs to.
@@ -22,20 +22,13 @@ pub async fn load_staff_dashboard(page: i64) -> Result<StaffDashboard, AppError>
         let state = state()?;
         let pool = state.db.pool();
         let (_, siren) = crate::ssr::store::organisations::name_of(pool, organisation.id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)?;
-        let counts = housing::stock_counts(pool, organisation.id)
-            .await
-            .map_err(internal)?;
+        let counts = housing::stock_counts(pool, organisation.id).await?;
         let pages = ((counts.units + UNITS_PER_PAGE - 1) / UNITS_PER_PAGE).max(1);
         let page = page.clamp(1, pages);
-        let units = housing::units_page(pool, organisation.id, page, UNITS_PER_PAGE)
-            .await
-            .map_err(internal)?;
-        let offers = crate::ssr::store::offers::live_offers(pool, organisation.id)
-            .await
-            .map_err(internal)?;
+        let units = housing::units_page(pool, organisation.id, page, UNITS_PER_PAGE).await?;
+        let offers = crate::ssr::store::offers::live_offers(pool, organisation.id).await?;
         Ok(StaffDashboard {
             organisation,
             siren,

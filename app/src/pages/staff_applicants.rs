@@ -17,13 +17,13 @@ use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "gestion/demandeurs")]
 pub async fn load_assisted_list() -> Result<Vec<AssistedRow>, AppError> {
-    use crate::pages::staff_offers::staff_organisation;
-    use crate::ssr::{internal, respond, state, store::assisted};
+    use crate::ssr::{respond, state, store::assisted};
     respond(async move {
-        let (_, organisation) = staff_organisation().await?;
+        let organisation = crate::ssr::usecases::Staff::current()
+            .await?
+            .organisation_id;
         Ok(assisted::list(state()?.db.pool(), organisation)
-            .await
-            .map_err(internal)?
+            .await?
             .into_iter()
             .map(|(id, name, email, active_applications)| AssistedRow {
                 id,
@@ -43,12 +43,10 @@ pub async fn create_assisted_applicant(
 ) -> Result<(), AppError> {
     use crate::domain::account::{display_name_problem, email_problem, normalize_email};
     use crate::error::FieldErrors;
-    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
-    use crate::ssr::db::is_unique_violation;
-    use crate::ssr::store::{accounts, assisted, organisations};
-    use crate::ssr::{internal, letters, mail, respond, secrets, state};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let (user_id, organisation) = staff_organisation().await?;
+        let staff = Staff::current().await?;
         let display_name = display_name.trim().to_string();
         let email = normalize_email(&email);
         let mut errors = FieldErrors::new();
@@ -59,43 +57,9 @@ pub async fn create_assisted_applicant(
             errors.add("email", problem);
         }
         errors.into_result()?;
-        let state = state()?;
-        let organisation_name = organisations::name_of(state.db.pool(), organisation)
-            .await
-            .map_err(internal)?
-            .map(|(name, _)| name)
-            .unwrap_or_default();
-        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
-        let applicant = match assisted::insert_applicant(&mut tx, organisation, &email, &display_name).await {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::field(
-                    "email",
-                    "Un compte existe déjà avec cette adresse : le demandeur peut postuler lui-même, ou utiliser « Mot de passe oublié ».",
-                ));
-            }
-            Err(e) => return Err(internal(e)),
-        };
-        let token = secrets::new_token();
-        accounts::insert_token(&mut tx, applicant, accounts::TokenPurpose::Invitation, &token)
-            .await
-            .map_err(internal)?;
-        let link = state.link(&format!("/invitation?jeton={token}"));
-        mail::enqueue(
-            &mut tx,
-            &letters::assisted_account(&email, &display_name, &organisation_name, &link),
-        )
-        .await
-        .map_err(internal)?;
-        audit_and_commit(
-            tx,
-            (user_id, organisation),
-            "assisted.create",
-            format!("user:{applicant}"),
-            String::new(),
-        )
-        .await?;
-        state.mail_wakeup.notify_one();
+        let applicant =
+            usecases::accounts::create_assisted_applicant(&state()?, staff, &email, &display_name)
+                .await?;
         leptos_axum::redirect(&format!("/gestion/demandeurs/{applicant}"));
         Ok(())
     })
@@ -107,7 +71,7 @@ pub async fn create_assisted_applicant(
 pub async fn load_assisted_offers(id: i64) -> Result<Vec<AssistedOffer>, AppError> {
     use crate::ssr::store::{applications, listings};
     use crate::ssr::subject as context;
-    use crate::ssr::{internal, respond, state};
+    use crate::ssr::{respond, state};
     respond(async move {
         let subject = context::subject(Some(id)).await?;
         let Some((_, organisation)) = subject.staff else {
@@ -117,14 +81,13 @@ pub async fn load_assisted_offers(id: i64) -> Result<Vec<AssistedOffer>, AppErro
         let profile = context::profile_of(subject.user_id).await?;
         let today = context::today();
         let terms: Vec<_> = listings::offer_terms(&pool, None)
-            .await
-            .map_err(internal)?
+            .await?
             .into_iter()
             .filter(|(_, org, _)| *org == organisation)
             .collect();
         let ids: Vec<i64> = terms.iter().map(|(id, _, _)| *id).collect();
-        let summaries = listings::summaries(&pool, &ids).await.map_err(internal)?;
-        let mut conn = pool.acquire().await.map_err(internal)?;
+        let summaries = listings::summaries(&pool, &ids).await?;
+        let mut conn = pool.acquire().await?;
         let mut offers = Vec::new();
         for summary in summaries {
             let Some((_, _, offer_terms)) = terms.iter().find(|(id, _, _)| *id == summary.id)
@@ -132,8 +95,7 @@ pub async fn load_assisted_offers(id: i64) -> Result<Vec<AssistedOffer>, AppErro
                 continue;
             };
             let applied = applications::active_for_offer(&mut conn, subject.user_id, summary.id)
-                .await
-                .map_err(internal)?
+                .await?
                 .is_some();
             offers.push(AssistedOffer {
                 id: summary.id,

@@ -1,8 +1,8 @@
 //! Bulk import of units from a CSV file: upload (a plain multipart form, handled by the server's
 //! upload route), the dry-run report with every error and its line, then confirmation.
 
-use crate::components::form::KeptForm;
 use crate::components::form::FormAlert;
+use crate::components::form::KeptForm;
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::error::AppError;
@@ -15,13 +15,11 @@ use leptos_router::hooks::use_query_map;
 #[server(endpoint = "gestion/import/colonnes")]
 pub async fn load_import_home() -> Result<(Vec<(String, String)>, Vec<ImportReport>), AppError> {
     use crate::model::Role;
-    use crate::ssr::{internal, require, respond, state, store::imports};
+    use crate::ssr::{require, respond, state, store::imports};
     respond(async move {
         let user = require(&[Role::Staff]).await?;
         let organisation = user.organisation.ok_or(AppError::Forbidden)?;
-        let recent = imports::recent(state()?.db.pool(), organisation.id)
-            .await
-            .map_err(internal)?;
+        let recent = imports::recent(state()?.db.pool(), organisation.id).await?;
         let columns = crate::ssr::import::COLUMNS
             .iter()
             .map(|(name, what)| (name.to_string(), what.to_string()))
@@ -34,13 +32,12 @@ pub async fn load_import_home() -> Result<(Vec<(String, String)>, Vec<ImportRepo
 #[server(endpoint = "gestion/import/rapport")]
 pub async fn load_import(id: i64) -> Result<ImportReport, AppError> {
     use crate::model::Role;
-    use crate::ssr::{internal, require, respond, state, store::imports};
+    use crate::ssr::{require, respond, state, store::imports};
     respond(async move {
         let user = require(&[Role::Staff]).await?;
         let organisation = user.organisation.ok_or(AppError::Forbidden)?;
         imports::report(state()?.db.pool(), organisation.id, id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)
     })
     .await
@@ -50,66 +47,18 @@ pub async fn load_import(id: i64) -> Result<ImportReport, AppError> {
 /// have changed since the dry run.
 #[server(endpoint = "gestion/import/appliquer")]
 pub async fn apply_import(id: i64) -> Result<(), AppError> {
-    use crate::model::Role;
-    use crate::ssr::store::{audit, imports};
-    use crate::ssr::{import, internal, require, respond, state};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let user = require(&[Role::Staff]).await?;
-        let organisation = user.organisation.ok_or(AppError::Forbidden)?.id;
+        let staff = Staff::current().await?;
         let state = state()?;
-        if !state.import_limiter.allow(&format!("user:{}", user.id)) {
+        if !state
+            .import_limiter
+            .allow(&format!("user:{}", staff.user_id))
+        {
             return Err(AppError::RateLimited);
         }
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        let Some(content) = imports::pending_content(&mut tx, organisation, id)
-            .await
-            .map_err(internal)?
-        else {
-            // Unknown here, or already applied: look at the report to tell which.
-            imports::report(state.db.pool(), organisation, id)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
-            return Err(AppError::Rejected("Cet import a déjà été appliqué.".into()));
-        };
-        let context = import::OwnedUnitContext::of(state.db.pool(), organisation)
-            .await
-            .map_err(internal)?;
-        let checked = tokio::task::spawn_blocking(move || {
-            import::check(content.as_bytes(), &context.get(), &mut |_| {})
-        })
-        .await
-        .map_err(internal)?;
-        if !checked.errors.is_empty() {
-            return Err(AppError::Rejected(
-                "Le fichier ne passe plus les contrôles : renvoyez-le pour voir les erreurs."
-                    .into(),
-            ));
-        }
-        let (created, updated) = import::apply(&mut tx, organisation, &checked.rows, &mut |_| {})
-            .await
-            .map_err(internal)?;
-        if !imports::mark_applied(&mut tx, id, created as i64, updated as i64)
-            .await
-            .map_err(internal)?
-        {
-            return Err(AppError::Rejected("Cet import a déjà été appliqué.".into()));
-        }
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor_user_id: Some(user.id),
-                organisation_id: Some(organisation),
-                action: "unit.import",
-                subject: &format!("import:{id}"),
-                detail: &format!("{created} created, {updated} updated"),
-            },
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        usecases::units::apply_import(&state, staff, id).await?;
         leptos_axum::redirect(&format!("/gestion/import/{id}"));
         Ok(())
     })

@@ -1,8 +1,8 @@
 //! Staff back office for offers: put a unit on offer for a window, preview, publish, unpublish,
 //! cancel. Everything is scoped to the staff member's organisation.
 
-use crate::components::form::{KeptForm, kept_choice};
 use crate::components::form::{Field, FormAlert, SelectField, field_errors, options};
+use crate::components::form::{KeptForm, kept_choice};
 use crate::components::offer::{OfferSheet, french_day};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
@@ -12,40 +12,6 @@ use crate::error::AppError;
 use crate::model::{StaffOffer, StaffOfferRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// The caller's organisation, if they are staff.
-#[cfg(feature = "ssr")]
-pub(crate) async fn staff_organisation() -> Result<(i64, i64), AppError> {
-    use crate::model::Role;
-    let user = crate::ssr::require(&[Role::Staff]).await?;
-    let organisation = user.organisation.ok_or(AppError::Forbidden)?;
-    Ok((user.id, organisation.id))
-}
-
-/// Records what staff did in the audit log and commits it with the change itself.
-#[cfg(feature = "ssr")]
-pub(crate) async fn audit_and_commit(
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    (user_id, organisation): (i64, i64),
-    action: &str,
-    subject: String,
-    detail: String,
-) -> Result<(), AppError> {
-    use crate::ssr::{internal, store::audit};
-    audit::record(
-        &mut tx,
-        audit::AuditEntry {
-            actor_user_id: Some(user_id),
-            organisation_id: Some(organisation),
-            action,
-            subject: &subject,
-            detail: &detail,
-        },
-    )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)
-}
 
 /// A publication window as typed, checked against today.
 #[cfg(feature = "ssr")]
@@ -63,27 +29,6 @@ fn checked_window(
     .map_err(AppError::Invalid)
 }
 
-/// Maps a store refusal to what staff should read.
-#[cfg(feature = "ssr")]
-fn offer_write_error(error: crate::ssr::store::offers::OfferWriteError) -> AppError {
-    use crate::ssr::store::offers::OfferWriteError;
-    match error {
-        OfferWriteError::NotFound => AppError::NotFound,
-        OfferWriteError::UnitBusy => AppError::Rejected(
-            "Ce logement a déjà une offre en cours : terminez-la ou annulez-la avant d'en créer une autre."
-                .into(),
-        ),
-        OfferWriteError::NotAllowed(status) => AppError::Rejected(format!(
-            "Impossible dans l'état actuel de l'offre ({}). Rechargez la page pour voir son état.",
-            status.label().to_lowercase()
-        )),
-        OfferWriteError::WindowOver => AppError::Rejected(
-            "La période de publication est terminée : changez ses dates avant de publier.".into(),
-        ),
-        OfferWriteError::Db(cause) => crate::ssr::internal(cause),
-    }
-}
-
 #[server(endpoint = "gestion/offre/creer")]
 pub async fn create_offer(
     unit_id: i64,
@@ -91,25 +36,12 @@ pub async fn create_offer(
     closes_on: String,
     #[server(default)] categories: Vec<String>,
 ) -> Result<(), AppError> {
-    use crate::ssr::{internal, respond, state, store::offers};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let (user_id, organisation) = staff_organisation().await?;
+        let staff = Staff::current().await?;
         let window = checked_window(opens_on, closes_on, categories)?;
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-            .await
-            .map_err(internal)?;
-        let id = offers::create_offer(&mut tx, organisation, unit_id, &window, user_id)
-            .await
-            .map_err(offer_write_error)?;
-        let subject = format!("offer:{id}");
-        audit_and_commit(
-            tx,
-            (user_id, organisation),
-            "offer.create",
-            subject,
-            format!("unit:{unit_id}"),
-        )
-        .await?;
+        let id = usecases::offers::create(&state()?, staff, unit_id, &window).await?;
         leptos_axum::redirect(&format!("/gestion/offres/{id}"));
         Ok(())
     })
@@ -121,18 +53,15 @@ pub async fn load_staff_offer(id: i64) -> Result<StaffOffer, AppError> {
     use crate::domain::offer::OfferStatus;
     use crate::ssr::{internal, respond, state};
     respond(async move {
-        let (_, organisation) = staff_organisation().await?;
+        let organisation = crate::ssr::usecases::Staff::current()
+            .await?
+            .organisation_id;
         let pool = state()?.db.pool().clone();
         let data = crate::ssr::store::listings::staff_offer(&pool, organisation, id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)?;
-        let (ranking_mode, ranked) = crate::ssr::store::rankings::mode_of(&pool, id)
-            .await
-            .map_err(internal)?;
-        let follow_up = crate::ssr::store::caleol::follow_up(&pool, organisation, id)
-            .await
-            .map_err(internal)?;
+        let (ranking_mode, ranked) = crate::ssr::store::rankings::mode_of(&pool, id).await?;
+        let follow_up = crate::ssr::store::caleol::follow_up(&pool, organisation, id).await?;
         let status = OfferStatus::parse(&data.detail.status).ok_or_else(|| {
             internal(format!(
                 "offer {id} has an unknown status {}",
@@ -168,9 +97,10 @@ pub async fn update_offer_window(
     #[server(default)] ranking_mode: String,
 ) -> Result<(), AppError> {
     use crate::domain::ranking::RankingMode;
-    use crate::ssr::{internal, respond, state, store::offers};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let (user_id, organisation) = staff_organisation().await?;
+        let staff = Staff::current().await?;
         let window = checked_window(opens_on, closes_on, categories)?;
         let mode = match ranking_mode.trim() {
             "" => RankingMode::Cotation,
@@ -181,24 +111,7 @@ pub async fn update_offer_window(
                 )
             })?,
         };
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-            .await
-            .map_err(internal)?;
-        offers::update_window(&mut tx, organisation, offer_id, &window)
-            .await
-            .map_err(offer_write_error)?;
-        crate::ssr::store::rankings::set_mode(&mut tx, organisation, offer_id, mode)
-            .await
-            .map_err(internal)?;
-        let subject = format!("offer:{offer_id}");
-        audit_and_commit(
-            tx,
-            (user_id, organisation),
-            "offer.update",
-            subject,
-            String::new(),
-        )
-        .await?;
+        usecases::offers::update(&state()?, staff, offer_id, &window, mode).await?;
         leptos_axum::redirect(&format!("/gestion/offres/{offer_id}"));
         Ok(())
     })
@@ -207,47 +120,11 @@ pub async fn update_offer_window(
 
 #[server(endpoint = "gestion/offre/statut")]
 pub async fn change_offer_status(offer_id: i64, to: String) -> Result<(), AppError> {
-    use crate::domain::offer::OfferStatus;
-    use crate::ssr::store::offers;
-    use crate::ssr::{catalogue, internal, respond, state};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let (user_id, organisation) = staff_organisation().await?;
-        let state = state()?;
-        let pool = state.db.pool();
-        let mut tx = crate::ssr::db::begin_write(pool).await.map_err(internal)?;
-        let (from, _) = offers::status_of(&mut tx, Some(organisation), offer_id)
-            .await
-            .map_err(offer_write_error)?;
-        let to = OfferStatus::parse(&to)
-            .filter(|to| from.staff_actions().iter().any(|(next, _)| next == to))
-            .ok_or_else(|| {
-                AppError::Rejected(format!(
-                    "Cette action n'est pas possible pour une offre « {} ».",
-                    from.label().to_lowercase()
-                ))
-            })?;
-        offers::transition(&mut tx, Some(organisation), offer_id, to, Some(user_id))
-            .await
-            .map_err(offer_write_error)?;
-        // Applicants hear of a cancellation or an unpublication as it happens.
-        let told = if matches!(to, OfferStatus::Cancelled | OfferStatus::Draft) {
-            let link = state.link("/espace/candidatures");
-            crate::ssr::store::applications::notify_applicants(&mut tx, offer_id, to, &link)
-                .await
-                .map_err(internal)?
-        } else {
-            0
-        };
-        let detail = format!("{} -> {}", from.code(), to.code());
-        audit_and_commit(tx, (user_id, organisation), "offer.status", format!("offer:{offer_id}"), detail).await?;
-        if told > 0 {
-            state.mail_wakeup.notify_one();
-        }
-        // Shown in (or removed from) this server's search at once; other servers catch up
-        // through their sync within a second.
-        if let Err(error) = catalogue::refresh(&state.db, &state.search, &[offer_id]).await {
-            tracing::error!(%error, "search refresh after a status change failed; the sync will retry");
-        }
+        let staff = Staff::current().await?;
+        usecases::offers::change_status(&state()?, staff, offer_id, &to).await?;
         leptos_axum::redirect(&format!("/gestion/offres/{offer_id}"));
         Ok(())
     })
@@ -396,7 +273,7 @@ fn StaffOfferView(
             </section>
         })}
         // Loaded with the offer: a resource of its own inside this page would hydrate separately.
-        {offer.follow_up.clone().map(|follow| view! { <crate::pages::caleol::FollowUpView offer_id=offer.detail.id follow/> })}
+        {offer.follow_up.clone().map(|follow| view! { <crate::components::follow_up::FollowUpView offer_id=offer.detail.id follow/> })}
         <section class="panel">
             <h2>"Aperçu de l'annonce"</h2>
             <div class="preview">

@@ -1,8 +1,8 @@
 //! Staff back office for units: create and edit a unit, its photos, and putting it on offer.
 //! Everything is scoped to the staff member's organisation.
 
-use crate::components::form::KeptForm;
 use crate::components::commune::CommuneField;
+use crate::components::form::KeptForm;
 use crate::components::form::{
     CheckField, Field, FormAlert, SelectField, TextAreaField, field_errors, field_message, options,
 };
@@ -15,7 +15,6 @@ use crate::error::AppError;
 use crate::model::UnitEditor;
 use crate::pages::staff_offers::{CategoryChoices, CreateOffer, StaffOfferTable};
 #[cfg(feature = "ssr")]
-use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -23,13 +22,14 @@ use leptos_router::hooks::use_query_map;
 #[server(endpoint = "gestion/logement")]
 pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
     use crate::domain::offer::UnitInput;
-    use crate::ssr::{internal, respond, state, store::offers};
+    use crate::ssr::{respond, state, store::offers};
     respond(async move {
-        let (_, organisation) = staff_organisation().await?;
+        let organisation = crate::ssr::usecases::Staff::current()
+            .await?
+            .organisation_id;
         let pool = state()?.db.pool().clone();
         let listed = crate::ssr::import::OwnedUnitContext::of(&pool, organisation)
-            .await
-            .map_err(internal)?
+            .await?
             .qpvs;
         let qpvs: Vec<(String, String)> = listed
             .iter()
@@ -55,8 +55,7 @@ pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
             });
         }
         let mut input = crate::ssr::store::units::unit_input(&pool, organisation, id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)?;
         // A unit flagged QPV before its territory listed them: its quartier, found by name, is
         // preselected (the checkbox keeps the flag either way).
@@ -80,16 +79,13 @@ pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
         ) {
             input.commune_insee = place.label();
         }
-        let list = offers::unit_offers(&pool, organisation, id)
-            .await
-            .map_err(internal)?;
+        let list = offers::unit_offers(&pool, organisation, id).await?;
         let has_live_offer = list.iter().any(|o| {
             crate::domain::offer::OfferStatus::parse(&o.status)
                 .is_some_and(|s| s.can_become(crate::domain::offer::OfferStatus::Cancelled))
         });
         let photos = crate::ssr::store::photos::for_units(&pool, &[id])
-            .await
-            .map_err(internal)?
+            .await?
             .into_iter()
             .map(|(_, photo)| photo)
             .collect();
@@ -129,10 +125,10 @@ pub async fn save_unit(
     #[server(default)] description: String,
 ) -> Result<(), AppError> {
     use crate::domain::offer::UnitInput;
-    use crate::ssr::store::offers;
-    use crate::ssr::{catalogue, db::is_unique_violation, internal, respond, state};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let (user_id, organisation) = staff_organisation().await?;
+        let staff = crate::ssr::usecases::Staff::current().await?;
+        let organisation = staff.organisation_id;
         let input = UnitInput {
             reference,
             address,
@@ -154,53 +150,13 @@ pub async fn save_unit(
             description,
         };
         let state = state()?;
-        let context = crate::ssr::import::OwnedUnitContext::of(state.db.pool(), organisation)
-            .await
-            .map_err(internal)?;
+        let context =
+            crate::ssr::import::OwnedUnitContext::of(state.db.pool(), organisation).await?;
         let unit = input
             .validate(crate::ssr::reference::national(), &context.get())
             .map_err(AppError::Invalid)?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
         let existing = (unit_id > 0).then_some(unit_id);
-        let id = match crate::ssr::store::units::save_unit(&mut tx, organisation, existing, &unit)
-            .await
-        {
-            Ok(Some(id)) => id,
-            Ok(None) => return Err(AppError::NotFound),
-            Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::field(
-                    "reference",
-                    "Votre organisme a déjà un logement avec cette référence.",
-                ));
-            }
-            Err(e) => return Err(internal(e)),
-        };
-        let action = if existing.is_some() {
-            "unit.update"
-        } else {
-            "unit.create"
-        };
-        audit_and_commit(
-            tx,
-            (user_id, organisation),
-            action,
-            format!("unit:{id}"),
-            unit.reference.clone(),
-        )
-        .await?;
-        // A published offer of this unit shows the new values in search at once.
-        let live: Vec<i64> = offers::unit_offers(state.db.pool(), organisation, id)
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .filter(|o| o.status == "published")
-            .map(|o| o.id)
-            .collect();
-        if let Err(error) = catalogue::refresh(&state.db, &state.search, &live).await {
-            tracing::error!(%error, "search refresh after a unit edit failed; the sync will retry");
-        }
+        let id = crate::ssr::usecases::units::save_unit(&state, staff, existing, &unit).await?;
         leptos_axum::redirect(&format!("/gestion/logements/{id}?enregistre=1"));
         Ok(())
     })
@@ -209,13 +165,12 @@ pub async fn save_unit(
 
 #[server(endpoint = "gestion/photo/supprimer")]
 pub async fn delete_photo(photo_id: i64) -> Result<(), AppError> {
-    use crate::ssr::{internal, respond, state, store::photos};
+    use crate::ssr::{respond, state, store::photos};
     respond(async move {
-        let (_, organisation) = staff_organisation().await?;
-        if photos::delete(state()?.db.pool(), organisation, photo_id)
-            .await
-            .map_err(internal)?
-        {
+        let organisation = crate::ssr::usecases::Staff::current()
+            .await?
+            .organisation_id;
+        if photos::delete(state()?.db.pool(), organisation, photo_id).await? {
             Ok(())
         } else {
             Err(AppError::NotFound)

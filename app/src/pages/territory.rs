@@ -2,8 +2,8 @@
 //! prioritaires staff pick a unit's QPV from, and the first-quartile income threshold of each
 //! year (set by ministerial arrêté), which classes requests for the attribution objectives.
 
-use crate::components::form::{KeptForm, kept_value};
 use crate::components::form::{Field, FormAlert, field_errors};
+use crate::components::form::{KeptForm, kept_value};
 use crate::components::outcome::loaded;
 use crate::domain::qpv::Qpv;
 use crate::error::AppError;
@@ -25,13 +25,12 @@ use crate::ssr::subject::territory_admin;
 #[server(endpoint = "territoire/listes")]
 pub async fn load_territory_lists() -> Result<TerritoryLists, AppError> {
     use crate::ssr::store::territories;
-    use crate::ssr::{internal, respond, state, subject::today};
+    use crate::ssr::{respond, state, subject::today};
     respond(async move {
         let (_, epci) = territory_admin().await?;
         let pool = state()?.db.pool().clone();
         let qpvs = territories::qpvs_of(&pool, std::slice::from_ref(&epci))
-            .await
-            .map_err(internal)?
+            .await?
             .into_iter()
             .map(|q| {
                 let commune = crate::ssr::reference::commune_name(&q.commune_insee);
@@ -41,9 +40,7 @@ pub async fn load_territory_lists() -> Result<TerritoryLists, AppError> {
         Ok(TerritoryLists {
             epci_name: crate::ssr::reference::epci_name(&epci),
             qpvs,
-            thresholds: territories::thresholds(&pool, &epci)
-                .await
-                .map_err(internal)?,
+            thresholds: territories::thresholds(&pool, &epci).await?,
             year: today().year,
         })
     })
@@ -54,8 +51,7 @@ pub async fn load_territory_lists() -> Result<TerritoryLists, AppError> {
 #[server(endpoint = "territoire/qpv")]
 pub async fn save_qpvs(list: String) -> Result<(), AppError> {
     use crate::error::FieldErrors;
-    use crate::ssr::store::{audit, territories};
-    use crate::ssr::{internal, respond, state};
+    use crate::ssr::{respond, state};
     respond(async move {
         let (user, epci) = territory_admin().await?;
         let parsed =
@@ -67,26 +63,7 @@ pub async fn save_qpvs(list: String) -> Result<(), AppError> {
                     }
                     AppError::Invalid(errors)
                 })?;
-        let state = state()?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        territories::replace_qpvs(&mut tx, &epci, &parsed)
-            .await
-            .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor_user_id: Some(user.id),
-                organisation_id: None,
-                action: "territory.qpv",
-                subject: &format!("epci:{epci}"),
-                detail: &format!("{} quartiers", parsed.len()),
-            },
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        crate::ssr::usecases::territory::replace_qpvs(&state()?, &user, &epci, &parsed).await?;
         leptos_axum::redirect("/territoire?qpv=1#qpv");
         Ok(())
     })
@@ -97,8 +74,7 @@ pub async fn save_qpvs(list: String) -> Result<(), AppError> {
 #[server(endpoint = "territoire/quartile")]
 pub async fn set_quartile_threshold(year: String, amount: String) -> Result<(), AppError> {
     use crate::error::FieldErrors;
-    use crate::ssr::store::{audit, territories};
-    use crate::ssr::{internal, respond, state, subject::today};
+    use crate::ssr::{respond, state, subject::today};
     respond(async move {
         let (user, epci) = territory_admin().await?;
         let this_year = today().year;
@@ -126,26 +102,14 @@ pub async fn set_quartile_threshold(year: String, amount: String) -> Result<(), 
         let (Some(year), Some(amount)) = (year, amount) else {
             return Err(AppError::Invalid(errors));
         };
-        let state = state()?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        territories::set_threshold(&mut tx, &epci, year, amount, user.id)
-            .await
-            .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor_user_id: Some(user.id),
-                organisation_id: None,
-                action: "territory.first_quartile",
-                subject: &format!("epci:{epci}"),
-                detail: &format!("{year}: {amount} €/UC"),
-            },
+        crate::ssr::usecases::territory::set_quartile_threshold(
+            &state()?,
+            &user,
+            &epci,
+            year,
+            amount,
         )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        .await?;
         leptos_axum::redirect("/territoire?quartile=1#quartile");
         Ok(())
     })

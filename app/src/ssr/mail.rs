@@ -228,10 +228,13 @@ impl Mailer {
                             subject: subject.clone(),
                             body: body.clone(),
                         };
-                        self.transport.send(&message_id, message, plain).await
+                        self.transport
+                            .send(&message_id, message, plain)
+                            .await
+                            .map_err(Failure::Transient)
                     }
                     // A malformed address will not get better with time.
-                    Err(e) => Err(format!("permanent: {e}")),
+                    Err(e) => Err(Failure::Permanent(e)),
                 };
                 match outcome {
                     Ok(()) => {
@@ -242,7 +245,10 @@ impl Mailer {
                             .await?;
                         report.sent += 1;
                     }
-                    Err(error) if attempt >= MAX_ATTEMPTS || error.starts_with("permanent") => {
+                    Err(failure)
+                        if attempt >= MAX_ATTEMPTS || matches!(failure, Failure::Permanent(_)) =>
+                    {
+                        let error = failure.to_string();
                         tracing::error!(outbox_id = id, attempt, %error, "mail given up");
                         sqlx::query("UPDATE outbox SET failed_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
                             .bind(now())
@@ -252,7 +258,8 @@ impl Mailer {
                             .await?;
                         report.failed += 1;
                     }
-                    Err(error) => {
+                    Err(failure) => {
+                        let error = failure.to_string();
                         tracing::warn!(outbox_id = id, attempt, %error, "mail delivery failed; will retry");
                         sqlx::query("UPDATE outbox SET next_attempt_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
                             .bind(now() + backoff_seconds(attempt))
@@ -290,6 +297,17 @@ impl Mailer {
 pub fn backoff_seconds(attempt: i64) -> i64 {
     let exponent = (attempt - 1).clamp(0, 20) as u32;
     (30_i64.saturating_mul(1_i64 << exponent)).min(6 * 3600)
+}
+
+/// Why one delivery did not go through: worth another try later, or never.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    /// The message cannot be built (a malformed address): retrying changes nothing.
+    #[error("permanent: {0}")]
+    Permanent(String),
+    /// The transport failed this time (server down, timeout).
+    #[error("{0}")]
+    Transient(String),
 }
 
 #[cfg(test)]

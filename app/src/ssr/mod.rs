@@ -17,6 +17,7 @@ pub mod secrets;
 pub mod session;
 pub mod store;
 pub mod subject;
+pub mod usecases;
 
 use crate::error::AppError;
 use crate::model::{CurrentUser, Role};
@@ -116,6 +117,15 @@ impl AppState {
     }
 }
 
+/// A value that changes at each action, for the address a form redirects to, so that the page
+/// reloads its data after the redirect (two votes within the same second must not share one).
+pub fn action_stamp() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
+
 /// The shared state, as provided to server functions and rendering.
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -172,25 +182,52 @@ pub fn client_ip() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// The signed-in user of the current request, if any.
-pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
-    let Some(parts) = request_parts() else {
-        return Ok(None);
-    };
-    user_for_headers(&state()?, &parts.headers).await
+/// Who calls: the user behind the request's session cookie, if any. Axum routes take it as an
+/// extractor; server functions reach it through [`current_user`] and [`require`], which run the
+/// same extraction on the request they serve.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Option<CurrentUser>);
+
+impl axum::extract::FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &AppState,
+    ) -> Result<Caller, AppError> {
+        let Some(session_id) = session::cookie_value(&parts.headers) else {
+            return Ok(Caller(None));
+        };
+        Ok(Caller(
+            store::accounts::user_by_session(state.db.pool(), &session_id).await?,
+        ))
+    }
 }
 
-/// The user whose session cookie is in `headers`, for handlers outside server functions.
-pub async fn user_for_headers(
-    state: &AppState,
-    headers: &http::HeaderMap,
-) -> Result<Option<CurrentUser>, AppError> {
-    let Some(session_id) = session::cookie_value(headers) else {
+impl axum::response::IntoResponse for AppError {
+    /// The status and the French message; causes were logged where they happened.
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status_code())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (
+            status,
+            [
+                (http::header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (http::header::CONTENT_LANGUAGE, "fr"),
+            ],
+            self.to_string(),
+        )
+            .into_response()
+    }
+}
+
+/// The signed-in user of the current request, if any.
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    use axum::extract::FromRequestParts;
+    let Some(mut parts) = request_parts() else {
         return Ok(None);
     };
-    store::accounts::user_by_session(state.db.pool(), &session_id)
-        .await
-        .map_err(internal)
+    Ok(Caller::from_request_parts(&mut parts, &state()?).await?.0)
 }
 
 /// The signed-in user, who must hold one of `roles`.

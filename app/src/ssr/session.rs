@@ -50,14 +50,10 @@ pub async fn sign_in(state: &AppState, user_id: i64) -> Result<(), AppError> {
     if let Some(previous) =
         use_context::<http::request::Parts>().and_then(|p| cookie_value(&p.headers))
     {
-        super::store::accounts::delete_session(state.db.pool(), &previous)
-            .await
-            .map_err(internal)?;
+        super::store::accounts::delete_session(state.db.pool(), &previous).await?;
     }
     let session_id = new_token();
-    super::store::accounts::create_session(state.db.pool(), user_id, &session_id)
-        .await
-        .map_err(internal)?;
+    super::store::accounts::create_session(state.db.pool(), user_id, &session_id).await?;
     append_set_cookie(set_cookie_header(
         &session_id,
         SESSION_SECONDS,
@@ -70,9 +66,7 @@ pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
     if let Some(session_id) =
         use_context::<http::request::Parts>().and_then(|p| cookie_value(&p.headers))
     {
-        super::store::accounts::delete_session(state.db.pool(), &session_id)
-            .await
-            .map_err(internal)?;
+        super::store::accounts::delete_session(state.db.pool(), &session_id).await?;
     }
     append_set_cookie(set_cookie_header("", 0, state.settings.secure_cookies))
 }

@@ -3,7 +3,7 @@
 
 use super::{current_user, internal, require, state, store::profiles};
 use crate::domain::calendar::{Date, paris_date};
-use crate::domain::profile::{Part, Profile};
+use crate::domain::profile::Profile;
 use crate::error::AppError;
 use crate::model::{CurrentUser, Role};
 
@@ -58,8 +58,7 @@ pub async fn subject(pour: Option<i64>) -> Result<Subject, AppError> {
                 organisation.id,
                 applicant_id,
             )
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)?;
             Ok(Subject {
                 user_id: applicant_id,
@@ -73,7 +72,7 @@ pub async fn subject(pour: Option<i64>) -> Result<Subject, AppError> {
 }
 
 pub async fn profile_of(user_id: i64) -> Result<Profile, AppError> {
-    let mut conn = state()?.db.pool().acquire().await.map_err(internal)?;
+    let mut conn = state()?.db.pool().acquire().await?;
     profiles::load(&mut conn, user_id).await.map_err(internal)
 }
 
@@ -99,30 +98,4 @@ pub async fn audit_assisted(
     )
     .await
     .map_err(internal)
-}
-
-/// Runs one profile write in a transaction and sends the browser back to its part.
-pub async fn save_part<F>(part: Part, pour: Option<i64>, write: F) -> Result<(), AppError>
-where
-    F: for<'c> FnOnce(
-        &'c mut sqlx::AnyConnection,
-        i64,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<(), AppError>> + Send + 'c>,
-    >,
-{
-    let subject = subject(pour).await?;
-    let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-        .await
-        .map_err(internal)?;
-    write(&mut tx, subject.user_id).await?;
-    audit_assisted(&mut tx, &subject, "assisted.profile", part.anchor()).await?;
-    tx.commit().await.map_err(internal)?;
-    leptos_axum::redirect(&format!(
-        "{}?enregistre={}#{}",
-        subject.profile_path(),
-        part.anchor(),
-        part.anchor()
-    ));
-    Ok(())
 }

@@ -18,14 +18,14 @@
 //!   it), and a closed, signed session with its minutes;
 //! - Montbéliard Logis staff: a ranked offer whose shortlist is to build.
 
-use app::domain::caleol::{RulingInput, SessionMode};
 use app::domain::calendar::{Date, paris_date};
+use app::domain::caleol::{RulingInput, SessionMode};
 use app::domain::eligibility::Verdict;
-use app::domain::offer::OfferStatus;
 use app::ssr::db::{Db, begin_write, now};
 use app::ssr::store::applications::{self, ApplyRequest};
 use app::ssr::store::caleol::{self, Viewer};
-use app::ssr::store::{listings, offers, profiles, rankings};
+use app::ssr::store::{listings, profiles};
+use app::ssr::usecases::{self, Staff};
 use sqlx::AnyPool;
 use std::collections::HashMap;
 
@@ -166,7 +166,7 @@ async fn end_windows(pool: &AnyPool, offers_ending: &[i64], link: &str) -> Resul
             .execute(pool)
             .await?;
     }
-    offers::close_due(pool, at, link).await?;
+    usecases::offers::close_due(pool, at, link).await?;
     Ok(())
 }
 
@@ -186,24 +186,37 @@ async fn shortlist(
     .await?;
     let size = (available as usize).clamp(3, 10);
     let mut tx = begin_write(pool).await?;
-    let chosen = rankings::build_shortlist(&mut tx, organisation, offer, size, None, staff, now())
+    let staff = Staff {
+        user_id: staff,
+        organisation_id: organisation,
+    };
+    usecases::rankings::shortlist_in(&mut tx, staff, offer, size, None)
         .await
         .map_err(|e| format!("shortlist of offer {offer} ({available} ranked): {e}"))?;
-    // As the shortlist's server function does: the offer is now prepared for the commission.
-    offers::transition(&mut tx, Some(organisation), offer, OfferStatus::InReview, Some(staff))
-        .await
-        .map_err(|e| format!("offer {offer} into review: {e:?}"))?;
-    caleol::audit(
-        &mut tx,
-        staff,
-        organisation,
-        "ranking.shortlist",
-        format!("offer:{offer}"),
-        format!("{} candidats", chosen.len()),
-    )
-    .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What someone did, in the organisation's audit log, as the server functions record it.
+async fn audit(
+    conn: &mut sqlx::AnyConnection,
+    actor: i64,
+    organisation: i64,
+    action: &str,
+    subject: String,
+    detail: String,
+) -> Result<(), sqlx::Error> {
+    app::ssr::store::audit::record(
+        conn,
+        app::ssr::store::audit::AuditEntry {
+            actor_user_id: Some(actor),
+            organisation_id: Some(organisation),
+            action,
+            subject: &subject,
+            detail: &detail,
+        },
+    )
+    .await
 }
 
 /// The shortlisted entries of an offer, as (entry, applicant), in rank order.
@@ -217,7 +230,12 @@ async fn shortlisted(pool: &AnyPool, offer: i64) -> Result<Vec<(i64, i64)>, Fail
     .await?)
 }
 
-fn ruling(kind: &str, rank: &str, motive: &str, today: Date) -> Result<app::domain::caleol::Ruling, Failure> {
+fn ruling(
+    kind: &str,
+    rank: &str,
+    motive: &str,
+    today: Date,
+) -> Result<app::domain::caleol::Ruling, Failure> {
     RulingInput {
         kind: kind.to_string(),
         rank: rank.to_string(),
@@ -251,7 +269,10 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
         applicant: user(pool, "demandeur@locactive.demo").await?,
         staff: HashMap::from([
             (comtois, user(pool, "agent@habitat-comtois.demo").await?),
-            (montbeliard, user(pool, "agent@montbeliard-logis.demo").await?),
+            (
+                montbeliard,
+                user(pool, "agent@montbeliard-logis.demo").await?,
+            ),
         ]),
         president: user(pool, "membre@habitat-comtois.demo").await?,
         mayor: user(pool, "maire@habitat-comtois.demo").await?,
@@ -266,7 +287,16 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
     // Offers the demo applicant may apply to: the stages are taken from them.
     let at_comtois = open_to(pool, comtois, &demo_profile, today).await?;
     let at_montbeliard = open_to(pool, montbeliard, &demo_profile, today).await?;
-    let [proposed, let_offer, on_agenda, ready, to_shortlist, withdrawn, ..] = at_comtois[..] else {
+    let [
+        proposed,
+        let_offer,
+        on_agenda,
+        ready,
+        to_shortlist,
+        withdrawn,
+        ..,
+    ] = at_comtois[..]
+    else {
         return Err(format!(
             "the demo needs 6 offers of Habitat Comtois open to its applicant, found {}",
             at_comtois.len()
@@ -282,7 +312,14 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
     for offer in [proposed, let_offer, withdrawn, ranked_elsewhere] {
         apply(pool, offer, &demo, &link).await?;
     }
-    for offer in [proposed, let_offer, on_agenda, ready, to_shortlist, ranked_elsewhere] {
+    for offer in [
+        proposed,
+        let_offer,
+        on_agenda,
+        ready,
+        to_shortlist,
+        ranked_elsewhere,
+    ] {
         for other in others_for(pool, offer, today, &mut used).await? {
             apply(pool, offer, &other, &link).await?;
         }
@@ -297,8 +334,14 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
         .fetch_one(pool)
         .await?;
         let mut tx = begin_write(pool).await?;
-        applications::withdraw(&mut tx, people.applicant, application, (&demo.email, &demo.name), &link)
-            .await?;
+        applications::withdraw(
+            &mut tx,
+            people.applicant,
+            application,
+            (&demo.email, &demo.name),
+            &link,
+        )
+        .await?;
         tx.commit().await?;
     }
     progress("historique : candidatures");
@@ -306,7 +349,14 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
     // The windows end; the platform closes and ranks.
     end_windows(
         pool,
-        &[proposed, let_offer, on_agenda, ready, to_shortlist, ranked_elsewhere],
+        &[
+            proposed,
+            let_offer,
+            on_agenda,
+            ready,
+            to_shortlist,
+            ranked_elsewhere,
+        ],
         &link,
     )
     .await?;
@@ -387,15 +437,36 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
     caleol::sign(&mut tx, held, president)
         .await
         .map_err(|e| format!("sign: {e}"))?;
-    caleol::audit(&mut tx, comtois_staff, comtois, "session.create", format!("session:{held}"), today.iso())
-        .await?;
+    audit(
+        &mut tx,
+        comtois_staff,
+        comtois,
+        "session.create",
+        format!("session:{held}"),
+        today.iso(),
+    )
+    .await?;
     for offer in [proposed, let_offer] {
-        caleol::audit(&mut tx, comtois_staff, comtois, "session.agenda", format!("offer:{offer}"), String::new())
-            .await?;
+        audit(
+            &mut tx,
+            comtois_staff,
+            comtois,
+            "session.agenda",
+            format!("offer:{offer}"),
+            String::new(),
+        )
+        .await?;
     }
     for action in ["session.open", "session.close", "minutes.sign"] {
-        caleol::audit(&mut tx, people.president, comtois, action, format!("session:{held}"), String::new())
-            .await?;
+        audit(
+            &mut tx,
+            people.president,
+            comtois,
+            action,
+            format!("session:{held}"),
+            String::new(),
+        )
+        .await?;
     }
     tx.commit().await?;
 
@@ -413,8 +484,15 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
     caleol::sign_lease(&mut tx, comtois, let_offer, proposal, false, today, &link)
         .await
         .map_err(|e| format!("lease: {e}"))?;
-    caleol::audit(&mut tx, comtois_staff, comtois, "offer.lease", format!("offer:{let_offer}"), today.iso())
-        .await?;
+    audit(
+        &mut tx,
+        comtois_staff,
+        comtois,
+        "offer.lease",
+        format!("offer:{let_offer}"),
+        today.iso(),
+    )
+    .await?;
     tx.commit().await?;
     progress("historique : séance close et signée, bail");
 
@@ -437,7 +515,15 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
         ("session.create", format!("session:{planned}")),
         ("session.agenda", format!("offer:{on_agenda}")),
     ] {
-        caleol::audit(&mut tx, comtois_staff, comtois, action, subject, String::new()).await?;
+        audit(
+            &mut tx,
+            comtois_staff,
+            comtois,
+            action,
+            subject,
+            String::new(),
+        )
+        .await?;
     }
     tx.commit().await?;
     progress("historique : séance prévue aujourd'hui");

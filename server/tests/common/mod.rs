@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use app::error::AppError;
 use app::ssr::AppState;
 use app::ssr::mail::{MailTransport, MemoryMailbox, SentMail};
 use locactive::config::{MailTransportKind, Settings};
@@ -218,6 +219,33 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// Calls a server function through its own argument type, at its own path, as the hydrated
+    /// page does, and reads its typed answer, or the error it answered with.
+    pub async fn run<F>(&self, client: &reqwest::Client, call: F) -> Result<F::Output, AppError>
+    where
+        F: server_fn::ServerFn + serde::Serialize,
+        F::Output: serde::de::DeserializeOwned,
+    {
+        let body = serde_qs::to_string(&call).expect("arguments encode");
+        let response = client
+            .post(self.url(F::PATH))
+            .header("Origin", self.address.clone())
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status();
+        let text = response.text().await.expect("answer read");
+        if status.is_success() {
+            Ok(serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} answered {text}: {e}", F::PATH)))
+        } else {
+            Err(serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} failed with {status} {text}: {e}", F::PATH)))
+        }
     }
 
     /// Submits a form the way a browser without JavaScript does.

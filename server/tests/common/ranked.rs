@@ -119,7 +119,7 @@ pub async fn close(app: &TestApp, offer_id: i64) {
         .execute(app.state.db.pool())
         .await
         .unwrap();
-    let closed = app::ssr::store::offers::close_due(
+    let closed = app::ssr::usecases::offers::close_due(
         app.state.db.pool(),
         app::ssr::db::now(),
         "http://test/espace",

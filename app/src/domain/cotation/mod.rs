@@ -429,6 +429,51 @@ pub fn refusal_effect(facts: &Facts, grid: &Grid) -> Option<i32> {
         })
 }
 
+/// One stored version of a grid.
+#[derive(Debug, Clone)]
+pub struct GridVersion {
+    pub id: i64,
+    pub epci_siren: String,
+    pub audience: Audience,
+    pub version: i64,
+    pub effective_from: Date,
+    pub grid: Grid,
+    pub created_at: i64,
+}
+
+/// The versions in force on `on`: for each EPCI and audience, the latest that took effect.
+pub fn in_force(all: &[GridVersion], on: Date) -> Vec<GridVersion> {
+    let mut current: Vec<GridVersion> = Vec::new();
+    for v in all.iter().filter(|v| v.effective_from <= on) {
+        match current
+            .iter_mut()
+            .find(|c| c.epci_siren == v.epci_siren && c.audience == v.audience)
+        {
+            Some(c) if (v.effective_from, v.version) > (c.effective_from, c.version) => {
+                *c = v.clone()
+            }
+            Some(_) => {}
+            None => current.push(v.clone()),
+        }
+    }
+    current
+}
+
+/// The grid that scores a request of `audience` in `epci`: the one for its audience if the
+/// territory has one, otherwise the one for every request.
+pub fn grid_for<'a>(
+    current: &'a [GridVersion],
+    epci_siren: &str,
+    audience: Audience,
+) -> Option<&'a GridVersion> {
+    let of = |a: Audience| {
+        current
+            .iter()
+            .find(|g| g.epci_siren == epci_siren && g.audience == a)
+    };
+    of(audience).or_else(|| of(Audience::All))
+}
+
 mod text;
 pub use text::*;
 

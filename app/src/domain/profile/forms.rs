@@ -460,6 +460,30 @@ impl WishesInput {
     }
 }
 
+/// Each adult's reference tax income as typed beside their name (`income-{member}` fields),
+/// in whole euros; blank lines are left out.
+pub fn member_incomes(typed: &[(i64, String)]) -> Result<Vec<(i64, u32)>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut incomes = Vec::new();
+    for (member_id, raw) in typed {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        match parse_euros(raw).and_then(|c| u32::try_from(c / 100).ok()) {
+            Some(amount) => incomes.push((*member_id, amount)),
+            None => errors.add(
+                &format!("income-{member_id}"),
+                "Indiquez un revenu fiscal de référence en euros, par exemple 18 250 (0 si aucun revenu).",
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(incomes)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

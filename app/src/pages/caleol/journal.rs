@@ -6,15 +6,14 @@ pub const AUDIT_PAGE_ROWS: i64 = 500;
 
 #[server(endpoint = "gestion/journal")]
 pub async fn load_audit_log() -> Result<Vec<AuditRow>, AppError> {
-    use crate::pages::staff_offers::staff_organisation;
     use crate::ssr::{internal, respond, state};
     respond(async move {
-        let (user, organisation) = staff_organisation().await?;
+        let crate::ssr::usecases::Staff {
+            user_id: user,
+            organisation_id: organisation,
+        } = crate::ssr::usecases::Staff::current().await?;
         let pool = state()?.db.pool().clone();
-        if !crate::ssr::store::audit::is_org_admin(&pool, user)
-            .await
-            .map_err(internal)?
-        {
+        if !crate::ssr::store::audit::is_org_admin(&pool, user).await? {
             return Err(AppError::Forbidden);
         }
         crate::ssr::store::audit::organisation_log(&pool, organisation, AUDIT_PAGE_ROWS)

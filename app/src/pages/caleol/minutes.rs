@@ -1,15 +1,15 @@
 //! The minutes of a session: the printable page, observations and the signature.
 
-use crate::components::form::{ConfirmStep, KeptForm, kept_value};
 use super::*;
+use crate::components::form::{ConfirmStep, KeptForm, kept_value};
 
 pub const OBSERVATIONS_MAX_CHARS: usize = 4000;
 
 #[server(endpoint = "commission/seance/observations")]
 pub async fn save_observations(session_id: i64, observations: String) -> Result<(), AppError> {
-    use crate::ssr::{respond, store::caleol};
+    use crate::ssr::{respond, state, usecases};
     respond(async move {
-        let (viewer, actor) = guard::member().await?;
+        let caller = guard::member().await?;
         let text = observations.trim().to_string();
         if text.chars().count() > OBSERVATIONS_MAX_CHARS {
             return Err(AppError::field(
@@ -17,18 +17,7 @@ pub async fn save_observations(session_id: i64, observations: String) -> Result<
                 format!("{OBSERVATIONS_MAX_CHARS} caractères au plus."),
             ));
         }
-        guard::audited(
-            session_id,
-            actor,
-            "minutes.observations",
-            String::new(),
-            |tx| {
-                Box::pin(
-                    async move { caleol::set_observations(tx, session_id, viewer, &text).await },
-                )
-            },
-        )
-        .await?;
+        usecases::caleol::observe(&state()?, caller, session_id, &text).await?;
         leptos_axum::redirect(&format!(
             "/commission/seances/{session_id}/pv?fait=obs-{}",
             action_stamp()
@@ -40,13 +29,10 @@ pub async fn save_observations(session_id: i64, observations: String) -> Result<
 
 #[server(endpoint = "commission/seance/signer")]
 pub async fn sign_minutes(session_id: i64) -> Result<(), AppError> {
-    use crate::ssr::{respond, store::caleol};
+    use crate::ssr::{respond, state, usecases};
     respond(async move {
-        let (viewer, actor) = guard::member().await?;
-        guard::audited(session_id, actor, "minutes.sign", String::new(), |tx| {
-            Box::pin(caleol::sign(tx, session_id, viewer))
-        })
-        .await?;
+        let caller = guard::member().await?;
+        usecases::caleol::sign(&state()?, caller, session_id).await?;
         leptos_axum::redirect(&format!(
             "/commission/seances/{session_id}/pv?fait=signe-{}",
             action_stamp()
@@ -58,17 +44,14 @@ pub async fn sign_minutes(session_id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "commission/pv")]
 pub async fn load_minutes(session_id: i64) -> Result<(Minutes, bool), AppError> {
-    use crate::ssr::{internal, respond, state, store::caleol};
+    use crate::ssr::{respond, state, store::caleol};
     respond(async move {
         let (viewer, _) = guard::viewer().await?;
         let pool = state()?.db.pool().clone();
         let minutes = caleol::minutes(&pool, session_id, viewer)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)?;
-        let editable = caleol::may_sign(&pool, session_id, viewer)
-            .await
-            .map_err(internal)?;
+        let editable = caleol::may_sign(&pool, session_id, viewer).await?;
         Ok((minutes, editable))
     })
     .await

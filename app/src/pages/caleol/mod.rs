@@ -6,13 +6,13 @@ use crate::components::form::{ConfirmStep, KeptForm, kept_choice, kept_value};
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
+use crate::components::score::ScoreTable;
 use crate::domain::caleol::{DecisionKind, MAX_RANK, ProposedUnit, SessionMode, SessionStatus};
 use crate::domain::documents::DocumentKind;
 use crate::domain::eligibility::Verdict;
 use crate::domain::offer::Typology;
 use crate::error::AppError;
 use crate::model::caleol::*;
-use crate::pages::ranking::ScoreTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -31,17 +31,8 @@ pub use staff::*;
 mod guard {
     use crate::error::AppError;
     use crate::model::Role;
-    use crate::ssr::store::caleol::{CaleolError, Viewer};
-    use crate::ssr::{internal, require};
-
-    pub fn caleol_error(error: CaleolError) -> AppError {
-        match error {
-            CaleolError::NotFound => AppError::NotFound,
-            CaleolError::Refused(message) => AppError::Rejected(message),
-            CaleolError::Db(cause) => internal(cause),
-            cause @ CaleolError::Corrupt(_) => internal(cause),
-        }
-    }
+    use crate::ssr::require;
+    use crate::ssr::store::caleol::Viewer;
 
     /// The caller as a session viewer, with their user id: a member through their commission,
     /// staff through their organisation.
@@ -70,48 +61,10 @@ mod guard {
             user.id,
         ))
     }
-
-    /// Runs `change` in a write transaction, records it in the session organisation's audit
-    /// log, and commits both together.
-    pub async fn audited<F>(
-        session_id: i64,
-        actor: i64,
-        action: &str,
-        detail: String,
-        change: F,
-    ) -> Result<(), AppError>
-    where
-        F: for<'c> FnOnce(
-            &'c mut sqlx::AnyConnection,
-        ) -> std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<(), CaleolError>> + Send + 'c>,
-        >,
-    {
-        use crate::ssr::store::caleol;
-        let state = crate::ssr::state()?;
-        let mut tx = crate::ssr::db::begin_write(state.db.pool())
-            .await
-            .map_err(internal)?;
-        change(&mut tx).await.map_err(caleol_error)?;
-        let organisation = caleol::organisation_of(&mut tx, session_id)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
-        caleol::audit(
-            &mut tx,
-            actor,
-            organisation,
-            action,
-            format!("session:{session_id}"),
-            detail,
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
-        state.mail_wakeup.notify_one();
-        Ok(())
-    }
 }
+
+#[cfg(feature = "ssr")]
+use crate::ssr::action_stamp;
 
 #[cfg(feature = "ssr")]
 fn session_path(session_id: i64, done: &str) -> String {
@@ -121,27 +74,16 @@ fn session_path(session_id: i64, done: &str) -> String {
     )
 }
 
-/// A value that changes at each action, so that the page reloads its data after the redirect
-/// (two votes within the same second must not share an address).
-#[cfg(feature = "ssr")]
-fn action_stamp() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default()
-}
-
 #[server(endpoint = "commission/accueil")]
 pub async fn load_commission_home() -> Result<CommissionHome, AppError> {
-    use crate::ssr::{internal, respond, state, store::caleol};
+    use crate::ssr::{respond, state, store::caleol};
     respond(async move {
         let (viewer, _) = guard::member().await?;
         let crate::ssr::store::caleol::Viewer::Member { commission_id, .. } = viewer else {
             return Err(AppError::Forbidden);
         };
         caleol::commission_home(state()?.db.pool(), commission_id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)
     })
     .await
@@ -149,12 +91,11 @@ pub async fn load_commission_home() -> Result<CommissionHome, AppError> {
 
 #[server(endpoint = "commission/seance")]
 pub async fn load_session(session_id: i64, anonymised: bool) -> Result<SessionView, AppError> {
-    use crate::ssr::{internal, respond, state, store::caleol};
+    use crate::ssr::{respond, state, store::caleol};
     respond(async move {
         let (viewer, _) = guard::viewer().await?;
         caleol::view(state()?.db.pool(), session_id, viewer, anonymised)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)
     })
     .await
@@ -165,15 +106,11 @@ pub async fn open_session(
     session_id: i64,
     #[server(default)] meets_today: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{respond, store::caleol};
+    use crate::ssr::{respond, state, usecases};
     respond(async move {
-        let (viewer, actor) = guard::member().await?;
+        let caller = guard::member().await?;
         let meets_today = meets_today == "on";
-        let detail = if meets_today { "tenue à une autre date que celle prévue" } else { "" };
-        guard::audited(session_id, actor, "session.open", detail.to_string(), |tx| {
-            Box::pin(async move { caleol::open(tx, session_id, viewer, meets_today).await.map(|_| ()) })
-        })
-        .await?;
+        usecases::caleol::open(&state()?, caller, session_id, meets_today).await?;
         leptos_axum::redirect(&session_path(session_id, "ouverte"));
         Ok(())
     })
@@ -211,15 +148,11 @@ pub async fn cast_vote(
     #[server(default)] document: String,
     #[server(default)] deadline: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{respond, store::caleol};
+    use crate::ssr::{respond, state, usecases};
     respond(async move {
-        let (viewer, actor) = guard::member().await?;
+        let caller = guard::member().await?;
         let ruling = ruling_of(kind, rank, motive, document, deadline)?;
-        let detail = format!("entry:{entry_id} {}", ruling.choice.label());
-        guard::audited(session_id, actor, "session.vote", detail, |tx| {
-            Box::pin(async move { caleol::vote(tx, session_id, entry_id, viewer, &ruling).await })
-        })
-        .await?;
+        usecases::caleol::vote(&state()?, caller, session_id, entry_id, &ruling).await?;
         leptos_axum::redirect(&format!(
             "{}#candidat-{entry_id}",
             session_path(session_id, "vote")
@@ -240,21 +173,11 @@ pub async fn record_outcome(
     #[server(default)] document: String,
     #[server(default)] deadline: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{respond, store::caleol};
+    use crate::ssr::{respond, state, usecases};
     respond(async move {
-        let (viewer, actor) = guard::member().await?;
+        let caller = guard::member().await?;
         let ruling = ruling_of(kind, rank, motive, document, deadline)?;
-        let detail = format!(
-            "entry:{entry_id} {} {}",
-            ruling.choice.label(),
-            ruling.motive
-        );
-        guard::audited(session_id, actor, "session.decision", detail, |tx| {
-            Box::pin(async move {
-                caleol::record_decision(tx, session_id, entry_id, viewer, &ruling).await
-            })
-        })
-        .await?;
+        usecases::caleol::decide(&state()?, caller, session_id, entry_id, &ruling).await?;
         leptos_axum::redirect(&format!(
             "{}#candidat-{entry_id}",
             session_path(session_id, "decision")
@@ -269,14 +192,10 @@ pub async fn record_attendance(
     session_id: i64,
     #[server(default)] present: Vec<i64>,
 ) -> Result<(), AppError> {
-    use crate::ssr::{respond, store::caleol};
+    use crate::ssr::{respond, state, usecases};
     respond(async move {
-        let (viewer, actor) = guard::member().await?;
-        let detail = format!("présents : {present:?}");
-        guard::audited(session_id, actor, "session.attendance", detail, |tx| {
-            Box::pin(async move { caleol::set_attendance(tx, session_id, viewer, &present).await })
-        })
-        .await?;
+        let caller = guard::member().await?;
+        usecases::caleol::attendance(&state()?, caller, session_id, &present).await?;
         leptos_axum::redirect(&session_path(session_id, "presences"));
         Ok(())
     })
@@ -285,16 +204,10 @@ pub async fn record_attendance(
 
 #[server(endpoint = "commission/seance/clore")]
 pub async fn close_session(session_id: i64) -> Result<(), AppError> {
-    use crate::domain::calendar::paris_date;
-    use crate::ssr::{respond, state, store::caleol};
+    use crate::ssr::{respond, state, usecases};
     respond(async move {
-        let (viewer, actor) = guard::member().await?;
-        let link = state()?.link("/espace/candidatures");
-        let today = paris_date(crate::ssr::db::now());
-        guard::audited(session_id, actor, "session.close", String::new(), |tx| {
-            Box::pin(async move { caleol::close(tx, session_id, viewer, today, &link).await })
-        })
-        .await?;
+        let caller = guard::member().await?;
+        usecases::caleol::close(&state()?, caller, session_id).await?;
         leptos_axum::redirect(&format!("/commission/seances/{session_id}/pv"));
         Ok(())
     })
@@ -311,9 +224,9 @@ pub async fn record_occupation(
     proposed: String,
     #[server(default)] typology: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{respond, store::caleol};
+    use crate::ssr::{respond, state, usecases};
     respond(async move {
-        let (viewer, actor) = guard::member().await?;
+        let caller = guard::member().await?;
         let finding = finding.trim().to_string();
         let length = finding.chars().count();
         if !(5..=FINDING_MAX_CHARS).contains(&length) {
@@ -333,15 +246,15 @@ pub async fn record_occupation(
                 AppError::field("typology", "Choisissez une typologie de la liste.")
             })?),
         };
-        let detail = format!("lease:{lease_id} {} {finding}", proposed.code());
-        guard::audited(session_id, actor, "occupation.finding", detail, |tx| {
-            Box::pin(async move {
-                caleol::record_review(
-                    tx, session_id, viewer, lease_id, &finding, proposed, typology,
-                )
-                .await
-            })
-        })
+        usecases::caleol::record_review(
+            &state()?,
+            caller,
+            session_id,
+            lease_id,
+            &finding,
+            proposed,
+            typology,
+        )
         .await?;
         leptos_axum::redirect(&session_path(session_id, "occupation"));
         Ok(())

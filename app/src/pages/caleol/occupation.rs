@@ -1,14 +1,15 @@
 //! Staff: tenancies, their occupation situations, and the findings of the triennial review.
 
-use crate::components::form::{KeptForm, kept_choice};
 use super::*;
+use crate::components::form::{KeptForm, kept_choice};
 
 #[server(endpoint = "gestion/occupation")]
 pub async fn load_tenancies() -> Result<Vec<Tenancy>, AppError> {
-    use crate::pages::staff_offers::staff_organisation;
     use crate::ssr::{internal, respond, state, store::caleol};
     respond(async move {
-        let (_, organisation) = staff_organisation().await?;
+        let organisation = crate::ssr::usecases::Staff::current()
+            .await?
+            .organisation_id;
         caleol::tenancies(state()?.db.pool(), organisation)
             .await
             .map_err(internal)
@@ -22,28 +23,15 @@ pub async fn flag_tenancy(
     #[server(default)] flags: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::domain::caleol::OccupationFlag;
-    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
-    use crate::ssr::{internal, respond, state, store::caleol};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let caller = staff_organisation().await?;
+        let staff = Staff::current().await?;
         let parsed: Option<Vec<OccupationFlag>> =
             flags.iter().map(|f| OccupationFlag::parse(f)).collect();
         let parsed = parsed
             .ok_or_else(|| AppError::field("flags", "Choisissez des situations de la liste."))?;
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-            .await
-            .map_err(internal)?;
-        caleol::set_flags(&mut tx, caller.1, lease_id, &parsed)
-            .await
-            .map_err(guard::caleol_error)?;
-        audit_and_commit(
-            tx,
-            caller,
-            "occupation.flags",
-            format!("lease:{lease_id}"),
-            flags.join(","),
-        )
-        .await?;
+        usecases::caleol::flag_tenancy(&state()?, staff, lease_id, &parsed).await?;
         leptos_axum::redirect(&format!(
             "/gestion/occupation?fait=bail-{lease_id}-{}",
             action_stamp()

@@ -1,15 +1,16 @@
 //! Staff: planning sessions and their agenda, and what follows the commission on an offer
 //! (decisions, offers made, the lease).
 
-use crate::components::form::{KeptForm, kept_choice, kept_value};
 use super::*;
+use crate::components::form::{KeptForm, kept_choice, kept_value};
 
 #[server(endpoint = "gestion/commissions")]
 pub async fn load_sessions_overview() -> Result<SessionsOverview, AppError> {
-    use crate::pages::staff_offers::staff_organisation;
     use crate::ssr::{internal, respond, state, store::caleol};
     respond(async move {
-        let (_, organisation) = staff_organisation().await?;
+        let organisation = crate::ssr::usecases::Staff::current()
+            .await?
+            .organisation_id;
         caleol::overview(state()?.db.pool(), organisation)
             .await
             .map_err(internal)
@@ -25,10 +26,10 @@ pub async fn create_commission_session(
     quorum: String,
 ) -> Result<(), AppError> {
     use crate::domain::calendar::{Date, paris_date};
-    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
-    use crate::ssr::{db::now, internal, respond, state, store::caleol};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{db::now, respond, state};
     respond(async move {
-        let caller = staff_organisation().await?;
+        let staff = Staff::current().await?;
         let mut errors = crate::error::FieldErrors::new();
         let commission_id = commission_id.trim().parse::<i64>().ok();
         if commission_id.is_none() {
@@ -60,31 +61,9 @@ pub async fn create_commission_session(
         ) else {
             return Err(AppError::Invalid(errors));
         };
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-            .await
-            .map_err(internal)?;
-        let id = caleol::create_session(
-            &mut tx,
-            caller.1,
-            commission_id,
-            mode,
-            held_on,
-            quorum,
-            caller.0,
-        )
-        .await
-        .map_err(|e| match guard::caleol_error(e) {
-            AppError::Rejected(m) => AppError::field("quorum", m),
-            other => other,
-        })?;
-        audit_and_commit(
-            tx,
-            caller,
-            "session.create",
-            format!("session:{id}"),
-            format!("{} {}", held_on.iso(), mode.code()),
-        )
-        .await?;
+        let id =
+            usecases::caleol::plan_session(&state()?, staff, commission_id, mode, held_on, quorum)
+                .await?;
         leptos_axum::redirect(&format!("/gestion/commissions?fait=seance-{id}"));
         Ok(())
     })
@@ -93,30 +72,14 @@ pub async fn create_commission_session(
 
 #[server(endpoint = "gestion/commissions/ordre-du-jour")]
 pub async fn add_to_agenda(session_id: i64, offer_id: String) -> Result<(), AppError> {
-    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
-    use crate::ssr::{internal, respond, state, store::caleol};
+    use crate::ssr::usecases::{self, Staff};
+    use crate::ssr::{respond, state};
     respond(async move {
-        let caller = staff_organisation().await?;
+        let staff = Staff::current().await?;
         let offer_id = offer_id.trim().parse::<i64>().map_err(|_| {
             AppError::field("offer_id", "Choisissez une offre dont la liste est prête.")
         })?;
-        let mut tx = crate::ssr::db::begin_write(state()?.db.pool())
-            .await
-            .map_err(internal)?;
-        caleol::add_item(&mut tx, caller.1, session_id, offer_id, caller.0)
-            .await
-            .map_err(|e| match guard::caleol_error(e) {
-                AppError::Rejected(m) => AppError::field("offer_id", m),
-                other => other,
-            })?;
-        audit_and_commit(
-            tx,
-            caller,
-            "session.agenda",
-            format!("session:{session_id}"),
-            format!("offer:{offer_id}"),
-        )
-        .await?;
+        usecases::caleol::add_to_agenda(&state()?, staff, session_id, offer_id).await?;
         leptos_axum::redirect(&format!(
             "/gestion/commissions?fait=odj-{session_id}-{offer_id}"
         ));
@@ -223,100 +186,5 @@ fn StaffSessionCard(session: SessionSummary, ready: Vec<(i64, String)>) -> impl 
                 </KeptForm>
             })}
         </li>
-    }
-}
-
-/// How far back the audit log page reads.
-
-#[server(endpoint = "gestion/offre/suite")]
-pub async fn load_follow_up(offer_id: i64) -> Result<Option<FollowUp>, AppError> {
-    use crate::pages::staff_offers::staff_organisation;
-    use crate::ssr::{internal, respond, state, store::caleol};
-    respond(async move {
-        let (_, organisation) = staff_organisation().await?;
-        caleol::follow_up(state()?.db.pool(), organisation, offer_id)
-            .await
-            .map_err(internal)
-    })
-    .await
-}
-
-#[server(endpoint = "gestion/offre/bail")]
-pub async fn record_lease(
-    offer_id: i64,
-    proposal_id: i64,
-    signed_on: String,
-    #[server(default)] condition_met: Option<String>,
-) -> Result<(), AppError> {
-    use crate::domain::calendar::{Date, paris_date};
-    use crate::pages::staff_offers::{audit_and_commit, staff_organisation};
-    use crate::ssr::{db::now, internal, respond, state, store::caleol};
-    respond(async move {
-        let caller = staff_organisation().await?;
-        let today = paris_date(now());
-        let signed_on = Date::parse(signed_on.trim())
-            .filter(|d| *d <= today && *d >= today.add_days(-92))
-            .ok_or_else(|| {
-                AppError::field(
-                    "signed_on",
-                    "Indiquez la date de signature du bail : aujourd'hui ou dans les trois derniers mois.",
-                )
-            })?;
-        let state = state()?;
-        let link = state.link("/espace/candidatures");
-        let mut tx = crate::ssr::db::begin_write(state.db.pool()).await.map_err(internal)?;
-        caleol::sign_lease(&mut tx, caller.1, offer_id, proposal_id, condition_met.is_some(), signed_on, &link)
-            .await
-            .map_err(guard::caleol_error)?;
-        audit_and_commit(tx, caller, "offer.lease", format!("offer:{offer_id}"), format!("proposal:{proposal_id} {}", signed_on.iso())).await?;
-        state.mail_wakeup.notify_one();
-        if let Err(error) = crate::ssr::catalogue::refresh(&state.db, &state.search, &[offer_id]).await {
-            tracing::error!(%error, "search refresh after a lease failed; the sync will retry");
-        }
-        leptos_axum::redirect(&format!("/gestion/offres/{offer_id}?fait=bail-{}", action_stamp()));
-        Ok(())
-    })
-    .await
-}
-
-/// What became of an offer after the commission: decisions, offers made, and the lease.
-#[component]
-pub fn FollowUpView(offer_id: i64, follow: FollowUp) -> impl IntoView {
-    let lease = ServerAction::<RecordLease>::new();
-    let errors = field_errors(lease.value());
-    view! {
-        <section class="panel" aria-labelledby="suite-titre">
-            <h2 id="suite-titre">"Commission et suites"</h2>
-            {follow.session_id.map(|id| view! { <p><a href=format!("/commission/seances/{id}")>"Voir la séance"</a>" · "<a href=format!("/commission/seances/{id}/pv")>"Procès-verbal"</a></p> })}
-            {if follow.lines.is_empty() { view! { <p>"La commission n'a pas encore statué."</p> }.into_any() } else { view! {
-                <div class="table-wrap">
-                    <table>
-                        <caption>"Décisions et propositions"</caption>
-                        <thead><tr><th scope="col">"Candidat"</th><th scope="col">"Décision"</th><th scope="col">"Proposition"</th></tr></thead>
-                        <tbody>{follow.lines.into_iter().map(|(who, decision, state)| view! { <tr><th scope="row">{who}</th><td>{decision}</td><td>{state}</td></tr> }).collect_view()}</tbody>
-                    </table>
-                </div>
-            }.into_any() }}
-            {follow.accepted.map(|(proposal, who, condition)| view! {
-                <h3>{format!("Bail de {who}")}</h3>
-                <FormAlert value=lease.value()/>
-                <KeptForm action=lease>
-                    <input type="hidden" name="offer_id" value=offer_id.to_string()/>
-                    <input type="hidden" name="proposal_id" value=proposal.to_string()/>
-                    <div class="field">
-                        <label for="signed_on">"Date de signature du bail"</label>
-                        <input id="signed_on" name="signed_on" type="date" required value=kept_value("signed_on", "")/>
-                        {move || errors.get().and_then(|e| e.get("signed_on").map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
-                    </div>
-                    {condition.map(|c| view! {
-                        <div class="field field-check">
-                            <input type="checkbox" id="condition_met" name="condition_met" value="on" checked=kept_choice("condition_met", "on", false)/>
-                            <label for="condition_met">{format!("La pièce manquante a été reçue dans le délai ({c}) et les conditions d'accès restent remplies")}</label>
-                        </div>
-                    })}
-                    <button type="submit" class="button">"Enregistrer la signature du bail"</button>
-                </KeptForm>
-            })}
-        </section>
     }
 }

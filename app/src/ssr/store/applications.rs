@@ -4,7 +4,7 @@
 use crate::domain::calendar::paris_date;
 use crate::domain::offer::OfferStatus;
 use crate::model::MyApplication;
-use crate::model::caleol::ProposalInfo;
+use crate::model::caleol::{DecisionLine, ProposalInfo};
 use crate::ssr::db::{is_unique_violation, now};
 use crate::ssr::letters;
 use crate::ssr::mail::enqueue;
@@ -176,7 +176,7 @@ pub async fn apply(
     let what = letters::OfferLabel {
         id: request.offer_id,
         typology: offer.typology,
-        commune: crate::ssr::store::listings::commune_name(&offer.commune_insee),
+        commune: crate::ssr::reference::commune_name(&offer.commune_insee),
     };
     let closes_on = paris_date(offer.closes_at - 1).french();
     enqueue(
@@ -231,7 +231,7 @@ pub async fn withdraw(
     let what = letters::OfferLabel {
         id: offer_id,
         typology,
-        commune: crate::ssr::store::listings::commune_name(&commune_insee),
+        commune: crate::ssr::reference::commune_name(&commune_insee),
     };
     enqueue(
         conn,
@@ -260,8 +260,24 @@ struct MineRow {
     applicants: i64,
 }
 
-/// Every application of the applicant, newest first, with how many applicants each offer has.
-pub async fn mine(pool: &AnyPool, user_id: i64) -> Result<Vec<MyApplication>, sqlx::Error> {
+/// What became of an applicant's applications after the close, read from the rankings and the
+/// commission by the caller, by application or by offer.
+pub struct Outcomes {
+    /// By application: the rank and number ranked, or why it was not ranked.
+    pub ranks: HashMap<i64, Result<(i64, i64), Vec<String>>>,
+    /// By offer: the commission's decision.
+    pub decisions: Vec<(i64, DecisionLine)>,
+    /// By offer: the unit proposed after the decision.
+    pub proposals: Vec<(i64, ProposalInfo)>,
+}
+
+/// Every application of the applicant, newest first, with how many applicants each offer has
+/// and what became of it.
+pub async fn mine(
+    pool: &AnyPool,
+    user_id: i64,
+    outcomes: Outcomes,
+) -> Result<Vec<MyApplication>, sqlx::Error> {
     let rows: Vec<MineRow> = sqlx::query_as(
         "SELECT a.id, a.offer_id, a.status, a.channel, a.created_at, a.withdrawn_at, o.status AS offer_status,
                 o.closes_at, u.typology, u.surface_m2, u.commune_insee, u.rent_cents, u.charges_cents,
@@ -276,14 +292,13 @@ pub async fn mine(pool: &AnyPool, user_id: i64) -> Result<Vec<MyApplication>, sq
     .fetch_all(pool)
     .await?;
     let at = now();
-    let mut ranks = crate::ssr::store::rankings::for_applicant(pool, user_id).await?;
-    let mut decisions = crate::ssr::store::caleol::decisions_for(pool, user_id).await?;
+    let Outcomes {
+        mut ranks,
+        mut decisions,
+        proposals,
+    } = outcomes;
     // The latest offer of each unit comes last and wins.
-    let proposals: HashMap<i64, ProposalInfo> =
-        crate::ssr::store::caleol::proposals_for(pool, user_id, paris_date(at))
-            .await?
-            .into_iter()
-            .collect();
+    let proposals: HashMap<i64, ProposalInfo> = proposals.into_iter().collect();
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -299,7 +314,7 @@ pub async fn mine(pool: &AnyPool, user_id: i64) -> Result<Vec<MyApplication>, sq
                     "{} de {} m² à {}",
                     r.typology,
                     r.surface_m2,
-                    crate::ssr::store::listings::commune_name(&r.commune_insee)
+                    crate::ssr::reference::commune_name(&r.commune_insee)
                 ),
                 landlord: r.landlord,
                 rent_cents: r.rent_cents,
@@ -372,7 +387,7 @@ pub async fn notify_applicants(
         let what = letters::OfferLabel {
             id: offer_id,
             typology: typology.clone(),
-            commune: crate::ssr::store::listings::commune_name(commune_insee),
+            commune: crate::ssr::reference::commune_name(commune_insee),
         };
         enqueue(
             &mut *conn,

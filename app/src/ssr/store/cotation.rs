@@ -3,23 +3,11 @@
 //! of comparable scores and the observed waiting time.
 
 use crate::domain::calendar::Date;
-use crate::domain::cotation::{Audience, Facts, Grid, score};
+use crate::domain::cotation::{Audience, Grid};
+pub use crate::domain::cotation::{GridVersion, grid_for, in_force};
 use crate::domain::offer::Typology;
 use crate::ssr::db::now;
-use crate::ssr::store::profiles;
 use sqlx::{AnyConnection, AnyPool};
-
-/// One stored version of a grid.
-#[derive(Debug, Clone)]
-pub struct GridVersion {
-    pub id: i64,
-    pub epci_siren: String,
-    pub audience: Audience,
-    pub version: i64,
-    pub effective_from: Date,
-    pub grid: Grid,
-    pub created_at: i64,
-}
 
 type GridRow = (i64, String, String, i64, String, String, i64);
 
@@ -92,98 +80,60 @@ where
     Ok(rows.into_iter().filter_map(version_of).collect())
 }
 
-/// The versions in force on `on`: for each EPCI and audience, the latest that took effect.
-pub fn in_force(all: &[GridVersion], on: Date) -> Vec<GridVersion> {
-    let mut current: Vec<GridVersion> = Vec::new();
-    for v in all.iter().filter(|v| v.effective_from <= on) {
-        match current
-            .iter_mut()
-            .find(|c| c.epci_siren == v.epci_siren && c.audience == v.audience)
-        {
-            Some(c) if (v.effective_from, v.version) > (c.effective_from, c.version) => {
-                *c = v.clone()
-            }
-            Some(_) => {}
-            None => current.push(v.clone()),
-        }
-    }
-    current
-}
-
-/// The grid that scores a request of `audience` in `epci`: the one for its audience if the
-/// territory has one, otherwise the one for every request.
-pub fn grid_for<'a>(
-    current: &'a [GridVersion],
-    epci_siren: &str,
-    audience: Audience,
-) -> Option<&'a GridVersion> {
-    let of = |a: Audience| {
-        current
-            .iter()
-            .find(|g| g.epci_siren == epci_siren && g.audience == a)
-    };
-    of(audience).or_else(|| of(Audience::All))
-}
-
 /// The grids in force today, read from the store.
 pub async fn current(pool: &AnyPool, on: Date) -> Result<Vec<GridVersion>, sqlx::Error> {
     Ok(in_force(&versions(pool, None).await?, on))
 }
 
-/// Scores applicants whose stored score is missing or older than their profile (or than a day,
-/// since seniority grows), on every grid in force. Returns how many scores it wrote; the job
-/// calls it until it returns 0, so a new grid reaches everyone within minutes and a restart
-/// loses nothing.
-pub async fn rescore_batch(pool: &AnyPool, on: Date, limit: i64) -> Result<usize, sqlx::Error> {
-    let grids = current(pool, on).await?;
-    let stale_before = now() - 24 * 3600;
-    let mut written = 0;
-    for grid in &grids {
-        let audience_filter = match grid.audience {
-            Audience::All => "",
-            Audience::Mutation => "AND p.housing_status = 'social_tenant'",
-            Audience::FirstRequest => "AND p.housing_status <> 'social_tenant'",
-        };
-        let due: Vec<(i64,)> = sqlx::query_as(&format!(
-            "SELECT p.user_id FROM applicant_profiles p
-             LEFT JOIN cotation_scores s ON s.user_id = p.user_id AND s.grid_id = $1
-             WHERE (s.user_id IS NULL OR s.computed_at < p.updated_at OR s.computed_at < $2)
-               {audience_filter}
-             ORDER BY p.user_id LIMIT $3"
-        ))
-        .bind(grid.id)
-        .bind(stale_before)
-        .bind(limit)
-        .fetch_all(pool)
+/// Applicants whose score on `grid` is missing or older than their profile or than
+/// `stale_before`, at most `limit`, in id order.
+pub async fn stale_scores(
+    pool: &AnyPool,
+    grid: &GridVersion,
+    stale_before: i64,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let audience_filter = match grid.audience {
+        Audience::All => "",
+        Audience::Mutation => "AND p.housing_status = 'social_tenant'",
+        Audience::FirstRequest => "AND p.housing_status <> 'social_tenant'",
+    };
+    let due: Vec<(i64,)> = sqlx::query_as(&format!(
+        "SELECT p.user_id FROM applicant_profiles p
+         LEFT JOIN cotation_scores s ON s.user_id = p.user_id AND s.grid_id = $1
+         WHERE (s.user_id IS NULL OR s.computed_at < p.updated_at OR s.computed_at < $2)
+           {audience_filter}
+         ORDER BY p.user_id LIMIT $3"
+    ))
+    .bind(grid.id)
+    .bind(stale_before)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(due.into_iter().map(|(id,)| id).collect())
+}
+
+/// Stores applicants' scores on one grid, computed at `at`, in one transaction.
+pub async fn write_scores(
+    pool: &AnyPool,
+    grid_id: i64,
+    scores: &[(i64, i32)],
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    for (user_id, total) in scores {
+        sqlx::query(
+            "INSERT INTO cotation_scores (user_id, grid_id, score, computed_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id, grid_id) DO UPDATE SET score = excluded.score, computed_at = excluded.computed_at",
+        )
+        .bind(user_id)
+        .bind(grid_id)
+        .bind(i64::from(*total))
+        .bind(at)
+        .execute(&mut *tx)
         .await?;
-        if due.is_empty() {
-            continue;
-        }
-        let mut conn = pool.acquire().await?;
-        let mut scores = Vec::with_capacity(due.len());
-        for (user_id,) in &due {
-            let profile = profiles::load(&mut conn, *user_id).await?;
-            scores.push((*user_id, score(&Facts::of(&profile, on), &grid.grid).total));
-        }
-        drop(conn);
-        let mut tx = crate::ssr::db::begin_write(pool).await?;
-        let at = now();
-        for (user_id, total) in scores {
-            sqlx::query(
-                "INSERT INTO cotation_scores (user_id, grid_id, score, computed_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (user_id, grid_id) DO UPDATE SET score = excluded.score, computed_at = excluded.computed_at",
-            )
-            .bind(user_id)
-            .bind(grid.id)
-            .bind(total)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            written += 1;
-        }
-        tx.commit().await?;
     }
-    Ok(written)
+    tx.commit().await
 }
 
 /// How far the background scoring of a grid has got: (scored, requests it applies to).

@@ -1,7 +1,6 @@
 //! Read models of offers: the search index's documents, the catalogue cards, and the offer sheet
 //! the public and staff see.
 
-use crate::domain::calendar::paris_date;
 use crate::domain::catalogue::OfferSummary;
 use crate::domain::offer::{
     Accessibility, Category, ConstructionPeriod, OfferStatus, Reservataire, categories_from_csv,
@@ -13,16 +12,8 @@ use crate::ssr::reference::national;
 use crate::ssr::search::OfferDoc;
 use sqlx::AnyPool;
 
-pub(super) fn iso_day(unix: i64) -> String {
-    paris_date(unix).iso()
-}
-
-/// The last day an offer accepts applications: the day before the (exclusive) closing instant.
-pub(super) fn last_day(closes_at: i64) -> String {
-    paris_date(closes_at - 1).iso()
-}
-
-pub(crate) use crate::ssr::reference::commune_name;
+use super::{iso_day, last_day};
+use crate::ssr::reference::commune_name;
 
 #[derive(sqlx::FromRow)]
 struct OfferDocRow {
@@ -196,7 +187,7 @@ async fn with_photos(
     unit_id: i64,
     mut detail: OfferDetail,
 ) -> Result<OfferDetail, sqlx::Error> {
-    detail.photos = super::photos::for_units(pool, &[unit_id])
+    detail.photos = super::photo_refs(pool, &[unit_id])
         .await?
         .into_iter()
         .map(|(_, photo)| photo)
@@ -338,7 +329,7 @@ pub async fn summaries(pool: &AnyPool, ids: &[i64]) -> Result<Vec<OfferSummary>,
     let mut rows = query.fetch_all(pool).await?;
     rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
     let unit_ids: Vec<i64> = rows.iter().map(|r| r.unit_id).collect();
-    let photos = super::photos::for_units(pool, &unit_ids).await?;
+    let photos = super::photo_refs(pool, &unit_ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| OfferSummary {

@@ -1,7 +1,7 @@
 //! Photos of units, stored in the database so that every app server serves the same files and a
 //! backup holds them with the rest.
 
-use crate::model::PhotoRef;
+pub use super::photo_refs as for_units;
 use crate::ssr::db::now;
 use crate::ssr::photos::Processed;
 use sqlx::{AnyConnection, AnyPool};
@@ -22,13 +22,7 @@ pub async fn insert(
     alt: &str,
     photo: &Processed,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let owned: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM units WHERE organisation_id = $1 AND id = $2")
-            .bind(organisation_id)
-            .bind(unit_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if owned.is_none() {
+    if !super::owns_unit(conn, organisation_id, unit_id).await? {
         return Ok(None);
     }
     let at = now();
@@ -68,51 +62,6 @@ pub async fn delete(
         .await?
         .rows_affected();
     Ok(deleted == 1)
-}
-
-#[derive(sqlx::FromRow)]
-struct RefRow {
-    id: i64,
-    unit_id: i64,
-    alt: String,
-    width: i64,
-    height: i64,
-}
-
-impl From<RefRow> for PhotoRef {
-    fn from(r: RefRow) -> Self {
-        PhotoRef {
-            id: r.id,
-            alt: r.alt,
-            width: r.width,
-            height: r.height,
-        }
-    }
-}
-
-/// The photos of these units, in upload order, grouped by unit.
-pub async fn for_units(
-    pool: &AnyPool,
-    unit_ids: &[i64],
-) -> Result<Vec<(i64, PhotoRef)>, sqlx::Error> {
-    if unit_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=unit_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT id, unit_id, alt, width, height FROM unit_photos WHERE unit_id IN ({}) ORDER BY id",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query_as::<_, RefRow>(&sql);
-    for id in unit_ids {
-        query = query.bind(*id);
-    }
-    Ok(query
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|r| (r.unit_id, r.into()))
-        .collect())
 }
 
 /// The JPEG bytes of a photo (`thumb` for the small one), if whoever asks may see it: anyone

@@ -5,13 +5,12 @@
 //! those snapshots gives the same order, whatever changed since.
 
 use crate::domain::calendar::{Date, paris_date};
-use crate::domain::cotation::{Audience, Facts, Score, score};
+use crate::domain::cotation::{Audience, Facts, GridVersion, Score, score};
 use crate::domain::eligibility::{Assessment, OfferTerms, Verdict};
 use crate::domain::offer::{Financing, OfferStatus, Typology, categories_from_csv};
 use crate::domain::profile::Profile;
 use crate::domain::ranking::{Candidate, RankingMode, ShortlistException, check_shortlist, rank};
 use crate::model::{RankedCandidate, RankingView};
-use crate::ssr::store::{cotation, profiles};
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 
@@ -61,7 +60,7 @@ fn evaluate(
     application_id: i64,
     applied_at: i64,
     profile: &Profile,
-    grid: Option<&cotation::GridVersion>,
+    grid: Option<&GridVersion>,
     terms: &OfferTerms,
     on: Date,
 ) -> Evaluated {
@@ -86,13 +85,20 @@ fn evaluate(
     }
 }
 
-/// Ranks the active applications of an offer that has just closed, in the caller's
-/// transaction. Does nothing if the offer is already ranked. Returns the ranking's id.
-pub async fn make(
+/// An offer about to be ranked: its territory, ranking mode and terms, and its active
+/// applications as `(application, applicant, applied at)`.
+pub struct Pending {
+    pub epci_siren: String,
+    pub mode: RankingMode,
+    pub terms: OfferTerms,
+    pub applications: Vec<(i64, i64, i64)>,
+}
+
+/// What the ranking of an offer will use, or `None` when it is ranked already (or unreadable).
+pub async fn pending(
     conn: &mut AnyConnection,
     offer_id: i64,
-    at: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<Pending>, sqlx::Error> {
     let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM rankings WHERE offer_id = $1")
         .bind(offer_id)
         .fetch_optional(&mut *conn)
@@ -100,11 +106,9 @@ pub async fn make(
     if existing.is_some() {
         return Ok(None);
     }
-    let Some((epci, mode, terms)) = terms_of(conn, offer_id).await? else {
+    let Some((epci_siren, mode, terms)) = terms_of(conn, offer_id).await? else {
         return Ok(None);
     };
-    let on = paris_date(at);
-    let grids = cotation::in_force(&cotation::versions(&mut *conn, None).await?, on);
     let applications: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT id, applicant_user_id, created_at FROM applications
          WHERE offer_id = $1 AND status = 'active' ORDER BY id",
@@ -112,18 +116,63 @@ pub async fn make(
     .bind(offer_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut evaluated = Vec::with_capacity(applications.len());
-    for (application_id, user_id, applied_at) in applications {
-        let profile = profiles::load(conn, user_id).await?;
-        let grid = cotation::grid_for(&grids, &epci, Audience::of(&profile));
-        let e = evaluate(application_id, applied_at, &profile, grid, &terms, on);
-        evaluated.push((user_id, profile, grid.map(|g| g.id), e));
-    }
+    Ok(Some(Pending {
+        epci_siren,
+        mode,
+        terms,
+        applications,
+    }))
+}
+
+/// One candidate as they stood at the close: their profile and the grid that scores them.
+pub struct Snapshot {
+    pub application_id: i64,
+    pub user_id: i64,
+    pub applied_at: i64,
+    pub profile: Profile,
+    pub grid: Option<GridVersion>,
+}
+
+/// A ranking just stored.
+pub struct Made {
+    pub ranking_id: i64,
+    pub mode: RankingMode,
+    pub seed: i64,
+    pub candidates: usize,
+    pub ranked: usize,
+}
+
+/// Ranks the candidates of an offer that has just closed and stores the order with every
+/// snapshot it used, in the caller's transaction.
+pub async fn record(
+    conn: &mut AnyConnection,
+    offer_id: i64,
+    pending: &Pending,
+    snapshots: Vec<Snapshot>,
+    at: i64,
+) -> Result<Made, sqlx::Error> {
+    let on = paris_date(at);
+    let mode = pending.mode;
+    let terms = &pending.terms;
+    let evaluated: Vec<(Snapshot, Evaluated)> = snapshots
+        .into_iter()
+        .map(|s| {
+            let e = evaluate(
+                s.application_id,
+                s.applied_at,
+                &s.profile,
+                s.grid.as_ref(),
+                terms,
+                on,
+            );
+            (s, e)
+        })
+        .collect();
     let seed = i64::from_le_bytes(rand::random::<[u8; 8]>()) & i64::MAX;
     let order = rank(
         &evaluated
             .iter()
-            .map(|(_, _, _, e)| e.candidate.clone())
+            .map(|(_, e)| e.candidate.clone())
             .collect::<Vec<_>>(),
         mode,
         seed as u64,
@@ -141,12 +190,12 @@ pub async fn make(
     .bind(mode.code())
     .bind(seed)
     .bind(on.iso())
-    .bind(serde_json::to_string(&terms).map_err(json_error)?)
+    .bind(serde_json::to_string(terms).map_err(json_error)?)
     .bind(at)
     .fetch_one(&mut *conn)
     .await?;
     let candidates = evaluated.len();
-    for (user_id, profile, grid_id, e) in evaluated {
+    for (snapshot, e) in evaluated {
         sqlx::query(
             "INSERT INTO ranking_entries (ranking_id, application_id, applicant_user_id, position, eligible,
                  score, grid_id, profile_snapshot, breakdown, assessment, applied_at)
@@ -154,41 +203,34 @@ pub async fn make(
         )
         .bind(ranking_id)
         .bind(e.candidate.application_id)
-        .bind(user_id)
+        .bind(snapshot.user_id)
         .bind(positions.get(&e.candidate.application_id).copied())
         .bind(i64::from(e.candidate.eligible))
         .bind(i64::from(e.score.total))
-        .bind(grid_id)
-        .bind(serde_json::to_string(&profile).map_err(json_error)?)
+        .bind(snapshot.grid.as_ref().map(|g| g.id))
+        .bind(serde_json::to_string(&snapshot.profile).map_err(json_error)?)
         .bind(serde_json::to_string(&e.score).map_err(json_error)?)
         .bind(serde_json::to_string(&e.assessment).map_err(json_error)?)
         .bind(e.candidate.applied_at)
         .execute(&mut *conn)
         .await?;
     }
-    let organisation_id = crate::ssr::store::offers::organisation_of(conn, offer_id).await?;
-    crate::ssr::store::audit::record(
-        conn,
-        crate::ssr::store::audit::AuditEntry {
-            actor_user_id: None,
-            organisation_id,
-            action: "ranking.make",
-            subject: &format!("offer:{offer_id}"),
-            detail: &format!(
-                "{candidates} candidats, {} ({} classés), graine {seed}",
-                mode.label(),
-                order.len()
-            ),
-        },
-    )
-    .await?;
-    Ok(Some(ranking_id))
+    Ok(Made {
+        ranking_id,
+        mode,
+        seed,
+        candidates,
+        ranked: order.len(),
+    })
 }
 
 /// The stored order of an offer's ranking and the order replayed from its snapshots.
+///
+/// `grids` holds every stored grid version: the entries name the version that scored them.
 pub async fn replay(
     pool: &AnyPool,
     offer_id: i64,
+    grids: &[GridVersion],
 ) -> Result<Option<(Vec<i64>, Vec<i64>)>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let ranking: Option<(i64, String, i64, String, String)> =
@@ -210,11 +252,7 @@ pub async fn replay(
     .bind(ranking_id)
     .fetch_all(&mut *conn)
     .await?;
-    let grids: HashMap<i64, cotation::GridVersion> = cotation::versions(&mut *conn, None)
-        .await?
-        .into_iter()
-        .map(|g| (g.id, g))
-        .collect();
+    let grids: HashMap<i64, &GridVersion> = grids.iter().map(|g| (g.id, g)).collect();
     let mut stored: Vec<(i64, i64)> = Vec::new();
     let mut candidates = Vec::with_capacity(entries.len());
     for (application_id, position, grid_id, snapshot, applied_at) in entries {
@@ -222,7 +260,7 @@ pub async fn replay(
             stored.push((p, application_id));
         }
         let profile: Profile = serde_json::from_str(&snapshot).map_err(json_error)?;
-        let grid = grid_id.and_then(|id| grids.get(&id));
+        let grid = grid_id.and_then(|id| grids.get(&id).copied());
         candidates.push(evaluate(application_id, applied_at, &profile, grid, &terms, on).candidate);
     }
     stored.sort();
@@ -332,7 +370,7 @@ pub async fn view(
             "{} de {} m² à {}",
             r.typology,
             r.surface_m2,
-            crate::ssr::store::listings::commune_name(&r.commune_insee)
+            crate::ssr::reference::commune_name(&r.commune_insee)
         ),
         status_label: status.map(|s| s.label()).unwrap_or("?").to_string(),
         mode_label: mode.label().to_string(),
@@ -356,8 +394,11 @@ pub async fn view(
 pub enum RankingWriteError {
     #[error("not found")]
     NotFound,
-    #[error("{0}")]
-    Refused(String),
+    /// The offer went to the commission: its ranking is final.
+    #[error("ranking frozen")]
+    Frozen,
+    #[error(transparent)]
+    Shortlist(#[from] crate::domain::ranking::ShortlistProblem),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -381,9 +422,7 @@ async fn editable_ranking(
         OfferStatus::parse(&status),
         Some(OfferStatus::Closed | OfferStatus::InReview)
     ) {
-        return Err(RankingWriteError::Refused(
-            "L'offre est passée en commission : le classement ne peut plus changer.".into(),
-        ));
+        return Err(RankingWriteError::Frozen);
     }
     Ok(id)
 }
@@ -454,7 +493,7 @@ pub async fn build_shortlist(
     .bind(ranking_id)
     .fetch_all(&mut *conn)
     .await?;
-    check_shortlist(size, available.len(), exception).map_err(RankingWriteError::Refused)?;
+    check_shortlist(size, available.len(), exception)?;
     clear_shortlist(conn, ranking_id).await?;
     for (entry_id, _) in available.iter().take(size) {
         sqlx::query("UPDATE ranking_entries SET shortlisted = 1 WHERE id = $1")

@@ -19,18 +19,14 @@ pub async fn vote(
         .await?
         .ok_or(CaleolError::NotFound)?;
     if s.status() != SessionStatus::Open {
-        return Err(refused(
-            "Les votes sont possibles seulement pendant la séance ouverte.",
-        ));
+        return Err(refused(Refusal::VotesOnlyWhileOpen));
     }
     if s.mode() != SessionMode::Remote {
-        return Err(refused(
-            "Cette séance se tient en présentiel : le président consigne les décisions.",
-        ));
+        return Err(refused(Refusal::InPersonPresidentDecides));
     }
     let (item_id, _) = agenda_entry(conn, session_id, entry_id).await?;
     // One statement, so that a double click cannot insert the same vote twice.
-    sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO votes (item_id, entry_id, member_user_id, kind, rank, motive, document,
                             deadline, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -41,15 +37,11 @@ pub async fn vote(
     )
     .bind(item_id)
     .bind(entry_id)
-    .bind(user_id)
-    .bind(ruling.choice.kind.code())
-    .bind(ruling.choice.rank.map(i64::from))
-    .bind(&ruling.motive)
-    .bind(ruling.document.map(|d| d.code()).unwrap_or(""))
-    .bind(ruling.deadline.map(|d| d.iso()).unwrap_or_default())
-    .bind(now())
-    .execute(&mut *conn)
-    .await?;
+    .bind(user_id);
+    bind_ruling(query, ruling)
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -64,9 +56,7 @@ pub async fn record_decision(
 ) -> Result<(), CaleolError> {
     let s = president_session(conn, session_id, viewer).await?;
     if s.status() != SessionStatus::Open {
-        return Err(refused(
-            "Les décisions se consignent pendant la séance ouverte.",
-        ));
+        return Err(refused(Refusal::DecisionsOnlyWhileOpen));
     }
     let (item_id, applicant) = agenda_entry(conn, session_id, entry_id).await?;
     let Viewer::Member { user_id, .. } = viewer else {
@@ -101,7 +91,7 @@ pub(super) async fn insert_decision(
     counted: Option<&Tally>,
     by: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
-    let (id,): (i64,) = sqlx::query_as(
+    let query = sqlx::query(
         "INSERT INTO decisions (item_id, entry_id, applicant_user_id, kind, rank, motive, document,
                                 deadline, source, casting_vote, votes_for, votes_cast, recorded_by,
                                 recorded_at)
@@ -109,25 +99,21 @@ pub(super) async fn insert_decision(
     )
     .bind(item_id)
     .bind(entry_id)
-    .bind(applicant)
-    .bind(ruling.choice.kind.code())
-    .bind(ruling.choice.rank.map(i64::from))
-    .bind(&ruling.motive)
-    .bind(ruling.document.map(|d| d.code()).unwrap_or(""))
-    .bind(ruling.deadline.map(|d| d.iso()).unwrap_or_default())
-    .bind(source)
-    .bind(counted.map(|t| t.casting_vote as i64).unwrap_or(0))
-    .bind(
-        counted
-            .and_then(|t| t.outcome.map(|c| t.votes_for(c) as i64))
-            .unwrap_or(0),
-    )
-    .bind(counted.map(|t| t.cast as i64).unwrap_or(0))
-    .bind(by)
-    .bind(now())
-    .fetch_one(conn)
-    .await?;
-    Ok(id)
+    .bind(applicant);
+    let row = bind_ruling(query, ruling)
+        .bind(source)
+        .bind(counted.map(|t| t.casting_vote as i64).unwrap_or(0))
+        .bind(
+            counted
+                .and_then(|t| t.outcome.map(|c| t.votes_for(c) as i64))
+                .unwrap_or(0),
+        )
+        .bind(counted.map(|t| t.cast as i64).unwrap_or(0))
+        .bind(by)
+        .bind(now())
+        .fetch_one(conn)
+        .await?;
+    sqlx::Row::try_get(&row, 0)
 }
 
 /// Marks who sits at a session held in person.
@@ -139,9 +125,7 @@ pub async fn set_attendance(
 ) -> Result<(), CaleolError> {
     let s = president_session(conn, session_id, viewer).await?;
     if s.status() != SessionStatus::Open || s.mode() != SessionMode::InPerson {
-        return Err(refused(
-            "Les présences se notent pendant une séance ouverte tenue en présentiel.",
-        ));
+        return Err(refused(Refusal::AttendanceOnlyInPerson));
     }
     let members = seats(conn, s.commission_id, None).await?;
     sqlx::query("DELETE FROM session_attendance WHERE session_id = $1")
@@ -160,29 +144,71 @@ pub async fn set_attendance(
     Ok(())
 }
 
+/// A ruling as its five columns store it, in a vote and in a decision alike.
 #[derive(sqlx::FromRow)]
-pub(super) struct VoteRow {
-    pub(super) entry_id: i64,
-    pub(super) member_user_id: i64,
-    pub(super) kind: String,
+pub(super) struct StoredRuling {
+    #[sqlx(try_from = "String")]
+    pub(super) kind: DecisionKind,
     pub(super) rank: Option<i64>,
     pub(super) motive: String,
     pub(super) document: String,
     pub(super) deadline: String,
+}
+
+impl StoredRuling {
+    pub(super) fn choice(&self) -> Choice {
+        Choice {
+            kind: self.kind,
+            rank: self.rank.map(|r| r as u32),
+        }
+    }
+
+    pub(super) fn ruling(&self) -> Ruling {
+        Ruling {
+            choice: self.choice(),
+            motive: self.motive.clone(),
+            document: DocumentKind::parse(&self.document),
+            deadline: Date::parse(&self.deadline),
+        }
+    }
+
+    /// The condition of an attribution under a suspensive condition, in words.
+    pub(super) fn condition(&self) -> Option<String> {
+        let document = DocumentKind::parse(&self.document)?;
+        let deadline = Date::parse(&self.deadline)?;
+        Some(format!(
+            "pièce manquante : {}, à fournir au plus tard le {}",
+            document.label(),
+            deadline.french()
+        ))
+    }
+}
+
+/// Binds a ruling's five columns, in `StoredRuling`'s order.
+fn bind_ruling<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ruling: &'q Ruling,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(ruling.choice.kind.code())
+        .bind(ruling.choice.rank.map(i64::from))
+        .bind(&ruling.motive)
+        .bind(ruling.document.map(|d| d.code()).unwrap_or(""))
+        .bind(ruling.deadline.map(|d| d.iso()).unwrap_or_default())
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct VoteRow {
+    pub(super) entry_id: i64,
+    pub(super) member_user_id: i64,
+    #[sqlx(flatten)]
+    pub(super) stored: StoredRuling,
     pub(super) quality: Option<String>,
 }
 
 impl VoteRow {
-    pub(super) fn ruling(&self) -> Option<Ruling> {
-        Some(Ruling {
-            choice: Choice {
-                kind: DecisionKind::parse(&self.kind)?,
-                rank: self.rank.map(|r| r as u32),
-            },
-            motive: self.motive.clone(),
-            document: DocumentKind::parse(&self.document),
-            deadline: Date::parse(&self.deadline),
-        })
+    pub(super) fn ruling(&self) -> Ruling {
+        self.stored.ruling()
     }
     pub(super) fn quality(&self) -> MemberQuality {
         self.quality
@@ -212,11 +238,9 @@ pub(super) fn tally_for(votes: &[VoteRow], entry_id: i64) -> Tally {
     let ballots: Vec<Ballot> = votes
         .iter()
         .filter(|v| v.entry_id == entry_id)
-        .filter_map(|v| {
-            v.ruling().map(|r| Ballot {
-                choice: r.choice,
-                quality: v.quality(),
-            })
+        .map(|v| Ballot {
+            choice: v.stored.choice(),
+            quality: v.quality(),
         })
         .collect();
     tally(&ballots)
@@ -228,11 +252,8 @@ pub(super) struct DecisionRow {
     pub(super) item_id: i64,
     pub(super) entry_id: i64,
     pub(super) applicant_user_id: i64,
-    pub(super) kind: String,
-    pub(super) rank: Option<i64>,
-    pub(super) motive: String,
-    pub(super) document: String,
-    pub(super) deadline: String,
+    #[sqlx(flatten)]
+    pub(super) stored: StoredRuling,
     pub(super) source: String,
     pub(super) casting_vote: i64,
     pub(super) votes_for: i64,
@@ -241,20 +262,11 @@ pub(super) struct DecisionRow {
 
 impl DecisionRow {
     pub(super) fn choice(&self) -> Choice {
-        Choice {
-            kind: DecisionKind::parse(&self.kind).unwrap_or(DecisionKind::NonAttribution),
-            rank: self.rank.map(|r| r as u32),
-        }
+        self.stored.choice()
     }
 
     pub(super) fn condition(&self) -> Option<String> {
-        let document = DocumentKind::parse(&self.document)?;
-        let deadline = Date::parse(&self.deadline)?;
-        Some(format!(
-            "pièce manquante : {}, à fournir au plus tard le {}",
-            document.label(),
-            deadline.french()
-        ))
+        self.stored.condition()
     }
 
     pub(super) fn line(&self) -> DecisionLine {
@@ -274,7 +286,7 @@ impl DecisionRow {
         };
         DecisionLine {
             label: self.choice().label(),
-            motive: self.motive.clone(),
+            motive: self.stored.motive.clone(),
             condition: self.condition(),
             how,
         }
@@ -296,9 +308,9 @@ pub(super) async fn decisions_of(
     .await
 }
 
-/// Closes an open session: every presented candidate gets the decision the president recorded
-/// or, failing that, the one the votes gave; the quorum must be met. The unit is offered to the
-/// first candidate in the order, every candidate gets a letter, and the minutes are written.
+/// Closes an open session as `domain::caleol::plan_close` decides from its facts: decisions the
+/// votes gave are stored, the unit is offered to the first candidate in the order, every
+/// candidate gets a letter, an offer nobody was attributed ends, and the minutes are written.
 pub async fn close(
     conn: &mut AnyConnection,
     session_id: i64,
@@ -308,113 +320,100 @@ pub async fn close(
 ) -> Result<(), CaleolError> {
     let s = president_session(conn, session_id, viewer).await?;
     if s.status() != SessionStatus::Open {
-        return Err(refused("Seule une séance ouverte peut être close."));
+        return Err(refused(Refusal::CloseOnlyOpen));
     }
     let mut members = seats(conn, s.commission_id, s.president_user_id).await?;
     mark_presence(conn, &s, &mut members).await?;
-    let voting_present = members.iter().filter(|m| m.present && m.votes).count() as u32;
-    if !quorum_met(voting_present, s.quorum as u32) {
-        return Err(refused(format!(
-            "Quorum non atteint : {voting_present} membre(s) à voix délibérative ont participé, il en faut {}. {}",
-            s.quorum,
-            if s.mode() == SessionMode::Remote {
-                "Les membres doivent voter en ligne avant la clôture."
-            } else {
-                "Notez les présences avant de clore."
-            }
-        )));
-    }
     let votes = votes_of(conn, session_id).await?;
     let recorded = decisions_of(conn, session_id).await?;
     let items = items_of(conn, session_id).await?;
-    let mut undecided = Vec::new();
-    let mut plans = Vec::new();
+    // Entry -> (agenda item, applicant), to store what the plan decides.
+    let mut presented = HashMap::new();
+    let mut facts = SessionAtClose {
+        quorum: s.quorum,
+        voting_present: members.iter().filter(|m| m.present && m.votes).count() as u32,
+        remote: s.mode() == SessionMode::Remote,
+        items: Vec::with_capacity(items.len()),
+    };
     for item in &items {
         let entries = entries_of(conn, item.ranking_id).await?;
-        let mut chosen: Vec<(i64, Choice)> = Vec::new();
-        for e in entries.iter().filter(|e| e.shortlisted != 0) {
-            if let Some(d) = recorded.iter().find(|d| d.entry_id == e.id) {
-                chosen.push((e.id, d.choice()));
-                continue;
-            }
-            let counted = tally_for(&votes, e.id);
-            match counted.outcome {
-                Some(choice) => {
-                    // The details of the winning choice come from the first member who voted
-                    // it, the president first.
-                    let mut voters: Vec<&VoteRow> = votes
+        let candidates = entries
+            .iter()
+            .filter(|e| e.shortlisted != 0)
+            .map(|e| {
+                presented.insert(e.id, (item.id, e.applicant_user_id));
+                CandidateAtClose {
+                    entry_id: e.id,
+                    name: e.display_name.clone(),
+                    recorded: recorded
+                        .iter()
+                        .find(|d| d.entry_id == e.id)
+                        .map(|d| d.choice()),
+                    votes: votes
                         .iter()
                         .filter(|v| v.entry_id == e.id)
-                        .filter(|v| v.ruling().map(|r| r.choice) == Some(choice))
-                        .collect();
-                    voters.sort_by_key(|v| Some(v.member_user_id) != s.president_user_id);
-                    let ruling = voters.first().and_then(|v| v.ruling()).unwrap_or(Ruling {
-                        choice,
-                        motive: String::new(),
-                        document: None,
-                        deadline: None,
-                    });
-                    insert_decision(
-                        conn,
-                        item.id,
-                        e.id,
-                        e.applicant_user_id,
-                        &ruling,
-                        "votes",
-                        Some(&counted),
-                        None,
-                    )
-                    .await?;
-                    chosen.push((e.id, choice));
+                        .map(|v| CastVote {
+                            ruling: v.ruling(),
+                            quality: v.quality(),
+                            by_president: Some(v.member_user_id) == s.president_user_id,
+                        })
+                        .collect(),
                 }
-                None => undecided.push(format!("{} (offre n° {})", e.display_name, item.offer_id)),
-            }
-        }
-        plans.push((item, chosen));
+            })
+            .collect();
+        facts.items.push(ItemAtClose {
+            offer_id: item.offer_id,
+            candidates,
+        });
     }
-    if !undecided.is_empty() {
-        return Err(refused(format!(
-            "Aucune décision pour : {}. Les votes sont partagés ou absents : consignez la décision de la commission pour ces candidats.",
-            undecided.join(", ")
-        )));
-    }
-    for (item, chosen) in &plans {
-        if let Err(crate::domain::caleol::OrderProblem::SameRank(rank)) = offer_order(chosen) {
-            return Err(refused(format!(
-                "Offre n° {} : deux candidats sont attribués au même rang ({rank}). Consignez un rang distinct pour chacun.",
-                item.offer_id
-            )));
+    let plans = plan_close(&facts).map_err(refused)?;
+    for plan in &plans {
+        for (entry_id, ruling, counted) in &plan.from_votes {
+            let Some(&(item_id, applicant)) = presented.get(entry_id) else {
+                continue;
+            };
+            insert_decision(
+                conn,
+                item_id,
+                *entry_id,
+                applicant,
+                ruling,
+                "votes",
+                Some(counted),
+                None,
+            )
+            .await?;
         }
     }
     let decisions = decisions_of(conn, session_id).await?;
     let held_on = s.held_on_french();
-    for (item, chosen) in &plans {
-        let order = offer_order(chosen).unwrap_or_default();
+    for (item, plan) in items.iter().zip(&plans) {
         let label = OfferLabel {
             id: item.offer_id,
             typology: item.typology.clone(),
-            commune: crate::ssr::store::listings::commune_name(&item.commune_insee),
+            commune: crate::ssr::reference::commune_name(&item.commune_insee),
         };
-        let first = order.first().map(|(entry, _)| *entry);
+        let first = plan.offered_to();
         for d in decisions.iter().filter(|d| d.item_id == item.id) {
-            let choice = d.choice();
             let condition = d.condition();
             let respond_by = reply_by(today).french();
-            let outcome = match choice.kind {
-                DecisionKind::NonAttribution => {
-                    CommissionOutcome::NotAttributed { motive: &d.motive }
-                }
-                DecisionKind::Irrecevable => CommissionOutcome::Inadmissible { motive: &d.motive },
-                _ if Some(d.entry_id) == first => {
+            let outcome = match close_letter(d.choice(), Some(d.entry_id) == first) {
+                CloseLetter::NotAttributed => CommissionOutcome::NotAttributed {
+                    motive: &d.stored.motive,
+                },
+                CloseLetter::Inadmissible => CommissionOutcome::Inadmissible {
+                    motive: &d.stored.motive,
+                },
+                CloseLetter::Offered { rank } => {
                     make_proposal(conn, item.offer_id, d, today).await?;
                     CommissionOutcome::Offered {
-                        rank: choice.offer_rank().unwrap_or(1),
+                        rank,
                         respond_by: &respond_by,
                         condition: condition.as_deref(),
                     }
                 }
-                _ => CommissionOutcome::Waiting {
-                    rank: choice.offer_rank().unwrap_or(1),
+                CloseLetter::Waiting { rank } => CommissionOutcome::Waiting {
+                    rank,
                     condition: condition.as_deref(),
                 },
             };
@@ -566,9 +565,7 @@ pub async fn set_observations(
 ) -> Result<(), CaleolError> {
     let s = president_session(conn, session_id, viewer).await?;
     if s.status() != SessionStatus::Closed {
-        return Err(refused(
-            "Les observations s'ajoutent au procès-verbal d'une séance close, avant sa signature.",
-        ));
+        return Err(refused(Refusal::ObservationsOnlyBeforeSigning));
     }
     sqlx::query("UPDATE caleol_sessions SET observations = $1 WHERE id = $2 AND status = 'close'")
         .bind(text)
@@ -586,9 +583,7 @@ pub async fn sign(
 ) -> Result<(), CaleolError> {
     let s = president_session(conn, session_id, viewer).await?;
     if s.status() != SessionStatus::Closed {
-        return Err(refused(
-            "Seul le procès-verbal d'une séance close et non encore signé peut être signé.",
-        ));
+        return Err(refused(Refusal::SignOnlyClosedUnsigned));
     }
     let Viewer::Member { user_id, .. } = viewer else {
         return Err(CaleolError::NotFound);

@@ -165,17 +165,13 @@ pub async fn respond(
     .await?
     .ok_or(CaleolError::NotFound)?;
     if p.status != "en_attente" {
-        return Err(refused("Vous avez déjà répondu à cette proposition."));
+        return Err(refused(Refusal::AlreadyAnswered));
     }
     if p.offer_status != OfferStatus::InCommission.code() {
-        return Err(refused(
-            "Cette offre est terminée : le bailleur l'a annulée. Vous en avez été informé(e) par e-mail.",
-        ));
+        return Err(refused(Refusal::OfferCancelled));
     }
     if Date::parse(&p.respond_by).is_none_or(|d| d < today) {
-        return Err(refused(
-            "Le délai de réponse est dépassé : le logement a été proposé au candidat suivant.",
-        ));
+        return Err(refused(Refusal::ReplyTooLate));
     }
     let status = if accept { "acceptee" } else { "refusee" };
     let changed = sqlx::query(
@@ -189,7 +185,7 @@ pub async fn respond(
     .rows_affected();
     // A second click that raced the first finds the answer already recorded.
     if changed == 0 {
-        return Err(refused("Vous avez déjà répondu à cette proposition."));
+        return Err(refused(Refusal::AlreadyAnswered));
     }
     if !accept {
         sqlx::query("UPDATE applicant_profiles SET refusals = refusals + 1 WHERE user_id = $1")
@@ -260,7 +256,7 @@ pub(super) async fn offer_label(
     Ok(OfferLabel {
         id: offer_id,
         typology,
-        commune: crate::ssr::store::listings::commune_name(&insee),
+        commune: crate::ssr::reference::commune_name(&insee),
     })
 }
 
@@ -277,7 +273,7 @@ pub(super) async fn conclude(
     } else {
         OfferStatus::Unsuccessful
     };
-    if let Err(error) = offers::transition(conn, None, offer_id, to, None).await {
+    if let Err(error) = crate::ssr::store::transition(conn, None, offer_id, to, None).await {
         tracing::warn!(?error, offer_id, "offer already concluded");
         return Ok(());
     }
@@ -370,7 +366,8 @@ pub async fn follow_up(
     #[derive(sqlx::FromRow)]
     struct Row {
         name: String,
-        kind: String,
+        #[sqlx(try_from = "String")]
+        kind: DecisionKind,
         rank: Option<i64>,
         document: String,
         deadline: String,
@@ -393,7 +390,7 @@ pub async fn follow_up(
     let mut accepted = None;
     for row in rows {
         let choice = Choice {
-            kind: DecisionKind::parse(&row.kind).unwrap_or(DecisionKind::NonAttribution),
+            kind: row.kind,
             rank: row.rank.map(|r| r as u32),
         };
         let condition = DocumentKind::parse(&row.document)
@@ -451,9 +448,7 @@ pub async fn sign_lease(
         return Err(CaleolError::NotFound);
     };
     if kind == DecisionKind::Conditional.code() && !condition_met {
-        return Err(refused(
-            "Attribution sous condition suspensive : confirmez que la pièce manquante a été reçue dans le délai avant de signer le bail.",
-        ));
+        return Err(refused(Refusal::ConditionNotConfirmed));
     }
     sqlx::query("UPDATE offer_proposals SET status = 'bail_signe' WHERE id = $1")
         .bind(proposal_id)

@@ -6,9 +6,10 @@
 
 use crate::domain::calendar::{Date, paris_date};
 use crate::domain::caleol::{
-    Ballot, Choice, DecisionKind, MemberQuality, OccupationFlag, ProposedUnit, Ruling, SessionMode,
-    SessionStatus, Tally, flags_from_csv, offer_order, pseudonym, quorum_met, reply_by, review_due,
-    tally,
+    Ballot, CandidateAtClose, CastVote, Choice, CloseLetter, DecisionKind, ItemAtClose,
+    MemberQuality, OccupationFlag, ProposedUnit, Refusal, Ruling, SessionAtClose, SessionMode,
+    SessionStatus, Tally, close_letter, flags_from_csv, offer_order, plan_close, pseudonym,
+    reply_by, review_due, tally,
 };
 use crate::domain::cotation::Score;
 use crate::domain::documents::DocumentKind;
@@ -20,8 +21,9 @@ use crate::model::caleol::*;
 use crate::ssr::db::now;
 use crate::ssr::letters::{self, CommissionOutcome, Ending, OfferLabel};
 use crate::ssr::mail::enqueue;
-use crate::ssr::store::{audit, offers};
+use crate::ssr::store::transition;
 use sqlx::{AnyConnection, AnyPool};
+use std::collections::HashMap;
 
 mod decisions;
 mod follow_up;
@@ -42,9 +44,9 @@ fn json_error(e: serde_json::Error) -> sqlx::Error {
 pub enum CaleolError {
     #[error("not found")]
     NotFound,
-    /// The change is not allowed as things stand; the message says why, in French.
+    /// The change is not allowed as things stand.
     #[error("refused: {0}")]
-    Refused(String),
+    Refused(Refusal),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
     /// A stored value the code cannot read: a bug or a hand edit, never the user's doing.
@@ -52,8 +54,8 @@ pub enum CaleolError {
     Corrupt(String),
 }
 
-fn refused(message: impl Into<String>) -> CaleolError {
-    CaleolError::Refused(message.into())
+fn refused(refusal: Refusal) -> CaleolError {
+    CaleolError::Refused(refusal)
 }
 
 /// Who is looking at a session.
@@ -215,7 +217,7 @@ async fn item_titles(
 fn unit_title(typology: &str, surface_m2: i64, insee: &str) -> String {
     format!(
         "{typology} de {surface_m2} m² à {}",
-        crate::ssr::store::listings::commune_name(insee)
+        crate::ssr::reference::commune_name(insee)
     )
 }
 
@@ -327,10 +329,9 @@ pub async fn create_session(
         .filter(|s| s.votes)
         .count() as i64;
     if quorum < 1 || quorum > voting.max(1) {
-        return Err(refused(format!(
-            "Le quorum doit être compris entre 1 et {} (membres à voix délibérative de la commission).",
-            voting.max(1)
-        )));
+        return Err(refused(Refusal::QuorumOutOfRange {
+            voting: voting.max(1),
+        }));
     }
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO caleol_sessions (commission_id, organisation_id, mode, held_on, quorum, status,
@@ -362,9 +363,7 @@ pub async fn add_item(
         .await?
         .ok_or(CaleolError::NotFound)?;
     if s.status() != SessionStatus::Planned {
-        return Err(refused(
-            "L'ordre du jour est arrêté : la séance est ouverte ou close.",
-        ));
+        return Err(refused(Refusal::AgendaFrozen));
     }
     let ready: Option<(Option<i64>,)> = sqlx::query_as(
         "SELECT r.shortlist_size FROM offers o JOIN rankings r ON r.offer_id = o.id
@@ -377,9 +376,7 @@ pub async fn add_item(
     match ready {
         None => return Err(CaleolError::NotFound),
         Some((None,)) => {
-            return Err(refused(
-                "La liste des candidats n'est pas encore constituée pour cette offre.",
-            ));
+            return Err(refused(Refusal::ShortlistNotReady));
         }
         Some((Some(_),)) => {}
     }
@@ -394,15 +391,13 @@ pub async fn add_item(
     .await;
     match inserted {
         Err(e) if crate::ssr::db::is_unique_violation(&e) => {
-            return Err(refused(
-                "Cette offre est déjà inscrite à l'ordre du jour d'une séance.",
-            ));
+            return Err(refused(Refusal::AlreadyOnAgenda));
         }
         other => {
             other?;
         }
     }
-    offers::transition(
+    transition(
         conn,
         Some(organisation_id),
         offer_id,
@@ -410,7 +405,7 @@ pub async fn add_item(
         Some(actor),
     )
     .await
-    .map_err(|_| refused("L'offre ne peut pas passer en commission dans son état actuel."))?;
+    .map_err(|_| refused(Refusal::OfferCannotGoToCommission))?;
     Ok(())
 }
 
@@ -425,10 +420,11 @@ pub async fn open(
 ) -> Result<Date, CaleolError> {
     let s = president_session(conn, session_id, viewer).await?;
     if s.status() != SessionStatus::Planned {
-        return Err(refused("La séance est déjà ouverte."));
+        return Err(refused(Refusal::AlreadyOpen));
     }
-    let planned = Date::parse(&s.held_on)
-        .ok_or_else(|| CaleolError::Corrupt(format!("session {session_id} held_on {}", s.held_on)))?;
+    let planned = Date::parse(&s.held_on).ok_or_else(|| {
+        CaleolError::Corrupt(format!("session {session_id} held_on {}", s.held_on))
+    })?;
     let held = crate::domain::caleol::opening_day(
         planned,
         crate::domain::calendar::paris_date(now()),
@@ -442,9 +438,7 @@ pub async fn open(
             .await?;
     let reviews = due_reviews(conn, s.organisation_id, Some(held)).await?;
     if items == 0 && reviews.is_empty() {
-        return Err(refused(
-            "L'ordre du jour est vide : le personnel du bailleur doit d'abord y inscrire des offres.",
-        ));
+        return Err(refused(Refusal::EmptyAgenda));
     }
     sqlx::query(
         "UPDATE caleol_sessions SET status = 'ouverte', opened_at = $1, held_on = $2
@@ -467,9 +461,7 @@ async fn president_session(
         .await?
         .ok_or(CaleolError::NotFound)?;
     if !president_of(&s, viewer) {
-        return Err(refused(
-            "Seul le président ou la présidente de la commission peut le faire.",
-        ));
+        return Err(refused(Refusal::PresidentOnly));
     }
     Ok(s)
 }
@@ -576,28 +568,6 @@ fn departures(entries: &[EntryRow]) -> Vec<String> {
             })
         })
         .collect()
-}
-
-/// Records an action on a session in the audit log.
-pub async fn audit(
-    conn: &mut AnyConnection,
-    actor: i64,
-    organisation_id: i64,
-    action: &str,
-    subject: String,
-    detail: String,
-) -> Result<(), sqlx::Error> {
-    audit::record(
-        conn,
-        audit::AuditEntry {
-            actor_user_id: Some(actor),
-            organisation_id: Some(organisation_id),
-            action,
-            subject: &subject,
-            detail: &detail,
-        },
-    )
-    .await
 }
 
 /// The organisation a session belongs to (for the audit log).

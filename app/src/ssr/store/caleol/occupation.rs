@@ -117,7 +117,7 @@ pub async fn record_review(
 ) -> Result<(), CaleolError> {
     let s = president_session(conn, session_id, viewer).await?;
     if s.status() != SessionStatus::Open {
-        return Err(refused("Le constat se consigne pendant la séance ouverte."));
+        return Err(refused(Refusal::FindingOnlyWhileOpen));
     }
     let due = due_reviews(conn, s.organisation_id, Date::parse(&s.held_on))
         .await?

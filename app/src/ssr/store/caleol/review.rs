@@ -84,8 +84,7 @@ pub async fn view(
                 votes
                     .iter()
                     .find(|v| v.entry_id == e.id && v.member_user_id == me)
-                    .and_then(|v| v.ruling())
-                    .map(|r| ruling_words(&r))
+                    .map(|v| ruling_words(&v.ruling()))
             });
             candidates.push(ReviewCandidate {
                 entry_id: e.id,

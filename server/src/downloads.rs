@@ -1,0 +1,271 @@
+//! Files served to those who may read them: unit photos, applicants' proofs, a ranking as CSV and
+//! the minutes as PDF. Reads of personal data by staff are recorded before they are served.
+
+use crate::answers::{forbidden, page, signed_in, staff_caller};
+use app::model::Role;
+use app::ssr::{AppState, Caller};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/documents/{id}", get(document))
+        .route("/gestion/offres/{id}/classement.csv", get(ranking_csv))
+        .route("/commission/seances/{id}/pv.pdf", get(minutes_pdf))
+        .route("/photos/{id}", get(photo_large))
+        .route("/photos/{id}/vignette", get(photo_thumb))
+}
+
+async fn photo(state: AppState, caller: Caller, id: String, thumb: bool) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return page(StatusCode::NOT_FOUND, "Photo introuvable.");
+    };
+    // Staff see their organisation's photos before publication; everyone else, published ones.
+    let staff_of = match caller.0 {
+        Some(user) if user.role == Role::Staff => user.organisation.map(|o| o.id),
+        _ => None,
+    };
+    match app::ssr::store::photos::bytes(state.db.pool(), id, thumb, staff_of).await {
+        Ok(Some(bytes)) => (
+            [
+                ("content-type", "image/jpeg"),
+                // A photo never changes under its id (a new upload gets a new id).
+                (
+                    "cache-control",
+                    if staff_of.is_some() {
+                        "private, max-age=86400"
+                    } else {
+                        "public, max-age=86400"
+                    },
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => page(StatusCode::NOT_FOUND, "Photo introuvable."),
+        Err(error) => {
+            tracing::error!(%error, "photo read failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème.",
+            )
+        }
+    }
+}
+
+async fn photo_large(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    caller: Caller,
+) -> Response {
+    photo(state, caller, id, false).await
+}
+
+async fn photo_thumb(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    caller: Caller,
+) -> Response {
+    photo(state, caller, id, true).await
+}
+
+/// A proof, for its owner or for staff of a landlord the owner applied to; 404 for anyone else.
+async fn document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    caller: Caller,
+) -> Response {
+    use app::ssr::store::documents::{Reader, read};
+    let not_found = || page(StatusCode::NOT_FOUND, "Justificatif introuvable.");
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    let mut staff_reader = None;
+    let reader = match signed_in(caller) {
+        Ok(user) => match (user.role, user.organisation) {
+            (Role::Applicant, _) => Reader::Applicant(user.id),
+            (Role::Staff, Some(organisation)) => {
+                staff_reader = Some((user.id, organisation.id));
+                Reader::Staff(organisation.id)
+            }
+            _ => return forbidden(),
+        },
+        Err(answer) => return answer,
+    };
+    match read(state.db.pool(), id, reader).await {
+        Ok(Some((filename, content_type, bytes))) => {
+            // Staff opening an applicant's proof is personal data access: recorded.
+            if let Some((user_id, organisation_id)) = staff_reader {
+                let logged = record_access(
+                    &state,
+                    (user_id, organisation_id),
+                    "document.read",
+                    &format!("document:{id}"),
+                )
+                .await;
+                if let Err(error) = logged {
+                    tracing::error!(%error, "audit of a document read failed; not served");
+                    return page(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Le service a rencontré un problème. Réessayez dans un instant.",
+                    );
+                }
+            }
+            // The name was cleaned of quotes and separators when the file was stored.
+            let disposition = format!(
+                "attachment; filename=\"{}\"",
+                filename.replace(|c: char| !c.is_ascii(), "_")
+            );
+            let mut response = bytes.into_response();
+            let headers = response.headers_mut();
+            for (name, value) in [
+                ("content-type", content_type),
+                ("content-disposition", disposition),
+                ("cache-control", "private, no-store".to_string()),
+            ] {
+                if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+                    headers.insert(name, value);
+                }
+            }
+            response
+        }
+        Ok(None) => not_found(),
+        Err(error) => {
+            tracing::error!(%error, "document read failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            )
+        }
+    }
+}
+
+/// The ranking of one of the caller's offers as a CSV file; the export is audit-logged, since it
+/// carries applicants' personal data out of the platform.
+async fn ranking_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    caller: Caller,
+) -> Response {
+    use app::ssr::store::rankings;
+    let (user, organisation) = match staff_caller(caller) {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    let not_found = || page(StatusCode::NOT_FOUND, "Classement introuvable.");
+    let Ok(offer_id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    let failed = |error: &dyn std::fmt::Display| {
+        tracing::error!(%error, offer_id, "ranking export failed");
+        page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Le service a rencontré un problème. Réessayez dans un instant.",
+        )
+    };
+    let view = match rankings::view(state.db.pool(), organisation.id, offer_id).await {
+        Ok(Some(view)) => view,
+        Ok(None) => return not_found(),
+        Err(error) => return failed(&error),
+    };
+    let csv = match rankings::to_csv(&view) {
+        Ok(csv) => csv,
+        Err(error) => return failed(&error),
+    };
+    let logged = record_access(
+        &state,
+        (user.id, organisation.id),
+        "ranking.export",
+        &format!("offer:{offer_id}"),
+    )
+    .await;
+    if let Err(error) = logged {
+        return failed(&error);
+    }
+    (
+        [
+            ("content-type", "text/csv; charset=utf-8".to_string()),
+            (
+                "content-disposition",
+                format!("attachment; filename=\"classement-offre-{offer_id}.csv\""),
+            ),
+        ],
+        // A byte-order mark so that spreadsheets read the accents as UTF-8.
+        format!("\u{feff}{csv}"),
+    )
+        .into_response()
+}
+
+/// The minutes of a closed session as a PDF, for the commission's members and the landlord's
+/// staff.
+async fn minutes_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    caller: Caller,
+) -> Response {
+    use app::ssr::store::caleol::{self, Viewer};
+    let user = match signed_in(caller) {
+        Ok(user) => user,
+        Err(refusal) => return refusal,
+    };
+    let viewer = match (user.role, &user.commission, &user.organisation) {
+        (Role::Member, Some(commission), _) => Viewer::Member {
+            user_id: user.id,
+            commission_id: commission.id,
+        },
+        (Role::Staff, _, Some(organisation)) => Viewer::Staff {
+            organisation_id: organisation.id,
+        },
+        _ => return forbidden(),
+    };
+    let not_found = || page(StatusCode::NOT_FOUND, "Procès-verbal introuvable.");
+    let Ok(session_id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    match caleol::minutes(state.db.pool(), session_id, viewer).await {
+        Ok(Some(minutes)) => (
+            [
+                ("content-type", "application/pdf".to_string()),
+                (
+                    "content-disposition",
+                    format!("attachment; filename=\"pv-seance-{session_id}.pdf\""),
+                ),
+            ],
+            app::ssr::minutes::to_pdf(&minutes),
+        )
+            .into_response(),
+        Ok(None) => not_found(),
+        Err(error) => {
+            tracing::error!(%error, session_id, "minutes export failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            )
+        }
+    }
+}
+
+/// Records in the audit log that a staff member read applicants' personal data, before it is
+/// served: a read that cannot be recorded is not served.
+async fn record_access(
+    state: &AppState,
+    (user_id, organisation_id): (i64, i64),
+    action: &str,
+    subject: &str,
+) -> Result<(), sqlx::Error> {
+    let mut conn = state.db.pool().acquire().await?;
+    app::ssr::store::audit::record(
+        &mut conn,
+        app::ssr::store::audit::AuditEntry {
+            actor_user_id: Some(user_id),
+            organisation_id: Some(organisation_id),
+            action,
+            subject,
+            detail: "",
+        },
+    )
+    .await
+}
