@@ -7,7 +7,7 @@ use crate::pages::{
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 /// The document around the app, rendered on the server only.
@@ -84,31 +84,44 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mot-de-passe-oublie/envoye") view=auth::ForgotSentPage/>
                     <Route path=path!("/reinitialiser") view=auth::ResetPasswordPage/>
                     <Route path=path!("/invitation") view=auth::InvitationPage/>
-                    <Route path=path!("/espace") view=applicant::ApplicantHomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/espace/profil") view=profile::ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("/espace/candidatures") view=applicant::ApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/offres") view=catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/offres/:id") view=catalogue::OfferPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion") view=staff::StaffHomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/logements/nouveau") view=staff_units::NewUnitPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/logements/:id") view=staff_units::UnitPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/import") view=staff_import::ImportPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/demandeurs") view=staff_applicants::AssistedListPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/demandeurs/:id") view=staff_applicants::AssistedApplicantPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/import/:id") view=staff_import::ImportReportPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/offres/:id") view=staff_offers::StaffOfferPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/offres/:id/classement") view=ranking::RankingPage ssr=SsrMode::Async/>
                     <Route path=path!("/cotation") view=cotation::PublicGridsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/territoire") view=cotation::TerritoryPage ssr=SsrMode::Async/>
-                    <Route path=path!("/espace/cotation") view=cotation::MyCotationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/commission") view=caleol::CommissionHomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/commission/seances/:id") view=caleol::SessionPage ssr=SsrMode::Async/>
-                    <Route path=path!("/commission/seances/:id/pv") view=caleol::MinutesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/commissions") view=caleol::StaffSessionsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/journal") view=caleol::AuditLogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/gestion/occupation") view=caleol::OccupationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=admin::AdminHomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/organisations/:id") view=admin::OrganisationPage ssr=SsrMode::Async/>
+                    // One parent route per area: the area's pages in one place, ready to be split
+                    // into a bundle of their own. Who may see them is checked by each page's server
+                    // functions, the only place a check cannot be skipped.
+                    <ParentRoute path=path!("/espace") view=Outlet ssr=SsrMode::Async>
+                        <Route path=path!("") view=applicant::ApplicantHomePage ssr=SsrMode::Async/>
+                        <Route path=path!("profil") view=profile::ProfilePage ssr=SsrMode::Async/>
+                        <Route path=path!("candidatures") view=applicant::ApplicationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("cotation") view=cotation::MyCotationPage ssr=SsrMode::Async/>
+                    </ParentRoute>
+                    <ParentRoute path=path!("/gestion") view=Outlet ssr=SsrMode::Async>
+                        <Route path=path!("") view=staff::StaffHomePage ssr=SsrMode::Async/>
+                        <Route path=path!("logements/nouveau") view=staff_units::NewUnitPage ssr=SsrMode::Async/>
+                        <Route path=path!("logements/:id") view=staff_units::UnitPage ssr=SsrMode::Async/>
+                        <Route path=path!("import") view=staff_import::ImportPage ssr=SsrMode::Async/>
+                        <Route path=path!("import/:id") view=staff_import::ImportReportPage ssr=SsrMode::Async/>
+                        <Route path=path!("demandeurs") view=staff_applicants::AssistedListPage ssr=SsrMode::Async/>
+                        <Route path=path!("demandeurs/:id") view=staff_applicants::AssistedApplicantPage ssr=SsrMode::Async/>
+                        <Route path=path!("offres/:id") view=staff_offers::StaffOfferPage ssr=SsrMode::Async/>
+                        <Route path=path!("offres/:id/classement") view=ranking::RankingPage ssr=SsrMode::Async/>
+                        <Route path=path!("commissions") view=caleol::StaffSessionsPage ssr=SsrMode::Async/>
+                        <Route path=path!("journal") view=caleol::AuditLogPage ssr=SsrMode::Async/>
+                        <Route path=path!("occupation") view=caleol::OccupationPage ssr=SsrMode::Async/>
+                    </ParentRoute>
+                    <ParentRoute path=path!("/commission") view=Outlet ssr=SsrMode::Async>
+                        <Route path=path!("") view=caleol::CommissionHomePage ssr=SsrMode::Async/>
+                        <Route path=path!("seances/:id") view=caleol::SessionPage ssr=SsrMode::Async/>
+                        <Route path=path!("seances/:id/pv") view=caleol::MinutesPage ssr=SsrMode::Async/>
+                    </ParentRoute>
+                    <ParentRoute path=path!("/territoire") view=Outlet ssr=SsrMode::Async>
+                        <Route path=path!("") view=cotation::TerritoryPage ssr=SsrMode::Async/>
+                    </ParentRoute>
+                    <ParentRoute path=path!("/admin") view=Outlet ssr=SsrMode::Async>
+                        <Route path=path!("") view=admin::AdminHomePage ssr=SsrMode::Async/>
+                        <Route path=path!("organisations/:id") view=admin::OrganisationPage ssr=SsrMode::Async/>
+                    </ParentRoute>
                 </Routes>
             </main>
             <Footer/>

@@ -10,6 +10,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+/// Who calls, for a route that also serves anyone: a session that cannot be read (the database
+/// is down) is an anonymous visitor, who still sees published photos.
+type CallerOrNot = Result<Caller, app::error::AppError>;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/documents/{id}", get(document))
@@ -19,13 +23,13 @@ pub fn routes() -> Router<AppState> {
         .route("/photos/{id}/vignette", get(photo_thumb))
 }
 
-async fn photo(state: AppState, caller: Caller, id: String, thumb: bool) -> Response {
+async fn photo(state: AppState, caller: CallerOrNot, id: String, thumb: bool) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return page(StatusCode::NOT_FOUND, "Photo introuvable.");
     };
     // Staff see their organisation's photos before publication; everyone else, published ones.
-    let staff_of = match caller.0 {
-        Some(user) if user.role == Role::Staff => user.organisation.map(|o| o.id),
+    let staff_of = match caller {
+        Ok(Caller(Some(user))) if user.role == Role::Staff => user.organisation.map(|o| o.id),
         _ => None,
     };
     match app::ssr::store::photos::bytes(state.db.pool(), id, thumb, staff_of).await {
@@ -59,7 +63,7 @@ async fn photo(state: AppState, caller: Caller, id: String, thumb: bool) -> Resp
 async fn photo_large(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    caller: Caller,
+    caller: CallerOrNot,
 ) -> Response {
     photo(state, caller, id, false).await
 }
@@ -67,7 +71,7 @@ async fn photo_large(
 async fn photo_thumb(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    caller: Caller,
+    caller: CallerOrNot,
 ) -> Response {
     photo(state, caller, id, true).await
 }

@@ -39,49 +39,43 @@ async fn profile(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
 
 /// Fills every part a single person alone needs to apply, with this yearly income.
 async fn complete_profile(app: &TestApp, client: &reqwest::Client, rfr: &str) {
+    use app::pages::profile::{AddMember, SaveHousing, SaveRequest, SaveResources};
     let today = app::domain::calendar::paris_date(app::ssr::db::now());
-    let renewal = today.add_days(200).iso();
-    ok(app
-        .call_with(
-            client,
-            "espace/profil/membre",
-            &[
-                ("relationship", "self"),
-                ("first_name", "Nadia"),
-                ("birth_date", "1986-04-12"),
-                ("rfr_n2", rfr),
-            ],
-        )
-        .await)
-    .await;
-    ok(app
-        .call_with(
-            client,
-            "espace/profil/ressources",
-            &[("monthly_resources", "1 500")],
-        )
-        .await)
-    .await;
-    ok(app
-        .call_with(
-            client,
-            "espace/profil/logement",
-            &[("housing_status", "hosted")],
-        )
-        .await)
-    .await;
-    ok(app
-        .call_with(
-            client,
-            "espace/profil/demande",
-            &[
-                ("sne_number", "0251123000042"),
-                ("first_filing_date", "2023-11-02"),
-                ("renewal_date", &renewal),
-            ],
-        )
-        .await)
-    .await;
+    let text = |s: &str| s.to_string();
+    let member = AddMember {
+        relationship: text("self"),
+        first_name: text("Nadia"),
+        birth_date: text("1986-04-12"),
+        handicap: String::new(),
+        dependant: String::new(),
+        rfr_n2: text(rfr),
+        pour: None,
+    };
+    app.run(client, member).await.expect("the applicant");
+    let resources = SaveResources {
+        monthly_resources: text("1 500"),
+        income_basis: String::new(),
+        declared_income: String::new(),
+        income_members: Vec::new(),
+        incomes: Vec::new(),
+        pour: None,
+    };
+    app.run(client, resources).await.expect("the resources");
+    let housing = SaveHousing {
+        housing_status: text("hosted"),
+        current_landlord: String::new(),
+        current_typology: String::new(),
+        current_rent: String::new(),
+        pour: None,
+    };
+    app.run(client, housing).await.expect("the housing");
+    let request = SaveRequest {
+        sne_number: text("0251123000042"),
+        first_filing_date: text("2023-11-02"),
+        renewal_date: today.add_days(200).iso(),
+        pour: None,
+    };
+    app.run(client, request).await.expect("the request");
 }
 
 fn spec<'a>(reference: &'a str, typology: &'a str, categories: &'a [&'a str]) -> OfferSpec<'a> {

@@ -51,9 +51,18 @@ fn modules(root: &Path) -> BTreeMap<String, Vec<(usize, String)>> {
 
 fn without_comments(code: &str) -> String {
     code.lines()
-        .map(|line| match line.find("//") {
-            Some(i) => &line[..i],
-            None => line,
+        .map(|line| {
+            let mut in_string = false;
+            let mut previous = ' ';
+            for (i, c) in line.char_indices() {
+                match c {
+                    '"' if previous != '\\' => in_string = !in_string,
+                    '/' if !in_string && previous == '/' => return &line[..i - 1],
+                    _ => {}
+                }
+                previous = c;
+            }
+            line
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -65,20 +74,40 @@ fn names_after(code: &str, prefix: &str) -> Vec<String> {
     let mut names = Vec::new();
     for (at, _) in code.match_indices(prefix) {
         let (before, rest) = (&code[..at], &code[at + prefix.len()..]);
-        // `super::` is not the head nor the tail of `super::super::`.
-        if prefix == "super::" && (before.ends_with("super::") || rest.starts_with("super::")) {
+        // `super::` is not the head nor the tail of `super::super::`; `store::` is not the tail
+        // of another path's segment (`datastore::`).
+        let glued = before.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if glued || (prefix == "super::" && (before.ends_with("super::") || rest.starts_with("super::"))) {
             continue;
         }
-        if let Some(group) = rest.strip_prefix('{') {
-            let end = group.find('}').unwrap_or(group.len());
-            for item in group[..end].split(',') {
-                names.push(identifier(item.trim()));
-            }
-        } else {
-            names.push(identifier(rest));
+        match rest.strip_prefix('{') {
+            Some(group) => names.extend(group_heads(group)),
+            None => names.push(identifier(rest)),
         }
     }
     names
+}
+
+/// The first segment of each item of a `{…}` group (its text after the brace), nested groups
+/// included: `a::{b, c}, d}` gives `a` and `d`.
+fn group_heads(group: &str) -> Vec<String> {
+    let mut heads = Vec::new();
+    let mut depth = 0;
+    let mut item_start = true;
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => item_start = true,
+            c if item_start && !c.is_whitespace() => {
+                heads.push(identifier(&group[i..]));
+                item_start = false;
+            }
+            _ => {}
+        }
+    }
+    heads
 }
 
 fn identifier(text: &str) -> String {
@@ -87,16 +116,17 @@ fn identifier(text: &str) -> String {
         .collect()
 }
 
-/// Which modules under `root` each module uses, through `crate::<path>::`, or `super::` from a
-/// top-level file, or `super::super::` from a file one folder down.
-fn import_graph(root: &Path, crate_path: &str) -> BTreeMap<String, BTreeSet<String>> {
+/// Which modules under `root` each module uses, through `<path>::` (the last segment of the
+/// folder's path, however it is reached), or `super::` from a top-level file, or
+/// `super::super::` from a file one folder down.
+fn import_graph(root: &Path, path: &str) -> BTreeMap<String, BTreeSet<String>> {
     let found = modules(root);
     let names: BTreeSet<String> = found.keys().cloned().collect();
     let mut graph = BTreeMap::new();
     for (module, files) in &found {
         let mut uses = BTreeSet::new();
         for (depth, code) in files {
-            let mut referenced = names_after(code, &format!("{crate_path}::"));
+            let mut referenced = names_after(code, &format!("{path}::"));
             match depth {
                 0 => referenced.extend(names_after(code, "super::")),
                 _ => referenced.extend(names_after(code, "super::super::")),
@@ -158,7 +188,7 @@ fn app_src() -> PathBuf {
 
 #[test]
 fn store_modules_never_import_one_another() {
-    let graph = import_graph(&app_src().join("ssr/store"), "crate::ssr::store");
+    let graph = import_graph(&app_src().join("ssr/store"), "store");
     print("store modules and the store modules they use:", &graph);
     let crossing: Vec<String> = graph
         .iter()
@@ -173,23 +203,26 @@ fn store_modules_never_import_one_another() {
 
 #[test]
 fn pages_import_one_another_without_a_circle() {
-    let graph = import_graph(&app_src().join("pages"), "crate::pages");
+    let graph = import_graph(&app_src().join("pages"), "pages");
     print("pages and the pages they use:", &graph);
     assert_eq!(circle(&graph), None, "pages import one another in a circle");
 }
 
 #[test]
 fn no_page_opens_a_transaction() {
-    let pages = modules(&app_src().join("pages"));
-    let opening: Vec<&String> = pages
-        .iter()
-        .filter(|(_, files)| {
-            files
-                .iter()
-                .any(|(_, code)| code.contains("begin_write") || code.contains(".begin()"))
-        })
-        .map(|(module, _)| module)
-        .collect();
+    let mut opening = Vec::new();
+    for folder in ["pages", "components"] {
+        for (module, files) in modules(&app_src().join(folder)) {
+            let opens = files.iter().any(|(_, code)| {
+                ["begin_write", ".begin()", "Work::begin"]
+                    .iter()
+                    .any(|call| code.contains(call))
+            });
+            if opens {
+                opening.push(format!("{folder}/{module}"));
+            }
+        }
+    }
     assert!(
         opening.is_empty(),
         "pages that open a transaction instead of calling a use case: {opening:?}"
@@ -200,14 +233,16 @@ fn no_page_opens_a_transaction() {
 fn the_checks_see_what_they_look_for() {
     // A group import, a path and a parent's sibling are all seen; comments are not.
     let code = without_comments(
-        "use crate::ssr::store::{cotation, profiles::load};\n// crate::ssr::store::audit\n\
-         let x = super::super::offers::status_of();",
+        "use crate::ssr::store::{cotation, profiles::{load, members}, audit};\n\
+         // crate::ssr::store::units\n\
+         use crate::ssr::{db, store::offers}; let url = \"https://x\"; // store::photos\n\
+         let x = super::super::rankings::status_of(); datastore::listings();",
     );
     assert_eq!(
-        names_after(&code, "crate::ssr::store::"),
-        vec!["cotation", "profiles"]
+        names_after(&code, "store::"),
+        vec!["cotation", "profiles", "audit", "offers"]
     );
-    assert_eq!(names_after(&code, "super::super::"), vec!["offers"]);
+    assert_eq!(names_after(&code, "super::super::"), vec!["rankings"]);
     assert!(names_after(&code, "super::").is_empty());
     let mut graph = BTreeMap::new();
     graph.insert("a".to_string(), BTreeSet::from(["b".to_string()]));

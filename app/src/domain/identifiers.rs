@@ -14,6 +14,20 @@ pub fn siren_problem(raw: &str) -> Option<&'static str> {
     None
 }
 
+/// The longest name of an organisation or of one of its commissions.
+pub const NAME_MAX_CHARS: usize = 120;
+
+/// A name as typed (`of` says whose, e.g. "de l'organisme"), trimmed, or why it is refused.
+pub fn checked_name(typed: &str, of: &str) -> Result<String, String> {
+    let name = typed.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX_CHARS {
+        return Err(format!(
+            "Indiquez le nom {of} ({NAME_MAX_CHARS} caractères au plus)."
+        ));
+    }
+    Ok(name.to_string())
+}
+
 /// The SIREN without spaces, as stored.
 pub fn normalize_siren(raw: &str) -> String {
     raw.chars().filter(|c| !c.is_whitespace()).collect()
@@ -53,5 +67,21 @@ mod tests {
         assert!(siren_problem("242500362").is_some());
         assert!(siren_problem("24250036").is_some());
         assert!(siren_problem("24250036A").is_some());
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_trimmed_and_bounded() {
+        assert_eq!(checked_name("  Habitat Comtois ", "de l'organisme").unwrap(), "Habitat Comtois");
+        assert_eq!(
+            checked_name(" ", "de la commission").unwrap_err(),
+            "Indiquez le nom de la commission (120 caractères au plus)."
+        );
+        assert!(checked_name(&"é".repeat(121), "de l'organisme").is_err());
+        assert!(checked_name(&"é".repeat(120), "de l'organisme").is_ok());
     }
 }

@@ -334,3 +334,31 @@ mod tests {
         assert!(check_shortlist(1, 0, Some(ShortlistException::TooFewCandidates)).is_err());
     }
 }
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn a_skip_motive_says_something_and_stays_readable() {
+        assert_eq!(skip_motive("  Dossier incomplet ", 4).unwrap(), "Dossier incomplet");
+        let short = skip_motive("non", 4).unwrap_err();
+        assert!(short.get("motive-4").unwrap().contains("5 à 500"));
+        assert!(skip_motive(&"x".repeat(501), 4).is_err());
+    }
+
+    #[test]
+    fn the_shortlist_form_names_each_faulty_field() {
+        assert_eq!(shortlist_request(" 3 ", "").unwrap(), (3, None));
+        assert_eq!(
+            shortlist_request("2", "dalo_prefet").unwrap(),
+            (2, Some(ShortlistException::DaloDesignation))
+        );
+        let both = shortlist_request("trois", "autre").unwrap_err();
+        assert!(both.get("size").is_some() && both.get("exception").is_some());
+        assert_eq!(
+            check_shortlist(2, 8, None).unwrap_err().to_string(),
+            "La loi demande au moins 3 candidats par logement : retenez-en davantage ou indiquez l'exception qui s'applique."
+        );
+    }
+}

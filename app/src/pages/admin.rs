@@ -42,14 +42,12 @@ pub async fn create_organisation(
     use crate::ssr::{require, respond, state};
     respond(async move {
         let admin = require(&[Role::Admin]).await?;
-        let name = name.trim().to_string();
         let mut errors = FieldErrors::new();
-        if name.is_empty() || name.chars().count() > 120 {
-            errors.add(
-                "name",
-                "Indiquez le nom de l'organisme (120 caractères au plus).",
-            );
-        }
+        let name = crate::domain::identifiers::checked_name(&name, "de l'organisme")
+            .unwrap_or_else(|message| {
+                errors.add("name", message);
+                String::new()
+            });
         if let Some(problem) = siren_problem(&siren) {
             errors.add("siren", problem);
         }
@@ -121,13 +119,8 @@ pub async fn create_commission(organisation_id: i64, name: String) -> Result<(),
     use crate::ssr::{require, respond, state};
     respond(async move {
         let admin = require(&[Role::Admin]).await?;
-        let name = name.trim().to_string();
-        if name.is_empty() || name.chars().count() > 120 {
-            return Err(AppError::field(
-                "name",
-                "Indiquez le nom de la commission (120 caractères au plus).",
-            ));
-        }
+        let name = crate::domain::identifiers::checked_name(&name, "de la commission")
+            .map_err(|message| AppError::field("name", message))?;
         crate::ssr::usecases::admin::create_commission(&state()?, &admin, organisation_id, &name)
             .await?;
         Ok(())

@@ -229,7 +229,6 @@ pub async fn token_still_valid(purpose: String, token: String) -> Result<bool, A
     .await
 }
 
-#[cfg(feature = "ssr")]
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();

@@ -14,7 +14,6 @@ use crate::domain::offer::{
 use crate::error::AppError;
 use crate::model::UnitEditor;
 use crate::pages::staff_offers::{CategoryChoices, CreateOffer, StaffOfferTable};
-#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -285,6 +284,10 @@ fn photo_notice(code: &str) -> (&'static str, bool) {
         ),
         "illisible" => (
             "La photo est illisible ou trop grande (12 000 pixels de côté au plus). Essayez une autre photo.",
+            true,
+        ),
+        "pixels" => (
+            "La photo compte plus de 40 millions de pixels : réduisez sa définition avant de l'envoyer.",
             true,
         ),
         "alt" => (

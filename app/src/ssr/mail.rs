@@ -140,25 +140,25 @@ impl MailTransport {
         message_id: &str,
         message: Message,
         plain: SentMail,
-    ) -> Result<(), String> {
+    ) -> Result<(), Failure> {
+        let transient = |e: std::io::Error| Failure::Transient(e.to_string());
         match self {
-            MailTransport::Smtp(smtp) => smtp
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            // A 5xx answer of the relay (unknown mailbox, refused domain) will not change.
+            MailTransport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| {
+                if e.is_permanent() {
+                    Failure::Permanent(e.to_string())
+                } else {
+                    Failure::Transient(e.to_string())
+                }
+            }),
             MailTransport::Files(dir) => {
-                tokio::fs::create_dir_all(dir)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                tokio::fs::create_dir_all(dir).await.map_err(transient)?;
                 let path = dir.join(format!("{message_id}.eml"));
                 let partial = dir.join(format!(".{message_id}.eml.partial"));
                 tokio::fs::write(&partial, message.formatted())
                     .await
-                    .map_err(|e| e.to_string())?;
-                tokio::fs::rename(&partial, &path)
-                    .await
-                    .map_err(|e| e.to_string())
+                    .map_err(transient)?;
+                tokio::fs::rename(&partial, &path).await.map_err(transient)
             }
             MailTransport::Memory(mailbox) => {
                 mailbox.deliver(plain);
@@ -228,10 +228,7 @@ impl Mailer {
                             subject: subject.clone(),
                             body: body.clone(),
                         };
-                        self.transport
-                            .send(&message_id, message, plain)
-                            .await
-                            .map_err(Failure::Transient)
+                        self.transport.send(&message_id, message, plain).await
                     }
                     // A malformed address will not get better with time.
                     Err(e) => Err(Failure::Permanent(e)),

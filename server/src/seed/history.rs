@@ -312,14 +312,16 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
     for offer in [proposed, let_offer, withdrawn, ranked_elsewhere] {
         apply(pool, offer, &demo, &link).await?;
     }
-    for offer in [
+    // Every offer whose window ends in the demo's history.
+    let ending = [
         proposed,
         let_offer,
         on_agenda,
         ready,
         to_shortlist,
         ranked_elsewhere,
-    ] {
+    ];
+    for offer in ending {
         for other in others_for(pool, offer, today, &mut used).await? {
             apply(pool, offer, &other, &link).await?;
         }
@@ -349,14 +351,7 @@ pub async fn run(db: &Db, base_url: &str, progress: &impl Fn(&str)) -> Result<()
     // The windows end; the platform closes and ranks.
     end_windows(
         pool,
-        &[
-            proposed,
-            let_offer,
-            on_agenda,
-            ready,
-            to_shortlist,
-            ranked_elsewhere,
-        ],
+        &ending,
         &link,
     )
     .await?;

@@ -3,20 +3,14 @@
 use super::*;
 use crate::components::form::{ConfirmStep, KeptForm, kept_value};
 
-pub const OBSERVATIONS_MAX_CHARS: usize = 4000;
+pub use crate::domain::caleol::OBSERVATIONS_MAX_CHARS;
 
 #[server(endpoint = "commission/seance/observations")]
 pub async fn save_observations(session_id: i64, observations: String) -> Result<(), AppError> {
     use crate::ssr::{respond, state, usecases};
     respond(async move {
         let caller = guard::member().await?;
-        let text = observations.trim().to_string();
-        if text.chars().count() > OBSERVATIONS_MAX_CHARS {
-            return Err(AppError::field(
-                "observations",
-                format!("{OBSERVATIONS_MAX_CHARS} caractères au plus."),
-            ));
-        }
+        let text = crate::domain::caleol::observations(&observations).map_err(AppError::Invalid)?;
         usecases::caleol::observe(&state()?, caller, session_id, &text).await?;
         leptos_axum::redirect(&format!(
             "/commission/seances/{session_id}/pv?fait=obs-{}",

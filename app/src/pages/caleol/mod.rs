@@ -152,7 +152,7 @@ pub async fn cast_vote(
     respond(async move {
         let caller = guard::member().await?;
         let ruling = ruling_of(kind, rank, motive, document, deadline)?;
-        usecases::caleol::vote(&state()?, caller, session_id, entry_id, &ruling).await?;
+        usecases::caleol::rule(&state()?, caller, session_id, entry_id, &ruling, usecases::caleol::RulingBy::Vote).await?;
         leptos_axum::redirect(&format!(
             "{}#candidat-{entry_id}",
             session_path(session_id, "vote")
@@ -177,7 +177,7 @@ pub async fn record_outcome(
     respond(async move {
         let caller = guard::member().await?;
         let ruling = ruling_of(kind, rank, motive, document, deadline)?;
-        usecases::caleol::decide(&state()?, caller, session_id, entry_id, &ruling).await?;
+        usecases::caleol::rule(&state()?, caller, session_id, entry_id, &ruling, usecases::caleol::RulingBy::Decision).await?;
         leptos_axum::redirect(&format!(
             "{}#candidat-{entry_id}",
             session_path(session_id, "decision")
@@ -214,7 +214,7 @@ pub async fn close_session(session_id: i64) -> Result<(), AppError> {
     .await
 }
 
-pub const FINDING_MAX_CHARS: usize = 1000;
+pub use crate::domain::caleol::FINDING_MAX_CHARS;
 
 #[server(endpoint = "commission/seance/occupation")]
 pub async fn record_occupation(
@@ -227,33 +227,21 @@ pub async fn record_occupation(
     use crate::ssr::{respond, state, usecases};
     respond(async move {
         let caller = guard::member().await?;
-        let finding = finding.trim().to_string();
-        let length = finding.chars().count();
-        if !(5..=FINDING_MAX_CHARS).contains(&length) {
-            return Err(AppError::field(
-                "finding",
-                format!(
-                    "Décrivez le constat de la commission (5 à {FINDING_MAX_CHARS} caractères)."
-                ),
-            ));
+        let valid = crate::domain::caleol::FindingInput {
+            finding,
+            proposed,
+            typology,
         }
-        let proposed = ProposedUnit::parse(proposed.trim()).ok_or_else(|| {
-            AppError::field("proposed", "Choisissez un type de logement dans la liste.")
-        })?;
-        let typology = match typology.trim() {
-            "" => None,
-            code => Some(Typology::parse(code).ok_or_else(|| {
-                AppError::field("typology", "Choisissez une typologie de la liste.")
-            })?),
-        };
+        .validate()
+        .map_err(AppError::Invalid)?;
         usecases::caleol::record_review(
             &state()?,
             caller,
             session_id,
             lease_id,
-            &finding,
-            proposed,
-            typology,
+            &valid.finding,
+            valid.proposed,
+            valid.typology,
         )
         .await?;
         leptos_axum::redirect(&session_path(session_id, "occupation"));

@@ -69,48 +69,42 @@ pub async fn open(
     .await
 }
 
-/// A member's vote (or, for a consultative voice, opinion) on one candidate.
-pub async fn vote(
-    state: &AppState,
-    (viewer, actor): (Viewer, i64),
-    session_id: i64,
-    entry_id: i64,
-    ruling: &Ruling,
-) -> Result<(), AppError> {
-    let detail = format!("entry:{entry_id} {}", ruling.choice.label());
-    let ruling = ruling.clone();
-    in_session(state, session_id, actor, "session.vote", &detail, |tx| {
-        Box::pin(async move { caleol::vote(tx, session_id, entry_id, viewer, &ruling).await })
-    })
-    .await
+/// Who gives a ruling on a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulingBy {
+    /// A member's vote (or, for a consultative voice, opinion), online.
+    Vote,
+    /// The president records the commission's decision.
+    Decision,
 }
 
-/// The president records the commission's decision on one candidate.
-pub async fn decide(
+/// A ruling on one candidate of the session, by vote or recorded decision.
+pub async fn rule(
     state: &AppState,
     (viewer, actor): (Viewer, i64),
     session_id: i64,
     entry_id: i64,
     ruling: &Ruling,
+    by: RulingBy,
 ) -> Result<(), AppError> {
-    let detail = format!(
-        "entry:{entry_id} {} {}",
-        ruling.choice.label(),
-        ruling.motive
-    );
+    let (action, detail) = match by {
+        RulingBy::Vote => ("session.vote", format!("entry:{entry_id} {}", ruling.choice.label())),
+        RulingBy::Decision => (
+            "session.decision",
+            format!("entry:{entry_id} {} {}", ruling.choice.label(), ruling.motive),
+        ),
+    };
     let ruling = ruling.clone();
-    in_session(
-        state,
-        session_id,
-        actor,
-        "session.decision",
-        &detail,
-        |tx| {
-            Box::pin(async move {
-                caleol::record_decision(tx, session_id, entry_id, viewer, &ruling).await
-            })
-        },
-    )
+    in_session(state, session_id, actor, action, &detail, |tx| {
+        Box::pin(async move {
+            match by {
+                RulingBy::Vote => caleol::vote(tx, session_id, entry_id, viewer, &ruling).await,
+                RulingBy::Decision => {
+                    caleol::record_decision(tx, session_id, entry_id, viewer, &ruling).await
+                }
+            }
+        })
+    })
     .await
 }
 
