@@ -5,6 +5,8 @@ use crate::answers::{forbidden, page, signed_in, staff_caller};
 use app::model::Role;
 use app::ssr::import;
 use app::ssr::store::imports;
+use app::ssr::usecases::units::PhotoOutcome;
+use app::ssr::usecases::{self, Staff};
 use app::ssr::{AppState, Caller};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -54,7 +56,6 @@ async fn add_photo(
     caller: Caller,
     mut multipart: Multipart,
 ) -> Response {
-    use app::ssr::photos;
     let Ok(unit_id) = unit_id.parse::<i64>() else {
         return page(
             StatusCode::NOT_FOUND,
@@ -96,44 +97,21 @@ async fn add_photo(
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return back("type");
     };
-    let pool = state.db.pool();
-    match app::ssr::store::photos::count_for_unit(pool, unit_id).await {
-        Ok(n) if n >= photos::MAX_PER_UNIT => return back("nombre"),
-        Ok(_) => {}
-        Err(error) => {
-            tracing::error!(%error, "photo count failed");
-            return back("envoi");
-        }
-    }
-    // Decoding and resizing are CPU work: off the async runtime.
-    let processed = match tokio::task::spawn_blocking(move || photos::process(&bytes)).await {
-        Ok(Ok(processed)) => processed,
-        Ok(Err(problem)) => return back(problem.code()),
-        Err(error) => {
-            tracing::error!(%error, "photo processing panicked");
-            return back("illisible");
-        }
+    let staff = Staff {
+        user_id: user.id,
+        organisation_id: organisation.id,
     };
-    let stored = async {
-        let mut tx = app::ssr::db::begin_write(pool).await?;
-        let id =
-            app::ssr::store::photos::insert(&mut tx, organisation.id, unit_id, &alt, &processed)
-                .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(id)
-    }
-    .await;
-    match stored {
-        Ok(Some(_)) => back("ajoutee"),
+    match usecases::units::add_photo(&state, staff, unit_id, &alt, bytes).await {
+        Ok(PhotoOutcome::Added) => back("ajoutee"),
+        Ok(PhotoOutcome::Full) => back("nombre"),
+        Ok(PhotoOutcome::Refused(problem)) => back(problem.code()),
         // Not a unit of theirs: the same answer as for a unit that does not exist.
-        Ok(None) => page(
+        Ok(PhotoOutcome::NotFound) => page(
             StatusCode::NOT_FOUND,
             "La ressource demandée est introuvable.",
         ),
-        Err(error) => {
-            tracing::error!(%error, "photo insert failed");
-            back("envoi")
-        }
+        // The cause was logged where it happened.
+        Err(_) => back("envoi"),
     }
 }
 

@@ -4,7 +4,7 @@
 mod common;
 
 use common::http_get;
-use common::{Backend, OfferSpec, PASSWORD, TestApp, new_client, ok, spawn_app};
+use common::{Backend, OfferSpec, PASSWORD, TestApp, join_all, new_client, ok, spawn_app};
 
 on_both_backends!(
     the_profile_is_saved_part_by_part_and_bad_input_changes_nothing,
@@ -512,30 +512,6 @@ where
     statuses
 }
 
-/// Polls every future until all are done (no extra dependency for a test helper).
-async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, output) in pinned.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *output = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
-}
-
 async fn the_close_is_told_to_every_applicant_and_ends_withdrawals(backend: Backend) {
     let app = spawn_app(backend).await;
     let (staff, _) = app.staff_of("Habitat Test", "111111111").await;
@@ -874,13 +850,12 @@ async fn proofs_are_checked_from_their_bytes_and_open_only_to_their_owner_and_th
 
     // Access follows the application: once Nadia withdraws, the landlord's staff may no longer
     // read her proofs, those already sent nor any sent afterwards.
-    let (application,): (i64,) = sqlx::query_as(
-        "SELECT id FROM applications WHERE offer_id = $1 AND status = 'active'",
-    )
-    .bind(offer)
-    .fetch_one(app.state.db.pool())
-    .await
-    .unwrap();
+    let (application,): (i64,) =
+        sqlx::query_as("SELECT id FROM applications WHERE offer_id = $1 AND status = 'active'")
+            .bind(offer)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
     ok(app
         .call_with(
             &nadia,
@@ -893,7 +868,10 @@ async fn proofs_are_checked_from_their_bytes_and_open_only_to_their_owner_and_th
         landlord.get(app.url(&path)).send().await.unwrap().status(),
         404
     );
-    assert_eq!(nadia.get(app.url(&path)).send().await.unwrap().status(), 200);
+    assert_eq!(
+        nadia.get(app.url(&path)).send().await.unwrap().status(),
+        200
+    );
 
     // Only the owner deletes it.
     let id = tax["id"].to_string();

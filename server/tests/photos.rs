@@ -4,13 +4,14 @@ mod common;
 
 use app::model::Role;
 use common::http_get;
-use common::{Backend, PASSWORD, TestApp, new_client, spawn_app};
+use common::{Backend, PASSWORD, TestApp, join_all, new_client, spawn_app};
 use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
 use std::io::Cursor;
 
 on_both_backends!(
     a_photo_is_converted_shown_with_the_offer_and_hidden_before_publication,
     files_that_are_not_photos_or_lack_a_description_are_refused,
+    the_photo_allowance_holds_when_uploads_arrive_together,
 );
 
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -247,4 +248,43 @@ async fn files_that_are_not_photos_or_lack_a_description_are_refused(backend: Ba
         .await
         .unwrap();
     assert!(page.contains("pas une photo JPEG, PNG ou WebP"));
+}
+
+async fn the_photo_allowance_holds_when_uploads_arrive_together(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (staff, unit) = staff_with_unit(&app).await;
+    let photo = png(40, 30);
+    for n in 0..10 {
+        let location = send(
+            &app,
+            &staff,
+            unit,
+            photo.clone(),
+            "p.png",
+            &format!("Pièce {n}"),
+        )
+        .await;
+        assert!(location.ends_with("photo=ajoutee"), "{location}");
+    }
+    // Eight more at once, for the two places left: each counts under the unit's lock.
+    let alts: Vec<String> = (0..8).map(|n| format!("Vue {n}")).collect();
+    let together = alts
+        .iter()
+        .map(|alt| send(&app, &staff, unit, photo.clone(), "p.png", alt));
+    let locations = join_all(together.collect()).await;
+    let added = locations
+        .iter()
+        .filter(|l| l.ends_with("photo=ajoutee"))
+        .count();
+    let full = locations
+        .iter()
+        .filter(|l| l.ends_with("photo=nombre"))
+        .count();
+    assert_eq!((added, full), (2, 6), "{locations:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM unit_photos").await, 12);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'unit.photo'")
+            .await,
+        12
+    );
 }

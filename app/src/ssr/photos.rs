@@ -17,6 +17,15 @@ const THUMB_WIDTH: u32 = 480;
 const THUMB_HEIGHT: u32 = 360;
 /// Larger pictures than this are refused before decoding (a few bytes can claim huge sizes).
 const MAX_EDGE: u32 = 12_000;
+/// Pictures of more pixels than this are refused before decoding: 40 million is a 50-megapixel
+/// phone's photo cropped a little, and decodes in about 160 MB. A 12,000 × 12,000 image, which a
+/// 446 KB PNG can be, would take 700 MB.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Photos decoded at once, whatever the number of uploads: each takes a core and up to
+/// `MAX_ALLOC` of memory while the others wait their turn.
+const DECODING_AT_ONCE: usize = 2;
+const MAX_ALLOC: u64 = 256 * 1024 * 1024;
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECODING_AT_ONCE);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -43,6 +52,8 @@ pub enum PhotoProblem {
     TooLarge,
     NotAnImage,
     Unreadable,
+    /// More pixels than [`MAX_PIXELS`].
+    TooManyPixels,
 }
 
 impl PhotoProblem {
@@ -53,6 +64,7 @@ impl PhotoProblem {
             PhotoProblem::TooLarge => "taille",
             PhotoProblem::NotAnImage => "type",
             PhotoProblem::Unreadable => "illisible",
+            PhotoProblem::TooManyPixels => "pixels",
         }
     }
 }
@@ -84,12 +96,23 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoProblem> {
         Kind::Png => ImageFormat::Png,
         Kind::Webp => ImageFormat::WebP,
     };
-    let mut reader = ImageReader::new(Cursor::new(bytes));
-    reader.set_format(format);
+    let reader = || {
+        let mut reader = ImageReader::new(Cursor::new(bytes));
+        reader.set_format(format);
+        reader
+    };
+    // The header says the size: a picture too large to decode is refused before any pixel is.
+    let (width, height) = reader()
+        .into_dimensions()
+        .map_err(|_| PhotoProblem::Unreadable)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PhotoProblem::TooManyPixels);
+    }
+    let mut reader = reader();
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_EDGE);
     limits.max_image_height = Some(MAX_EDGE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
     let image = reader.decode().map_err(|_| PhotoProblem::Unreadable)?;
     let large = if image.width() > LARGE_EDGE || image.height() > LARGE_EDGE {
@@ -104,6 +127,19 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoProblem> {
         large: jpeg(&large, 82)?,
         thumb: jpeg(&thumb, 78)?,
     })
+}
+
+/// [`process`] on a blocking thread, once one of the few decoding places is free.
+pub async fn process_in_turn(bytes: Vec<u8>) -> Result<Processed, PhotoProblem> {
+    let Ok(_turn) = DECODING.acquire().await else {
+        return Err(PhotoProblem::Unreadable);
+    };
+    tokio::task::spawn_blocking(move || process(&bytes))
+        .await
+        .unwrap_or_else(|error| {
+            tracing::error!(%error, "photo processing panicked");
+            Err(PhotoProblem::Unreadable)
+        })
 }
 
 #[cfg(test)]
@@ -152,6 +188,48 @@ mod tests {
         assert_eq!(
             process(&vec![0xFF; MAX_BYTES + 1]).unwrap_err(),
             PhotoProblem::TooLarge
+        );
+    }
+
+    /// A PNG whose header claims `width` × `height` and whose pixels are missing: a few dozen
+    /// bytes that say "huge picture".
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = 0xFFFF_FFFFu32;
+            for byte in bytes {
+                crc ^= u32::from(*byte);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+        let mut header = b"IHDR".to_vec();
+        header.extend(width.to_be_bytes());
+        header.extend(height.to_be_bytes());
+        header.extend([8, 2, 0, 0, 0]);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        for chunk in [header, b"IDAT".to_vec(), b"IEND".to_vec()] {
+            png.extend((chunk.len() as u32 - 4).to_be_bytes());
+            png.extend(&chunk);
+            png.extend(crc32(&chunk).to_be_bytes());
+        }
+        png
+    }
+
+    #[test]
+    fn a_picture_of_too_many_pixels_is_refused_from_its_header() {
+        let huge = png_header(12_000, 12_000);
+        assert!(huge.len() < 100);
+        assert_eq!(process(&huge).unwrap_err(), PhotoProblem::TooManyPixels);
+        // Within the bound, the same missing pixels are merely unreadable.
+        assert_eq!(
+            process(&png_header(4_000, 3_000)).unwrap_err(),
+            PhotoProblem::Unreadable
         );
     }
 }

@@ -152,6 +152,7 @@ fn action_label(code: &str) -> Option<&'static str> {
         "offer.update" => "Offre modifiée",
         "unit.create" => "Logement créé",
         "unit.update" => "Logement modifié",
+        "unit.photo" => "Photo de logement ajoutée",
         "unit.import" => "Logements importés",
         "import.csv" => "Fichier de logements vérifié",
         "document.read" => "Justificatif consulté",

@@ -3,7 +3,7 @@
 
 pub use super::photo_refs as for_units;
 use crate::ssr::db::now;
-use crate::ssr::photos::Processed;
+use crate::ssr::photos::{MAX_PER_UNIT, Processed};
 use sqlx::{AnyConnection, AnyPool};
 
 pub async fn count_for_unit(pool: &AnyPool, unit_id: i64) -> Result<i64, sqlx::Error> {
@@ -14,16 +14,44 @@ pub async fn count_for_unit(pool: &AnyPool, unit_id: i64) -> Result<i64, sqlx::E
     Ok(n)
 }
 
-/// Adds a photo to one of the organisation's units; `None` if the unit is not theirs.
+/// What became of a photo sent for a unit.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Stored {
+    Added(i64),
+    /// Not a unit of this organisation.
+    NotFound,
+    /// The unit has its [`MAX_PER_UNIT`] photos already.
+    Full,
+}
+
+/// Stores a photo of one of the organisation's units, within the unit's allowance, in the
+/// caller's transaction.
 pub async fn insert(
     conn: &mut AnyConnection,
     organisation_id: i64,
     unit_id: i64,
     alt: &str,
     photo: &Processed,
-) -> Result<Option<i64>, sqlx::Error> {
-    if !super::owns_unit(conn, organisation_id, unit_id).await? {
-        return Ok(None);
+) -> Result<Stored, sqlx::Error> {
+    // Touching the unit's row first makes uploads to one unit take turns (a row lock on
+    // PostgreSQL; SQLite's write transactions already do): the count below cannot be overtaken.
+    let owned = sqlx::query(
+        "UPDATE units SET organisation_id = organisation_id WHERE id = $1 AND organisation_id = $2",
+    )
+    .bind(unit_id)
+    .bind(organisation_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if owned == 0 {
+        return Ok(Stored::NotFound);
+    }
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM unit_photos WHERE unit_id = $1")
+        .bind(unit_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if count >= MAX_PER_UNIT {
+        return Ok(Stored::Full);
     }
     let at = now();
     let (id,): (i64,) = sqlx::query_as(
@@ -46,7 +74,7 @@ pub async fn insert(
         .bind(unit_id)
         .execute(&mut *conn)
         .await?;
-    Ok(Some(id))
+    Ok(Stored::Added(id))
 }
 
 /// Removes one of the organisation's photos; `false` if there was none.

@@ -81,3 +81,54 @@ pub async fn apply_import(state: &AppState, staff: Staff, id: i64) -> Result<(),
     .await?;
     work.commit().await
 }
+
+/// What became of a photo sent for a unit, as the unit's page tells it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PhotoOutcome {
+    Added,
+    /// Not a unit of the staff's organisation.
+    NotFound,
+    /// The unit has its photos already.
+    Full,
+    Refused(crate::ssr::photos::PhotoProblem),
+}
+
+/// Adds a photo to one of the organisation's units: checked and re-encoded from its bytes, a few
+/// at a time whatever the number of uploads, and stored within the unit's allowance even when
+/// several arrive together.
+pub async fn add_photo(
+    state: &AppState,
+    staff: Staff,
+    unit_id: i64,
+    alt: &str,
+    bytes: Vec<u8>,
+) -> Result<PhotoOutcome, AppError> {
+    use crate::ssr::photos::{MAX_PER_UNIT, process_in_turn};
+    use crate::ssr::store::photos::{self, Stored};
+    // Most refusals come before the work of decoding.
+    if photos::count_for_unit(state.db.pool(), unit_id).await? >= MAX_PER_UNIT {
+        return Ok(PhotoOutcome::Full);
+    }
+    let processed = match process_in_turn(bytes).await {
+        Ok(processed) => processed,
+        Err(problem) => return Ok(PhotoOutcome::Refused(problem)),
+    };
+    let mut work = Work::begin(state).await?;
+    let stored = photos::insert(&mut work, staff.organisation_id, unit_id, alt, &processed).await?;
+    let outcome = match stored {
+        Stored::Added(id) => {
+            work.audit_staff(
+                staff,
+                "unit.photo",
+                &format!("unit:{unit_id}"),
+                &format!("photo:{id}"),
+            )
+            .await?;
+            PhotoOutcome::Added
+        }
+        Stored::NotFound => PhotoOutcome::NotFound,
+        Stored::Full => PhotoOutcome::Full,
+    };
+    work.commit().await?;
+    Ok(outcome)
+}
