@@ -88,6 +88,7 @@ pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
         .merge(extra_routes)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         // On the whole router: the Leptos routes register each server function on its own path.
+        .layer(middleware::from_fn(server_fn_errors))
         .layer(middleware::from_fn_with_state(state.clone(), keep_refused_form))
         .layer(middleware::from_fn_with_state(state.clone(), reject_cross_site))
         .layer(middleware::from_fn(limit_body))
@@ -130,6 +131,46 @@ async fn server_fn_handler(
     request: Request<Body>,
 ) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+/// Server functions answer on their own paths under /api/ (registered by the Leptos routes as well
+/// as by the catch-all route): what they answer with a 500 is looked at here.
+async fn server_fn_errors(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    if path.starts_with("/api/") && response.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        return unreadable_arguments(&path, response).await;
+    }
+    response
+}
+
+/// The framework answers a request it cannot read (an argument missing, repeated or malformed, a
+/// number out of range, bytes that are not UTF-8, a body past its limit) with a 500 that spells
+/// out its parser's words. That is the sender's mistake: a 400 (413 past the limit) with the
+/// site's own words, the cause in the log. Other 500s pass unchanged.
+async fn unreadable_arguments(path: &str, response: Response) -> Response {
+    use app::error::AppError;
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return crate::error_pages::response(StatusCode::INTERNAL_SERVER_ERROR, None, None);
+    };
+    let Ok(AppError::Transport(cause)) = serde_json::from_slice::<AppError>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    tracing::warn!(path, cause, "server function arguments could not be read");
+    let (status, message) = if cause.contains("length limit exceeded") {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "L'envoi dépasse la taille admise.",
+        )
+    } else {
+        (
+            StatusCode::BAD_REQUEST,
+            "Les données envoyées sont incomplètes ou mal formées. Rechargez la page et réessayez.",
+        )
+    };
+    let answer = serde_json::to_string(&AppError::BadRequest(message.into())).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], answer).into_response()
 }
 
 /// A plain form (no JavaScript) that a server function refuses is answered with a redirect back

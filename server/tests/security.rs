@@ -18,6 +18,7 @@ on_both_backends!(
     a_panic_is_answered_with_a_generic_page,
     roles_and_scopes_are_enforced_by_every_server_function,
     pages_for_another_role_answer_403_and_anonymous_ones_401,
+    every_server_function_answers_an_unreadable_request_with_a_4xx,
 );
 
 async fn passwords_are_stored_as_argon2id_with_the_required_cost(backend: Backend) {
@@ -584,4 +585,83 @@ async fn pages_for_another_role_answer_403_and_anonymous_ones_401(backend: Backe
     assert!(page.text().await.unwrap().contains("Se connecter"));
     let page = app.client.get(app.url("/espace")).send().await.unwrap();
     assert_eq!(page.status(), 200);
+}
+
+/// Every server function, however its arguments are mangled (wrong type, out of range, missing or
+/// repeated, not UTF-8, past the body limit without announcing it), answers 4xx with the site's own
+/// words: never a 500, never the parser's text.
+async fn every_server_function_answers_an_unreadable_request_with_a_4xx(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = &app.client;
+    app.register_and_activate("Demandeur", "demandeur@exemple.fr", PASSWORD)
+        .await;
+    let paths: Vec<&str> = server_fn::axum::server_fn_paths()
+        .filter(|(_, method)| method == "POST")
+        .map(|(path, _)| path)
+        .collect();
+    assert!(paths.len() > 50, "server functions found: {paths:?}");
+    let mangled: [&[u8]; 5] = [
+        b"id=abc&offer_id=abc&session_id=abc&entry_id=abc&unit_id=abc&pour=abc&anonymised=peut-etre",
+        b"id=99999999999999999999999&offer_id=99999999999999999999999&session_id=-99999999999999999999",
+        b"id=1&id=2&offer_id=1&offer_id=2&session_id=1&session_id=2",
+        b"id=\xff\xfe&offer_id=\xff&query=\xc3",
+        b"%zz=%zz&&&==",
+    ];
+    for path in paths {
+        for body in mangled {
+            let response = client
+                .post(app.url(path))
+                .header("Origin", app.address.clone())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(body.to_vec())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let text = response.text().await.unwrap();
+            assert!(status.is_success() || status.is_client_error(), "{path} answered {status} {text}");
+            assert!(!text.contains("deserializ"), "{path} told its parser's words: {text}");
+        }
+        let status = chunked_post(&app, path, 160 * 1024).await;
+        assert!(
+            (400..500).contains(&status),
+            "{path} answered {status} to an oversized body sent in chunks"
+        );
+    }
+}
+
+/// Posts `size` bytes in chunks, without announcing the length (what a client library cannot be
+/// made to do), and answers the status.
+async fn chunked_post(app: &TestApp, path: &str, size: usize) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", app.port))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\
+         Connection: close\r\n\r\n",
+        port = app.port,
+        origin = app.address
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = vec![b'a'; 4096];
+    for _ in 0..size / chunk.len() {
+        // The server may answer and close before reading it all: that is a refusal too.
+        if stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await.is_err()
+            || stream.write_all(&chunk).await.is_err()
+            || stream.write_all(b"\r\n").await.is_err()
+        {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("{path}: no status in {answer:?}"))
 }
