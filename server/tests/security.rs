@@ -13,6 +13,7 @@ on_both_backends!(
     the_session_cookie_is_http_only_and_lax_and_secure_behind_https,
     cross_site_state_changing_requests_are_refused,
     login_and_password_reset_are_rate_limited,
+    a_guesser_elsewhere_does_not_lock_the_owner_out,
     responses_carry_security_headers,
     oversized_bodies_are_refused,
     a_panic_is_answered_with_a_generic_page,
@@ -248,6 +249,31 @@ async fn login_and_password_reset_are_rate_limited(backend: Backend) {
     }
     assert!(statuses[..5].iter().all(|s| *s == 200), "{statuses:?}");
     assert_eq!(statuses[5], 429);
+}
+
+async fn a_guesser_elsewhere_does_not_lock_the_owner_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register_and_activate("Léa", "lea@exemple.fr", PASSWORD)
+        .await;
+    // Another machine: the loopback range gives the server another client address.
+    let elsewhere = || {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        let response = app.login(&elsewhere(), "lea@exemple.fr", "mauvaise-phrase").await;
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses[10], 429, "{statuses:?}");
+    let owner = new_client();
+    let response = app.login(&owner, "lea@exemple.fr", PASSWORD).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    assert_eq!(app.whoami(&owner).await["email"], "lea@exemple.fr");
 }
 
 async fn responses_carry_security_headers(backend: Backend) {

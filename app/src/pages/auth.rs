@@ -91,9 +91,14 @@ pub async fn login(
             errors.add("password", "Indiquez votre mot de passe.");
         }
         errors.into_result()?;
-        let by_client = state.address_login_limiter.allow(&client_ip());
-        let by_account = state.login_limiter.allow(&format!("email:{email}"));
-        if !by_client || !by_account {
+        let client = client_ip();
+        let by_client = state.address_login_limiter.allow(&client);
+        // Ten a minute for one account from one address: someone guessing elsewhere does not
+        // lock the owner out. A hundred a minute for the account from everywhere slows guessing
+        // spread over many addresses.
+        let by_pair = state.login_limiter.allow(&format!("email:{email} from:{client}"));
+        let by_account = state.account_login_limiter.allow(&format!("email:{email}"));
+        if !by_client || !by_pair || !by_account {
             return Err(AppError::RateLimited);
         }
         let account = accounts::credentials_by_email(state.db.pool(), &email).await?;

@@ -57,8 +57,10 @@ pub struct AppState {
     /// Wakes the scoring job when a grid is published.
     pub rescore_wakeup: Arc<Notify>,
     pub settings: Arc<RuntimeSettings>,
-    /// Sign-in attempts per account.
+    /// Sign-in attempts per account and client address.
     pub login_limiter: Arc<RateLimiter>,
+    /// Sign-in attempts per account, from every address.
+    pub account_login_limiter: Arc<RateLimiter>,
     /// Sign-in attempts per client address.
     pub address_login_limiter: Arc<RateLimiter>,
     pub email_limiter: Arc<RateLimiter>,
@@ -93,8 +95,10 @@ impl AppState {
             mail_wakeup: Arc::new(Notify::new()),
             rescore_wakeup: Arc::new(Notify::new()),
             settings: Arc::new(settings),
-            // Ten sign-in attempts a minute per account; per client address as configured.
+            // Ten sign-in attempts a minute per account from one address, a hundred from all;
+            // per client address as configured.
             login_limiter: Arc::new(RateLimiter::new(10, Duration::from_secs(60))),
+            account_login_limiter: Arc::new(RateLimiter::new(100, Duration::from_secs(60))),
             address_login_limiter: Arc::new(RateLimiter::new(per_address, Duration::from_secs(60))),
             // Five e-mails (reset, registration) a quarter of an hour per address and per client.
             email_limiter: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
