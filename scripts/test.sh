@@ -49,6 +49,8 @@ export LOCACTIVE_LISTEN_ADDR="127.0.0.1:$e2e_port"
 export LOCACTIVE_SEED_DEMO=1
 # The browser tests sign some twenty people in from one address within a minute.
 export LOCACTIVE_LOGIN_ATTEMPTS_PER_ADDRESS=100
+# They also search the catalogue from that one address, faster than any person.
+export LOCACTIVE_SEARCHES_PER_ADDRESS=2000
 target/debug/locactive serve > "$work/e2e-server.log" 2>&1 &
 server_pid=$!
 wait_for_http "http://127.0.0.1:$e2e_port/healthz" 120 || { cat "$work/e2e-server.log"; exit 1; }

@@ -31,11 +31,11 @@ async fn rate_limit(State(state): State<AppState>, request: Request, next: Next)
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
     if !state.api_limiter.allow(&client) {
-        let mut refused = public(error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Trop de requêtes : l'API accepte 120 requêtes par minute et par adresse. Réessayez dans une minute.",
-            None,
-        ));
+        let message = format!(
+            "Trop de requêtes : l'API accepte {} requêtes par minute et par adresse. Réessayez dans une minute.",
+            state.settings.searches_per_address
+        );
+        let mut refused = public(error(StatusCode::TOO_MANY_REQUESTS, &message, None));
         // The window is a minute: a client waiting that long is sure to be let in.
         refused.headers_mut().insert(
             axum::http::header::RETRY_AFTER,
@@ -82,10 +82,15 @@ async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respons
             ));
         }
     };
-    match app::ssr::catalogue::resolve_places(&mut query, app::ssr::catalogue::CommuneCodes::Strict) {
+    match app::ssr::catalogue::resolve_places(&mut query, app::ssr::catalogue::CommuneCodes::Strict)
+    {
         Ok(None) => {}
         Ok(Some(choice)) => {
-            return public(error(StatusCode::BAD_REQUEST, &choice.message, Some("commune")));
+            return public(error(
+                StatusCode::BAD_REQUEST,
+                &choice.message,
+                Some("commune"),
+            ));
         }
         Err(problem) => {
             return public(error(

@@ -98,6 +98,9 @@ pub struct Settings {
     /// Sign-in attempts allowed per client address and minute. Raise it when a whole office signs
     /// in from one address (a landlord's agency behind one gateway).
     pub login_attempts_per_address: u32,
+    /// Searches allowed per client address and minute, through the open API and the catalogue
+    /// together.
+    pub searches_per_address: u32,
     pub mail: MailSettings,
 }
 
@@ -113,6 +116,7 @@ impl Default for Settings {
             log_format: LogFormat::Pretty,
             seed_demo: false,
             login_attempts_per_address: 10,
+            searches_per_address: 120,
             mail: MailSettings::default(),
         }
     }
@@ -221,6 +225,15 @@ impl Settings {
                 });
             }
         }
+        if let Some(v) = get("LOCACTIVE_SEARCHES_PER_ADDRESS") {
+            self.searches_per_address = parse("LOCACTIVE_SEARCHES_PER_ADDRESS", v)?;
+            if self.searches_per_address == 0 {
+                return Err(ConfigError::Env {
+                    name: "LOCACTIVE_SEARCHES_PER_ADDRESS",
+                    reason: "must be at least 1".into(),
+                });
+            }
+        }
         if let Some(v) = get("LOCACTIVE_MAIL_TRANSPORT") {
             self.mail.transport = choice("LOCACTIVE_MAIL_TRANSPORT", v)?;
         }
@@ -313,6 +326,14 @@ mod tests {
     #[test]
     fn bad_values_are_reported_with_their_variable() {
         let mut settings = Settings::default();
+        let error = settings
+            .apply_env(env(&[("LOCACTIVE_SEARCHES_PER_ADDRESS", "0")]))
+            .unwrap_err();
+        assert!(error.to_string().contains("LOCACTIVE_SEARCHES_PER_ADDRESS"));
+        settings
+            .apply_env(env(&[("LOCACTIVE_SEARCHES_PER_ADDRESS", "600")]))
+            .unwrap();
+        assert_eq!(settings.searches_per_address, 600);
         let error = settings
             .apply_env(env(&[("LOCACTIVE_SMTP_PORT", "vingt-cinq")]))
             .unwrap_err();

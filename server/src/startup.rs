@@ -175,6 +175,7 @@ impl Application {
                 secure_cookies: base_url.starts_with("https://"),
                 public_base_url: base_url,
                 login_attempts_per_address: settings.login_attempts_per_address,
+                searches_per_address: settings.searches_per_address,
             },
         );
         app::ssr::secrets::warm_up();

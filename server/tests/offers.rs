@@ -17,6 +17,7 @@ on_both_backends!(
     a_second_server_sees_a_publication_in_its_own_index_within_a_second,
     the_open_api_answers_400_for_bad_parameters_404_for_unknown_offers_and_documents_itself,
     the_open_api_is_rate_limited_per_client,
+    the_catalogue_s_server_function_and_the_api_share_one_allowance,
     facets_count_each_value_with_the_other_filters_applied,
 );
 
@@ -648,7 +649,24 @@ async fn the_open_api_is_rate_limited_per_client(backend: Backend) {
             .unwrap()
             .contains("120 requêtes par minute")
     );
-    // The pages are not counted against the API.
+    // The pages are not counted against the API, but the catalogue's server function, the same
+    // search through another door, is.
     let page = http_get(app.url("/offres")).await.unwrap();
     assert_eq!(page.status(), 200);
+    let search = app.call("offres/recherche", &[("query", "q=calme")]).await;
+    assert_eq!(search.status(), 429);
+}
+
+async fn the_catalogue_s_server_function_and_the_api_share_one_allowance(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for _ in 0..60 {
+        assert_eq!(api(&app, "/api/v1/offres").await.0, 200);
+    }
+    for n in 0..60 {
+        let search = app.call("offres/recherche", &[("query", "")]).await;
+        assert_eq!(search.status(), 200, "search {n}");
+    }
+    let search = app.call("offres/recherche", &[("query", "")]).await;
+    assert_eq!(search.status(), 429);
+    assert_eq!(api(&app, "/api/v1/offres").await.0, 429);
 }

@@ -20,8 +20,13 @@ use leptos_router::hooks::{use_location, use_query_map};
 /// Runs the catalogue query written in `query` (a URL query string, without `?`).
 #[server(endpoint = "offres/recherche")]
 pub async fn search_offers(query: String) -> Result<CatalogueResults, AppError> {
-    use crate::ssr::{catalogue, respond};
+    use crate::ssr::{catalogue, client_ip, respond, server_fn_call, state};
     respond(async move {
+        // Called over HTTP, the catalogue answers what the open API does: one allowance for both
+        // doors. A page drawn on the server is a person reading, not counted.
+        if server_fn_call() && !state()?.api_limiter.allow(&client_ip()) {
+            return Err(AppError::RateLimited);
+        }
         let mut query = crate::domain::catalogue::CatalogueQuery::from_query_string(&query)
             .map_err(|e| AppError::BadRequest(e.message))?;
         // A commune typed that designates no single one: search without it, and ask which.

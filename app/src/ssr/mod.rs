@@ -43,6 +43,8 @@ pub struct RuntimeSettings {
     pub secure_cookies: bool,
     /// Sign-in attempts allowed per client address and minute.
     pub login_attempts_per_address: u32,
+    /// Searches (open API and catalogue together) allowed per client address and minute.
+    pub searches_per_address: u32,
 }
 
 /// Everything a request may need, shared by the router and the server functions.
@@ -66,7 +68,7 @@ pub struct AppState {
     pub email_limiter: Arc<RateLimiter>,
     /// Costly actions (file imports) per account.
     pub import_limiter: Arc<RateLimiter>,
-    /// The open API, per client address.
+    /// Searches through the open API and the catalogue together, per client address.
     pub api_limiter: Arc<RateLimiter>,
     /// Plain forms refused, waiting for the page that shows them again.
     pub refused_forms: Arc<forms::RefusedForms>,
@@ -87,6 +89,7 @@ impl AppState {
         settings: RuntimeSettings,
     ) -> Self {
         let per_address = settings.login_attempts_per_address;
+        let searches = settings.searches_per_address;
         AppState {
             leptos_options,
             db,
@@ -104,9 +107,12 @@ impl AppState {
             email_limiter: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
             // Twenty file checks or imports an hour per account: far above real use.
             import_limiter: Arc::new(RateLimiter::new(20, Duration::from_secs(60 * 60))),
-            // Two requests a second on average per client: an aggregator's full crawl of the
-            // catalogue fits, a loop hammering the search does not.
-            api_limiter: Arc::new(RateLimiter::new(120, Duration::from_secs(60))),
+            // Two requests a second on average per client by default: an aggregator's full crawl
+            // of the catalogue fits, a loop hammering the search does not, whichever door it uses.
+            api_limiter: Arc::new(RateLimiter::new(
+                searches,
+                Duration::from_secs(60),
+            )),
             refused_forms: Arc::new(forms::RefusedForms::default()),
         }
     }
@@ -173,6 +179,12 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
 
 fn request_parts() -> Option<http::request::Parts> {
     use_context::<http::request::Parts>()
+}
+
+/// Whether the current request calls a server function over HTTP (a browser's script, or any
+/// client), rather than rendering a page on the server.
+pub fn server_fn_call() -> bool {
+    request_parts().is_some_and(|parts| parts.uri.path().starts_with("/api/"))
 }
 
 /// The client's address, for rate limits.
