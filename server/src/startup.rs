@@ -102,6 +102,7 @@ pub fn build_mailer(settings: &Settings) -> Result<Mailer, StartupError> {
         transport,
         from,
         message_id_domain: domain,
+        send_timeout: app::ssr::mail::SEND_TIMEOUT,
     })
 }
 

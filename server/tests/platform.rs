@@ -12,6 +12,7 @@ on_both_backends!(
     forms_work_without_javascript,
     mail_is_enqueued_with_the_change_and_sent_once_per_message_id,
     failed_deliveries_are_retried_with_backoff_then_set_aside,
+    a_relay_that_does_not_answer_is_given_up_before_the_claim_ends,
 );
 
 async fn healthz_reports_status_backend_and_index_size(backend: Backend) {
@@ -281,6 +282,53 @@ async fn mail_is_enqueued_with_the_change_and_sent_once_per_message_id(backend: 
     let eml = std::fs::read_to_string(written[0].path()).unwrap();
     assert!(eml.contains("Message-ID: <"), "{eml}");
     assert!(eml.contains("Subject: Objet"));
+}
+
+async fn a_relay_that_does_not_answer_is_given_up_before_the_claim_ends(backend: Backend) {
+    let app = outbox_fixture(backend).await;
+    // A relay that accepts the connection and then says nothing.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((connection, _)) = silent.accept().await {
+            open.push(connection);
+        }
+    });
+    let stalled = Mailer {
+        transport: MailTransport::smtp(mail::SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            username: None,
+            password: None,
+            security: mail::SmtpSecurity::None,
+        })
+        .unwrap(),
+        send_timeout: std::time::Duration::from_secs(1),
+        ..app.mailer.clone()
+    };
+    let mut conn = app.db.pool().acquire().await.unwrap();
+    let letter = OutgoingMail {
+        to: "a@exemple.fr".into(),
+        subject: "S".into(),
+        body: "B".into(),
+    };
+    mail::enqueue(&mut conn, &letter).await.unwrap();
+    drop(conn);
+    let started = std::time::Instant::now();
+    let report = stalled.deliver_due(&app.db).await.unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!((report.sent, report.retried), (0, 1));
+    let (locked, error): (Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT locked_until, last_error FROM outbox")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    // Released for a later attempt rather than left to a claim that expires while sending.
+    assert_eq!(locked, None);
+    assert!(error.unwrap().contains("no answer within 1 s"));
+    assert!(mail::SEND_TIMEOUT.as_secs() <= 60);
+    held.abort();
 }
 
 async fn failed_deliveries_are_retried_with_backoff_then_set_aside(backend: Backend) {

@@ -15,6 +15,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use rand::RngCore;
 use sqlx::AnyConnection;
 use std::path::PathBuf;
+use std::time::Duration;
 use std::sync::{Arc, Mutex};
 
 /// After this many failed attempts a message is set aside as failed (and logged), not retried.
@@ -174,7 +175,15 @@ pub struct Mailer {
     pub from: Mailbox,
     /// The domain part of Message-IDs.
     pub message_id_domain: String,
+    /// How long one delivery may take before it is abandoned and retried later.
+    pub send_timeout: Duration,
 }
+
+/// A delivery gives up well within its claim: while a worker is still sending, the claim holds,
+/// so no other worker (or app server) picks the message up and sends it a second time. A relay
+/// that accepts the message and then stalls past this is the one case left (see the README).
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(60);
+const _: () = assert!(SEND_TIMEOUT.as_secs() * 2 <= CLAIM_SECONDS as u64);
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DeliveryReport {
@@ -228,7 +237,14 @@ impl Mailer {
                             subject: subject.clone(),
                             body: body.clone(),
                         };
-                        self.transport.send(&message_id, message, plain).await
+                        let sending = self.transport.send(&message_id, message, plain);
+                        match tokio::time::timeout(self.send_timeout, sending).await {
+                            Ok(outcome) => outcome,
+                            Err(_) => Err(Failure::Transient(format!(
+                                "no answer within {} s",
+                                self.send_timeout.as_secs()
+                            ))),
+                        }
                     }
                     // A malformed address will not get better with time.
                     Err(e) => Err(Failure::Permanent(e)),
