@@ -15,8 +15,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use rand::RngCore;
 use sqlx::AnyConnection;
 use std::path::PathBuf;
-use std::time::Duration;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// After this many failed attempts a message is set aside as failed (and logged), not retried.
 pub const MAX_ATTEMPTS: i64 = 8;
