@@ -19,6 +19,8 @@ Commands:
                          error and --dry-run is absent, import it for that organisation at once
   create-admin EMAIL NAME
                          Create a platform administrator and print their invitation link
+  backup FILE            Write a consistent copy of the SQLite database to FILE while serving
+                         (PostgreSQL: use pg_dump, see the README)
   help                   Show this message
 
 Configuration comes from locactive.toml (or LOCACTIVE_CONFIG) and LOCACTIVE_* variables;
@@ -50,6 +52,10 @@ pub async fn run(args: Vec<String>) -> ExitCode {
             (Some(email), Some(name)) => create_admin(settings, email, name).await,
             _ => Err("create-admin needs EMAIL and NAME".into()),
         },
+        "backup" => match args.get(1) {
+            Some(file) => backup(settings, file).await,
+            None => Err("backup needs FILE".into()),
+        },
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -72,6 +78,19 @@ async fn serve(settings: Settings) -> CliResult {
     tracing::info!(port = app.port(), "listening");
     println!("locactive écoute sur http://127.0.0.1:{}", app.port());
     app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn backup(settings: Settings, file: &str) -> CliResult {
+    let db = open_database(&settings).await?;
+    let started = std::time::Instant::now();
+    db.backup_to(std::path::Path::new(file)).await?;
+    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "Sauvegarde écrite dans {file} ({:.1} Mo, {:.1} s).",
+        size as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

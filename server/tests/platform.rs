@@ -13,6 +13,7 @@ on_both_backends!(
     mail_is_enqueued_with_the_change_and_sent_once_per_message_id,
     failed_deliveries_are_retried_with_backoff_then_set_aside,
     a_relay_that_does_not_answer_is_given_up_before_the_claim_ends,
+    a_backup_taken_while_serving_restores_to_a_working_application,
 );
 
 async fn healthz_reports_status_backend_and_index_size(backend: Backend) {
@@ -385,4 +386,54 @@ async fn failed_deliveries_are_retried_with_backoff_then_set_aside(backend: Back
             .await,
         1
     );
+}
+
+async fn a_backup_taken_while_serving_restores_to_a_working_application(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register_and_activate("Léa", "lea@exemple.fr", PASSWORD)
+        .await;
+    app.create_organisation("Habitat Sauvegardé", "242500361").await;
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copie.db");
+    if backend == Backend::Postgres {
+        let refused = app.state.db.backup_to(&copy).await.unwrap_err();
+        assert!(refused.to_string().contains("pg_dump"), "{refused}");
+        return;
+    }
+    // Writes go on while the copy is taken.
+    let writing = {
+        let db = app.state.db.clone();
+        tokio::spawn(async move {
+            for n in 0..200 {
+                let mut conn = db.pool().acquire().await.unwrap();
+                let letter = OutgoingMail {
+                    to: format!("n{n}@exemple.fr"),
+                    subject: "S".into(),
+                    body: "B".into(),
+                };
+                mail::enqueue(&mut conn, &letter).await.unwrap();
+            }
+        })
+    };
+    app.state.db.backup_to(&copy).await.unwrap();
+    writing.await.unwrap();
+    // Never over an existing file.
+    assert!(app.state.db.backup_to(&copy).await.is_err());
+
+    let restored = spawn_app_on_database(format!("sqlite://{}", copy.display())).await;
+    let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+        .fetch_one(restored.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+    for table in ["users", "organisations", "ref_communes"] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        assert_eq!(restored.count(&sql).await, app.count(&sql).await, "{table}");
+    }
+    let letters = restored.count("SELECT COUNT(*) FROM outbox").await;
+    assert!(letters <= app.count("SELECT COUNT(*) FROM outbox").await);
+    // The restored application works: the account signs in.
+    let client = new_client();
+    let response = restored.login(&client, "lea@exemple.fr", PASSWORD).await;
+    assert!(response.status().is_success(), "{}", response.status());
 }

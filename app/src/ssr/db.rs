@@ -42,6 +42,8 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Backup(String),
 }
 
 #[derive(Clone, Debug)]
@@ -141,6 +143,31 @@ impl Db {
         // The connection goes back to the pool: foreign keys must be on again whatever happened.
         conn.execute("PRAGMA foreign_keys = ON").await?;
         rebuilt?;
+        Ok(())
+    }
+
+    /// Writes a consistent copy of a SQLite database to `target` while it keeps serving: SQLite's
+    /// `VACUUM INTO` reads one snapshot (writers go on meanwhile) and writes a compact file that
+    /// opens as the database itself. PostgreSQL is copied with its own tool, `pg_dump`.
+    pub async fn backup_to(&self, target: &std::path::Path) -> Result<(), DbError> {
+        if self.backend != Backend::Sqlite {
+            return Err(DbError::Backup(
+                "this database is PostgreSQL: copy it with pg_dump (see the README)".into(),
+            ));
+        }
+        if target.exists() {
+            return Err(DbError::Backup(format!(
+                "{} exists already: a backup never overwrites a file",
+                target.display()
+            )));
+        }
+        let target = target
+            .to_str()
+            .ok_or_else(|| DbError::Backup("the backup path is not valid UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

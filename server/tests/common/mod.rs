@@ -130,6 +130,13 @@ pub async fn spawn_app_with(
     start_app(data_dir, url, customise, extra_routes).await
 }
 
+/// The application started on an existing database (a restored backup, for instance).
+pub async fn spawn_app_on_database(url: String) -> TestApp {
+    init_logging();
+    let data_dir = tempfile::tempdir().expect("temporary data directory");
+    start_app(data_dir, url, |_| {}, axum::Router::new()).await
+}
+
 async fn start_app(
     data_dir: TempDir,
     url: String,
