@@ -3,6 +3,8 @@
 
 pub mod catalogue;
 pub mod db;
+#[cfg(test)]
+mod fuzzing;
 pub mod forms;
 pub mod import;
 pub mod letters;
