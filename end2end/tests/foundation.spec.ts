@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, lastMailTo, linkIn, login, watchConsole } from "./helpers";
+import { DEMO_PASSWORD, hydrated, lastMailTo, linkIn, login, signedInPage, watchConsole } from "./helpers";
 
 test("an applicant registers, logs out and logs in", async ({ page }) => {
   const errors = watchConsole(page);
@@ -76,4 +76,23 @@ test("the skip link takes keyboard users to the content", async ({ page }) => {
   await expect(skip).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.locator("#contenu")).toBeFocused();
+});
+
+test("closing the sessions on other devices signs them out, this one stays", async ({ browser }) => {
+  // Two devices of the same territory admin (a demo login no other test signs out).
+  const here = await signedInPage(browser, "territoire@grandbesancon.demo");
+  const errors = watchConsole(here);
+  const elsewhere = await signedInPage(browser, "territoire@grandbesancon.demo");
+  await here.goto("/");
+  await here.getByRole("link", { name: "Sessions et déconnexion" }).click();
+  await hydrated(here);
+  await here.getByRole("button", { name: "Fermer mes sessions sur les autres appareils" }).click();
+  await expect(here.getByText(/autres? sessions? (a|ont) été fermées?\./)).toBeVisible();
+  await elsewhere.goto("/territoire");
+  await expect(elsewhere.getByRole("heading", { name: "Connexion requise" }).first()).toBeVisible();
+  await here.goto("/territoire");
+  await expect(here.getByRole("heading", { name: "Connexion requise" })).toHaveCount(0);
+  expect(errors).toEqual([]);
+  await here.context().close();
+  await elsewhere.context().close();
 });

@@ -101,6 +101,10 @@ pub struct Settings {
     /// Searches allowed per client address and minute, through the open API and the catalogue
     /// together.
     pub searches_per_address: u32,
+    /// Minutes without a request after which a session ends.
+    pub session_idle_minutes: u32,
+    /// Hours after sign-in after which a session ends, however active.
+    pub session_lifetime_hours: u32,
     pub mail: MailSettings,
 }
 
@@ -117,6 +121,8 @@ impl Default for Settings {
             seed_demo: false,
             login_attempts_per_address: 10,
             searches_per_address: 120,
+            session_idle_minutes: 60,
+            session_lifetime_hours: 12,
             mail: MailSettings::default(),
         }
     }
@@ -234,6 +240,26 @@ impl Settings {
                 });
             }
         }
+        for (name, value) in [
+            (
+                "LOCACTIVE_SESSION_IDLE_MINUTES",
+                &mut self.session_idle_minutes,
+            ),
+            (
+                "LOCACTIVE_SESSION_LIFETIME_HOURS",
+                &mut self.session_lifetime_hours,
+            ),
+        ] {
+            if let Some(v) = get(name) {
+                *value = parse(name, v)?;
+                if *value == 0 {
+                    return Err(ConfigError::Env {
+                        name,
+                        reason: "must be at least 1".into(),
+                    });
+                }
+            }
+        }
         if let Some(v) = get("LOCACTIVE_MAIL_TRANSPORT") {
             self.mail.transport = choice("LOCACTIVE_MAIL_TRANSPORT", v)?;
         }
@@ -326,6 +352,14 @@ mod tests {
     #[test]
     fn bad_values_are_reported_with_their_variable() {
         let mut settings = Settings::default();
+        let error = settings
+            .apply_env(env(&[("LOCACTIVE_SESSION_IDLE_MINUTES", "0")]))
+            .unwrap_err();
+        assert!(error.to_string().contains("LOCACTIVE_SESSION_IDLE_MINUTES"));
+        settings
+            .apply_env(env(&[("LOCACTIVE_SESSION_LIFETIME_HOURS", "8")]))
+            .unwrap();
+        assert_eq!(settings.session_lifetime_hours, 8);
         let error = settings
             .apply_env(env(&[("LOCACTIVE_SEARCHES_PER_ADDRESS", "0")]))
             .unwrap_err();

@@ -177,6 +177,10 @@ impl Application {
                 public_base_url: base_url,
                 login_attempts_per_address: settings.login_attempts_per_address,
                 searches_per_address: settings.searches_per_address,
+                sessions: app::ssr::store::accounts::SessionLimits {
+                    idle: i64::from(settings.session_idle_minutes) * 60,
+                    lifetime: i64::from(settings.session_lifetime_hours) * 3600,
+                },
             },
         );
         app::ssr::secrets::warm_up();

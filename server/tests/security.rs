@@ -14,6 +14,8 @@ on_both_backends!(
     cross_site_state_changing_requests_are_refused,
     login_and_password_reset_are_rate_limited,
     a_guesser_elsewhere_does_not_lock_the_owner_out,
+    a_session_ends_when_idle_or_past_its_lifetime,
+    the_account_s_other_sessions_close_on_demand,
     responses_carry_security_headers,
     oversized_bodies_are_refused,
     a_panic_is_answered_with_a_generic_page,
@@ -274,6 +276,72 @@ async fn a_guesser_elsewhere_does_not_lock_the_owner_out(backend: Backend) {
     let response = app.login(&owner, "lea@exemple.fr", PASSWORD).await;
     assert!(response.status().is_success(), "{}", response.status());
     assert_eq!(app.whoami(&owner).await["email"], "lea@exemple.fr");
+}
+
+async fn a_session_ends_when_idle_or_past_its_lifetime(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register_and_activate("Léa", "lea@exemple.fr", PASSWORD)
+        .await;
+    let limits = app.state.settings.sessions;
+    assert_eq!((limits.idle, limits.lifetime), (3600, 12 * 3600));
+    let now = app::ssr::db::now();
+    let set = |sql: &'static str, value: i64| {
+        let pool = app.state.db.pool().clone();
+        async move {
+            sqlx::query(sql).bind(value).execute(&pool).await.unwrap();
+        }
+    };
+
+    // In use, a session stays open and records its last use.
+    let client = new_client();
+    app.login(&client, "lea@exemple.fr", PASSWORD).await;
+    set("UPDATE sessions SET last_seen_at = $1", now - 3000).await;
+    assert_eq!(app.whoami(&client).await["email"], "lea@exemple.fr");
+    let touched = app.count("SELECT MAX(last_seen_at) FROM sessions").await;
+    assert!(touched >= now - 5, "last use recorded: {touched}");
+
+    // An hour without a request ends it.
+    set("UPDATE sessions SET last_seen_at = $1", now - 3700).await;
+    assert!(app.whoami(&client).await.is_null());
+
+    // So do twelve hours after sign-in, however active.
+    let client = new_client();
+    app.login(&client, "lea@exemple.fr", PASSWORD).await;
+    assert_eq!(app.whoami(&client).await["email"], "lea@exemple.fr");
+    set("UPDATE sessions SET expires_at = $1", now - 1).await;
+    assert!(app.whoami(&client).await.is_null());
+}
+
+async fn the_account_s_other_sessions_close_on_demand(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register_and_activate("Léa", "lea@exemple.fr", PASSWORD)
+        .await;
+    let (here, phone, laptop) = (new_client(), new_client(), new_client());
+    for client in [&here, &phone, &laptop] {
+        app.login(client, "lea@exemple.fr", PASSWORD).await;
+    }
+    // Registering signed the test's own client in too: four sessions in all.
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 4);
+    let ended = app.call_with(&here, "deconnexion/autres", &[]).await;
+    assert_eq!(ended.status(), 200);
+    assert_eq!(ended.json::<u64>().await.unwrap(), 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 1);
+    assert_eq!(app.whoami(&here).await["email"], "lea@exemple.fr");
+    assert!(app.whoami(&phone).await.is_null());
+    assert!(app.whoami(&laptop).await.is_null());
+    // Nobody signed in: nothing to close.
+    let anonymous = app.call_with(&new_client(), "deconnexion/autres", &[]).await;
+    assert_eq!(anonymous.status(), 401);
+    // The page says what happened, with or without JavaScript.
+    let page = here
+        .get(app.url("/deconnexion?autres=2"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2 autres sessions ont été fermées."), "{page}");
 }
 
 async fn responses_carry_security_headers(backend: Backend) {

@@ -111,6 +111,7 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <p>"locactive — les logements sociaux vacants publiés par les bailleurs, ouverts aux candidatures des demandeurs."</p>
             <p>"Le classement des candidatures suit la grille de cotation publique du territoire ; la commission d'attribution (CALEOL) reste souveraine."</p>
+            <p><a href="/deconnexion">"Sessions et déconnexion"</a></p>
         </footer>
     }
 }

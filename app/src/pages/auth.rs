@@ -128,6 +128,26 @@ pub async fn logout() -> Result<(), AppError> {
     .await
 }
 
+/// Ends every session of the signed-in account but this one (another device, a shared computer);
+/// answers how many were ended.
+#[server(endpoint = "deconnexion/autres")]
+pub async fn sign_out_elsewhere() -> Result<u64, AppError> {
+    use crate::ssr::session::cookie_value;
+    respond(async move {
+        let state = state()?;
+        let user = crate::ssr::current_user()
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let kept = use_context::<http::request::Parts>()
+            .and_then(|parts| cookie_value(&parts.headers))
+            .ok_or(AppError::Unauthenticated)?;
+        let ended = crate::ssr::store::accounts::delete_other_sessions(state.db.pool(), user.id, &kept).await?;
+        leptos_axum::redirect(&format!("/deconnexion?autres={ended}"));
+        Ok(ended)
+    })
+    .await
+}
+
 #[server(endpoint = "mot-de-passe-oublie")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::domain::account::{email_problem, normalize_email};
@@ -367,6 +387,40 @@ pub fn LogoutPage() -> impl IntoView {
             <KeptForm action=action>
                 <p>"Voulez-vous fermer votre session sur cet appareil ?"</p>
                 <button type="submit" class="button">"Se déconnecter"</button>
+            </KeptForm>
+        </section>
+        <OtherSessions/>
+    }
+}
+
+/// Closing the account's sessions on other devices: after using a shared computer, or when a
+/// device is lost. Works without JavaScript (the redirect carries the count).
+#[component]
+fn OtherSessions() -> impl IntoView {
+    let action = ServerAction::<SignOutElsewhere>::new();
+    let query = use_query_map();
+    let ended = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .or_else(|| query.read().get("autres").and_then(|n| n.parse().ok()))
+    };
+    view! {
+        <section class="panel narrow" aria-labelledby="autres-titre">
+            <h2 id="autres-titre">"Vos autres appareils"</h2>
+            <p>"Une session se ferme d'elle-même après une heure sans activité, et douze heures après la connexion. "
+               "Vous pouvez aussi fermer tout de suite vos sessions ouvertes ailleurs, par exemple sur un ordinateur partagé."</p>
+            <FormAlert value=action.value()/>
+            {move || ended().map(|n: u64| view! {
+                <p class="notice" role="status">{match n {
+                    0 => "Aucune autre session n'était ouverte.".to_string(),
+                    1 => "Une autre session a été fermée.".to_string(),
+                    n => format!("{n} autres sessions ont été fermées."),
+                }}</p>
+            })}
+            <KeptForm action=action>
+                <button type="submit" class="button button-secondary">"Fermer mes sessions sur les autres appareils"</button>
             </KeptForm>
         </section>
     }

@@ -47,6 +47,8 @@ pub struct RuntimeSettings {
     pub login_attempts_per_address: u32,
     /// Searches (open API and catalogue together) allowed per client address and minute.
     pub searches_per_address: u32,
+    /// How long sessions last, idle and in all.
+    pub sessions: store::accounts::SessionLimits,
 }
 
 /// Everything a request may need, shared by the router and the server functions.
@@ -217,7 +219,8 @@ impl axum::extract::FromRequestParts<AppState> for Caller {
             return Ok(Caller(None));
         };
         Ok(Caller(
-            store::accounts::user_by_session(state.db.pool(), &session_id).await?,
+            store::accounts::user_by_session(state.db.pool(), &session_id, state.settings.sessions)
+                .await?,
         ))
     }
 }

@@ -1,7 +1,6 @@
 //! The session cookie: an opaque random id whose hash names a row of `sessions`.
 
 use super::secrets::new_token;
-use super::store::accounts::SESSION_SECONDS;
 use super::{AppState, internal};
 use crate::error::AppError;
 use http::HeaderMap;
@@ -53,10 +52,11 @@ pub async fn sign_in(state: &AppState, user_id: i64) -> Result<(), AppError> {
         super::store::accounts::delete_session(state.db.pool(), &previous).await?;
     }
     let session_id = new_token();
-    super::store::accounts::create_session(state.db.pool(), user_id, &session_id).await?;
+    let limits = state.settings.sessions;
+    super::store::accounts::create_session(state.db.pool(), user_id, &session_id, limits).await?;
     append_set_cookie(set_cookie_header(
         &session_id,
-        SESSION_SECONDS,
+        limits.lifetime,
         state.settings.secure_cookies,
     ))
 }

@@ -422,7 +422,8 @@ impl TestApp {
     /// the login rate limit lets one address sign in within a minute.
     pub async fn signed_in_as(&self, user_id: i64) -> reqwest::Client {
         let session = app::ssr::secrets::new_token();
-        app::ssr::store::accounts::create_session(self.state.db.pool(), user_id, &session)
+        let limits = self.state.settings.sessions;
+        app::ssr::store::accounts::create_session(self.state.db.pool(), user_id, &session, limits)
             .await
             .expect("session");
         let mut headers = HeaderMap::new();

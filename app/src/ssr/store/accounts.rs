@@ -6,7 +6,27 @@ use crate::ssr::secrets::token_hash;
 use sqlx::{AnyConnection, AnyPool};
 
 /// Sessions last two weeks from sign-in.
-pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
+/// How long a session lasts: it ends after `idle` seconds without a request, and `lifetime`
+/// seconds after sign-in whatever happens (ASVS 5.0 V7.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub idle: i64,
+    pub lifetime: i64,
+}
+
+impl Default for SessionLimits {
+    /// An hour idle, twelve hours in all: a working day at the counter, and a phone left on a
+    /// table does not stay signed in to a household's file.
+    fn default() -> Self {
+        SessionLimits {
+            idle: 3600,
+            lifetime: 12 * 3600,
+        }
+    }
+}
+
+/// A session's last use is written at most this often: a page's requests do not each write.
+const TOUCH_EVERY: i64 = 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenPurpose {
@@ -123,49 +143,77 @@ pub async fn email_of(
         .await
 }
 
-type UserRow = (
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-);
-
-/// The live user behind a session cookie value, if the session exists, has not expired, and the
-/// account is active.
+/// The live user behind a session cookie value, if the session exists, is neither idle past its
+/// limit nor past its lifetime, and the account is active. Marks the session used.
 pub async fn user_by_session(
     pool: &AnyPool,
     session_id: &str,
+    limits: SessionLimits,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let row: Option<UserRow> = sqlx::query_as(
-        "SELECT u.id, u.email, u.display_name, u.role, o.id, o.name, c.id, c.name, u.epci_siren
+    type SessionRow = (
+        i64,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let at = now();
+    let hash = token_hash(session_id);
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.role, o.id, o.name, c.id, c.name, u.epci_siren,
+                s.last_seen_at
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          LEFT JOIN organisations o ON o.id = u.organisation_id
          LEFT JOIN commissions c ON c.id = u.commission_id
-         WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = 1",
     )
-    .bind(token_hash(session_id))
-    .bind(now())
+    .bind(&hash)
+    .bind(at)
+    .bind(at - limits.idle)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(
-        |(id, email, display_name, role, org_id, org_name, com_id, com_name, epci)| {
-            Some(CurrentUser {
-                id,
-                email,
-                display_name,
-                role: Role::parse(&role)?,
-                organisation: org_id.zip(org_name).map(|(id, name)| NamedRef { id, name }),
-                commission: com_id.zip(com_name).map(|(id, name)| NamedRef { id, name }),
-                epci,
-            })
-        },
-    ))
+    let Some((id, email, display_name, role, org_id, org_name, com_id, com_name, epci, seen)) = row
+    else {
+        return Ok(None);
+    };
+    if seen <= at - TOUCH_EVERY {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(at)
+            .bind(&hash)
+            .execute(pool)
+            .await?;
+    }
+    Ok(Role::parse(&role).map(|role| CurrentUser {
+        id,
+        email,
+        display_name,
+        role,
+        organisation: org_id.zip(org_name).map(|(id, name)| NamedRef { id, name }),
+        commission: com_id.zip(com_name).map(|(id, name)| NamedRef { id, name }),
+        epci,
+    }))
+}
+
+/// Ends every session of `user_id` but the one the caller presents; returns how many.
+pub async fn delete_other_sessions(
+    pool: &AnyPool,
+    user_id: i64,
+    kept_session_id: &str,
+) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(user_id)
+            .bind(token_hash(kept_session_id))
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Opens a session for `user_id` under the (fresh, random) `session_id`.
@@ -173,16 +221,18 @@ pub async fn create_session(
     pool: &AnyPool,
     user_id: i64,
     session_id: &str,
+    limits: SessionLimits,
 ) -> Result<(), sqlx::Error> {
     let at = now();
     let mut tx = crate::ssr::db::begin_write(pool).await?;
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, $3)",
     )
     .bind(token_hash(session_id))
     .bind(user_id)
     .bind(at)
-    .bind(at + SESSION_SECONDS)
+    .bind(at + limits.lifetime)
     .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
