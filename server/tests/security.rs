@@ -16,6 +16,7 @@ on_both_backends!(
     a_guesser_elsewhere_does_not_lock_the_owner_out,
     a_session_ends_when_idle_or_past_its_lifetime,
     the_account_s_other_sessions_close_on_demand,
+    the_platform_admin_ends_a_person_s_sessions,
     responses_carry_security_headers,
     oversized_bodies_are_refused,
     a_panic_is_answered_with_a_generic_page,
@@ -342,6 +343,48 @@ async fn the_account_s_other_sessions_close_on_demand(backend: Backend) {
         .await
         .unwrap();
     assert!(page.contains("2 autres sessions ont été fermées."), "{page}");
+}
+
+async fn the_platform_admin_ends_a_person_s_sessions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let organisation = app.create_organisation("Bailleur A", "242500361").await;
+    app.create_user("admin@exemple.fr", PASSWORD, Role::Admin, None, None)
+        .await;
+    let staff_id = app
+        .create_user(
+            "agent@exemple.fr",
+            PASSWORD,
+            Role::Staff,
+            Some(organisation),
+            None,
+        )
+        .await;
+    let (admin, office, home) = (new_client(), new_client(), new_client());
+    app.login(&admin, "admin@exemple.fr", PASSWORD).await;
+    app.login(&office, "agent@exemple.fr", PASSWORD).await;
+    app.login(&home, "agent@exemple.fr", PASSWORD).await;
+    let form = [
+        ("organisation_id", organisation.to_string()),
+        ("user_id", staff_id.to_string()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // Only the platform admin may.
+    let refused = app.call_with(&office, "admin/sessions/fermer", &form).await;
+    assert_eq!(refused.status(), 403);
+    let ended = app.call_with(&admin, "admin/sessions/fermer", &form).await;
+    assert_eq!(ended.status(), 200);
+    assert_eq!(ended.json::<u64>().await.unwrap(), 2);
+    assert!(app.whoami(&office).await.is_null());
+    assert!(app.whoami(&home).await.is_null());
+    assert_eq!(app.whoami(&admin).await["email"], "admin@exemple.fr");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.sessions_ended'")
+            .await,
+        1
+    );
+    let unknown = [("organisation_id", "1"), ("user_id", "999999")];
+    let missing = app.call_with(&admin, "admin/sessions/fermer", &unknown).await;
+    assert_eq!(missing.status(), 404);
 }
 
 async fn responses_carry_security_headers(backend: Backend) {

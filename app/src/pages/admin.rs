@@ -100,6 +100,23 @@ pub async fn add_territory(organisation_id: i64, territory: String) -> Result<()
     .await
 }
 
+/// The platform admin ends every session of one account; answers how many were open.
+#[server(endpoint = "admin/sessions/fermer")]
+pub async fn end_user_sessions(organisation_id: i64, user_id: i64) -> Result<u64, AppError> {
+    use crate::model::Role;
+    use crate::ssr::{require, respond, state};
+    respond(async move {
+        let admin = require(&[Role::Admin]).await?;
+        let ended = crate::ssr::usecases::admin::end_sessions(&state()?, &admin, user_id).await?;
+        // Without JavaScript the page says it from its address.
+        leptos_axum::redirect(&format!(
+            "/admin/organisations/{organisation_id}?fermees={ended}"
+        ));
+        Ok(ended)
+    })
+    .await
+}
+
 #[server(endpoint = "admin/organisation")]
 pub async fn load_organisation(id: i64) -> Result<OrganisationDetail, AppError> {
     use crate::model::Role;
@@ -417,6 +434,8 @@ fn OrganisationView(
     add_commission: ServerAction<CreateCommission>,
     invite: ServerAction<InvitePerson>,
 ) -> impl IntoView {
+    let end_sessions = ServerAction::<EndUserSessions>::new();
+    let organisation = detail.id;
     let commission_errors = field_errors(add_commission.value());
     let invite_errors = field_errors(invite.value());
     let invite_commission_error = move || {
@@ -432,19 +451,43 @@ fn OrganisationView(
             <h1>{detail.name.clone()}</h1>
             <p class="hint">"SIREN "{detail.siren.clone()}</p>
             <h2>"Personnes"</h2>
+            <FormAlert value=end_sessions.value()/>
+            {move || end_sessions.value().get().and_then(Result::ok).or_else(|| {
+                leptos_router::hooks::use_query_map().read().get("fermees").and_then(|n| n.parse().ok())
+            }).map(|n: u64| view! {
+                <p class="notice" role="status">{match n {
+                    0 => "Aucune session n'était ouverte.".to_string(),
+                    1 => "Une session a été fermée : la personne devra se reconnecter.".to_string(),
+                    n => format!("{n} sessions ont été fermées : la personne devra se reconnecter."),
+                }}</p>
+            })}
             <div class="table-wrap">
                 <table>
                     <caption>"Personnel et membres de commission"</caption>
                     <thead><tr>
                         <th scope="col">"Nom"</th><th scope="col">"Adresse e-mail"</th>
                         <th scope="col">"Rôle"</th><th scope="col">"Commission"</th><th scope="col">"État"</th>
+                        <th scope="col">"Sessions"</th>
                     </tr></thead>
                     <tbody>
-                        {detail.people.iter().map(|p| view! { <tr>
-                            <td>{p.display_name.clone()}</td><td>{p.email.clone()}</td>
-                            <td>{p.role.label()}</td><td>{p.commission.clone().unwrap_or_default()}</td>
-                            <td>{if p.active { "Actif" } else { "Invitation envoyée" }}</td>
-                        </tr> }).collect_view()}
+                        {detail.people.clone().into_iter().map(move |p| {
+                            let whose = format!(" de {}", p.display_name);
+                            let user_id = p.id.to_string();
+                            view! { <tr>
+                                <td>{p.display_name}</td><td>{p.email}</td>
+                                <td>{p.role.label()}</td><td>{p.commission.unwrap_or_default()}</td>
+                                <td>{if p.active { "Actif" } else { "Invitation envoyée" }}</td>
+                                <td>
+                                    <KeptForm action=end_sessions>
+                                        <input type="hidden" name="organisation_id" value=organisation.to_string()/>
+                                        <input type="hidden" name="user_id" value=user_id/>
+                                        <button type="submit" class="link-button">
+                                            "Fermer les sessions"<span class="visually-hidden">{whose}</span>
+                                        </button>
+                                    </KeptForm>
+                                </td>
+                            </tr> }
+                        }).collect_view()}
                     </tbody>
                 </table>
             </div>

@@ -257,12 +257,27 @@ pub async fn delete_session(pool: &AnyPool, session_id: &str) -> Result<(), sqlx
     Ok(())
 }
 
-pub async fn delete_sessions_of(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+/// Ends every session of `user_id`; returns how many there were.
+pub async fn delete_sessions_of(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(conn)
-        .await?;
-    Ok(())
+        .await?
+        .rows_affected())
+}
+
+/// The organisation an account belongs to (`Some(None)`: none, an applicant or an admin), or
+/// `None` when there is no such account.
+pub async fn organisation_of_user(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<Option<i64>>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT organisation_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(organisation,)| organisation))
 }
 
 /// Stores a new one-time token (by hash) for `user_id`, replacing any unused one of the same

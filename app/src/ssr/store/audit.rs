@@ -160,6 +160,7 @@ fn action_label(code: &str) -> Option<&'static str> {
         "assisted.profile" => "Profil d'un demandeur accompagné modifié",
         "assisted.apply" => "Candidature enregistrée pour un demandeur accompagné",
         "user.invite" => "Personne invitée",
+        "user.sessions_ended" => "Sessions fermées par l'administration",
         "commission.create" => "Commission créée",
         _ => return None,
     })

@@ -177,3 +177,22 @@ pub async fn invite(
     .await?;
     work.commit().await
 }
+
+/// Ends every session of an account (a lost device, someone who left): they must sign in again.
+/// Returns how many sessions were open.
+pub async fn end_sessions(
+    state: &AppState,
+    admin: &CurrentUser,
+    user_id: i64,
+) -> Result<u64, AppError> {
+    let mut work = Work::begin(state).await?;
+    let organisation = accounts::organisation_of_user(&mut work, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let ended = accounts::delete_sessions_of(&mut work, user_id).await?;
+    let subject = format!("user:{user_id}");
+    let detail = format!("{ended} session(s)");
+    audit_admin(&mut work, admin, organisation, "user.sessions_ended", &subject, &detail).await?;
+    work.commit().await?;
+    Ok(ended)
+}
