@@ -269,7 +269,9 @@ async fn a_guesser_elsewhere_does_not_lock_the_owner_out(backend: Backend) {
     };
     let mut statuses = Vec::new();
     for _ in 0..11 {
-        let response = app.login(&elsewhere(), "lea@exemple.fr", "mauvaise-phrase").await;
+        let response = app
+            .login(&elsewhere(), "lea@exemple.fr", "mauvaise-phrase")
+            .await;
         statuses.push(response.status().as_u16());
     }
     assert_eq!(statuses[10], 429, "{statuses:?}");
@@ -331,7 +333,9 @@ async fn the_account_s_other_sessions_close_on_demand(backend: Backend) {
     assert!(app.whoami(&phone).await.is_null());
     assert!(app.whoami(&laptop).await.is_null());
     // Nobody signed in: nothing to close.
-    let anonymous = app.call_with(&new_client(), "deconnexion/autres", &[]).await;
+    let anonymous = app
+        .call_with(&new_client(), "deconnexion/autres", &[])
+        .await;
     assert_eq!(anonymous.status(), 401);
     // The page says what happened, with or without JavaScript.
     let page = here
@@ -342,7 +346,10 @@ async fn the_account_s_other_sessions_close_on_demand(backend: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("2 autres sessions ont été fermées."), "{page}");
+    assert!(
+        page.contains("2 autres sessions ont été fermées."),
+        "{page}"
+    );
 }
 
 async fn the_platform_admin_ends_a_person_s_sessions(backend: Backend) {
@@ -383,7 +390,9 @@ async fn the_platform_admin_ends_a_person_s_sessions(backend: Backend) {
         1
     );
     let unknown = [("organisation_id", "1"), ("user_id", "999999")];
-    let missing = app.call_with(&admin, "admin/sessions/fermer", &unknown).await;
+    let missing = app
+        .call_with(&admin, "admin/sessions/fermer", &unknown)
+        .await;
     assert_eq!(missing.status(), 404);
 }
 
@@ -617,7 +626,10 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
         ),
         (
             "admin/organisation/territoire",
-            vec![("organisation_id", &org_b_id), ("territory", "Villeurbanne")],
+            vec![
+                ("organisation_id", &org_b_id),
+                ("territory", "Villeurbanne"),
+            ],
             [401, 403, 403, 403],
         ),
         // Staff (and admins) are warned when this year's ceilings are missing; nobody else asks.
@@ -634,7 +646,11 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
             [401, 403, 403, 403],
         ),
         // Public: the catalogue's commune field asks it.
-        ("communes/suggestions", vec![("typed", "besan")], [200, 200, 200, 200]),
+        (
+            "communes/suggestions",
+            vec![("typed", "besan")],
+            [200, 200, 200, 200],
+        ),
         (
             "admin/inviter",
             vec![
@@ -665,10 +681,15 @@ async fn roles_and_scopes_are_enforced_by_every_server_function(backend: Backend
         "refused calls created nothing"
     );
     // The two organisations' own territory, and nothing the refused calls tried to add.
-    assert_eq!(app.count("SELECT COUNT(*) FROM organisation_epcis").await, 4);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisation_epcis").await,
+        4
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM qpv_neighbourhoods").await
-            + app.count("SELECT COUNT(*) FROM first_quartile_thresholds").await,
+            + app
+                .count("SELECT COUNT(*) FROM first_quartile_thresholds")
+                .await,
         0,
         "refused calls listed nothing"
     );
@@ -756,8 +777,14 @@ async fn every_server_function_answers_an_unreadable_request_with_a_4xx(backend:
                 .unwrap();
             let status = response.status();
             let text = response.text().await.unwrap();
-            assert!(status.is_success() || status.is_client_error(), "{path} answered {status} {text}");
-            assert!(!text.contains("deserializ"), "{path} told its parser's words: {text}");
+            assert!(
+                status.is_success() || status.is_client_error(),
+                "{path} answered {status} {text}"
+            );
+            assert!(
+                !text.contains("deserializ"),
+                "{path} told its parser's words: {text}"
+            );
         }
         let status = chunked_post(&app, path, 160 * 1024).await;
         assert!(
@@ -785,7 +812,10 @@ async fn chunked_post(app: &TestApp, path: &str, size: usize) -> u16 {
     let chunk = vec![b'a'; 4096];
     for _ in 0..size / chunk.len() {
         // The server may answer and close before reading it all: that is a refusal too.
-        if stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await.is_err()
+        if stream
+            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .await
+            .is_err()
             || stream.write_all(&chunk).await.is_err()
             || stream.write_all(b"\r\n").await.is_err()
         {

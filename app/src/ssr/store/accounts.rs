@@ -258,7 +258,10 @@ pub async fn delete_session(pool: &AnyPool, session_id: &str) -> Result<(), sqlx
 }
 
 /// Ends every session of `user_id`; returns how many there were.
-pub async fn delete_sessions_of(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+pub async fn delete_sessions_of(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(conn)

@@ -192,7 +192,15 @@ pub async fn end_sessions(
     let ended = accounts::delete_sessions_of(&mut work, user_id).await?;
     let subject = format!("user:{user_id}");
     let detail = format!("{ended} session(s)");
-    audit_admin(&mut work, admin, organisation, "user.sessions_ended", &subject, &detail).await?;
+    audit_admin(
+        &mut work,
+        admin,
+        organisation,
+        "user.sessions_ended",
+        &subject,
+        &detail,
+    )
+    .await?;
     work.commit().await?;
     Ok(ended)
 }
