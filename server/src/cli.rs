@@ -82,9 +82,18 @@ async fn serve(settings: Settings) -> CliResult {
 }
 
 async fn backup(settings: Settings, file: &str) -> CliResult {
-    let db = open_database(&settings).await?;
+    // Connect only: a backup never migrates, loads or creates the database it copies (read-write
+    // without create: a missing SQLite file is an error, not an empty copy).
+    let url = settings.database_url().replace("mode=rwc", "mode=rw");
+    let db = app::ssr::db::Db::connect(&url, 1).await?;
     let started = std::time::Instant::now();
     db.backup_to(std::path::Path::new(file)).await?;
+    // The copy holds what the database does (password hashes, households): for its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+    }
     let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     println!(
         "Sauvegarde écrite dans {file} ({:.1} Mo, {:.1} s).",

@@ -154,9 +154,13 @@ async fn unreadable_arguments(path: &str, response: Response) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return crate::error_pages::response(StatusCode::INTERNAL_SERVER_ERROR, None, None);
     };
+    // Only the request's own decoding: other framework failures stay the server's.
     let Ok(AppError::Transport(cause)) = serde_json::from_slice::<AppError>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
+    if !cause.starts_with("error deserializing server function") {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
     tracing::warn!(path, cause, "server function arguments could not be read");
     let (status, message) = if cause.contains("length limit exceeded") {
         (

@@ -328,7 +328,6 @@ async fn a_relay_that_does_not_answer_is_given_up_before_the_claim_ends(backend:
     // Released for a later attempt rather than left to a claim that expires while sending.
     assert_eq!(locked, None);
     assert!(error.unwrap().contains("no answer within 1 s"));
-    assert!(mail::SEND_TIMEOUT.as_secs() <= 60);
     held.abort();
 }
 

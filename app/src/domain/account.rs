@@ -4,7 +4,7 @@ use crate::error::FieldErrors;
 
 pub const PASSWORD_MIN_CHARS: usize = 12;
 pub const PASSWORD_MAX_CHARS: usize = 128;
-const EMAIL_MAX_CHARS: usize = 254;
+pub const EMAIL_MAX_CHARS: usize = 254;
 const NAME_MAX_CHARS: usize = 100;
 
 /// Lower-cases and trims an address so that one mailbox maps to one account.

@@ -91,14 +91,21 @@ pub async fn login(
             errors.add("password", "Indiquez votre mot de passe.");
         }
         errors.into_result()?;
+        // Each limit counts only the attempts the previous one let through, so that one address
+        // refused by its own limit cannot use up an account's. Ten a minute for one account from
+        // one address: someone guessing elsewhere does not lock the owner out. A hundred a minute
+        // for the account from everywhere slows guessing spread over many addresses.
         let client = client_ip();
-        let by_client = state.address_login_limiter.allow(&client);
-        // Ten a minute for one account from one address: someone guessing elsewhere does not
-        // lock the owner out. A hundred a minute for the account from everywhere slows guessing
-        // spread over many addresses.
-        let by_pair = state.login_limiter.allow(&format!("email:{email} from:{client}"));
-        let by_account = state.account_login_limiter.allow(&format!("email:{email}"));
-        if !by_client || !by_pair || !by_account {
+        if !state.address_login_limiter.allow(&client) {
+            return Err(AppError::RateLimited);
+        }
+        // No account has a longer address: a made-up one does not become a limiter's key.
+        if email.chars().count() > crate::domain::account::EMAIL_MAX_CHARS {
+            return Err(AppError::Rejected(LOGIN_FAILED.into()));
+        }
+        if !state.login_limiter.allow(&format!("email:{email} from:{client}"))
+            || !state.account_login_limiter.allow(&format!("email:{email}"))
+        {
             return Err(AppError::RateLimited);
         }
         let account = accounts::credentials_by_email(state.db.pool(), &email).await?;

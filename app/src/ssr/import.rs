@@ -228,7 +228,10 @@ fn check_all(bytes: &[u8], context: &UnitContext, progress: &mut dyn FnMut(usize
             checked.error(
                 1,
                 None,
-                format!("La première ligne (les noms de colonnes) est illisible : {e}."),
+                format!(
+                    "La première ligne (les noms de colonnes) est illisible : {}.",
+                    csv_problem(&e)
+                ),
             );
             return checked;
         }
@@ -272,7 +275,11 @@ fn check_all(bytes: &[u8], context: &UnitContext, progress: &mut dyn FnMut(usize
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                checked.error(line, None, format!("Ligne illisible : {e}."));
+                checked.error(
+                    line,
+                    None,
+                    format!("Ligne illisible : {}.", csv_problem(&e)),
+                );
                 continue;
             }
         };
@@ -412,6 +419,18 @@ pub async fn count_new(
         .filter(|(_, u)| known.contains(&u.reference))
         .count() as u64;
     Ok((rows.len() as u64 - updates, updates))
+}
+
+/// What the CSV reader could not read, in the words of the person who sent the file (the
+/// reader's own message is English and speaks of bytes and records).
+fn csv_problem(error: &csv::Error) -> &'static str {
+    match error.kind() {
+        csv::ErrorKind::Utf8 { .. } => "des caractères ne sont ni en UTF-8 ni en Windows-1252",
+        csv::ErrorKind::UnequalLengths { .. } => {
+            "elle n'a pas autant de cellules que la ligne des noms de colonnes"
+        }
+        _ => "le fichier est mal formé à cet endroit (guillemets, séparateurs)",
+    }
 }
 
 #[cfg(test)]

@@ -214,6 +214,9 @@ impl Mailer {
             }
             for (id, message_id, to, subject, body, attempts) in due {
                 // Claim the row: another worker (or app server) that read it too loses this race.
+                // The claim counts from now, not from when the batch was read: the messages
+                // before this one may have taken their whole send timeout.
+                let at = now();
                 let claimed = sqlx::query(
                     "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
                      WHERE id = $2 AND sent_at IS NULL AND failed_at IS NULL

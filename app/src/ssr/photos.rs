@@ -131,15 +131,19 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoProblem> {
 
 /// [`process`] on a blocking thread, once one of the few decoding places is free.
 pub async fn process_in_turn(bytes: Vec<u8>) -> Result<Processed, PhotoProblem> {
-    let Ok(_turn) = DECODING.acquire().await else {
+    let Ok(turn) = DECODING.acquire().await else {
         return Err(PhotoProblem::Unreadable);
     };
-    tokio::task::spawn_blocking(move || process(&bytes))
-        .await
-        .unwrap_or_else(|error| {
-            tracing::error!(%error, "photo processing panicked");
-            Err(PhotoProblem::Unreadable)
-        })
+    // The turn goes with the work: if the upload is abandoned, the decoding still holds it.
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        process(&bytes)
+    })
+    .await
+    .unwrap_or_else(|error| {
+        tracing::error!(%error, "photo processing panicked");
+        Err(PhotoProblem::Unreadable)
+    })
 }
 
 #[cfg(test)]

@@ -8,9 +8,10 @@ use std::num::NonZeroUsize;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Keys remembered at most per limiter: about 10 MB of counters. Past it the least recently seen
-/// key is forgotten, so a flood of made-up keys (unique e-mail addresses) cannot grow the memory;
-/// a key that keeps trying stays among the most recent and keeps its count.
+/// Keys remembered at most per limiter: a few tens of MB of counters, keys being short (an e-mail
+/// address is 254 characters at most, checked before it becomes a key). Past it the least
+/// recently seen key is forgotten, so a flood of made-up keys cannot grow the memory; a key that
+/// keeps trying stays among the most recent and keeps its count.
 const MAX_KEYS: usize = 100_000;
 
 pub struct RateLimiter {

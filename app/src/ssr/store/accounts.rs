@@ -171,11 +171,15 @@ pub async fn user_by_session(
          JOIN users u ON u.id = s.user_id
          LEFT JOIN organisations o ON o.id = u.organisation_id
          LEFT JOIN commissions c ON c.id = u.commission_id
-         WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = 1",
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3
+               AND s.created_at > $4 AND u.active = 1",
     )
     .bind(&hash)
     .bind(at)
     .bind(at - limits.idle)
+    // The lifetime counts from sign-in as the settings say now, whatever the session was
+    // given when it opened.
+    .bind(at - limits.lifetime)
     .fetch_optional(pool)
     .await?;
     let Some((id, email, display_name, role, org_id, org_name, com_id, com_name, epci, seen)) = row
@@ -183,11 +187,17 @@ pub async fn user_by_session(
         return Ok(None);
     };
     if seen <= at - TOUCH_EVERY {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-            .bind(at)
-            .bind(&hash)
-            .execute(pool)
-            .await?;
+        // Best effort: a page to read must not fail because the write waited behind another.
+        let touched = sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1",
+        )
+        .bind(at)
+        .bind(&hash)
+        .execute(pool)
+        .await;
+        if let Err(error) = touched {
+            tracing::warn!(%error, "a session's last use could not be recorded");
+        }
     }
     Ok(Role::parse(&role).map(|role| CurrentUser {
         id,
