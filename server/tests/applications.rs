@@ -372,14 +372,7 @@ async fn the_catalogue_shows_each_offer_s_verdict_and_filters_those_for_me(backe
     assert_eq!(response.status(), 400);
 
     // The offer page says why, and what to change, in the HTML itself.
-    let page = client
-        .get(app.url(&format!("/offres/{too_big}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&client, &format!("/offres/{too_big}")).await;
     assert!(page.contains("Vous ne pouvez pas postuler"), "{page}");
     assert!(
         page.contains("convient à un foyer de 4 à 8 personnes"),

@@ -239,14 +239,9 @@ async fn files_that_are_not_photos_or_lack_a_description_are_refused(backend: Ba
         );
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM unit_photos").await, 0);
-    let page = staff
-        .get(app.url(&format!("/gestion/logements/{unit}?photo=type")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_text(&staff, &format!("/gestion/logements/{unit}?photo=type"))
+        .await;
     assert!(page.contains("pas une photo JPEG, PNG ou WebP"));
 }
 

@@ -29,7 +29,9 @@ async fn healthz_reports_status_backend_and_index_size(backend: Backend) {
     );
     assert_eq!(health["search_documents"], 0);
 
-    locactive::seed::seed(&app.state.db, "http://localhost", |_| {}).await.unwrap();
+    locactive::seed::seed(&app.state.db, "http://localhost", |_| {})
+        .await
+        .unwrap();
     let published = app
         .count("SELECT COUNT(*) FROM offers WHERE status = 'published'")
         .await;
@@ -40,7 +42,9 @@ async fn healthz_reports_status_backend_and_index_size(backend: Backend) {
 
 async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
     let app = spawn_app(backend).await;
-    let report = locactive::seed::seed(&app.state.db, "http://localhost", |_| {}).await.unwrap();
+    let report = locactive::seed::seed(&app.state.db, "http://localhost", |_| {})
+        .await
+        .unwrap();
     assert!(!report.already_seeded);
     assert_eq!(report.units, 300);
     assert_eq!(report.applicants, 1000);
@@ -91,7 +95,9 @@ async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
             .await;
         assert_eq!(response.status(), 200, "{}", login.email);
     }
-    let again = locactive::seed::seed(&app.state.db, "http://localhost", |_| {}).await.unwrap();
+    let again = locactive::seed::seed(&app.state.db, "http://localhost", |_| {})
+        .await
+        .unwrap();
     assert!(again.already_seeded);
     assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 300);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1008);
@@ -100,18 +106,27 @@ async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
     // 300 past attributions, and the lease the demo's history signs.
     assert_eq!(app.count("SELECT COUNT(*) FROM attributions").await, 301);
     // The history: offers at every stage, done by the store's own calls.
-    for (status, at_least) in [("closed", 2), ("in_review", 1), ("in_commission", 2), ("attributed", 1)] {
+    for (status, at_least) in [
+        ("closed", 2),
+        ("in_review", 1),
+        ("in_commission", 2),
+        ("attributed", 1),
+    ] {
         let n = app
-            .count(&format!("SELECT COUNT(*) FROM offers WHERE status = '{status}'"))
+            .count(&format!(
+                "SELECT COUNT(*) FROM offers WHERE status = '{status}'"
+            ))
             .await;
         assert!(n >= at_least, "{status}: {n}");
     }
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM caleol_sessions WHERE status = 'signee'").await,
+        app.count("SELECT COUNT(*) FROM caleol_sessions WHERE status = 'signee'")
+            .await,
         1
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM caleol_sessions WHERE status = 'prevue'").await,
+        app.count("SELECT COUNT(*) FROM caleol_sessions WHERE status = 'prevue'")
+            .await,
         1
     );
     let demo_proposals = app
@@ -122,7 +137,8 @@ async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
         .await;
     assert_eq!(demo_proposals, 1);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM offer_proposals WHERE status = 'bail_signe'").await,
+        app.count("SELECT COUNT(*) FROM offer_proposals WHERE status = 'bail_signe'")
+            .await,
         1
     );
     assert!(app.count("SELECT COUNT(*) FROM outbox").await > 20);
@@ -145,15 +161,7 @@ async fn unknown_pages_get_a_french_404(backend: Backend) {
 async fn forms_work_without_javascript(backend: Backend) {
     let app = spawn_app(backend).await;
     // The page renders a real form that posts to the server function.
-    let page = app
-        .client
-        .get(app.url("/inscription"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&app.client, "/inscription").await;
     assert!(page.contains("action=\"/api/inscription\""), "{page}");
     assert!(page.contains("method=\"post\""));
     assert!(page.contains("<label for=\"email\""));
@@ -214,15 +222,7 @@ async fn forms_work_without_javascript(backend: Backend) {
         )
         .await;
     assert_eq!(response.headers()["location"], "/espace");
-    let page = app
-        .client
-        .get(app.url("/espace"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&app.client, "/espace").await;
     assert!(page.contains("Mon espace demandeur"));
 }
 
@@ -391,7 +391,8 @@ async fn a_backup_taken_while_serving_restores_to_a_working_application(backend:
     let app = spawn_app(backend).await;
     app.register_and_activate("Léa", "lea@exemple.fr", PASSWORD)
         .await;
-    app.create_organisation("Habitat Sauvegardé", "242500361").await;
+    app.create_organisation("Habitat Sauvegardé", "242500361")
+        .await;
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("copie.db");
     if backend == Backend::Postgres {

@@ -341,14 +341,7 @@ async fn the_account_s_other_sessions_close_on_demand(backend: Backend) {
         .await;
     assert_eq!(anonymous.status(), 401);
     // The page says what happened, with or without JavaScript.
-    let page = here
-        .get(app.url("/deconnexion?autres=2"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&here, "/deconnexion?autres=2").await;
     assert!(
         page.contains("2 autres sessions ont été fermées."),
         "{page}"

@@ -54,7 +54,9 @@ pub fn run_test(test: impl std::future::Future<Output = ()>) {
     let started = std::time::Instant::now();
     runtime.shutdown_timeout(std::time::Duration::from_secs(10));
     if started.elapsed() >= std::time::Duration::from_secs(10) {
-        eprintln!("warning: a runtime worker did not stop within 10 s (see the README's hang notes)");
+        eprintln!(
+            "warning: a runtime worker did not stop within 10 s (see the README's hang notes)"
+        );
     }
 }
 
@@ -271,6 +273,18 @@ impl TestApp {
             Err(serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("{} failed with {status} {text}: {e}", F::PATH)))
         }
+    }
+
+    /// The text of a page as `client` gets it.
+    pub async fn page_text(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+            .text()
+            .await
+            .expect("page read")
     }
 
     /// Submits a form the way a browser without JavaScript does.
