@@ -24,3 +24,21 @@ wait_for_http() {
     sleep 0.5
   done
 }
+
+# Starts a throwaway PostgreSQL on loopback with its data under $1 (fsync off: nothing in it is
+# kept), and exports LOCACTIVE_TEST_POSTGRES_URL. Stop it with `stop_postgres $1`.
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1; }
+start_postgres() {
+  local data=$1 port
+  port=$(free_port)
+  mkdir -p "$data"
+  [ "$(id -u)" = 0 ] && chown postgres "$(dirname "$data")" "$data"
+  as_postgres "$(pg_bin)/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
+  as_postgres "$(pg_bin)/pg_ctl" -D "$data" -l "$data/log" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c max_connections=300" -w start >/dev/null
+  export LOCACTIVE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+stop_postgres() {
+  [ -f "$1/postmaster.pid" ] && as_postgres "$(pg_bin)/pg_ctl" -D "$1" -m immediate stop >/dev/null 2>&1 || true
+}

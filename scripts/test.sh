@@ -9,23 +9,15 @@ source scripts/env.sh
 work=$(mktemp -d)
 server_pid=""
 pg_data="$work/pg"
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  [ -f "$pg_data/postmaster.pid" ] && as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true
+  stop_postgres "$pg_data"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 echo "==> Starting a throwaway PostgreSQL"
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
-pg_port=$(free_port)
-mkdir -p "$pg_data"
-[ "$(id -u)" = 0 ] && chown postgres "$work" "$pg_data"
-as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
-as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/log" \
-  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c fsync=off -c max_connections=300" -w start >/dev/null
-export LOCACTIVE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+start_postgres "$pg_data"
 
 disk_report() { df -h --output=avail,target . | tail -n1 | awk '{print "    free disk: " $1 " on " $2}'; }
 disk_report

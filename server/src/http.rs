@@ -95,6 +95,11 @@ pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
         .layer(middleware::from_fn(deadline))
         .layer(middleware::from_fn(crate::error_pages::styled))
         .layer(CatchPanicLayer::custom(panic_response))
+        // Outside the panic guard and the deadline, so that both act on the render's own thread.
+        .layer(middleware::from_fn_with_state(
+            crate::render_threads::RenderThreads::new(),
+            crate::render_threads::on_one_thread,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

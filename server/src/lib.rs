@@ -10,6 +10,7 @@ pub mod config;
 pub mod downloads;
 pub mod http;
 pub mod jobs;
+pub mod render_threads;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -1,0 +1,98 @@
+//! Each request is handled from start to end on one thread of a small pool, with every task it
+//! spawns (the resources a page waits for) on that same thread.
+//!
+//! Why: `reactive_graph` 0.2.16 (under Leptos 0.8) can deadlock a thread with itself. Looking up
+//! a context (`use_context`), it holds a read lock on the current owner while it walks up the
+//! parents, each upgraded to a strong reference for a moment. When another thread drops its own
+//! handle of one of those parents at that moment, the walk is left holding the last one; dropping
+//! it cleans the parent's children, which takes a write lock on the owner the walk has read-locked.
+//! The worker never comes back, and neither does its request. A page render and the tasks of its
+//! resources each hold handles of the same owner tree; on a multi-threaded runtime they run on
+//! different threads, which is how the hang of issue 15 happened (seen in the security and offers
+//! suites; `tests/render_threads.rs` reproduces it in about a second). On one thread, a drop can
+//! only happen between two steps of the render, never inside a walk. The upstream walk no longer
+//! keeps the lock (reactive_graph 0.3); this module can go when Leptos 0.9 is taken.
+//!
+//! The response body is relayed from the pool's thread through a small channel. When the client
+//! leaves, or the deadline answers in its place, the render is dropped by its own thread when it
+//! next tries to send, never from the connection's thread in the middle of a step.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use http_body_util::BodyExt;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::task::LocalPoolHandle;
+
+/// Frames of a response held between the render and the connection: enough to keep both busy,
+/// little enough that a slow reader holds back the render rather than filling memory.
+const FRAMES_IN_FLIGHT: usize = 8;
+
+/// The pool of render threads: one per core, each running its own single-threaded runtime.
+#[derive(Clone)]
+pub struct RenderThreads(LocalPoolHandle);
+
+impl RenderThreads {
+    pub fn new() -> Self {
+        let threads = std::thread::available_parallelism().map_or(2, usize::from);
+        Self(LocalPoolHandle::new(threads))
+    }
+
+    /// Runs `work` on one of the pool's threads, with everything it spawns.
+    pub fn spawn<F, Fut>(&self, work: F) -> tokio::task::JoinHandle<Fut::Output>
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Send + 'static,
+    {
+        self.0.spawn_pinned(work)
+    }
+}
+
+impl Default for RenderThreads {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Middleware: the rest of the stack runs on a render thread; the answer comes back here.
+pub async fn on_one_thread(
+    State(threads): State<RenderThreads>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (head_sender, head) = oneshot::channel();
+    let (frame_sender, frames) = mpsc::channel::<Result<Bytes, axum::Error>>(FRAMES_IN_FLIGHT);
+    threads.spawn(move || async move {
+        let (parts, mut body) = next.run(request).await.into_parts();
+        if head_sender.send(parts).is_err() {
+            return;
+        }
+        while let Some(frame) = body.frame().await {
+            // Trailers are not used by any route; data frames are relayed as they come.
+            let data = match frame {
+                Ok(frame) => match frame.into_data() {
+                    Ok(data) => Ok(data),
+                    Err(_) => continue,
+                },
+                Err(error) => Err(error),
+            };
+            if frame_sender.send(data).await.is_err() {
+                return;
+            }
+        }
+    });
+    match head.await {
+        Ok(parts) => {
+            let frames = futures_util::stream::unfold(frames, |mut frames| async move {
+                frames.recv().await.map(|frame| (frame, frames))
+            });
+            Response::from_parts(parts, Body::from_stream(frames))
+        }
+        Err(_) => {
+            // The work ended without an answer: it panicked (the panic is in the log).
+            crate::error_pages::internal_error()
+        }
+    }
+}
