@@ -2,7 +2,7 @@
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    admin, applicant, auth, caleol, catalogue, cotation, errors, home, profile, ranking, staff,
+    admin, applicant, auth, caleol, catalogue, cotation, errors, home, privacy, profile, ranking, staff,
     staff_applicants, staff_import, staff_offers, staff_units,
 };
 use leptos::prelude::*;
@@ -87,6 +87,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/offres") view=catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/offres/:id") view=catalogue::OfferPage ssr=SsrMode::Async/>
                     <Route path=path!("/cotation") view=cotation::PublicGridsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/confidentialite") view=privacy::PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mentions-legales") view=privacy::LegalNoticePage ssr=SsrMode::Async/>
+                    <Route path=path!("/compte-supprime") view=privacy::AccountDeletedPage/>
                     // One parent route per area: the area's pages in one place, ready to be split
                     // into a bundle of their own. Who may see them is checked by each page's server
                     // functions, the only place a check cannot be skipped.
@@ -95,6 +98,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("profil") view=profile::ProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("candidatures") view=applicant::ApplicationsPage ssr=SsrMode::Async/>
                         <Route path=path!("cotation") view=cotation::MyCotationPage ssr=SsrMode::Async/>
+                        <Route path=path!("donnees") view=privacy::MyDataPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <ParentRoute path=path!("/gestion") view=Outlet ssr=SsrMode::Async>
                         <Route path=path!("") view=staff::StaffHomePage ssr=SsrMode::Async/>

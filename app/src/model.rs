@@ -173,6 +173,41 @@ pub struct ProfileView {
     pub wished_communes: Vec<(String, String)>,
 }
 
+/// Everything the platform holds about an applicant, as they download it (RGPD art. 15 and 20).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyData {
+    /// When this copy was made, "4 décembre 2026 à 15:20".
+    pub generated_on: String,
+    pub account: MyAccount,
+    pub profile: crate::domain::profile::Profile,
+    /// The day the request was struck off for want of renewal, if it was.
+    pub struck_off_on: Option<String>,
+    pub applications: Vec<MyApplication>,
+    pub documents: Vec<DocumentRef>,
+    pub saved_searches: Vec<SavedSearchRef>,
+    /// Who read the file, newest first.
+    pub reads: Vec<FileRead>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyAccount {
+    pub email: String,
+    pub display_name: String,
+    pub created_on: String,
+    pub last_sign_in: Option<String>,
+}
+
+/// One read of the applicant's file by a landlord's staff or a commission member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRead {
+    /// "23 novembre 2026 à 14:05".
+    pub on: String,
+    /// "Un agent de Habitat Comtois": the organisation or commission, never a person's name.
+    pub reader: String,
+    /// What was read, in French.
+    pub read: String,
+}
+
 /// A saved search of the applicant, e-mailed as a daily digest of new offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedSearchRef {

@@ -131,6 +131,19 @@ db.commit()
   execFileSync("python3", ["-c", script, db, offerId, scoringBelow]);
 }
 
+/** Rows of a read-only query on the demo's SQLite database: for finding a fixture, never to act. */
+export function queryDemo(sql: string): string[][] {
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir) throw new Error("E2E_MAIL_DIR is not set (run the tests through scripts/test.sh)");
+  const db = path.join(path.dirname(dir), "locactive.db");
+  const script = `
+import json, sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True, timeout=30)
+print(json.dumps([[str(v) for v in row] for row in db.execute(sys.argv[2]).fetchall()]))
+`;
+  return JSON.parse(execFileSync("python3", ["-c", script, db, sql]).toString());
+}
+
 /** Signs in and waits until the sign-in page is left. */
 export async function signIn(page: Page, email: string) {
   await login(page, email, DEMO_PASSWORD);

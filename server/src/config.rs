@@ -105,6 +105,12 @@ pub struct Settings {
     pub session_idle_minutes: u32,
     /// Hours after sign-in after which a session ends, however active.
     pub session_lifetime_hours: u32,
+    /// The organisation that runs the platform (privacy page, legal notice).
+    pub operator: String,
+    /// How to reach its data protection officer.
+    pub dpo_contact: String,
+    /// Months after a request is struck off before its account and data are deleted.
+    pub retention_months: u32,
     pub mail: MailSettings,
 }
 
@@ -123,6 +129,9 @@ impl Default for Settings {
             searches_per_address: 120,
             session_idle_minutes: 60,
             session_lifetime_hours: 12,
+            operator: "locactive (démonstration)".into(),
+            dpo_contact: "dpo@locactive.localhost".into(),
+            retention_months: 12,
             mail: MailSettings::default(),
         }
     }
@@ -249,6 +258,7 @@ impl Settings {
                 "LOCACTIVE_SESSION_LIFETIME_HOURS",
                 &mut self.session_lifetime_hours,
             ),
+            ("LOCACTIVE_RETENTION_MONTHS", &mut self.retention_months),
         ] {
             if let Some(v) = get(name) {
                 *value = parse(name, v)?;
@@ -259,6 +269,12 @@ impl Settings {
                     });
                 }
             }
+        }
+        if let Some(v) = get("LOCACTIVE_OPERATOR") {
+            self.operator = v;
+        }
+        if let Some(v) = get("LOCACTIVE_DPO_CONTACT") {
+            self.dpo_contact = v;
         }
         if let Some(v) = get("LOCACTIVE_MAIL_TRANSPORT") {
             self.mail.transport = choice("LOCACTIVE_MAIL_TRANSPORT", v)?;

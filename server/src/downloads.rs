@@ -17,6 +17,7 @@ type CallerOrNot = Result<Caller, app::error::AppError>;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/documents/{id}", get(document))
+        .route("/espace/donnees.json", get(my_data))
         .route("/gestion/offres/{id}/classement.csv", get(ranking_csv))
         .route("/commission/seances/{id}/pv.pdf", get(minutes_pdf))
         .route("/photos/{id}", get(photo_large))
@@ -82,7 +83,9 @@ async fn document(
     Path(id): Path<String>,
     caller: Caller,
 ) -> Response {
-    use app::ssr::store::documents::{Reader, read};
+    use app::ssr::store::documents::{self, read};
+    use app::ssr::store::file_reads::{Read, Reader};
+    use app::ssr::usecases::privacy::record_read;
     let not_found = || page(StatusCode::NOT_FOUND, "Justificatif introuvable.");
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
@@ -90,10 +93,10 @@ async fn document(
     let mut staff_reader = None;
     let reader = match signed_in(caller) {
         Ok(user) => match (user.role, user.organisation) {
-            (Role::Applicant, _) => Reader::Applicant(user.id),
+            (Role::Applicant, _) => documents::Reader::Applicant(user.id),
             (Role::Staff, Some(organisation)) => {
                 staff_reader = Some((user.id, organisation.id));
-                Reader::Staff(organisation.id)
+                documents::Reader::Staff(organisation.id)
             }
             _ => return forbidden(),
         },
@@ -103,13 +106,20 @@ async fn document(
         Ok(Some((filename, content_type, bytes))) => {
             // Staff opening an applicant's proof is personal data access: recorded.
             if let Some((user_id, organisation_id)) = staff_reader {
-                let logged = record_access(
+                let reader = Reader::Staff { user_id, organisation_id };
+                let logged = match record_access(
                     &state,
                     (user_id, organisation_id),
                     "document.read",
                     &format!("document:{id}"),
                 )
-                .await;
+                .await
+                {
+                    Ok(()) => record_read(&state, reader, Read::Document { document_id: id }, &filename)
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(error) => Err(error.to_string()),
+                };
                 if let Err(error) = logged {
                     tracing::error!(%error, "audit of a document read failed; not served");
                     return page(
@@ -189,6 +199,16 @@ async fn ranking_csv(
     if let Err(error) = logged {
         return failed(&error);
     }
+    let reader = app::ssr::store::file_reads::Reader::Staff {
+        user_id: user.id,
+        organisation_id: organisation.id,
+    };
+    let read = app::ssr::store::file_reads::Read::Export { offer_id };
+    if let Err(error) =
+        app::ssr::usecases::privacy::record_read(&state, reader, read, &view.title).await
+    {
+        return failed(&error);
+    }
     (
         [
             ("content-type", "text/csv; charset=utf-8".to_string()),
@@ -229,7 +249,25 @@ async fn minutes_pdf(
     let Ok(session_id) = id.parse::<i64>() else {
         return not_found();
     };
-    match caleol::minutes(state.db.pool(), session_id, viewer).await {
+    let minutes = caleol::minutes(state.db.pool(), session_id, viewer).await;
+    if let Ok(Some(minutes)) = &minutes {
+        use app::ssr::store::file_reads::{Read, Reader};
+        let reader = match viewer {
+            Viewer::Member { user_id, commission_id } => Reader::Member { user_id, commission_id },
+            Viewer::Staff { organisation_id } => Reader::Staff { user_id: user.id, organisation_id },
+        };
+        let read = Read::Minutes { session_id };
+        if let Err(error) =
+            app::ssr::usecases::privacy::record_read(&state, reader, read, &minutes.held_on).await
+        {
+            tracing::error!(%error, session_id, "a read of the minutes could not be recorded");
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            );
+        }
+    }
+    match minutes {
         Ok(Some(minutes)) => (
             [
                 ("content-type", "application/pdf".to_string()),
@@ -250,6 +288,43 @@ async fn minutes_pdf(
             )
         }
     }
+}
+
+/// Everything held about the signed-in applicant, as a JSON file (RGPD art. 15 and 20).
+async fn my_data(State(state): State<AppState>, caller: Caller) -> Response {
+    let user = match signed_in(caller) {
+        Ok(user) if user.role == Role::Applicant => user,
+        Ok(_) => return forbidden(),
+        Err(refusal) => return refusal,
+    };
+    let data = match app::ssr::usecases::privacy::my_data(&state, &user).await {
+        Ok(data) => data,
+        Err(error) => {
+            tracing::error!(%error, "export of an applicant's data failed");
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            );
+        }
+    };
+    let Ok(json) = serde_json::to_string_pretty(&data) else {
+        return page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Le service a rencontré un problème. Réessayez dans un instant.",
+        );
+    };
+    (
+        [
+            ("content-type", "application/json; charset=utf-8"),
+            (
+                "content-disposition",
+                "attachment; filename=\"mes-donnees-locactive.json\"",
+            ),
+            ("cache-control", "private, no-store"),
+        ],
+        json,
+    )
+        .into_response()
 }
 
 /// Records in the audit log that a staff member read applicants' personal data, before it is

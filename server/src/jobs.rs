@@ -151,6 +151,22 @@ pub async fn renewal_reminders(state: AppState) {
     }
 }
 
+/// Applies retention: strikes off requests not renewed, deletes proofs of closed requests and the
+/// data of requests struck off long enough ago. Hourly, like the reminders: each step is idempotent
+/// and safe with several servers.
+pub async fn retention(state: AppState) {
+    loop {
+        let today = app::domain::calendar::paris_date(app::ssr::db::now());
+        let months = state.settings.privacy.retention_months;
+        match app::ssr::usecases::privacy::retention(&state, today, months).await {
+            Ok(done) if done == Default::default() => {}
+            Ok(done) => tracing::info!(?done, "retention applied"),
+            Err(error) => tracing::error!(%error, "retention failed; will retry"),
+        }
+        tokio::time::sleep(REMINDERS_EVERY).await;
+    }
+}
+
 /// How often due alerts are looked for; each alert is digested at most once a day.
 const DIGESTS_EVERY: Duration = Duration::from_secs(10 * 60);
 

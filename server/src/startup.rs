@@ -181,6 +181,11 @@ impl Application {
                     idle: i64::from(settings.session_idle_minutes) * 60,
                     lifetime: i64::from(settings.session_lifetime_hours) * 3600,
                 },
+                privacy: app::ssr::Privacy {
+                    operator: settings.operator.clone(),
+                    dpo_contact: settings.dpo_contact.clone(),
+                    retention_months: settings.retention_months,
+                },
             },
         );
         app::ssr::secrets::warm_up();
@@ -189,6 +194,7 @@ impl Application {
             tokio::spawn(jobs::search_sync(state.clone())),
             tokio::spawn(jobs::offer_clock(state.clone())),
             tokio::spawn(jobs::renewal_reminders(state.clone())),
+            tokio::spawn(jobs::retention(state.clone())),
             tokio::spawn(jobs::alert_digests(state.clone())),
             tokio::spawn(jobs::cotation_scores(state.clone())),
         ];

@@ -19,6 +19,7 @@ on_both_backends!(
     an_unanswered_offer_lapses_and_an_occupation_review_is_recorded,
     an_in_person_session_counts_those_marked_present_and_the_president_records_decisions,
     a_session_opens_on_its_day_or_on_the_day_the_president_records,
+    a_deleted_account_reads_pseudonymised_in_the_minutes_and_members_reads_are_logged,
 );
 
 /// A member of `commission`, seated in `quality`, signed in.
@@ -1114,4 +1115,141 @@ async fn a_session_opens_on_its_day_or_on_the_day_the_president_records(backend:
     let view = session_view(&app, &c.president, s).await;
     assert_eq!(view.held_on, today().french());
     assert!(view.other_day.is_none());
+}
+
+/// Decides for every candidate in person (ranks 1, 2, 3), with all three members present, and
+/// closes: the first-ranked is offered the unit.
+async fn decided_in_person(app: &TestApp) -> Committee {
+    let c = committee_meeting(app, "presentielle").await;
+    let s = c.session.as_str();
+    ok(app
+        .call_with(&c.president, "commission/seance/ouvrir", &[("session_id", s)])
+        .await)
+    .await;
+    for (i, (entry, _)) in entries(app, &c.president, s).await.iter().enumerate() {
+        let (entry, rank) = (entry.to_string(), (i + 1).to_string());
+        ok(app
+            .call_with(
+                &c.president,
+                "commission/seance/decider",
+                &[
+                    ("session_id", s),
+                    ("entry_id", &entry),
+                    ("kind", "attribution_rang"),
+                    ("rank", &rank),
+                ],
+            )
+            .await)
+        .await;
+    }
+    let members: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM users WHERE role = 'member' ORDER BY id")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+    let mut form = vec![("session_id", s.to_string())];
+    form.extend(members.iter().map(|(id,)| ("present[]", id.to_string())));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    ok(app.call_with(&c.president, "commission/seance/presences", &form).await).await;
+    ok(app
+        .call_with(&c.president, "commission/seance/clore", &[("session_id", s)])
+        .await)
+    .await;
+    c
+}
+
+async fn a_deleted_account_reads_pseudonymised_in_the_minutes_and_members_reads_are_logged(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let c = decided_in_person(&app).await;
+    let s = c.session.as_str();
+    let ranks: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.email, p.sne_number FROM decisions d
+         JOIN users u ON u.id = d.applicant_user_id
+         JOIN applicant_profiles p ON p.user_id = u.id ORDER BY d.rank",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    let (first, second) = (&ranks[0], &ranks[1]);
+    let minutes_text = || async {
+        app.call_with(&c.president, "commission/pv", &[("session_id", s)])
+            .await
+            .text()
+            .await
+            .unwrap()
+    };
+    // Quoted: "presidente@example.fr" ends with another candidate's address.
+    let quoted = |text: &str| format!("\"{text}\"");
+    let before = minutes_text().await;
+    assert!(before.contains(&quoted(&second.1)) && before.contains(&quoted(&second.2)));
+
+    // The second-ranked household sees the commission's reads of its file.
+    let client = c.ranked.applicant(&second.1);
+    let data: Value = client
+        .get(app.url("/espace/donnees.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let reads = data["reads"].to_string();
+    assert!(reads.contains("Un membre de la commission CALEOL Besançon"), "{reads}");
+    assert!(reads.contains("présentée en séance du"), "{reads}");
+    assert!(reads.contains("le procès-verbal de la séance du"), "{reads}");
+
+    // The first-ranked cannot go while the unit offered to them awaits their answer.
+    let refused = app
+        .call_with(
+            c.ranked.applicant(&first.1),
+            "espace/donnees/supprimer",
+            &[("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("proposé"));
+
+    // A wrong password changes nothing.
+    let wrong = app
+        .call_with(client, "espace/donnees/supprimer", &[("password", "pas-le-bon-mot")])
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM household_members WHERE user_id = {}", second.0))
+            .await,
+        1
+    );
+    ok(app
+        .call_with(client, "espace/donnees/supprimer", &[("password", PASSWORD)])
+        .await)
+    .await;
+
+    // Gone: the profile, the session, the address; the minutes still read, under a pseudonym.
+    for table in ["household_members", "applicant_profiles", "sessions", "cotation_scores"] {
+        let left = app
+            .count(&format!("SELECT COUNT(*) FROM {table} WHERE user_id = {}", second.0))
+            .await;
+        assert_eq!(left, 0, "{table}");
+    }
+    assert_eq!(app.whoami(client).await, Value::Null);
+    let after = minutes_text().await;
+    assert!(!after.contains(&quoted(&second.1)), "{after}");
+    assert!(!after.contains(&quoted(&second.2)), "{after}");
+    assert!(after.contains(&format!("Demandeur supprimé n° {}", second.0)));
+    assert!(after.contains(&quoted(&first.1)), "the others keep their names");
+    let snapshots: Vec<(String,)> =
+        sqlx::query_as("SELECT profile_snapshot FROM ranking_entries WHERE applicant_user_id = $1")
+            .bind(second.0)
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+    assert!(snapshots.iter().all(|(s,)| !s.contains(&second.2) && !s.contains("Alex")));
+    let letters = app.mail_to(&second.1).await;
+    assert!(letters.iter().any(|m| m.subject.contains("compte locactive est supprimé")));
+    assert_ne!(
+        app.login(&common::new_client(), &second.1, PASSWORD).await.status(),
+        200
+    );
 }

@@ -61,6 +61,7 @@ fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl Int
                     ("/espace/profil", "Mon profil"),
                     ("/espace/candidatures", "Mes candidatures"),
                     ("/espace/cotation", "Ma cotation"),
+                    ("/espace/donnees", "Mes données"),
                 ],
                 Role::Staff => vec![
                     ("/gestion", "Gestion du parc"),
@@ -111,7 +112,11 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <p>"locactive — les logements sociaux vacants publiés par les bailleurs, ouverts aux candidatures des demandeurs."</p>
             <p>"Le classement des candidatures suit la grille de cotation publique du territoire ; la commission d'attribution (CALEOL) reste souveraine."</p>
-            <p><a href="/deconnexion">"Sessions et déconnexion"</a></p>
+            <p>
+                <a href="/deconnexion">"Sessions et déconnexion"</a>" · "
+                <a href="/confidentialite">"Données personnelles"</a>" · "
+                <a href="/mentions-legales">"Mentions légales"</a>
+            </p>
         </footer>
     }
 }

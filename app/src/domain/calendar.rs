@@ -105,6 +105,19 @@ impl Date {
         Date::from_days_since_epoch(self.days_since_epoch() + days)
     }
 
+    /// The same day `months` earlier, or the month's last day when it is shorter (31 March less
+    /// one month is 28 or 29 February).
+    pub fn minus_months(self, months: u32) -> Date {
+        let index = i64::from(self.year) * 12 + i64::from(self.month) - 1 - i64::from(months);
+        let year = i32::try_from(index.div_euclid(12)).unwrap_or(i32::MIN);
+        let month = (index.rem_euclid(12) + 1) as u32;
+        Date {
+            year,
+            month,
+            day: self.day.min(days_in_month(year, month)),
+        }
+    }
+
     /// 0 = Monday … 6 = Sunday.
     fn weekday(self) -> i64 {
         (self.days_since_epoch() + 3).rem_euclid(7)
@@ -170,6 +183,12 @@ pub fn paris_midnight(date: Date) -> i64 {
     utc_midnight - paris_offset(utc_midnight - 3_600)
 }
 
+/// "23 novembre 2026 à 14:05", in France's time.
+pub fn paris_moment(unix: i64) -> String {
+    let minutes = (unix + paris_offset(unix)).rem_euclid(86_400) / 60;
+    format!("{} à {:02}:{:02}", paris_date(unix).french(), minutes / 60, minutes % 60)
+}
+
 /// The calendar day in Paris at the instant `unix`.
 pub fn paris_date(unix: i64) -> Date {
     Date::from_days_since_epoch((unix + paris_offset(unix)).div_euclid(86_400))
@@ -178,6 +197,16 @@ pub fn paris_date(unix: i64) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_back_keep_the_day_or_the_last_of_a_shorter_month() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(d(2026, 12, 4).minus_months(12), d(2025, 12, 4));
+        assert_eq!(d(2026, 3, 31).minus_months(1), d(2026, 2, 28));
+        assert_eq!(d(2028, 3, 31).minus_months(1), d(2028, 2, 29));
+        assert_eq!(d(2026, 1, 15).minus_months(2), d(2025, 11, 15));
+        assert_eq!(d(2026, 1, 15).minus_months(0), d(2026, 1, 15));
+    }
 
     #[test]
     fn days_round_trip_and_match_known_instants() {

@@ -9,6 +9,7 @@ pub mod cotation;
 pub mod documents;
 pub mod errors;
 pub mod home;
+pub mod privacy;
 pub mod profile;
 pub mod ranking;
 pub mod staff;

@@ -18,12 +18,19 @@ use leptos_router::hooks::use_query_map;
 pub async fn load_ranking(offer_id: i64) -> Result<RankingView, AppError> {
     use crate::ssr::{respond, state};
     respond(async move {
-        let organisation = crate::ssr::usecases::Staff::current()
+        use crate::ssr::store::file_reads::{Read, Reader};
+        let staff = crate::ssr::usecases::Staff::current().await?;
+        let state = state()?;
+        let view = crate::ssr::store::rankings::view(state.db.pool(), staff.organisation_id, offer_id)
             .await?
-            .organisation_id;
-        crate::ssr::store::rankings::view(state()?.db.pool(), organisation, offer_id)
-            .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        let reader = Reader::Staff {
+            user_id: staff.user_id,
+            organisation_id: staff.organisation_id,
+        };
+        crate::ssr::usecases::privacy::record_read(&state, reader, Read::Ranking { offer_id }, &view.title)
+            .await?;
+        Ok(view)
     })
     .await
 }

@@ -340,3 +340,25 @@ pub fn lease_signed(to: &str, name: &str, offer: &OfferLabel, signed_on: &str) -
         ),
     }
 }
+
+/// The request lapsed without renewal and is struck off (SNE rule).
+pub fn struck_off(to: &str, name: &str, retention_months: u32, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: "Votre demande de logement social est radiée".into(),
+        body: format!(
+            "Bonjour {name},\n\nVotre demande de logement social n'a pas été renouvelée à sa date anniversaire : elle est radiée. Vos candidatures aux offres encore ouvertes sont retirées et vos justificatifs sont supprimés.\n\nSi vous cherchez toujours un logement, déposez une nouvelle demande (sur www.demande-logement-social.gouv.fr ou auprès d'un guichet enregistreur), puis indiquez sa date de renouvellement dans votre profil : votre compte reprendra vie. Sans cela, votre compte et vos données seront supprimés dans {retention_months} mois.\n\nVotre profil : {link}\n{SIGNATURE}"
+        ),
+    }
+}
+
+/// The applicant deleted their account: a last word to the address they had.
+pub fn account_deleted(to: &str, name: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: "Votre compte locactive est supprimé".into(),
+        body: format!(
+            "Bonjour {name},\n\nVotre compte est supprimé, à votre demande : votre profil, votre foyer, vos justificatifs et vos recherches enregistrées sont effacés, et vos candidatures en cours sont retirées. Les procès-verbaux de commission et les attributions qui vous concernaient sont conservés sous un pseudonyme, comme la loi le demande.\n\nSi vous n'êtes pas à l'origine de cette suppression, répondez sans attendre au bailleur auquel vous aviez candidaté.\n{SIGNATURE}"
+        ),
+    }
+}

@@ -51,6 +51,28 @@ pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> Result<()
     Ok(())
 }
 
+/// Deletes the messages to `recipient` that no worker is sending right now, sent or not: the
+/// outbox keeps no copy of letters to a deleted account.
+pub async fn forget(conn: &mut AnyConnection, recipient: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM outbox WHERE recipient = $1 AND (locked_until IS NULL OR locked_until < $2)")
+        .bind(recipient)
+        .bind(now())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the messages sent or given up before `before`: a delivered letter needs no copy.
+pub async fn purge_delivered(conn: &mut AnyConnection, before: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $1) OR (failed_at IS NOT NULL AND failed_at < $1)",
+    )
+    .bind(before)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// A message as the in-memory transport keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentMail {

@@ -49,6 +49,19 @@ pub struct RuntimeSettings {
     pub searches_per_address: u32,
     /// How long sessions last, idle and in all.
     pub sessions: store::accounts::SessionLimits,
+    pub privacy: Privacy,
+}
+
+/// Who answers for the data, and how long it is kept: the privacy page states them, the retention
+/// job applies them.
+#[derive(Debug, Clone)]
+pub struct Privacy {
+    /// The organisation that runs this platform, as the privacy page and legal notice name it.
+    pub operator: String,
+    /// How to reach the data protection officer (an address or a URL).
+    pub dpo_contact: String,
+    /// Months after a request is struck off before the account and its data are deleted.
+    pub retention_months: u32,
 }
 
 /// Everything a request may need, shared by the router and the server functions.

@@ -60,6 +60,17 @@ pub async fn subject(pour: Option<i64>) -> Result<Subject, AppError> {
             )
             .await?
             .ok_or(AppError::NotFound)?;
+            // Staff acting for an assisted applicant read their file: the applicant sees it.
+            crate::ssr::usecases::privacy::record_read(
+                &state()?,
+                crate::ssr::store::file_reads::Reader::Staff {
+                    user_id: user.id,
+                    organisation_id: organisation.id,
+                },
+                crate::ssr::store::file_reads::Read::Assisted { applicant_user_id: applicant_id },
+                "",
+            )
+            .await?;
             Ok(Subject {
                 user_id: applicant_id,
                 email,

@@ -40,11 +40,19 @@ pub async fn sign_minutes(session_id: i64) -> Result<(), AppError> {
 pub async fn load_minutes(session_id: i64) -> Result<(Minutes, bool), AppError> {
     use crate::ssr::{respond, state, store::caleol};
     respond(async move {
-        let (viewer, _) = guard::viewer().await?;
-        let pool = state()?.db.pool().clone();
+        let (viewer, user_id) = guard::viewer().await?;
+        let state = state()?;
+        let pool = state.db.pool().clone();
         let minutes = caleol::minutes(&pool, session_id, viewer)
             .await?
             .ok_or(AppError::NotFound)?;
+        crate::ssr::usecases::privacy::record_read(
+            &state,
+            guard::reader(viewer, user_id),
+            crate::ssr::store::file_reads::Read::Minutes { session_id },
+            &minutes.held_on,
+        )
+        .await?;
         let editable = caleol::may_sign(&pool, session_id, viewer).await?;
         Ok((minutes, editable))
     })

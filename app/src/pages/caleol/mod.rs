@@ -50,6 +50,15 @@ mod guard {
         Ok((viewer, user.id))
     }
 
+    /// Who reads a household's data, for the applicant's log of reads.
+    pub fn reader(viewer: Viewer, user_id: i64) -> crate::ssr::store::file_reads::Reader {
+        use crate::ssr::store::file_reads::Reader;
+        match viewer {
+            Viewer::Member { user_id, commission_id } => Reader::Member { user_id, commission_id },
+            Viewer::Staff { organisation_id } => Reader::Staff { user_id, organisation_id },
+        }
+    }
+
     pub async fn member() -> Result<(Viewer, i64), AppError> {
         let user = require(&[Role::Member]).await?;
         let commission_id = user.commission.ok_or(AppError::Forbidden)?.id;
@@ -93,10 +102,19 @@ pub async fn load_commission_home() -> Result<CommissionHome, AppError> {
 pub async fn load_session(session_id: i64, anonymised: bool) -> Result<SessionView, AppError> {
     use crate::ssr::{respond, state, store::caleol};
     respond(async move {
-        let (viewer, _) = guard::viewer().await?;
-        caleol::view(state()?.db.pool(), session_id, viewer, anonymised)
+        let (viewer, user_id) = guard::viewer().await?;
+        let state = state()?;
+        let view = caleol::view(state.db.pool(), session_id, viewer, anonymised)
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        crate::ssr::usecases::privacy::record_read(
+            &state,
+            guard::reader(viewer, user_id),
+            crate::ssr::store::file_reads::Read::Session { session_id },
+            &view.held_on,
+        )
+        .await?;
+        Ok(view)
     })
     .await
 }

@@ -379,3 +379,43 @@ pub async fn activate(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx
         .await?;
     Ok(())
 }
+
+/// What stands for a deleted account wherever it must still be named (minutes, attributions).
+pub fn pseudonym(user_id: i64) -> String {
+    format!("Demandeur supprimé n° {user_id}")
+}
+
+/// Strips an account of what identifies the person: name and address replaced by a pseudonym,
+/// no password, inactive, no session and no pending link. The row stays for the records that refer
+/// to it. Returns false when there is no such account.
+pub async fn pseudonymise(conn: &mut AnyConnection, user_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE users SET email = $2, display_name = $3, password_hash = NULL, active = 0
+         WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(format!("supprime-{user_id}@locactive.invalid"))
+    .bind(pseudonym(user_id))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM email_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The account as its owner sees it in their data: e-mail, name, created, last signed in.
+pub async fn account_facts(
+    pool: &AnyPool,
+    user_id: i64,
+) -> Result<Option<(String, String, i64, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as("SELECT email, display_name, created_at, last_login_at FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+}

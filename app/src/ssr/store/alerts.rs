@@ -159,3 +159,12 @@ pub async fn published_between(
         .filter(|id| found.contains(id))
         .collect())
 }
+
+/// Deletes every saved search of `user_id`.
+pub async fn erase_all(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM saved_searches WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -397,3 +397,19 @@ pub async fn notify_applicants(
     }
     Ok(rows.len())
 }
+
+/// Withdraws every live application of `user_id` to an offer still open (the request ended:
+/// struck off, or the account deleted); returns how many. No letter: the caller sends one for all.
+pub async fn withdraw_all(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+    lock_applicant(&mut *conn, user_id).await?;
+    let done = sqlx::query(
+        "UPDATE applications SET status = 'withdrawn', withdrawn_at = $2
+         WHERE applicant_user_id = $1 AND status = 'active'
+           AND EXISTS (SELECT 1 FROM offers o WHERE o.id = applications.offer_id AND o.status = 'published')",
+    )
+    .bind(user_id)
+    .bind(now())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -62,7 +62,7 @@ pub async fn organisation_log(
     Ok(rows
         .into_iter()
         .map(|(at, actor, action, subject, detail)| AuditRow {
-            at: paris_moment(at),
+            at: crate::domain::calendar::paris_moment(at),
             actor: actor.unwrap_or_else(|| "la plateforme".into()),
             action: action_label(&action).map(str::to_string).unwrap_or(action),
             subject: subject_label(&subject, &people),
@@ -113,17 +113,6 @@ pub async fn is_org_admin(pool: &AnyPool, user_id: i64) -> Result<bool, sqlx::Er
     Ok(row.is_some())
 }
 
-/// "23 novembre 2026 à 14:05", in France's time.
-fn paris_moment(unix: i64) -> String {
-    use crate::domain::calendar::{paris_date, paris_offset};
-    let minutes = (unix + paris_offset(unix)).rem_euclid(86_400) / 60;
-    format!(
-        "{} à {:02}:{:02}",
-        paris_date(unix).french(),
-        minutes / 60,
-        minutes % 60
-    )
-}
 
 /// What an action code means, for the organisation's admins.
 fn action_label(code: &str) -> Option<&'static str> {
@@ -162,6 +151,9 @@ fn action_label(code: &str) -> Option<&'static str> {
         "user.invite" => "Personne invitée",
         "user.sessions_ended" => "Sessions fermées par l'administration",
         "commission.create" => "Commission créée",
+        "account.delete" => "Compte supprimé par son titulaire",
+        "account.erase" => "Compte effacé au terme de la conservation",
+        "request.struck_off" => "Demande radiée faute de renouvellement",
         _ => return None,
     })
 }

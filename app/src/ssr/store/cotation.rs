@@ -233,3 +233,12 @@ pub async fn observed_waits(
     waits.sort_unstable();
     Ok(waits)
 }
+
+/// Deletes the scores kept for `user_id`.
+pub async fn erase_scores(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM cotation_scores WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -124,3 +124,28 @@ pub async fn read(
     };
     query.fetch_optional(pool).await
 }
+
+/// Deletes every proof of `user_id`; returns how many there were.
+pub async fn erase_all(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM applicant_documents WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Applicants who hold proofs although their request is closed: struck off, or housed (a lease
+/// signed here), at most `limit`.
+pub async fn of_closed_requests(pool: &AnyPool, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT DISTINCT d.user_id FROM applicant_documents d
+         WHERE EXISTS (SELECT 1 FROM applicant_profiles p
+                       WHERE p.user_id = d.user_id AND p.struck_off_on IS NOT NULL)
+            OR EXISTS (SELECT 1 FROM leases l WHERE l.tenant_user_id = d.user_id)
+         ORDER BY d.user_id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

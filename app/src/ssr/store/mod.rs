@@ -9,6 +9,7 @@ pub mod audit;
 pub mod caleol;
 pub mod cotation;
 pub mod documents;
+pub mod file_reads;
 pub mod housing;
 pub mod imports;
 pub mod listings;

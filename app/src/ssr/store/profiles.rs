@@ -259,7 +259,9 @@ pub async fn save_request(
 ) -> Result<(), sqlx::Error> {
     ensure_row(&mut *conn, user_id).await?;
     sqlx::query(
-        "UPDATE applicant_profiles SET sne_number = $2, first_filing_date = $3, renewal_date = $4, updated_at = $5
+        // A request renewed past today is live again: a striking off no longer applies to it.
+        "UPDATE applicant_profiles SET sne_number = $2, first_filing_date = $3, renewal_date = $4, updated_at = $5,
+                struck_off_on = CASE WHEN $4 >= $6 THEN NULL ELSE struck_off_on END
          WHERE user_id = $1",
     )
     .bind(user_id)
@@ -267,6 +269,7 @@ pub async fn save_request(
     .bind(request.first_filing_date.iso())
     .bind(request.renewal_date.iso())
     .bind(now())
+    .bind(crate::domain::calendar::paris_date(now()).iso())
     .execute(conn)
     .await?;
     Ok(())
@@ -358,4 +361,84 @@ pub async fn remind_renewals(
         tx.commit().await?;
     }
     Ok(sent)
+}
+
+/// Deletes the profile and household of `user_id`.
+pub async fn erase(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM household_members WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM applicant_profiles WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Applicants whose request lapsed before `today` without renewal and is not yet struck off,
+/// at most `limit`: (user id, e-mail, name).
+pub async fn lapsed(
+    pool: &AnyPool,
+    today: Date,
+    limit: i64,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.user_id, u.email, u.display_name
+         FROM applicant_profiles p JOIN users u ON u.id = p.user_id
+         WHERE p.renewal_date IS NOT NULL AND p.renewal_date < $1 AND p.struck_off_on IS NULL
+         ORDER BY p.user_id LIMIT $2",
+    )
+    .bind(today.iso())
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Strikes off the request of `user_id` on `today`, if it is still lapsed and not struck off
+/// (another server may have done it): true when this call did.
+pub async fn strike_off(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    today: Date,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE applicant_profiles SET struck_off_on = $2
+         WHERE user_id = $1 AND struck_off_on IS NULL AND renewal_date < $2",
+    )
+    .bind(user_id)
+    .bind(today.iso())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Applicants struck off on or before `cutoff`, whose data is now to be deleted, at most `limit`.
+pub async fn struck_off_by(
+    pool: &AnyPool,
+    cutoff: Date,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT user_id FROM applicant_profiles
+         WHERE struck_off_on IS NOT NULL AND struck_off_on <= $1 ORDER BY user_id LIMIT $2",
+    )
+    .bind(cutoff.iso())
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The day the request was struck off, if it was.
+pub async fn struck_off_on(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<Date>, sqlx::Error> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT struck_off_on FROM applicant_profiles WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|(d,)| d).as_deref().and_then(Date::parse))
 }

@@ -647,3 +647,49 @@ pub async fn set_mode(
     .rows_affected()
         == 1)
 }
+
+/// Sets aside, with `motive`, the entries of `user_id` in rankings not yet before a commission
+/// (their offer closed or under review): the request ended, so staff do not shortlist it.
+pub async fn set_aside_everywhere(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    motive: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE ranking_entries SET skip_motive = $2, skipped_at = $3, shortlisted = 0
+         WHERE applicant_user_id = $1 AND skip_motive IS NULL
+           AND ranking_id IN (SELECT r.id FROM rankings r JOIN offers o ON o.id = r.offer_id
+                              WHERE o.status IN ('closed', 'in_review'))",
+    )
+    .bind(user_id)
+    .bind(motive)
+    .bind(crate::ssr::db::now())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Removes from the profiles frozen in rankings what names the household (the SNE number, first
+/// names, the current landlord), keeping what the ranking used: a ranking can still be replayed
+/// for the other candidates, and no longer says who this one was.
+pub async fn scrub_snapshots(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, profile_snapshot FROM ranking_entries WHERE applicant_user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    for (id, snapshot) in rows {
+        let mut profile: Profile = serde_json::from_str(&snapshot).map_err(json_error)?;
+        profile.sne_number = None;
+        profile.current_landlord.clear();
+        for member in &mut profile.members {
+            member.first_name = "—".to_string();
+        }
+        sqlx::query("UPDATE ranking_entries SET profile_snapshot = $2 WHERE id = $1")
+            .bind(id)
+            .bind(serde_json::to_string(&profile).map_err(json_error)?)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

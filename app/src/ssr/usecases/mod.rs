@@ -11,6 +11,7 @@ pub mod applications;
 pub mod caleol;
 pub mod cotation;
 pub mod offers;
+pub mod privacy;
 pub mod profiles;
 pub mod rankings;
 mod refusals;

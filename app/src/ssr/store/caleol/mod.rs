@@ -622,3 +622,79 @@ pub async fn make_org_admin(
         .await?;
     Ok(())
 }
+
+/// Why the household's data cannot go yet, if a commission's work on it is under way: a unit
+/// proposed and not yet answered or let, or an offer of theirs before a commission.
+pub async fn work_under_way(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<&'static str>, sqlx::Error> {
+    let proposal: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM offer_proposals WHERE applicant_user_id = $1 AND status IN ('en_attente', 'acceptee')",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if proposal.is_some() {
+        return Ok(Some(
+            "Un logement vous est proposé et la suite est en cours : répondez à la proposition, ou attendez la signature du bail, avant de supprimer votre compte.",
+        ));
+    }
+    let before_commission: Option<(i64,)> = sqlx::query_as(
+        "SELECT e.id FROM ranking_entries e JOIN rankings r ON r.id = e.ranking_id
+         JOIN offers o ON o.id = r.offer_id
+         WHERE e.applicant_user_id = $1 AND e.shortlisted = 1 AND e.skip_motive IS NULL
+           AND o.status = 'in_commission'
+           AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.entry_id = e.id)",
+    )
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(before_commission.map(|_| {
+        "Une commission d'attribution examine en ce moment l'une de vos candidatures. Vous pourrez supprimer votre compte dès sa décision."
+    }))
+}
+
+/// Replaces the household's name and SNE number in the minutes frozen at each close, and the
+/// tenant's name of its leases, by `pseudonym`: the minutes still read, without naming them.
+pub async fn pseudonymise(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    name: &str,
+    pseudonym: &str,
+) -> Result<(), sqlx::Error> {
+    let sessions: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT s.id, s.minutes FROM caleol_sessions s
+         WHERE s.minutes IS NOT NULL
+           AND s.id IN (SELECT si.session_id FROM decisions d JOIN session_items si ON si.id = d.item_id
+                        WHERE d.applicant_user_id = $1)",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (session_id, raw) in sessions {
+        let mut minutes: Minutes = serde_json::from_str(&raw).map_err(json_error)?;
+        for decision in minutes.items.iter_mut().flat_map(|item| item.decisions.iter_mut()) {
+            if decision.candidate == name {
+                decision.candidate = pseudonym.to_string();
+                decision.sne_number.clear();
+            }
+        }
+        for line in &mut minutes.occupation {
+            if line.0 == name {
+                line.0 = pseudonym.to_string();
+            }
+        }
+        sqlx::query("UPDATE caleol_sessions SET minutes = $2 WHERE id = $1")
+            .bind(session_id)
+            .bind(serde_json::to_string(&minutes).map_err(json_error)?)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("UPDATE leases SET tenant_name = $2 WHERE tenant_user_id = $1")
+        .bind(user_id)
+        .bind(pseudonym)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
