@@ -2,7 +2,7 @@
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    admin, applicant, auth, caleol, catalogue, cotation, errors, home, privacy, profile, ranking, staff,
+    account, admin, applicant, auth, caleol, catalogue, cotation, errors, home, privacy, profile, ranking, staff,
     staff_applicants, staff_import, staff_offers, staff_units,
 };
 use leptos::prelude::*;
@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activation") view=auth::ActivatePage/>
                     <Route path=path!("/connexion") view=auth::LoginPage/>
                     <Route path=path!("/deconnexion") view=auth::LogoutPage/>
+                    <Route path=path!("/compte") view=account::AccountPage/>
+                    <Route path=path!("/compte/adresse") view=account::ConfirmEmailPage/>
                     <Route path=path!("/mot-de-passe-oublie") view=auth::ForgotPasswordPage/>
                     <Route path=path!("/mot-de-passe-oublie/envoye") view=auth::ForgotSentPage/>
                     <Route path=path!("/reinitialiser") view=auth::ResetPasswordPage/>

@@ -10,7 +10,8 @@ CREATE TABLE file_reads (
     reader_user_id     BIGINT  NOT NULL REFERENCES users(id),
     organisation_id    BIGINT  REFERENCES organisations(id),
     commission_id      BIGINT  REFERENCES commissions(id),
-    what               TEXT    NOT NULL CHECK (what IN ('ranking', 'export', 'document', 'session', 'minutes', 'assisted')),
+    what               TEXT    NOT NULL CHECK (what IN ('ranking', 'export', 'document', 'session', 'minutes', 'assisted',
+                                                 'assisted_list', 'tenancies', 'follow_up')),
     subject            TEXT    NOT NULL,
     label              TEXT    NOT NULL,
     created_at         BIGINT  NOT NULL

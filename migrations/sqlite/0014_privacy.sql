@@ -10,7 +10,8 @@ CREATE TABLE file_reads (
     reader_user_id     INTEGER  NOT NULL REFERENCES users(id),
     organisation_id    INTEGER  REFERENCES organisations(id),
     commission_id      INTEGER  REFERENCES commissions(id),
-    what               TEXT    NOT NULL CHECK (what IN ('ranking', 'export', 'document', 'session', 'minutes', 'assisted')),
+    what               TEXT    NOT NULL CHECK (what IN ('ranking', 'export', 'document', 'session', 'minutes', 'assisted',
+                                                 'assisted_list', 'tenancies', 'follow_up')),
     subject            TEXT    NOT NULL,
     label              TEXT    NOT NULL,
     created_at         INTEGER  NOT NULL

@@ -109,6 +109,10 @@ pub struct Settings {
     pub operator: String,
     /// How to reach its data protection officer.
     pub dpo_contact: String,
+    /// The publication director named in the legal notice.
+    pub director: String,
+    /// The host named in the legal notice: name, address, telephone.
+    pub host: String,
     /// Months after a request is struck off before its account and data are deleted.
     pub retention_months: u32,
     pub mail: MailSettings,
@@ -131,6 +135,8 @@ impl Default for Settings {
             session_lifetime_hours: 12,
             operator: "locactive (démonstration)".into(),
             dpo_contact: "dpo@locactive.localhost".into(),
+            director: "la personne qui représente l'exploitant (démonstration)".into(),
+            host: "Démonstration : le site est servi depuis la machine qui l'exécute.".into(),
             retention_months: 12,
             mail: MailSettings::default(),
         }
@@ -275,6 +281,12 @@ impl Settings {
         }
         if let Some(v) = get("LOCACTIVE_DPO_CONTACT") {
             self.dpo_contact = v;
+        }
+        if let Some(v) = get("LOCACTIVE_PUBLICATION_DIRECTOR") {
+            self.director = v;
+        }
+        if let Some(v) = get("LOCACTIVE_HOST") {
+            self.host = v;
         }
         if let Some(v) = get("LOCACTIVE_MAIL_TRANSPORT") {
             self.mail.transport = choice("LOCACTIVE_MAIL_TRANSPORT", v)?;

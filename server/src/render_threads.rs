@@ -14,14 +14,23 @@
 //! keeps the lock (reactive_graph 0.3); this module can go when Leptos 0.9 is taken.
 //!
 //! The response body is relayed from the pool's thread through a small channel. When the client
-//! leaves, or the deadline answers in its place, the render is dropped by its own thread when it
-//! next tries to send, never from the connection's thread in the middle of a step.
+//! leaves, or the deadline answers in its place, the render is dropped by its own thread (as soon
+//! as the channel closes, even while a body waits on something), never from the connection's
+//! thread in the middle of a step. A panic half-way through a body ends the connection rather
+//! than passing a cut page for a whole one.
+//!
+//! The trade-off: a request cannot move between threads, so CPU-heavy work must stay on blocking
+//! threads (`spawn_blocking`), as photo decoding and password hashing already do.
 
+use axum::body::HttpBody;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use futures_util::FutureExt;
 use http_body_util::BodyExt;
+use std::panic::AssertUnwindSafe;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::task::LocalPoolHandle;
 
@@ -64,31 +73,58 @@ pub async fn on_one_thread(
 ) -> Response {
     let (head_sender, head) = oneshot::channel();
     let (frame_sender, frames) = mpsc::channel::<Result<Bytes, axum::Error>>(FRAMES_IN_FLIGHT);
+    let on_panic = frame_sender.clone();
     threads.spawn(move || async move {
-        let (parts, mut body) = next.run(request).await.into_parts();
-        if head_sender.send(parts).is_err() {
-            return;
-        }
-        while let Some(frame) = body.frame().await {
-            // Trailers are not used by any route; data frames are relayed as they come.
-            let data = match frame {
-                Ok(frame) => match frame.into_data() {
-                    Ok(data) => Ok(data),
-                    Err(_) => continue,
-                },
-                Err(error) => Err(error),
-            };
-            if frame_sender.send(data).await.is_err() {
+        let relay = async move {
+            let (parts, mut body) = next.run(request).await.into_parts();
+            let length = body.size_hint().exact();
+            if head_sender.send((parts, length)).is_err() {
                 return;
             }
+            loop {
+                let frame = tokio::select! {
+                    frame = body.frame() => frame,
+                    // The client left while the body was still being made: stop making it, here.
+                    () = frame_sender.closed() => return,
+                };
+                // Trailers are not used by any route; data frames are relayed as they come.
+                let data = match frame {
+                    None => return,
+                    Some(Ok(frame)) => match frame.into_data() {
+                        Ok(data) => Ok(data),
+                        Err(_) => continue,
+                    },
+                    Some(Err(error)) => Err(error),
+                };
+                if frame_sender.send(data).await.is_err() {
+                    return;
+                }
+            }
+        };
+        if AssertUnwindSafe(relay).catch_unwind().await.is_err() {
+            // Before the head, the panic guard inside answered already; after it, the client must
+            // not take a cut body for a whole one: an error frame makes the server drop the
+            // connection.
+            tracing::error!("a response panicked while its body was being sent");
+            let _ = on_panic
+                .send(Err(axum::Error::new("the response failed half-way")))
+                .await;
         }
     });
     match head.await {
-        Ok(parts) => {
+        Ok((parts, length)) => {
             let frames = futures_util::stream::unfold(frames, |mut frames| async move {
                 frames.recv().await.map(|frame| (frame, frames))
             });
-            Response::from_parts(parts, Body::from_stream(frames))
+            let mut response = Response::from_parts(parts, Body::from_stream(frames));
+            // The stream does not know its size; a body that did keeps it (downloads show progress).
+            if let Some(length) = length {
+                response
+                    .headers_mut()
+                    .entry(header::CONTENT_LENGTH)
+                    .or_insert_with(|| HeaderValue::from(length));
+            }
+            response
         }
         Err(_) => {
             // The work ended without an answer: it panicked (the panic is in the log).

@@ -184,6 +184,8 @@ impl Application {
                 privacy: app::ssr::Privacy {
                     operator: settings.operator.clone(),
                     dpo_contact: settings.dpo_contact.clone(),
+                    director: settings.director.clone(),
+                    host: settings.host.clone(),
                     retention_months: settings.retention_months,
                 },
             },

@@ -1227,6 +1227,10 @@ async fn a_deleted_account_reads_pseudonymised_in_the_minutes_and_members_reads_
     .await;
 
     // Gone: the profile, the session, the address; the minutes still read, under a pseudonym.
+    let reads = app
+        .count(&format!("SELECT COUNT(*) FROM file_reads WHERE applicant_user_id = {}", second.0))
+        .await;
+    assert_eq!(reads, 0, "the log of reads goes with the file");
     for table in ["household_members", "applicant_profiles", "sessions", "cotation_scores"] {
         let left = app
             .count(&format!("SELECT COUNT(*) FROM {table} WHERE user_id = {}", second.0))

@@ -14,6 +14,7 @@ on_both_backends!(
     an_applicant_downloads_their_data_and_sees_who_read_their_file,
     a_request_not_renewed_is_struck_off_then_erased_after_the_retention_period,
     the_privacy_page_and_legal_notice_name_who_answers_for_the_data,
+    accounts_left_unused_are_erased,
 );
 
 async fn my_data(app: &TestApp, client: &reqwest::Client) -> Value {
@@ -238,4 +239,41 @@ async fn the_privacy_page_and_legal_notice_name_who_answers_for_the_data(backend
     assert!(
         home.contains("href=\"/confidentialite\"") && home.contains("href=\"/mentions-legales\"")
     );
+}
+
+async fn accounts_left_unused_are_erased(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Registered, never activated.
+    ok(app
+        .call(
+            "inscription",
+            &[
+                ("display_name", "Jamais Venu"),
+                ("email", "jamais@example.fr"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await)
+    .await;
+    // Activated, with a request on file: kept however long.
+    let _filed = applicant(&app, "filed@example.fr", "15 000", &[], "2024-01-01").await;
+    let day = paris_date(app::ssr::db::now());
+    let done = retention(&app.state, day, 12).await.unwrap();
+    assert_eq!(done.accounts_erased, 0, "nothing is due yet");
+    // Forty days on: the accounts are older, the request still on file.
+    sqlx::query("UPDATE users SET created_at = created_at - 40 * 86400")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let done = retention(&app.state, day, 12).await.unwrap();
+    assert_eq!(done.accounts_erased, 1);
+    let gone = app
+        .count("SELECT COUNT(*) FROM users WHERE email = 'jamais@example.fr'")
+        .await;
+    assert_eq!(gone, 0);
+    let kept = app
+        .count("SELECT COUNT(*) FROM users WHERE email = 'filed@example.fr'")
+        .await;
+    assert_eq!(kept, 1);
 }

@@ -148,7 +148,8 @@ pub async fn sign_out_elsewhere() -> Result<u64, AppError> {
         let kept = use_context::<http::request::Parts>()
             .and_then(|parts| cookie_value(&parts.headers))
             .ok_or(AppError::Unauthenticated)?;
-        let ended = crate::ssr::store::accounts::delete_other_sessions(state.db.pool(), user.id, &kept).await?;
+        let mut conn = state.db.pool().acquire().await?;
+        let ended = crate::ssr::store::accounts::delete_other_sessions(&mut conn, user.id, &kept).await?;
         leptos_axum::redirect(&format!("/deconnexion?autres={ended}"));
         Ok(ended)
     })
@@ -356,6 +357,7 @@ pub fn LoginPage() -> impl IntoView {
     let errors = field_errors(action.value());
     let query = use_query_map();
     let after_reset = move || query.read().get("reinitialise").is_some();
+    let after_address = move || query.read().get("adresse").is_some();
     // The page that asked for a sign-in, to go back to it.
     let back = move || {
         query
@@ -369,6 +371,9 @@ pub fn LoginPage() -> impl IntoView {
             <h1>"Se connecter"</h1>
             <Show when=after_reset>
                 <p class="notice" role="status">"Votre mot de passe a été modifié. Connectez-vous avec le nouveau."</p>
+            </Show>
+            <Show when=after_address>
+                <p class="notice" role="status">"Votre adresse e-mail est changée. Connectez-vous avec la nouvelle."</p>
             </Show>
             <FormAlert value=action.value()/>
             <KeptForm action=action>

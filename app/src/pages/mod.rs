@@ -1,5 +1,6 @@
 //! One module per area, each with its server functions beside the components that call them.
 
+pub mod account;
 pub mod admin;
 pub mod applicant;
 pub mod auth;

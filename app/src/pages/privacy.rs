@@ -46,6 +46,8 @@ pub async fn delete_my_account(password: String) -> Result<(), AppError> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PrivacyStatement {
     pub operator: String,
+    pub director: String,
+    pub host: String,
     pub dpo_contact: String,
     pub retention_months: u32,
     pub site: String,
@@ -59,6 +61,8 @@ pub async fn privacy_notice() -> Result<PrivacyStatement, AppError> {
         let privacy = &state.settings.privacy;
         Ok(PrivacyStatement {
             operator: privacy.operator.clone(),
+            director: privacy.director.clone(),
+            host: privacy.host.clone(),
             dpo_contact: privacy.dpo_contact.clone(),
             retention_months: privacy.retention_months,
             site: state.settings.public_base_url.clone(),
@@ -76,7 +80,7 @@ pub fn MyDataPage() -> impl IntoView {
         <section class="panel">
             <p><a href="/espace">"← Mon espace"</a></p>
             <h1>"Mes données personnelles"</h1>
-            <p>"Voici tout ce que la plateforme conserve sur vous, qui l'a consulté, et comment supprimer votre compte. "
+            <p>"Voici ce que la plateforme conserve sur vous (votre compte, votre demande et votre foyer, vos candidatures avec leur rang et la décision de la commission, vos justificatifs et vos alertes), qui l'a consulté, et comment supprimer votre compte. "
                <a href="/confidentialite">"Comment vos données sont traitées"</a></p>
             <p class="actions">
                 <a class="button" href="/espace/donnees.json" download="mes-donnees-locactive.json">"Télécharger mes données (fichier JSON)"</a>
@@ -274,13 +278,14 @@ pub fn PrivacyPage() -> impl IntoView {
                 <ul>
                     <li>"Votre profil et vos candidatures, tant que votre demande de logement social est valide : elle se renouvelle chaque année à sa date anniversaire, et une demande non renouvelée est radiée."</li>
                     <li>"Vos justificatifs, jusqu'à la fin de votre demande (radiation ou bail signé) : ils sont alors supprimés."</li>
-                    <li>{format!("Votre compte et vos données, {} mois après la radiation de votre demande : ils sont alors supprimés automatiquement.", f.retention_months)}</li>
+                    <li>{format!("Votre compte et vos données, {} mois après la radiation de votre demande, ou sans demande enregistrée ni connexion pendant {} mois : ils sont alors supprimés automatiquement. Un compte jamais activé est supprimé après 30 jours.", f.retention_months, f.retention_months)}</li>
                     <li>"Les procès-verbaux de commission, les classements et les attributions, que la loi demande de conserver : sous un pseudonyme une fois votre compte supprimé."</li>
                     <li>"Les e-mails envoyés : 30 jours après leur envoi."</li>
                 </ul>
                 <h2>"Qui y a accès"</h2>
                 <p>"Le personnel habilité des bailleurs auxquels vous candidatez, tant que votre candidature est en cours, et les membres de la commission qui examine votre dossier. "
-                   "Chaque consultation est notée, et vous la voyez dans « Mes données personnelles ». Aucune donnée personnelle ne figure sur les pages publiques ni dans les chiffres publiés."</p>
+                   "Chaque consultation de votre dossier (classement, justificatifs, séance de commission, procès-verbal, suivi après la commission, liste des locataires ou des demandeurs accompagnés) est notée, et vous la voyez dans « Mes données personnelles ». "
+                   "Aucune donnée personnelle ne figure sur les pages publiques ni dans les chiffres publiés."</p>
                 <h2>"Vos droits"</h2>
                 <p>"Vous pouvez consulter et télécharger toutes vos données, les corriger dans votre profil, et supprimer votre compte, depuis « Mes données personnelles » (une fois connecté). "
                    "Vous pouvez aussi demander la limitation d'un traitement ou vous y opposer, en écrivant au délégué à la protection des données. "
@@ -301,6 +306,9 @@ pub fn LegalNoticePage() -> impl IntoView {
                 <h1>"Mentions légales"</h1>
                 <h2>"Éditeur"</h2>
                 <p>{format!("Le site {} est édité et exploité par {}.", f.site, f.operator)}</p>
+                <p>{format!("Directeur ou directrice de la publication : {}.", f.director)}</p>
+                <h2>"Hébergement"</h2>
+                <p>{f.host.clone()}</p>
                 <p>{format!("Contact pour les données personnelles : {}.", f.dpo_contact)}</p>
                 <h2>"Les offres"</h2>
                 <p>"Chaque offre est publiée par le bailleur social qui la propose ; il en répond, et la commission d'attribution reste souveraine dans ses décisions."</p>

@@ -19,10 +19,14 @@ use leptos_router::hooks::use_query_map;
 pub async fn load_assisted_list() -> Result<Vec<AssistedRow>, AppError> {
     use crate::ssr::{respond, state, store::assisted};
     respond(async move {
-        let organisation = crate::ssr::usecases::Staff::current()
-            .await?
-            .organisation_id;
-        Ok(assisted::list(state()?.db.pool(), organisation)
+        use crate::ssr::store::file_reads::{Read, Reader};
+        let staff = crate::ssr::usecases::Staff::current().await?;
+        let organisation = staff.organisation_id;
+        let state = state()?;
+        let reader = Reader::Staff { user_id: staff.user_id, organisation_id: organisation };
+        let read = Read::AssistedList { organisation_id: organisation };
+        crate::ssr::usecases::privacy::record_read(&state, reader, read, "").await?;
+        Ok(assisted::list(state.db.pool(), organisation)
             .await?
             .into_iter()
             .map(|(id, name, email, active_applications)| AssistedRow {

@@ -53,15 +53,22 @@ pub async fn load_staff_offer(id: i64) -> Result<StaffOffer, AppError> {
     use crate::domain::offer::OfferStatus;
     use crate::ssr::{internal, respond, state};
     respond(async move {
-        let organisation = crate::ssr::usecases::Staff::current()
-            .await?
-            .organisation_id;
-        let pool = state()?.db.pool().clone();
+        let staff = crate::ssr::usecases::Staff::current().await?;
+        let organisation = staff.organisation_id;
+        let state = state()?;
+        let pool = state.db.pool().clone();
         let data = crate::ssr::store::listings::staff_offer(&pool, organisation, id)
             .await?
             .ok_or(AppError::NotFound)?;
         let (ranking_mode, ranked) = crate::ssr::store::rankings::mode_of(&pool, id).await?;
         let follow_up = crate::ssr::store::caleol::follow_up(&pool, organisation, id).await?;
+        if follow_up.is_some() {
+            use crate::ssr::store::file_reads::{Read, Reader};
+            let reader = Reader::Staff { user_id: staff.user_id, organisation_id: organisation };
+            let label = format!("n° {id}");
+            crate::ssr::usecases::privacy::record_read(&state, reader, Read::FollowUp { offer_id: id }, &label)
+                .await?;
+        }
         let status = OfferStatus::parse(&data.detail.status).ok_or_else(|| {
             internal(format!(
                 "offer {id} has an unknown status {}",

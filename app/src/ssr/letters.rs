@@ -358,7 +358,51 @@ pub fn account_deleted(to: &str, name: &str) -> OutgoingMail {
         to: to.into(),
         subject: "Votre compte locactive est supprimé".into(),
         body: format!(
-            "Bonjour {name},\n\nVotre compte est supprimé, à votre demande : votre profil, votre foyer, vos justificatifs et vos recherches enregistrées sont effacés, et vos candidatures en cours sont retirées. Les procès-verbaux de commission et les attributions qui vous concernaient sont conservés sous un pseudonyme, comme la loi le demande.\n\nSi vous n'êtes pas à l'origine de cette suppression, répondez sans attendre au bailleur auquel vous aviez candidaté.\n{SIGNATURE}"
+            "Bonjour {name},\n\nVotre compte est supprimé, à votre demande : votre profil, votre foyer, vos justificatifs et vos recherches enregistrées sont effacés, et vos candidatures en cours sont retirées. Les procès-verbaux de commission et les attributions qui vous concernaient sont conservés sous un pseudonyme, comme la loi le demande.\n\nSi vous n'êtes pas à l'origine de cette suppression, contactez sans attendre le bailleur auquel vous aviez candidaté : ce message ne peut pas recevoir de réponse.\n{SIGNATURE}"
+        ),
+    }
+}
+
+/// The link that confirms a new address, sent to that address.
+pub fn email_change_link(to: &str, name: &str, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: "Confirmez votre nouvelle adresse e-mail".into(),
+        body: format!(
+            "Bonjour {name},\n\nVous avez demandé que votre compte locactive utilise désormais cette adresse. Pour le confirmer, ouvrez ce lien (valable 24 heures) :\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne changera.\n{SIGNATURE}"
+        ),
+    }
+}
+
+/// The new address asked for is already another account's: its owner is told, nothing changes.
+pub fn email_change_taken(to: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: "Votre adresse e-mail a été proposée pour un autre compte".into(),
+        body: format!(
+            "Bonjour,\n\nQuelqu'un a demandé à utiliser cette adresse pour un autre compte locactive. Elle est déjà celle de votre compte : rien n'a changé.\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n{SIGNATURE}"
+        ),
+    }
+}
+
+/// The account's address changed: the old address is told.
+pub fn email_changed(to: &str, name: &str, new_email: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: "L'adresse e-mail de votre compte a changé".into(),
+        body: format!(
+            "Bonjour {name},\n\nVotre compte locactive utilise désormais l'adresse {new_email} : les prochains messages y seront envoyés.\n\nSi vous n'êtes pas à l'origine de ce changement, utilisez sans attendre « Mot de passe oublié » sur la page de connexion avec votre nouvelle adresse, ou signalez-le à l'organisme qui vous a ouvert ce compte.\n{SIGNATURE}"
+        ),
+    }
+}
+
+/// The password was changed from the account page.
+pub fn password_changed(to: &str, name: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.into(),
+        subject: "Votre mot de passe a été modifié".into(),
+        body: format!(
+            "Bonjour {name},\n\nLe mot de passe de votre compte locactive vient d'être modifié, et vos sessions ouvertes sur d'autres appareils sont fermées.\n\nSi vous n'êtes pas à l'origine de ce changement, utilisez « Mot de passe oublié » sur la page de connexion pour en choisir un nouveau.\n{SIGNATURE}"
         ),
     }
 }

@@ -58,6 +58,10 @@ pub struct RuntimeSettings {
 pub struct Privacy {
     /// The organisation that runs this platform, as the privacy page and legal notice name it.
     pub operator: String,
+    /// Who is responsible for publication (legal notice, LCEN article 6).
+    pub director: String,
+    /// The host: name, address and telephone (legal notice, LCEN article 6).
+    pub host: String,
     /// How to reach the data protection officer (an address or a URL).
     pub dpo_contact: String,
     /// Months after a request is struck off before the account and its data are deleted.

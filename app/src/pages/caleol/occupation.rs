@@ -7,12 +7,16 @@ use crate::components::form::{KeptForm, kept_choice};
 pub async fn load_tenancies() -> Result<Vec<Tenancy>, AppError> {
     use crate::ssr::{internal, respond, state, store::caleol};
     respond(async move {
-        let organisation = crate::ssr::usecases::Staff::current()
-            .await?
-            .organisation_id;
-        caleol::tenancies(state()?.db.pool(), organisation)
+        use crate::ssr::store::file_reads::{Read, Reader};
+        let staff = crate::ssr::usecases::Staff::current().await?;
+        let state = state()?;
+        let tenancies = caleol::tenancies(state.db.pool(), staff.organisation_id)
             .await
-            .map_err(internal)
+            .map_err(internal)?;
+        let reader = Reader::Staff { user_id: staff.user_id, organisation_id: staff.organisation_id };
+        let read = Read::Tenancies { organisation_id: staff.organisation_id };
+        crate::ssr::usecases::privacy::record_read(&state, reader, read, "").await?;
+        Ok(tenancies)
     })
     .await
 }

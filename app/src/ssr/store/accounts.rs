@@ -212,7 +212,7 @@ pub async fn user_by_session(
 
 /// Ends every session of `user_id` but the one the caller presents; returns how many.
 pub async fn delete_other_sessions(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     user_id: i64,
     kept_session_id: &str,
 ) -> Result<u64, sqlx::Error> {
@@ -220,7 +220,7 @@ pub async fn delete_other_sessions(
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
             .bind(user_id)
             .bind(token_hash(kept_session_id))
-            .execute(pool)
+            .execute(conn)
             .await?
             .rows_affected(),
     )
@@ -390,7 +390,8 @@ pub fn pseudonym(user_id: i64) -> String {
 /// to it. Returns false when there is no such account.
 pub async fn pseudonymise(conn: &mut AnyConnection, user_id: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE users SET email = $2, display_name = $3, password_hash = NULL, active = 0
+        "UPDATE users SET email = $2, display_name = $3, password_hash = NULL, active = 0,
+                assisted_by_organisation_id = NULL
          WHERE id = $1",
     )
     .bind(user_id)
@@ -406,6 +407,10 @@ pub async fn pseudonymise(conn: &mut AnyConnection, user_id: i64) -> Result<bool
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
+    sqlx::query("DELETE FROM email_changes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -418,4 +423,113 @@ pub async fn account_facts(
         .bind(user_id)
         .fetch_optional(pool)
         .await
+}
+
+/// How long the link confirming a new address works.
+const EMAIL_CHANGE_SECONDS: i64 = 24 * 3600;
+
+/// Stores a pending change of `user_id`'s address to `new_email`, confirmed by `token`; an earlier
+/// pending change of theirs no longer works.
+pub async fn insert_email_change(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    new_email: &str,
+    token: &str,
+) -> Result<(), sqlx::Error> {
+    let at = now();
+    sqlx::query("DELETE FROM email_changes WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO email_changes (hash, user_id, new_email, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash(token))
+    .bind(user_id)
+    .bind(new_email)
+    .bind(at)
+    .bind(at + EMAIL_CHANGE_SECONDS)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Uses a change link once, before expiry: the account and its new address.
+pub async fn consume_email_change(
+    conn: &mut AnyConnection,
+    token: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let at = now();
+    sqlx::query_as(
+        "UPDATE email_changes SET used_at = $1
+         WHERE hash = $2 AND used_at IS NULL AND expires_at > $1
+         RETURNING user_id, new_email",
+    )
+    .bind(at)
+    .bind(token_hash(token))
+    .fetch_optional(conn)
+    .await
+}
+
+/// Sets the account's address; a unique violation means another account has it.
+pub async fn set_email(conn: &mut AnyConnection, user_id: i64, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET email = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(email)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(password_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Drops what a password change or reset must invalidate: address changes not yet confirmed
+/// (asked, perhaps, by whoever knew the old password) and unused reset links.
+pub async fn drop_pending_links(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM email_changes WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND purpose = 'reset' AND used_at IS NULL")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Applicant accounts left unused, at most `limit`: never activated and created before
+/// `unactivated_before`, or with no request on file and no sign-in since `idle_before`.
+pub async fn dormant(
+    pool: &AnyPool,
+    unactivated_before: i64,
+    idle_before: i64,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT u.id FROM users u
+         WHERE u.role = 'applicant' AND u.email NOT LIKE 'supprime-%'
+           AND ((u.active = 0 AND u.password_hash IS NOT NULL AND u.created_at < $1)
+             OR (COALESCE(u.last_login_at, u.created_at) < $2
+                 AND NOT EXISTS (SELECT 1 FROM applicant_profiles p
+                                 WHERE p.user_id = u.id AND p.renewal_date IS NOT NULL)))
+         ORDER BY u.id LIMIT $3",
+    )
+    .bind(unactivated_before)
+    .bind(idle_before)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }

@@ -125,6 +125,20 @@ pub async fn read(
     query.fetch_optional(pool).await
 }
 
+/// Deletes the proofs of `user_id` sent before a lease of theirs was signed here.
+pub async fn erase_before_lease(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM applicant_documents
+         WHERE user_id = $1
+           AND EXISTS (SELECT 1 FROM leases l
+                       WHERE l.tenant_user_id = $1 AND applicant_documents.created_at <= l.created_at)",
+    )
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Deletes every proof of `user_id`; returns how many there were.
 pub async fn erase_all(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM applicant_documents WHERE user_id = $1")
@@ -134,14 +148,14 @@ pub async fn erase_all(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sq
     Ok(done.rows_affected())
 }
 
-/// Applicants who hold proofs although their request is closed: struck off, or housed (a lease
-/// signed here), at most `limit`.
-pub async fn of_closed_requests(pool: &AnyPool, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+/// Applicants housed here who still hold the proofs of that request (sent before the lease; a
+/// tenant applying again for a transfer keeps the new ones), at most `limit`. A struck-off
+/// request's proofs go when it is struck off.
+pub async fn of_housed(pool: &AnyPool, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
     let rows: Vec<(i64,)> = sqlx::query_as(
         "SELECT DISTINCT d.user_id FROM applicant_documents d
-         WHERE EXISTS (SELECT 1 FROM applicant_profiles p
-                       WHERE p.user_id = d.user_id AND p.struck_off_on IS NOT NULL)
-            OR EXISTS (SELECT 1 FROM leases l WHERE l.tenant_user_id = d.user_id)
+         WHERE EXISTS (SELECT 1 FROM leases l
+                       WHERE l.tenant_user_id = d.user_id AND d.created_at <= l.created_at)
          ORDER BY d.user_id LIMIT $1",
     )
     .bind(limit)

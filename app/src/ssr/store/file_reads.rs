@@ -58,6 +58,12 @@ pub enum Read {
     Minutes { session_id: i64 },
     /// An assisted applicant's file, opened by the staff who registered them.
     Assisted { applicant_user_id: i64 },
+    /// The list of an organisation's assisted applicants (names and addresses).
+    AssistedList { organisation_id: i64 },
+    /// An organisation's tenancies (tenants' names and occupation situations).
+    Tenancies { organisation_id: i64 },
+    /// An offer's follow-up after the commission (candidates, decisions, proposals).
+    FollowUp { offer_id: i64 },
 }
 
 impl Read {
@@ -69,6 +75,9 @@ impl Read {
             Read::Session { .. } => "session",
             Read::Minutes { .. } => "minutes",
             Read::Assisted { .. } => "assisted",
+            Read::AssistedList { .. } => "assisted_list",
+            Read::Tenancies { .. } => "tenancies",
+            Read::FollowUp { .. } => "follow_up",
         }
     }
 
@@ -80,6 +89,10 @@ impl Read {
                 format!("session:{session_id}")
             }
             Read::Assisted { applicant_user_id } => format!("user:{applicant_user_id}"),
+            Read::AssistedList { organisation_id } | Read::Tenancies { organisation_id } => {
+                format!("organisation:{organisation_id}")
+            }
+            Read::FollowUp { offer_id } => format!("offer:{offer_id}"),
         }
     }
 
@@ -111,6 +124,20 @@ impl Read {
             Read::Assisted { applicant_user_id } => (
                 "SELECT id AS applicant_user_id FROM users WHERE id = $9",
                 applicant_user_id,
+            ),
+            Read::AssistedList { organisation_id } => (
+                "SELECT id AS applicant_user_id FROM users WHERE assisted_by_organisation_id = $9",
+                organisation_id,
+            ),
+            Read::Tenancies { organisation_id } => (
+                "SELECT DISTINCT tenant_user_id AS applicant_user_id FROM leases
+                 WHERE organisation_id = $9 AND tenant_user_id IS NOT NULL",
+                organisation_id,
+            ),
+            Read::FollowUp { offer_id } => (
+                "SELECT DISTINCT e.applicant_user_id AS applicant_user_id FROM ranking_entries e
+                 JOIN rankings r ON r.id = e.ranking_id WHERE r.offer_id = $9 AND e.shortlisted = 1",
+                offer_id,
             ),
         }
     }
@@ -193,8 +220,23 @@ pub async fn of_applicant(
                 "session" => format!("votre candidature présentée en séance du {}", r.label),
                 "minutes" => format!("le procès-verbal de la séance du {}", r.label),
                 "assisted" => "votre dossier de demandeur accompagné".to_string(),
+                "assisted_list" => "la liste de ses demandeurs accompagnés".to_string(),
+                "tenancies" => {
+                    "la liste de ses locataires et de leur situation d'occupation".to_string()
+                }
+                "follow_up" => format!("le suivi de l'offre « {} » après la commission", r.label),
                 other => other.to_string(),
             },
         })
         .collect())
+}
+
+/// Forgets the reads of an erased household's file: the log was kept for them, and its labels
+/// may name their proofs.
+pub async fn erase_of(conn: &mut AnyConnection, applicant: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM file_reads WHERE applicant_user_id = $1")
+        .bind(applicant)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -3,7 +3,7 @@
 
 use super::{Staff, Work, unique_or_field};
 use crate::error::AppError;
-use crate::model::Role;
+use crate::model::{CurrentUser, Role};
 use crate::ssr::AppState;
 use crate::ssr::db::is_unique_violation;
 use crate::ssr::store::accounts::{self, NewUser, TokenPurpose};
@@ -109,6 +109,7 @@ pub async fn set_password_from_link(
     accounts::set_password_and_activate(&mut work, user_id, &hash).await?;
     if purpose == TokenPurpose::Reset {
         accounts::delete_sessions_of(&mut work, user_id).await?;
+        accounts::drop_pending_links(&mut work, user_id).await?;
     }
     work.commit().await?;
     Ok(user_id)
@@ -144,4 +145,111 @@ pub async fn create_assisted_applicant(
         .await?;
     work.commit().await?;
     Ok(applicant)
+}
+
+/// Checks the signed-in user's password again before a sensitive change (ASVS 5.0 V7): a wrong
+/// one is a field error on `field`, and attempts count against the sign-in guard.
+pub async fn reauthenticate(
+    state: &AppState,
+    user: &CurrentUser,
+    password: String,
+    field: &str,
+) -> Result<(), AppError> {
+    if !state.login_limiter.allow(&format!("reauth:{}", user.id)) {
+        return Err(AppError::RateLimited);
+    }
+    let stored = accounts::credentials_by_email(state.db.pool(), &user.email)
+        .await?
+        .and_then(|c| c.password_hash);
+    if secrets::verify_password(password, stored).await? {
+        Ok(())
+    } else {
+        Err(AppError::field(
+            field,
+            "Ce mot de passe n'est pas celui de votre compte.",
+        ))
+    }
+}
+
+/// Asks to move the account to `new_email` (checked and normalised), once the password is typed
+/// again: the new mailbox gets the link that makes the change. When the address is another
+/// account's, its owner is told instead, and the caller cannot tell the two apart.
+pub async fn request_email_change(
+    state: &AppState,
+    user: &CurrentUser,
+    new_email: &str,
+    password: String,
+) -> Result<(), AppError> {
+    reauthenticate(state, user, password, "password_now").await?;
+    if new_email == user.email {
+        return Err(AppError::field("new_email", "C'est déjà l'adresse de votre compte."));
+    }
+    let mut work = Work::begin(state).await?;
+    if accounts::user_by_email(state.db.pool(), new_email).await?.is_some() {
+        mail::enqueue(&mut work, &letters::email_change_taken(new_email)).await?;
+    } else {
+        let token = secrets::new_token();
+        accounts::insert_email_change(&mut work, user.id, new_email, &token).await?;
+        let link = state.link(&format!("/compte/adresse?jeton={token}"));
+        mail::enqueue(
+            &mut work,
+            &letters::email_change_link(new_email, &user.display_name, &link),
+        )
+        .await?;
+    }
+    work.commit().await
+}
+
+/// Uses a link confirming a new address; the old address is told.
+pub async fn confirm_email_change(state: &AppState, token: &str) -> Result<(), AppError> {
+    let mut work = Work::begin(state).await?;
+    let (user_id, new_email) = accounts::consume_email_change(&mut work, token.trim())
+        .await?
+        .ok_or_else(|| {
+            AppError::Rejected(
+                "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez de nouveau le changement depuis « Mon compte ».".into(),
+            )
+        })?;
+    let Some((old_email, name, _, _)) =
+        accounts::account_facts(state.db.pool(), user_id).await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    match accounts::set_email(&mut work, user_id, &new_email).await {
+        Err(error) if is_unique_violation(&error) => {
+            return Err(AppError::Rejected(
+                "Cette adresse est devenue celle d'un autre compte entre-temps : rien n'a changé.".into(),
+            ));
+        }
+        other => other?,
+    }
+    // Links sent to the old address no longer open the account, nor do its other sessions.
+    accounts::drop_pending_links(&mut work, user_id).await?;
+    accounts::delete_sessions_of(&mut work, user_id).await?;
+    mail::enqueue(&mut work, &letters::email_changed(&old_email, &name, &new_email)).await?;
+    work.commit().await
+}
+
+/// Changes the password once the current one is typed again, and closes the account's other
+/// sessions (whoever knew the old password is signed out); returns how many were closed.
+pub async fn change_password(
+    state: &AppState,
+    user: &CurrentUser,
+    current: String,
+    new: String,
+    kept_session: &str,
+) -> Result<u64, AppError> {
+    reauthenticate(state, user, current, "current_password").await?;
+    let hash = secrets::hash_password(new).await?;
+    let mut work = Work::begin(state).await?;
+    accounts::set_password(&mut work, user.id, &hash).await?;
+    accounts::drop_pending_links(&mut work, user.id).await?;
+    let ended = accounts::delete_other_sessions(&mut work, user.id, kept_session).await?;
+    mail::enqueue(
+        &mut work,
+        &letters::password_changed(&user.email, &user.display_name),
+    )
+    .await?;
+    work.commit().await?;
+    Ok(ended)
 }

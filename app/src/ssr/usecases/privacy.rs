@@ -3,7 +3,7 @@
 //! struck off, then their data goes after the period of the settings).
 
 use super::Work;
-use crate::domain::calendar::{Date, paris_date, paris_moment};
+use crate::domain::calendar::{Date, paris_date, paris_midnight, paris_moment};
 use crate::error::AppError;
 use crate::model::{CurrentUser, MyAccount, MyData, Role};
 use crate::ssr::AppState;
@@ -13,7 +13,7 @@ use crate::ssr::store::file_reads::{self, Read, Reader};
 use crate::ssr::store::{
     accounts, alerts, applications, caleol, cotation, documents, profiles, rankings,
 };
-use crate::ssr::{letters, mail, secrets};
+use crate::ssr::{letters, mail};
 
 /// Reads of the file shown to the applicant and exported: the newest ones, enough for years of
 /// an ordinary file.
@@ -73,19 +73,7 @@ pub async fn delete_account(
     if user.role != Role::Applicant {
         return Err(AppError::Forbidden);
     }
-    // The same guard as sign-in: the form must not become a way to guess the password.
-    if !state.login_limiter.allow(&format!("delete:{}", user.id)) {
-        return Err(AppError::RateLimited);
-    }
-    let stored = accounts::credentials_by_email(state.db.pool(), &user.email)
-        .await?
-        .and_then(|c| c.password_hash);
-    if !secrets::verify_password(password, stored).await? {
-        return Err(AppError::field(
-            "password",
-            "Ce mot de passe n'est pas celui de votre compte.",
-        ));
-    }
+    super::accounts::reauthenticate(state, user, password, "password").await?;
     let mut work = Work::begin(state).await?;
     if let Some(why) = caleol::work_under_way(&mut work, user.id).await? {
         return Err(AppError::Rejected(why.into()));
@@ -118,6 +106,7 @@ async fn erase(work: &mut Work, user_id: i64, email: &str, name: &str) -> Result
     alerts::erase_all(work, user_id).await?;
     cotation::erase_scores(work, user_id).await?;
     profiles::erase(work, user_id).await?;
+    file_reads::erase_of(work, user_id).await?;
     mail::forget(work, email).await?;
     accounts::pseudonymise(work, user_id).await?;
     Ok(())
@@ -130,11 +119,19 @@ pub struct Retention {
     pub proofs_deleted: u64,
     pub accounts_erased: usize,
     pub letters_purged: u64,
+    /// Households whose turn failed (logged); the next pass tries them again.
+    pub failures: usize,
 }
 
+/// Accounts never activated are erased after this many seconds.
+const UNACTIVATED_KEPT_SECONDS: i64 = 30 * 86_400;
+
 /// One pass of retention on `today`: strikes off requests not renewed (their live applications
-/// withdrawn, their proofs deleted, the applicant told), deletes the proofs of requests closed
-/// otherwise (housed here), and erases the accounts struck off `retention_months` ago or more.
+/// withdrawn, their proofs deleted, the applicant told), deletes the proofs of requests closed by
+/// a lease, and erases the accounts struck off `retention_months` ago or more, those never
+/// activated after 30 days, and those with no request on file and no sign-in for
+/// `retention_months`. A household whose file a commission is working on waits for the next pass;
+/// one whose turn fails is logged and does not stop the others.
 pub async fn retention(
     state: &AppState,
     today: Date,
@@ -142,63 +139,135 @@ pub async fn retention(
 ) -> Result<Retention, AppError> {
     let pool = state.db.pool();
     let mut done = Retention::default();
+    let mut failed = |step: &str, user_id: i64, error: AppError| {
+        tracing::error!(%error, user_id, step, "retention of one household failed; next pass");
+        done.failures += 1;
+    };
     let link = state.link("/espace/profil#demande");
+    let mut struck = 0;
+    let mut proofs = 0;
     for (user_id, email, name) in profiles::lapsed(pool, today, RETENTION_BATCH).await? {
-        let mut work = Work::begin(state).await?;
-        if !profiles::strike_off(&mut work, user_id, today).await? {
-            continue;
-        }
-        applications::withdraw_all(&mut work, user_id).await?;
-        rankings::set_aside_everywhere(
-            &mut work,
+        match strike_off(
+            state,
             user_id,
-            "Demande radiée faute de renouvellement",
+            &email,
+            &name,
+            today,
+            retention_months,
+            &link,
         )
-        .await?;
-        done.proofs_deleted += documents::erase_all(&mut work, user_id).await?;
-        mail::enqueue(
-            &mut work,
-            &letters::struck_off(&email, &name, retention_months, &link),
-        )
-        .await?;
-        work.audit(AuditEntry {
-            actor_user_id: None,
-            organisation_id: None,
-            action: "request.struck_off",
-            subject: &format!("user:{user_id}"),
-            detail: "",
-        })
-        .await?;
-        work.commit().await?;
-        done.struck_off += 1;
-    }
-    for user_id in documents::of_closed_requests(pool, RETENTION_BATCH).await? {
-        let mut work = Work::begin(state).await?;
-        done.proofs_deleted += documents::erase_all(&mut work, user_id).await?;
-        work.commit().await?;
-    }
-    let cutoff = today.minus_months(retention_months);
-    for user_id in profiles::struck_off_by(pool, cutoff, RETENTION_BATCH).await? {
-        let Some((email, name, _, _)) = accounts::account_facts(pool, user_id).await? else {
-            continue;
-        };
-        let mut work = Work::begin(state).await?;
-        if caleol::work_under_way(&mut work, user_id).await?.is_some() {
-            continue;
+        .await
+        {
+            Ok(Some(deleted)) => {
+                struck += 1;
+                proofs += deleted;
+            }
+            Ok(None) => {}
+            Err(error) => failed("strike off", user_id, error),
         }
-        erase(&mut work, user_id, &email, &name).await?;
-        work.audit(AuditEntry {
-            actor_user_id: None,
-            organisation_id: None,
-            action: "account.erase",
-            subject: &format!("user:{user_id}"),
-            detail: "",
-        })
-        .await?;
-        work.commit().await?;
-        done.accounts_erased += 1;
     }
+    for user_id in documents::of_housed(pool, RETENTION_BATCH).await? {
+        let deleted = async {
+            let mut work = Work::begin(state).await?;
+            let deleted = documents::erase_before_lease(&mut work, user_id).await?;
+            work.commit().await?;
+            Ok::<_, AppError>(deleted)
+        }
+        .await;
+        match deleted {
+            Ok(deleted) => proofs += deleted,
+            Err(error) => failed("proofs of the housed", user_id, error),
+        }
+    }
+    let now = now();
+    let idle_before = paris_midnight(today.minus_months(retention_months));
+    let mut due =
+        profiles::struck_off_by(pool, today.minus_months(retention_months), RETENTION_BATCH)
+            .await?;
+    due.extend(
+        accounts::dormant(
+            pool,
+            now - UNACTIVATED_KEPT_SECONDS,
+            idle_before,
+            RETENTION_BATCH,
+        )
+        .await?,
+    );
+    due.sort_unstable();
+    due.dedup();
+    let mut erased = 0;
+    for user_id in due {
+        match erase_account(state, user_id).await {
+            Ok(true) => erased += 1,
+            Ok(false) => {}
+            Err(error) => failed("erase", user_id, error),
+        }
+    }
+    done.struck_off = struck;
+    done.proofs_deleted = proofs;
+    done.accounts_erased = erased;
     let mut conn = pool.acquire().await?;
-    done.letters_purged = mail::purge_delivered(&mut conn, now() - DELIVERED_KEPT_SECONDS).await?;
+    done.letters_purged = mail::purge_delivered(&mut conn, now - DELIVERED_KEPT_SECONDS).await?;
     Ok(done)
+}
+
+/// Strikes off one lapsed request; the proofs deleted, or `None` when it was not struck off now
+/// (another server did, or a commission is working on the file).
+async fn strike_off(
+    state: &AppState,
+    user_id: i64,
+    email: &str,
+    name: &str,
+    today: Date,
+    retention_months: u32,
+    link: &str,
+) -> Result<Option<u64>, AppError> {
+    let mut work = Work::begin(state).await?;
+    if caleol::work_under_way(&mut work, user_id).await?.is_some() {
+        return Ok(None);
+    }
+    if !profiles::strike_off(&mut work, user_id, today).await? {
+        return Ok(None);
+    }
+    applications::withdraw_all(&mut work, user_id).await?;
+    rankings::set_aside_everywhere(&mut work, user_id, "Demande radiée faute de renouvellement")
+        .await?;
+    let deleted = documents::erase_all(&mut work, user_id).await?;
+    mail::enqueue(
+        &mut work,
+        &letters::struck_off(email, name, retention_months, link),
+    )
+    .await?;
+    work.audit(AuditEntry {
+        actor_user_id: None,
+        organisation_id: None,
+        action: "request.struck_off",
+        subject: &format!("user:{user_id}"),
+        detail: "",
+    })
+    .await?;
+    work.commit().await?;
+    Ok(Some(deleted))
+}
+
+/// Erases one account whose time is up; false when a commission is working on the file.
+async fn erase_account(state: &AppState, user_id: i64) -> Result<bool, AppError> {
+    let Some((email, name, _, _)) = accounts::account_facts(state.db.pool(), user_id).await? else {
+        return Ok(false);
+    };
+    let mut work = Work::begin(state).await?;
+    if caleol::work_under_way(&mut work, user_id).await?.is_some() {
+        return Ok(false);
+    }
+    erase(&mut work, user_id, &email, &name).await?;
+    work.audit(AuditEntry {
+        actor_user_id: None,
+        organisation_id: None,
+        action: "account.erase",
+        subject: &format!("user:{user_id}"),
+        detail: "",
+    })
+    .await?;
+    work.commit().await?;
+    Ok(true)
 }

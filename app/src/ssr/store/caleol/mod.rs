@@ -666,8 +666,10 @@ pub async fn pseudonymise(
     let sessions: Vec<(i64, String)> = sqlx::query_as(
         "SELECT s.id, s.minutes FROM caleol_sessions s
          WHERE s.minutes IS NOT NULL
-           AND s.id IN (SELECT si.session_id FROM decisions d JOIN session_items si ON si.id = d.item_id
-                        WHERE d.applicant_user_id = $1)",
+           AND (s.id IN (SELECT si.session_id FROM decisions d JOIN session_items si ON si.id = d.item_id
+                         WHERE d.applicant_user_id = $1)
+             OR s.id IN (SELECT r.session_id FROM occupation_reviews r JOIN leases l ON l.id = r.lease_id
+                         WHERE l.tenant_user_id = $1))",
     )
     .bind(user_id)
     .fetch_all(&mut *conn)
