@@ -4,7 +4,8 @@
 # (nothing acknowledged lost, nothing stored twice, the cap held, every e-mail delivered once, the
 # search index equal to the database). Reports in target/crash/. Takes about ten minutes once
 # built (the outbox waits out the claims the kill left behind).
-# Usage: scripts/crash.sh            Settings: CRASH_SECONDS, CRASH_KILL_AT, CRASH_CLIENTS.
+# Usage: scripts/crash.sh     Settings: CRASH_BACKENDS ("sqlite postgres"), CRASH_SECONDS,
+# CRASH_KILL_AT, CRASH_CLIENTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -21,9 +22,16 @@ pg_url="${LOCACTIVE_TEST_POSTGRES_URL%/postgres}/crash"
 
 mkdir -p target/crash
 status=0
-target/release/examples/crash_probe target/release/locactive "$work/sqlite" \
-  | tee target/crash/report-sqlite.txt || status=1
-target/release/examples/crash_probe target/release/locactive "$work/postgres" "$pg_url" \
-  | tee target/crash/report-postgres.txt || status=1
-[ $status = 0 ] && echo "==> Crash probe green on SQLite and PostgreSQL" || echo "==> Crash probe RED" >&2
+for backend in ${CRASH_BACKENDS:-sqlite postgres}; do
+  url=""
+  [ "$backend" = postgres ] && url="$pg_url"
+  target/release/examples/crash_probe target/release/locactive "$work/$backend" $url \
+    | tee "target/crash/report-$backend.txt" || status=1
+done
+if [ $status = 0 ]; then
+  echo "==> Crash probe green on: ${CRASH_BACKENDS:-sqlite postgres}"
+else
+  echo "==> Crash probe RED; the servers' logs are in target/crash/" >&2
+  cp "$work"/*/server.log target/crash/ 2>/dev/null || true
+fi
 exit $status

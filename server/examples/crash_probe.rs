@@ -346,19 +346,22 @@ async fn check(
         format!("{twice} applications stored twice (live for one offer and applicant)"),
     );
 
-    // The cap of each landlord, per applicant.
-    let over: Vec<(i64,)> = sqlx::query_as(
-        "SELECT a.applicant_user_id FROM applications a JOIN organisations g ON g.id = a.organisation_id
-         WHERE a.status = 'active'
+    // The cap of each landlord, per applicant, as the platform counts it: live applications to
+    // offers not yet ended (an attributed or cancelled offer frees its slot).
+    let over: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT a.applicant_user_id, a.organisation_id, COUNT(*), g.max_active_applications
+         FROM applications a JOIN organisations g ON g.id = a.organisation_id
+         JOIN offers o ON o.id = a.offer_id
+         WHERE a.status = 'active' AND o.status IN ('published', 'closed', 'in_review', 'in_commission')
          GROUP BY a.applicant_user_id, a.organisation_id, g.max_active_applications
          HAVING COUNT(*) > g.max_active_applications",
     )
     .fetch_all(pool)
     .await?;
-    verdict(
-        over.is_empty(),
-        format!("{} applicants over a landlord's cap", over.len()),
-    );
+    for (user, organisation, count, cap) in &over {
+        println!("   applicant {user}: {count} live applications with organisation {organisation}, cap {cap}");
+    }
+    verdict(over.is_empty(), format!("{} applicants over a landlord's cap", over.len()));
 
     // The outbox drains after the restart; a message claimed at the kill waits for its claim
     // (two minutes) to expire, then goes once more under the same Message-ID.
