@@ -80,7 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activation") view=auth::ActivatePage/>
                     <Route path=path!("/connexion") view=auth::LoginPage/>
                     <Route path=path!("/deconnexion") view=auth::LogoutPage/>
-                    <Route path=path!("/compte") view=account::AccountPage/>
+                    <Route path=path!("/compte") view=account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/compte/adresse") view=account::ConfirmEmailPage/>
                     <Route path=path!("/mot-de-passe-oublie") view=auth::ForgotPasswordPage/>
                     <Route path=path!("/mot-de-passe-oublie/envoye") view=auth::ForgotSentPage/>

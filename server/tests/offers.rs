@@ -210,13 +210,13 @@ async fn staff_publish_an_offer_and_anyone_finds_it_by_a_word_of_its_description
         page.contains(&format!("/offres/{offer}")),
         "catalogue page lists the offer"
     );
-    let page = http_get(app.url(&format!("/offres/{offer}")))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(page.contains("verrière") && page.contains("412,50"));
+    let answer = http_get(app.url(&format!("/offres/{offer}"))).await.unwrap();
+    let status = answer.status();
+    let page = answer.text().await.unwrap();
+    assert!(
+        page.contains("verrière") && page.contains("412,50"),
+        "{status}: {page}"
+    );
 
     // Unpublished, it leaves the catalogue at once.
     assert!(

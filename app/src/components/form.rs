@@ -508,11 +508,14 @@ pub fn ConfirmStep(
     #[prop(into)]
     warning: String,
     #[prop(optional)] secondary: bool,
+    /// Open from the start: when the form inside was refused and shows why.
+    #[prop(optional, into)]
+    open: Signal<bool>,
     /// The form, with its confirming button.
     children: Children,
 ) -> impl IntoView {
     view! {
-        <details class="confirm-step">
+        <details class="confirm-step" open=move || open.get()>
             <summary class=if secondary { "button button-secondary" } else { "button" } aria-label=aria_label>{label}</summary>
             <div class="confirm-body">
                 <p class="confirm-warning"><strong>"À confirmer : "</strong>{warning}</p>

@@ -98,48 +98,54 @@ pub fn AccountPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| crate::components::layout::whoami());
     view! {
         <Title text="Mon compte"/>
-        <section class="panel narrow">
-            <h1>"Mon compte"</h1>
-            <Suspense fallback=|| view! { <p role="status">"Chargement…"</p> }>
-                {move || Suspend::new(async move {
-                    match user.await.ok().flatten() {
-                        Some(user) => view! { <p>"Adresse actuelle : "<strong>{user.email}</strong></p> }.into_any(),
-                        None => view! {
-                            <p class="notice" role="status">"Connexion requise. "<a href="/connexion?retour=/compte">"Se connecter"</a></p>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <p><a href="/deconnexion">"Sessions et déconnexion"</a></p>
-        </section>
-        <section class="panel narrow" aria-labelledby="adresse-titre">
-            <h2 id="adresse-titre">"Changer d'adresse e-mail"</h2>
-            <p>"Un lien de confirmation part à la nouvelle adresse : le changement se fait quand vous l'ouvrez. L'ancienne adresse est prévenue."</p>
-            {move || email_sent().then(|| view! {
-                <p class="notice" role="status">"Si cette adresse peut être utilisée, un lien de confirmation vient de lui être envoyé (valable 24 heures)."</p>
+        <Suspense fallback=|| view! { <p role="status">"Chargement…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await.ok().flatten() {
+                    None => view! {
+                        <section class="panel narrow">
+                            <h1>"Mon compte"</h1>
+                            <p class="form-alert" role="alert">"Connexion requise. "<a href="/connexion?retour=/compte">"Se connecter"</a></p>
+                        </section>
+                    }.into_any(),
+                    Some(current) => view! {
+                        <section class="panel narrow">
+                            <h1>"Mon compte"</h1>
+                            <p>"Adresse actuelle : "<strong>{current.email}</strong></p>
+                            <p><a href="/deconnexion">"Sessions et déconnexion"</a></p>
+                            <p class="hint">"Les champs marqués d'un astérisque (*) sont obligatoires."</p>
+                        </section>
+                        <section class="panel narrow" aria-labelledby="adresse-titre">
+                            <h2 id="adresse-titre">"Changer d'adresse e-mail"</h2>
+                            <p>"Un lien de confirmation part à la nouvelle adresse : le changement se fait quand vous l'ouvrez. L'ancienne adresse est prévenue, et vous vous reconnectez ensuite avec la nouvelle."</p>
+                            {move || email_sent().then(|| view! {
+                                <p class="notice" role="status">"Si cette adresse peut être utilisée, un lien de confirmation vient de lui être envoyé (valable 24 heures)."</p>
+                            })}
+                            <FormAlert value=email.value()/>
+                            <KeptForm action=email>
+                                <Field label="Nouvelle adresse e-mail" name="new_email" kind="email" autocomplete="email" errors=email_errors/>
+                                <Field label="Mot de passe actuel, pour confirmer" name="password_now" kind="password" autocomplete="current-password" errors=email_errors/>
+                                <button type="submit" class="button">"Recevoir le lien de confirmation"</button>
+                            </KeptForm>
+                        </section>
+                        <section class="panel narrow" aria-labelledby="mdp-titre">
+                            <h2 id="mdp-titre">"Changer de mot de passe"</h2>
+                            <p>"Vos sessions ouvertes sur d'autres appareils seront fermées."</p>
+                            {move || password_changed().then(|| view! {
+                                <p class="notice" role="status">"Votre mot de passe est changé, et vos autres sessions sont fermées."</p>
+                            })}
+                            <FormAlert value=password.value()/>
+                            <KeptForm action=password>
+                                <Field label="Mot de passe actuel" name="current_password" kind="password" autocomplete="current-password" errors=password_errors/>
+                                <Field label="Nouveau mot de passe" name="password" kind="password" autocomplete="new-password"
+                                    hint="Au moins 12 caractères." errors=password_errors/>
+                                <Field label="Confirmation du mot de passe" name="password_confirm" kind="password" autocomplete="new-password" errors=password_errors/>
+                                <button type="submit" class="button">"Changer de mot de passe"</button>
+                            </KeptForm>
+                        </section>
+                    }.into_any(),
+                }
             })}
-            <FormAlert value=email.value()/>
-            <KeptForm action=email>
-                <Field label="Nouvelle adresse e-mail" name="new_email" kind="email" autocomplete="email" errors=email_errors/>
-                <Field label="Mot de passe actuel, pour confirmer" name="password_now" kind="password" autocomplete="current-password" errors=email_errors/>
-                <button type="submit" class="button">"Recevoir le lien de confirmation"</button>
-            </KeptForm>
-        </section>
-        <section class="panel narrow" aria-labelledby="mdp-titre">
-            <h2 id="mdp-titre">"Changer de mot de passe"</h2>
-            <p>"Vos sessions ouvertes sur d'autres appareils seront fermées."</p>
-            {move || password_changed().then(|| view! {
-                <p class="notice" role="status">"Votre mot de passe est changé, et vos autres sessions sont fermées."</p>
-            })}
-            <FormAlert value=password.value()/>
-            <KeptForm action=password>
-                <Field label="Mot de passe actuel" name="current_password" kind="password" autocomplete="current-password" errors=password_errors/>
-                <Field label="Nouveau mot de passe" name="password" kind="password" autocomplete="new-password"
-                    hint="Au moins 12 caractères." errors=password_errors/>
-                <Field label="Confirmation du mot de passe" name="password_confirm" kind="password" autocomplete="new-password" errors=password_errors/>
-                <button type="submit" class="button">"Changer de mot de passe"</button>
-            </KeptForm>
-        </section>
+        </Suspense>
     }
 }
 

@@ -77,18 +77,20 @@ pub fn MyDataPage() -> impl IntoView {
     let delete = ServerAction::<DeleteMyAccount>::new();
     view! {
         <Title text="Mes données personnelles"/>
-        <section class="panel">
-            <p><a href="/espace">"← Mon espace"</a></p>
-            <h1>"Mes données personnelles"</h1>
-            <p>"Voici ce que la plateforme conserve sur vous (votre compte, votre demande et votre foyer, vos candidatures avec leur rang et la décision de la commission, vos justificatifs et vos alertes), qui l'a consulté, et comment supprimer votre compte. "
-               <a href="/confidentialite">"Comment vos données sont traitées"</a></p>
-            <p class="actions">
-                <a class="button" href="/espace/donnees.json" download="mes-donnees-locactive.json">"Télécharger mes données (fichier JSON)"</a>
-            </p>
-            <p class="hint">"Le fichier reprend tout ce qui figure sur cette page, dans un format lisible par un autre service."</p>
-        </section>
-        {loaded(data, move |data| view! { <DataSections data/> })}
-        <DeleteAccount action=delete/>
+        {loaded(data, move |data| view! {
+            <section class="panel">
+                <p><a href="/espace">"← Mon espace"</a></p>
+                <h1>"Mes données personnelles"</h1>
+                <p>"Voici ce que la plateforme conserve sur vous (votre compte, votre demande et votre foyer, vos candidatures avec leur rang et la décision de la commission, vos justificatifs et vos alertes), qui l'a consulté, et comment supprimer votre compte. "
+                   <a href="/confidentialite">"Comment vos données sont traitées"</a></p>
+                <p class="actions">
+                    <a class="button" href="/espace/donnees.json" download="mes-donnees-locactive.json">"Télécharger mes données (fichier JSON)"</a>
+                </p>
+                <p class="hint">"Le fichier reprend tout ce qui figure sur cette page, dans un format lisible par un autre service."</p>
+            </section>
+            <DataSections data/>
+            <DeleteAccount action=delete/>
+        })}
     }
 }
 
@@ -134,26 +136,36 @@ fn DataSections(data: MyData) -> impl IntoView {
                 {line("Bailleur actuel", if profile.current_landlord.is_empty() { "non renseigné".to_string() } else { profile.current_landlord.clone() })}
                 {line("Ressources mensuelles", or_none(profile.monthly_resources_cents.map(format_euros)))}
                 {line("Reconnu prioritaire DALO", yes_no(profile.dalo))}
-                {line("Situations déclarées", if profile.situations.is_empty() { "aucune".to_string() } else { profile.situations.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ") })}
+                {line("Situations déclarées", if profile.situations.is_empty() { "aucune".to_string() } else { profile.situations.iter().map(|s| s.label()).collect::<Vec<_>>().join(" ; ") })}
                 {line("Communes souhaitées", if profile.wished_communes.is_empty() { "aucune".to_string() } else { profile.wished_communes.join(", ") })}
                 {line("Loyer maximal", or_none(profile.max_rent_cents.map(format_euros)))}
                 {line("Salarié d'une entreprise cotisant à Action Logement", yes_no(profile.action_logement_employee))}
             </dl>
-            <div class="table-wrap"><table>
-                <caption>"Les personnes du foyer"</caption>
-                <thead><tr><th scope="col">"Prénom"</th><th scope="col">"Lien"</th><th scope="col">"Naissance"</th><th scope="col">"Handicap"</th><th scope="col">"Revenu fiscal N-2"</th></tr></thead>
-                <tbody>
-                    {members.into_iter().map(|m| view! {
-                        <tr>
-                            <td>{m.first_name}</td>
-                            <td>{m.relationship.label()}</td>
-                            <td>{m.birth_date.french()}</td>
-                            <td>{yes_no(m.handicap)}</td>
-                            <td>{m.rfr_n2_eur.map_or_else(|| "—".to_string(), |e| format!("{e} €"))}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table></div>
+            {if members.is_empty() {
+                view! { <p>"Aucune personne déclarée dans votre foyer."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table>
+                        <caption>"Les personnes du foyer"</caption>
+                        <thead><tr>
+                            <th scope="col">"Prénom"</th><th scope="col">"Lien"</th><th scope="col">"Naissance"</th>
+                            <th scope="col">"Handicap"</th><th scope="col">"À charge"</th><th scope="col">"Revenu fiscal de référence"</th>
+                        </tr></thead>
+                        <tbody>
+                            {members.into_iter().map(|m| view! {
+                                <tr>
+                                    <th scope="row">{m.first_name}</th>
+                                    <td>{m.relationship.label()}</td>
+                                    <td>{m.birth_date.french()}</td>
+                                    <td>{yes_no(m.handicap)}</td>
+                                    <td>{yes_no(m.dependant)}</td>
+                                    <td>{m.rfr_n2_eur.map_or_else(|| "—".to_string(), |e| format_euros(i64::from(e) * 100))}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any()
+            }}
         </section>
         <section class="panel" aria-labelledby="dossier-titre">
             <h2 id="dossier-titre">"Mes candidatures, justificatifs et alertes"</h2>
@@ -163,8 +175,12 @@ fn DataSections(data: MyData) -> impl IntoView {
             } else {
                 view! {
                     <ul>
-                        {applications.into_iter().map(|a| view! {
-                            <li>{format!("{} — {}, le {} : {}", a.title, a.landlord, a.applied_on, a.status_label)}</li>
+                        {applications.into_iter().map(|a| {
+                            let rank = a.rank.map(|(rank, of)| format!(" ; rang {rank} sur {of}")).unwrap_or_default();
+                            let decision = a.decision.as_ref().map(|d| format!(" ; décision de la commission : {}", d.label)).unwrap_or_default();
+                            view! {
+                                <li>{format!("{} ({}), candidature du {} : {}{rank}{decision}", a.title, a.landlord, a.applied_on, a.status_label)}</li>
+                            }
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -208,7 +224,7 @@ fn ReadsTable(reads: Vec<FileRead>) -> impl IntoView {
                 view! {
                     <div class="table-wrap"><table>
                         <caption>"Consultations de votre dossier, les plus récentes d'abord"</caption>
-                        <thead><tr><th scope="col">"Quand"</th><th scope="col">"Qui"</th><th scope="col">"Quoi"</th></tr></thead>
+                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Organisme"</th><th scope="col">"Données consultées"</th></tr></thead>
                         <tbody>
                             {reads.into_iter().map(|r| view! {
                                 <tr><td>{r.on}</td><td>{r.reader}</td><td>{r.read}</td></tr>
@@ -230,9 +246,11 @@ fn DeleteAccount(action: ServerAction<DeleteMyAccount>) -> impl IntoView {
             <p>"Votre profil, votre foyer, vos justificatifs et vos alertes seront effacés, et vos candidatures aux offres encore ouvertes retirées. "
                "Ce que la loi demande de garder (les procès-verbaux de commission, les classements et les attributions) reste, "
                "sous un pseudonyme qui ne permet plus de vous nommer. Votre demande au numéro unique (SNE) n'est pas touchée : "
-               "elle se gère auprès d'un guichet enregistreur ou sur www.demande-logement-social.gouv.fr."</p>
+               "elle se gère auprès d'un guichet enregistreur ou sur "
+               <a href="https://www.demande-logement-social.gouv.fr">"www.demande-logement-social.gouv.fr"</a>"."</p>
             <FormAlert value=action.value()/>
-            <ConfirmStep label="Je veux supprimer mon compte" warning="la suppression est définitive : votre compte ne pourra pas être rétabli.">
+            <ConfirmStep label="Je veux supprimer mon compte" warning="la suppression est définitive ; votre compte ne pourra pas être rétabli."
+                open=Signal::derive(move || matches!(action.value().get(), Some(Err(_))))>
                 <KeptForm action>
                     <Field label="Votre mot de passe, pour confirmer" name="password" kind="password" autocomplete="current-password" errors/>
                     <button type="submit" class="button">"Supprimer définitivement mon compte"</button>
@@ -272,13 +290,13 @@ pub fn PrivacyPage() -> impl IntoView {
                     <li>"Préparer l'examen des dossiers par la commission d'attribution, vous informer de sa décision et de ses motifs, suivre la proposition de logement jusqu'au bail."</li>
                     <li>"Vous prévenir par e-mail de chaque étape, et des nouvelles offres si vous créez une alerte."</li>
                 </ul>
-                <p>"Base légale : l'exécution d'une mission d'intérêt public confiée aux organismes Hlm par le code de la construction et de l'habitation (articles L441 et suivants ; RGPD, article 6.1 e). "
-                   "Une situation de handicap n'est traitée que pour l'accès aux logements adaptés, au titre d'un motif d'intérêt public important (article 9.2 g)."</p>
+                <p>"Base légale : l'exécution d'une mission d'intérêt public confiée aux organismes Hlm par le code de la construction et de l'habitation, articles L. 441 et suivants (article 6, paragraphe 1, point e, du RGPD). "
+                   "Une situation de handicap n'est traitée que pour l'accès aux logements adaptés, au titre d'un motif d'intérêt public important (article 9, paragraphe 2, point g, du RGPD)."</p>
                 <h2>"Ce qui est conservé, et combien de temps"</h2>
                 <ul>
-                    <li>"Votre profil et vos candidatures, tant que votre demande de logement social est valide : elle se renouvelle chaque année à sa date anniversaire, et une demande non renouvelée est radiée."</li>
+                    <li>"Votre profil et vos candidatures, tant que votre demande de logement social est valide : vous devez la renouveler chaque année avant sa date anniversaire ; sinon, elle est radiée."</li>
                     <li>"Vos justificatifs, jusqu'à la fin de votre demande (radiation ou bail signé) : ils sont alors supprimés."</li>
-                    <li>{format!("Votre compte et vos données, {} mois après la radiation de votre demande, ou sans demande enregistrée ni connexion pendant {} mois : ils sont alors supprimés automatiquement. Un compte jamais activé est supprimé après 30 jours.", f.retention_months, f.retention_months)}</li>
+                    <li>{format!("Votre compte et vos données : ils sont supprimés automatiquement {} mois après la radiation de votre demande, ou après {} mois sans connexion si vous n'avez pas de demande enregistrée. Un compte jamais activé est supprimé après 30 jours.", f.retention_months, f.retention_months)}</li>
                     <li>"Les procès-verbaux de commission, les classements et les attributions, que la loi demande de conserver : sous un pseudonyme une fois votre compte supprimé."</li>
                     <li>"Les e-mails envoyés : 30 jours après leur envoi."</li>
                 </ul>
@@ -289,7 +307,8 @@ pub fn PrivacyPage() -> impl IntoView {
                 <h2>"Vos droits"</h2>
                 <p>"Vous pouvez consulter et télécharger toutes vos données, les corriger dans votre profil, et supprimer votre compte, depuis « Mes données personnelles » (une fois connecté). "
                    "Vous pouvez aussi demander la limitation d'un traitement ou vous y opposer, en écrivant au délégué à la protection des données. "
-                   "Si vous estimez que vos droits ne sont pas respectés, vous pouvez adresser une réclamation à la CNIL (www.cnil.fr)."</p>
+                   "Si vous estimez que vos droits ne sont pas respectés, vous pouvez adresser une réclamation à la CNIL : "
+                   <a href="https://www.cnil.fr/fr/plaintes">"www.cnil.fr/fr/plaintes"</a>"."</p>
                 <p><a href="/espace/donnees">"Mes données personnelles"</a>" · "<a href="/mentions-legales">"Mentions légales"</a></p>
             </article>
         })}
