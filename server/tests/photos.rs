@@ -163,7 +163,8 @@ async fn a_photo_is_converted_shown_with_the_offer_and_hidden_before_publication
     assert!(!page.contains("<dt>Quartier</dt>"));
     assert!(
         page.contains(&format!("/photos/{photo}/vignette"))
-            && page.contains("alt=\"Séjour lumineux\"")
+            && page.contains("alt=\"Séjour lumineux\""),
+        "{page}"
     );
 
     // Another organisation cannot add to or remove from this unit.
