@@ -106,7 +106,10 @@ async fn document(
         Ok(Some((filename, content_type, bytes))) => {
             // Staff opening an applicant's proof is personal data access: recorded.
             if let Some((user_id, organisation_id)) = staff_reader {
-                let reader = Reader::Staff { user_id, organisation_id };
+                let reader = Reader::Staff {
+                    user_id,
+                    organisation_id,
+                };
                 let logged = match record_access(
                     &state,
                     (user_id, organisation_id),
@@ -115,9 +118,14 @@ async fn document(
                 )
                 .await
                 {
-                    Ok(()) => record_read(&state, reader, Read::Document { document_id: id }, &filename)
-                        .await
-                        .map_err(|e| e.to_string()),
+                    Ok(()) => record_read(
+                        &state,
+                        reader,
+                        Read::Document { document_id: id },
+                        &filename,
+                    )
+                    .await
+                    .map_err(|e| e.to_string()),
                     Err(error) => Err(error.to_string()),
                 };
                 if let Err(error) = logged {
@@ -251,11 +259,8 @@ async fn minutes_pdf(
     };
     let minutes = caleol::minutes(state.db.pool(), session_id, viewer).await;
     if let Ok(Some(minutes)) = &minutes {
-        use app::ssr::store::file_reads::{Read, Reader};
-        let reader = match viewer {
-            Viewer::Member { user_id, commission_id } => Reader::Member { user_id, commission_id },
-            Viewer::Staff { organisation_id } => Reader::Staff { user_id: user.id, organisation_id },
-        };
+        use app::ssr::store::file_reads::Read;
+        let reader = app::ssr::usecases::privacy::commission_reader(viewer, user.id);
         let read = Read::Minutes { session_id };
         if let Err(error) =
             app::ssr::usecases::privacy::record_read(&state, reader, read, &minutes.held_on).await

@@ -52,11 +52,7 @@ mod guard {
 
     /// Who reads a household's data, for the applicant's log of reads.
     pub fn reader(viewer: Viewer, user_id: i64) -> crate::ssr::store::file_reads::Reader {
-        use crate::ssr::store::file_reads::Reader;
-        match viewer {
-            Viewer::Member { user_id, commission_id } => Reader::Member { user_id, commission_id },
-            Viewer::Staff { organisation_id } => Reader::Staff { user_id, organisation_id },
-        }
+        crate::ssr::usecases::privacy::commission_reader(viewer, user_id)
     }
 
     pub async fn member() -> Result<(Viewer, i64), AppError> {

@@ -51,6 +51,24 @@ pub async fn my_data(state: &AppState, user: &CurrentUser) -> Result<MyData, App
     })
 }
 
+/// Who reads a household's data through the commission's views: a member, or the landlord's
+/// staff member `user_id`.
+pub fn commission_reader(viewer: caleol::Viewer, user_id: i64) -> Reader {
+    match viewer {
+        caleol::Viewer::Member {
+            user_id,
+            commission_id,
+        } => Reader::Member {
+            user_id,
+            commission_id,
+        },
+        caleol::Viewer::Staff { organisation_id } => Reader::Staff {
+            user_id,
+            organisation_id,
+        },
+    }
+}
+
 /// Records that `reader` read the households `read` shows, before it is shown: a read that cannot
 /// be recorded is not served.
 pub async fn record_read(
