@@ -11,8 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, generate_route_list, handle_server_fns_with_context,
+};
 use std::any::Any;
+use std::sync::OnceLock;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -67,8 +70,20 @@ async fn limit_body(request: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, body)).await
 }
 
+/// The application's routes, listed once per process.
+///
+/// Listing them renders the app with every resource held back, and Leptos holds them back through
+/// a flag shared by the whole process (`SuppressResourceLoad`): a page that another server of the
+/// same process rendered meanwhile would wait for its data until the deadline answered 503. The
+/// test suites start many servers in one process; that was the offer page seen without its offer
+/// (README, "An intermittent hang").
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())

@@ -19,6 +19,7 @@ on_both_backends!(
     the_open_api_is_rate_limited_per_client,
     the_catalogue_s_server_function_and_the_api_share_one_allowance,
     facets_count_each_value_with_the_other_filters_applied,
+    an_offer_page_gets_its_data_while_another_server_of_the_process_starts,
 );
 
 fn unit_form<'a>(reference: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -187,11 +188,18 @@ async fn staff_publish_an_offer_and_anyone_finds_it_by_a_word_of_its_description
         assert!(hit_ids(&results).is_empty(), "{query}");
     }
     // The engine's syntax typed in the box searches words (it answered 500 before).
-    for query in ["q=title:*", "q=text:verriere", "q=*:*", "q=%22verri%C3%A8re%22~2^3"] {
+    for query in [
+        "q=title:*",
+        "q=text:verriere",
+        "q=*:*",
+        "q=%22verri%C3%A8re%22~2^3",
+    ] {
         let (status, results) = api(&app, &format!("/api/v1/offres?{query}")).await;
         assert_eq!(status, 200, "{query}");
         assert!(results["hits"].is_array(), "{query}");
-        let page = http_get(app.url(&format!("/offres?{query}"))).await.unwrap();
+        let page = http_get(app.url(&format!("/offres?{query}")))
+            .await
+            .unwrap();
         assert_eq!(page.status(), 200, "{query}");
     }
     let (_, results) = api(&app, "/api/v1/offres?q=%22verriere%22").await;
@@ -210,7 +218,9 @@ async fn staff_publish_an_offer_and_anyone_finds_it_by_a_word_of_its_description
         page.contains(&format!("/offres/{offer}")),
         "catalogue page lists the offer"
     );
-    let answer = http_get(app.url(&format!("/offres/{offer}"))).await.unwrap();
+    let answer = http_get(app.url(&format!("/offres/{offer}")))
+        .await
+        .unwrap();
     let status = answer.status();
     let page = answer.text().await.unwrap();
     assert!(
@@ -673,4 +683,59 @@ async fn the_catalogue_s_server_function_and_the_api_share_one_allowance(backend
     let search = app.call("offres/recherche", &[("query", "")]).await;
     assert_eq!(search.status(), 429);
     assert_eq!(api(&app, "/api/v1/offres").await.0, 429);
+}
+
+/// Starting a server lists the app's routes, which holds back every resource of the process while
+/// it runs; a page rendered meanwhile by a server already up waited for its data until the
+/// deadline (the offer page seen without its offer in the loop). The list is made once per process.
+async fn an_offer_page_gets_its_data_while_another_server_of_the_process_starts(backend: Backend) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let app = spawn_app(backend).await;
+    let (staff, _) = app.staff_of("Habitat Test", "999000011").await;
+    let unit = create_unit(&app, &staff, "HT-0009", "Cellier et jardinet privatif.").await;
+    let offer = create_offer(&app, &staff, unit, &["tout_public"]).await;
+    assert!(
+        set_status(&app, &staff, offer, "published")
+            .await
+            .status()
+            .is_success()
+    );
+    let done = Arc::new(AtomicBool::new(false));
+    let starting = tokio::task::spawn_blocking({
+        let (state, done) = (app.state.clone(), done.clone());
+        move || {
+            let mut built = 0;
+            while !done.load(Ordering::Relaxed) && built < 500 {
+                drop(locactive::http::router(state.clone(), axum::Router::new()));
+                built += 1;
+            }
+            built
+        }
+    });
+    // Far below the server's deadline: a page held back fails here, by name.
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    for _ in 0..20 {
+        let answer = client
+            .get(app.url(&format!("/offres/{offer}")))
+            .send()
+            .await;
+        let page = match answer {
+            Ok(answer) => answer.text().await.unwrap_or_default(),
+            Err(error) => format!("no answer: {error}"),
+        };
+        if !page.contains("jardinet") {
+            done.store(true, Ordering::Relaxed);
+            panic!("the offer page came without its offer: {page}");
+        }
+    }
+    done.store(true, Ordering::Relaxed);
+    assert!(
+        starting.await.unwrap() > 0,
+        "no server was started meanwhile"
+    );
 }
