@@ -2,7 +2,7 @@
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    account, admin, applicant, auth, caleol, catalogue, cotation, errors, home, privacy, profile, ranking, staff,
+    account, admin, applicant, auth, caleol, catalogue, cotation, errors, home, privacy, profile, ranking, results, staff,
     staff_applicants, staff_import, staff_offers, staff_units,
 };
 use leptos::prelude::*;
@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitation") view=auth::InvitationPage/>
                     <Route path=path!("/offres") view=catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/offres/:id") view=catalogue::OfferPage ssr=SsrMode::Async/>
+                    <Route path=path!("/offres/:id/resultat") view=results::OfferResultPage ssr=SsrMode::Async/>
                     <Route path=path!("/cotation") view=cotation::PublicGridsPage ssr=SsrMode::Async/>
                     <Route path=path!("/confidentialite") view=privacy::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/mentions-legales") view=privacy::LegalNoticePage ssr=SsrMode::Async/>
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=applicant::ApplicantHomePage ssr=SsrMode::Async/>
                         <Route path=path!("profil") view=profile::ProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("candidatures") view=applicant::ApplicationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("candidatures/:id") view=results::ExplanationPage ssr=SsrMode::Async/>
                         <Route path=path!("cotation") view=cotation::MyCotationPage ssr=SsrMode::Async/>
                         <Route path=path!("donnees") view=privacy::MyDataPage ssr=SsrMode::Async/>
                     </ParentRoute>

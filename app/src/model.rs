@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod caleol;
+pub mod results;
 
 /// What a signed-in person may do. Staff are scoped to one organisation, committee members to one
 /// commission (and through it to its organisation).
@@ -113,6 +114,8 @@ pub struct OrganisationDetail {
     pub id: i64,
     pub name: String,
     pub siren: String,
+    /// Where applicants write to contest a decision.
+    pub postal_address: String,
     /// The territories where it publishes: `(SIREN, name)` of each EPCI.
     pub epcis: Vec<(String, String)>,
     pub people: Vec<PersonRow>,
@@ -288,6 +291,8 @@ pub struct OfferForMe {
     /// Active applications with this landlord, and the landlord's cap.
     pub active_with_landlord: i64,
     pub cap: i64,
+    /// Where the household would stand if the offer closed now; `None` once it is closed.
+    pub chance: Option<results::Chance>,
 }
 
 /// A photo of a unit: served at `/photos/{id}` and, small, at `/photos/{id}/vignette`.

@@ -19,6 +19,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v1/offres", get(list))
         .route("/api/v1/offres/{id}", get(one))
+        .route("/api/v1/offres/{id}/resultat", get(result))
         .route("/api/v1/openapi.json", get(openapi))
         .route_layer(middleware::from_fn_with_state(state, rate_limit))
 }
@@ -130,6 +131,33 @@ async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Response 
         )),
         Err(cause) => {
             tracing::error!(%cause, "API offer read failed");
+            public(error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "La lecture a échoué. Réessayez dans un instant.",
+                None,
+            ))
+        }
+    }
+}
+
+/// An ended offer's public result, as its page shows it.
+async fn result(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return public(error(
+            StatusCode::BAD_REQUEST,
+            "L'identifiant d'une offre est un nombre entier.",
+            Some("id"),
+        ));
+    };
+    match app::ssr::usecases::results::offer_result(state.db.pool(), id).await {
+        Ok(Some(result)) => public(Json(result).into_response()),
+        Ok(None) => public(error(
+            StatusCode::NOT_FOUND,
+            "Aucune offre terminée ne porte cet identifiant : le résultat est publié quand l'offre se termine.",
+            None,
+        )),
+        Err(cause) => {
+            tracing::error!(%cause, "API offer result read failed");
             public(error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "La lecture a échoué. Réessayez dans un instant.",

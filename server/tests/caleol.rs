@@ -20,6 +20,7 @@ on_both_backends!(
     an_in_person_session_counts_those_marked_present_and_the_president_records_decisions,
     a_session_opens_on_its_day_or_on_the_day_the_president_records,
     a_deleted_account_reads_pseudonymised_in_the_minutes_and_members_reads_are_logged,
+    once_leased_each_applicant_reads_why_and_anyone_reads_the_result_without_a_name,
 );
 
 /// A member of `commission`, seated in `quality`, signed in.
@@ -1123,7 +1124,11 @@ async fn decided_in_person(app: &TestApp) -> Committee {
     let c = committee_meeting(app, "presentielle").await;
     let s = c.session.as_str();
     ok(app
-        .call_with(&c.president, "commission/seance/ouvrir", &[("session_id", s)])
+        .call_with(
+            &c.president,
+            "commission/seance/ouvrir",
+            &[("session_id", s)],
+        )
         .await)
     .await;
     for (i, (entry, _)) in entries(app, &c.president, s).await.iter().enumerate() {
@@ -1150,9 +1155,16 @@ async fn decided_in_person(app: &TestApp) -> Committee {
     let mut form = vec![("session_id", s.to_string())];
     form.extend(members.iter().map(|(id,)| ("present[]", id.to_string())));
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    ok(app.call_with(&c.president, "commission/seance/presences", &form).await).await;
     ok(app
-        .call_with(&c.president, "commission/seance/clore", &[("session_id", s)])
+        .call_with(&c.president, "commission/seance/presences", &form)
+        .await)
+    .await;
+    ok(app
+        .call_with(
+            &c.president,
+            "commission/seance/clore",
+            &[("session_id", s)],
+        )
         .await)
     .await;
     c
@@ -1196,9 +1208,15 @@ async fn a_deleted_account_reads_pseudonymised_in_the_minutes_and_members_reads_
         .await
         .unwrap();
     let reads = data["reads"].to_string();
-    assert!(reads.contains("Un membre de la commission CALEOL Besançon"), "{reads}");
+    assert!(
+        reads.contains("Un membre de la commission CALEOL Besançon"),
+        "{reads}"
+    );
     assert!(reads.contains("présentée en séance du"), "{reads}");
-    assert!(reads.contains("le procès-verbal de la séance du"), "{reads}");
+    assert!(
+        reads.contains("le procès-verbal de la séance du"),
+        "{reads}"
+    );
 
     // The first-ranked cannot go while the unit offered to them awaits their answer.
     let refused = app
@@ -1213,27 +1231,49 @@ async fn a_deleted_account_reads_pseudonymised_in_the_minutes_and_members_reads_
 
     // A wrong password changes nothing.
     let wrong = app
-        .call_with(client, "espace/donnees/supprimer", &[("password", "pas-le-bon-mot")])
+        .call_with(
+            client,
+            "espace/donnees/supprimer",
+            &[("password", "pas-le-bon-mot")],
+        )
         .await;
     assert_eq!(wrong.status(), 422);
     assert_eq!(
-        app.count(&format!("SELECT COUNT(*) FROM household_members WHERE user_id = {}", second.0))
-            .await,
+        app.count(&format!(
+            "SELECT COUNT(*) FROM household_members WHERE user_id = {}",
+            second.0
+        ))
+        .await,
         1
     );
     ok(app
-        .call_with(client, "espace/donnees/supprimer", &[("password", PASSWORD)])
+        .call_with(
+            client,
+            "espace/donnees/supprimer",
+            &[("password", PASSWORD)],
+        )
         .await)
     .await;
 
     // Gone: the profile, the session, the address; the minutes still read, under a pseudonym.
     let reads = app
-        .count(&format!("SELECT COUNT(*) FROM file_reads WHERE applicant_user_id = {}", second.0))
+        .count(&format!(
+            "SELECT COUNT(*) FROM file_reads WHERE applicant_user_id = {}",
+            second.0
+        ))
         .await;
     assert_eq!(reads, 0, "the log of reads goes with the file");
-    for table in ["household_members", "applicant_profiles", "sessions", "cotation_scores"] {
+    for table in [
+        "household_members",
+        "applicant_profiles",
+        "sessions",
+        "cotation_scores",
+    ] {
         let left = app
-            .count(&format!("SELECT COUNT(*) FROM {table} WHERE user_id = {}", second.0))
+            .count(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE user_id = {}",
+                second.0
+            ))
             .await;
         assert_eq!(left, 0, "{table}");
     }
@@ -1242,18 +1282,257 @@ async fn a_deleted_account_reads_pseudonymised_in_the_minutes_and_members_reads_
     assert!(!after.contains(&quoted(&second.1)), "{after}");
     assert!(!after.contains(&quoted(&second.2)), "{after}");
     assert!(after.contains(&format!("Demandeur supprimé n° {}", second.0)));
-    assert!(after.contains(&quoted(&first.1)), "the others keep their names");
+    assert!(
+        after.contains(&quoted(&first.1)),
+        "the others keep their names"
+    );
     let snapshots: Vec<(String,)> =
         sqlx::query_as("SELECT profile_snapshot FROM ranking_entries WHERE applicant_user_id = $1")
             .bind(second.0)
             .fetch_all(app.state.db.pool())
             .await
             .unwrap();
-    assert!(snapshots.iter().all(|(s,)| !s.contains(&second.2) && !s.contains("Alex")));
+    assert!(
+        snapshots
+            .iter()
+            .all(|(s,)| !s.contains(&second.2) && !s.contains("Alex"))
+    );
     let letters = app.mail_to(&second.1).await;
-    assert!(letters.iter().any(|m| m.subject.contains("compte locactive est supprimé")));
+    assert!(
+        letters
+            .iter()
+            .any(|m| m.subject.contains("compte locactive est supprimé"))
+    );
     assert_ne!(
-        app.login(&common::new_client(), &second.1, PASSWORD).await.status(),
+        app.login(&common::new_client(), &second.1, PASSWORD)
+            .await
+            .status(),
         200
+    );
+}
+
+/// After the lease, the public result of the offer (page and API) and each applicant's
+/// explanation, with the figures computed here by hand from the fixture; nothing public carries
+/// a name, an e-mail address or a request number.
+async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_without_a_name(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let c = decided_in_person(&app).await;
+    let offer = c.ranked.offer_id.to_string();
+    let result_api = app.url(&format!("/api/v1/offres/{offer}/resultat"));
+    assert_eq!(
+        common::http_get(result_api.clone()).await.unwrap().status(),
+        404
+    );
+
+    // The platform admin sets where applicants write; a one-line address is refused.
+    let admin = signed_in(&app, "admin@example.fr", Role::Admin).await;
+    let organisation = c.organisation.to_string();
+    let refused = app
+        .call_with(
+            &admin,
+            "admin/organisation/adresse",
+            &[("organisation_id", &organisation), ("address", "Besançon")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM organisations WHERE postal_address <> ''")
+            .await,
+        0
+    );
+    ok(app
+        .call_with(
+            &admin,
+            "admin/organisation/adresse",
+            &[
+                ("organisation_id", &organisation),
+                (
+                    "address",
+                    "Service des attributions\n5 rue de la Préfecture\n25000 Besançon",
+                ),
+            ],
+        )
+        .await)
+    .await;
+
+    // Rank 1 (a, DALO, 50 points) declines; rank 2 (e, PDALHPD, 40 points) accepts and signs.
+    let proposal_of = |client: &reqwest::Client| {
+        let (app, client) = (&app, client.clone());
+        async move {
+            let mine = json(app.call_with(&client, "espace", &[]).await).await;
+            mine["applications"][0]["proposal"]["id"]
+                .as_i64()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let (first, second) = (
+        c.ranked.applicant("a@example.fr"),
+        c.ranked.applicant("e@example.fr"),
+    );
+    let proposal = proposal_of(first).await;
+    ok(app
+        .call_with(
+            first,
+            "espace/proposition",
+            &[("proposal_id", &proposal), ("answer", "refuser")],
+        )
+        .await)
+    .await;
+    let proposal = proposal_of(second).await;
+    ok(app
+        .call_with(
+            second,
+            "espace/proposition",
+            &[("proposal_id", &proposal), ("answer", "accepter")],
+        )
+        .await)
+    .await;
+    ok(app
+        .call_with(
+            &c.ranked.staff,
+            "gestion/offre/bail",
+            &[
+                ("offer_id", &offer),
+                ("proposal_id", &proposal),
+                ("signed_on", &today().iso()),
+            ],
+        )
+        .await)
+    .await;
+
+    // The public result: six applications, five eligible (f was over the ceiling at the close),
+    // one refusal ("moins de 5"), e's 40 points and a request filed on 2025-01-01.
+    let api = common::http_get(result_api).await.unwrap();
+    assert_eq!(api.status(), 200);
+    let api_text = api.text().await.unwrap();
+    let result: Value = serde_json::from_str(&api_text).unwrap();
+    let now = today();
+    let months = (i64::from(now.year) - 2025) * 12 + i64::from(now.month) - 1;
+    assert_eq!(result["attributed"], true);
+    assert_eq!(
+        result["applications"],
+        serde_json::json!({"kind": "exactly", "value": 6})
+    );
+    assert_eq!(
+        result["eligible"],
+        serde_json::json!({"kind": "exactly", "value": 5})
+    );
+    assert_eq!(
+        result["refusals"],
+        serde_json::json!({"kind": "fewer_than_five"})
+    );
+    assert_eq!(result["housed"]["score_points"], 40);
+    assert_eq!(result["housed"]["seniority_months"], months);
+    assert_eq!(result["days_to_lease"], 0);
+    let page = common::http_get(app.url(&format!("/offres/{offer}/resultat")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Logement attribué, bail signé"), "{page}");
+    assert!(
+        page.contains("40 points") && page.contains("moins de 5"),
+        "{page}"
+    );
+
+    // Nothing public names anyone: no e-mail (the display names here), no request number.
+    let people: Vec<(String,)> = sqlx::query_as(
+        "SELECT email FROM users WHERE role = 'applicant'
+         UNION SELECT sne_number FROM applicant_profiles WHERE sne_number IS NOT NULL",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    assert!(people.len() >= 12, "{people:?}");
+    for (personal,) in &people {
+        assert!(
+            !page.contains(personal.as_str()),
+            "{personal} on the result page"
+        );
+        assert!(
+            !api_text.contains(personal.as_str()),
+            "{personal} in the API"
+        );
+    }
+
+    // a reads why: first, declined; the line that differed is their situations, not the other
+    // household's detail; and where to write.
+    let mine = json(app.call_with(first, "espace", &[]).await).await;
+    let application = mine["applications"][0]["id"].as_i64().unwrap().to_string();
+    let why = json(
+        app.call_with(
+            first,
+            "espace/candidature/resultat",
+            &[("application_id", &application)],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(why["position"], serde_json::json!([1, 5]), "{why}");
+    assert_eq!(why["housed"]["score_points"], 40);
+    assert_eq!(
+        why["differences"],
+        serde_json::json!([{
+            "label": app::domain::results::SITUATION_LINES,
+            "mine": 50,
+            "theirs": 40
+        }])
+    );
+    assert!(
+        why["landlord_address"]
+            .as_str()
+            .unwrap()
+            .contains("5 rue de la Préfecture")
+    );
+    assert_eq!(why["dalo_situation"], true);
+    assert!(why["decision"]["label"].is_string(), "{why}");
+    let why_text = why.to_string();
+    assert!(!why_text.contains("e@example.fr"), "{why}");
+    let page = first
+        .get(app.url(&format!("/espace/candidatures/{application}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Pourquoi ce résultat ?") && page.contains("recours gracieux"),
+        "{page}"
+    );
+
+    // Nobody else reads it; the tenant reads that the home is theirs.
+    let other = app
+        .call_with(
+            second,
+            "espace/candidature/resultat",
+            &[("application_id", &application)],
+        )
+        .await;
+    assert_eq!(other.status(), 404);
+    let theirs = json(app.call_with(second, "espace", &[]).await).await;
+    let theirs = theirs["applications"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let housed = json(
+        app.call_with(
+            second,
+            "espace/candidature/resultat",
+            &[("application_id", &theirs)],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(housed["is_housed"], true);
+    assert!(
+        housed["outcome"]
+            .as_str()
+            .unwrap()
+            .contains("bail est signé")
     );
 }

@@ -12,6 +12,7 @@ on_both_backends!(
     an_applicant_sees_their_score_its_breakdown_and_comparable_requests,
     closing_ranks_the_applicants_and_the_ranking_replays_identically,
     staff_set_a_candidate_aside_with_a_motive_build_a_shortlist_and_export_it,
+    the_provisional_rank_before_the_close_is_the_rank_the_close_gives,
 );
 
 async fn a_territory_admin_publishes_a_grid_and_bad_input_changes_nothing(backend: Backend) {
@@ -449,4 +450,95 @@ async fn staff_set_a_candidate_aside_with_a_motive_build_a_shortlist_and_export_
             .await,
         1
     );
+}
+
+/// The chance indicator ranks the live applications as the close will: when nothing changes in
+/// between, every applicant's provisional rank is the rank the close gives, and a household that
+/// has not applied yet is told the rank an application would get now.
+async fn the_provisional_rank_before_the_close_is_the_rank_the_close_gives(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let story = applied_offer(&app).await;
+    let offer = story.offer_id.to_string();
+    let chance = |client: &reqwest::Client| {
+        let (app, offer) = (&app, offer.clone());
+        let client = client.clone();
+        async move {
+            let me: serde_json::Value = ok(app
+                .call_with(&client, "offres/pour-moi", &[("id", &offer)])
+                .await)
+            .await
+            .json()
+            .await
+            .unwrap();
+            me["chance"].clone()
+        }
+    };
+
+    // Not applied yet: no situation, a request of 2025 after d's of 2020, both at 0 points.
+    let late = applicant(&app, "g@example.fr", "15 000", &[], "2025-06-01").await;
+    let before = chance(&late).await;
+    assert_eq!(before["applied"], false, "{before}");
+    assert_eq!(before["applications"], 6, "{before}");
+    assert_eq!(
+        (before["position"].clone(), before["ranked"].clone()),
+        (serde_json::json!(6), serde_json::json!(6)),
+        "{before}"
+    );
+    assert_eq!(before["score_points"], 0);
+    assert_eq!(before["outlook"], "Fair");
+    // No offer of the territory ended yet: nothing to compare with, and nothing published.
+    assert_eq!(before["comparable"]["offers"]["kind"], "zero");
+    assert!(before["comparable"]["median_score"].is_null());
+    ok(app
+        .call_with(&late, "offres/postuler", &[("offer_id", &offer)])
+        .await)
+    .await;
+
+    let mut everyone: Vec<(String, &reqwest::Client)> = story
+        .applicants
+        .iter()
+        .map(|(email, client)| (email.clone(), client))
+        .collect();
+    everyone.push(("g@example.fr".into(), &late));
+    let mut provisional = Vec::new();
+    for (email, client) in &everyone {
+        let chance = chance(*client).await;
+        assert_eq!(chance["applied"], true, "{email}: {chance}");
+        provisional.push((
+            email.clone(),
+            chance["position"].clone(),
+            chance["ranked"].clone(),
+        ));
+    }
+    // The scores 50, 40, 20, 20, 0, 0 of the fixture, in the order the close will give.
+    let first = provisional
+        .iter()
+        .find(|(e, _, _)| e == "a@example.fr")
+        .unwrap();
+    assert_eq!(first.1, 1);
+    let over_the_ceiling = provisional
+        .iter()
+        .find(|(e, _, _)| e == "f@example.fr")
+        .unwrap();
+    assert!(over_the_ceiling.1.is_null(), "{provisional:?}");
+
+    close(&app, story.offer_id).await;
+    for ((email, client), (_, position, ranked)) in everyone.iter().zip(&provisional) {
+        let home: serde_json::Value = ok(app.call_with(client, "espace", &[]).await)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let rank = &home["applications"][0]["rank"];
+        if position.is_null() {
+            assert!(rank.is_null(), "{email}: {home}");
+        } else {
+            assert_eq!(rank, &serde_json::json!([position, ranked]), "{email}");
+        }
+    }
+    // Closed, the offer is no longer anyone's to apply to.
+    let closed = app
+        .call_with(&late, "offres/pour-moi", &[("id", &offer)])
+        .await;
+    assert_eq!(closed.status(), 404);
 }

@@ -18,5 +18,6 @@ pub mod profile;
 pub mod qpv;
 pub mod quartile;
 pub mod ranking;
+pub mod results;
 pub mod sne;
 pub mod territory;

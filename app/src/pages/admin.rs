@@ -3,7 +3,7 @@
 
 use crate::components::commune::CommuneField;
 use crate::components::form::{
-    CheckField, Field, FormAlert, SelectField, field_errors, field_message, options,
+    CheckField, Field, FormAlert, SelectField, TextAreaField, field_errors, field_message, options,
 };
 use crate::components::form::{KeptForm, kept_choice};
 
@@ -96,6 +96,26 @@ pub async fn add_territory(organisation_id: i64, territory: String) -> Result<()
         )
         .await?;
         Ok(())
+    })
+    .await
+}
+
+/// Sets where the organisation's applicants write to contest a decision.
+#[server(endpoint = "admin/organisation/adresse")]
+pub async fn set_postal_address(organisation_id: i64, address: String) -> Result<(), AppError> {
+    use crate::model::Role;
+    use crate::ssr::{require, respond, state};
+    respond(async move {
+        let admin = require(&[Role::Admin]).await?;
+        let address = crate::domain::results::recourse_address(&address)
+            .map_err(|message| AppError::field("address", message))?;
+        crate::ssr::usecases::admin::set_postal_address(
+            &state()?,
+            &admin,
+            organisation_id,
+            &address,
+        )
+        .await
     })
     .await
 }
@@ -382,6 +402,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let add_commission = ServerAction::<CreateCommission>::new();
     let invite = ServerAction::<InvitePerson>::new();
     let add_territory = ServerAction::<AddTerritory>::new();
+    let set_address = ServerAction::<SetPostalAddress>::new();
     let detail = Resource::new(
         move || {
             (
@@ -389,15 +410,17 @@ pub fn OrganisationPage() -> impl IntoView {
                 add_commission.version().get(),
                 invite.version().get(),
                 add_territory.version().get(),
+                set_address.version().get(),
             )
         },
-        |(id, _, _, _)| load_organisation(id),
+        |(id, ..)| load_organisation(id),
     );
     view! {
         <Title text="Organisme"/>
         {loaded(detail, move |detail| view! {
             <OrganisationView detail=detail.clone() add_commission invite/>
-            <TerritoriesPanel detail add_territory/>
+            <TerritoriesPanel detail=detail.clone() add_territory/>
+            <AddressPanel detail set_address/>
         })}
     }
 }
@@ -423,6 +446,29 @@ fn TerritoriesPanel(
                 <CommuneField label="Ajouter un territoire (EPCI)" name="territory" value=""
                     hint=TERRITORY_HINT error=field_message(errors, "territory")/>
                 <button type="submit" class="button">"Ajouter le territoire"</button>
+            </KeptForm>
+        </section>
+    }
+}
+
+#[component]
+fn AddressPanel(
+    detail: OrganisationDetail,
+    set_address: ServerAction<SetPostalAddress>,
+) -> impl IntoView {
+    let errors = field_errors(set_address.value());
+    let saved = move || matches!(set_address.value().get(), Some(Ok(())));
+    view! {
+        <section class="panel narrow" aria-labelledby="adresse-titre">
+            <h2 id="adresse-titre">"Adresse pour les recours"</h2>
+            <p class="hint">"Les demandeurs y écrivent pour contester une décision (recours gracieux) : elle figure dans l'explication de chaque résultat."</p>
+            {move || saved().then(|| view! { <p class="notice" role="status">"L'adresse est enregistrée."</p> })}
+            <FormAlert value=set_address.value()/>
+            <KeptForm action=set_address>
+                <input type="hidden" name="organisation_id" value=detail.id.to_string()/>
+                <TextAreaField label="Adresse postale" name="address" value=detail.postal_address.clone()
+                    hint="Sur 2 à 6 lignes : service, numéro et rue, code postal et commune." errors/>
+                <button type="submit" class="button">"Enregistrer l'adresse"</button>
             </KeptForm>
         </section>
     }

@@ -225,6 +225,9 @@ fn ApplicationList(
                             <dt>"Candidats"</dt><dd>{count}</dd>
                             <dt>"Classement"</dt><dd>{rank}</dd>
                         </dl>
+                        {(a.rank.is_some() || a.not_eligible_at_close.is_some()).then(|| view! {
+                            <p><a href=format!("/espace/candidatures/{}", a.id)>"Pourquoi ce résultat ?"<span class="visually-hidden">{format!(" (offre n° {})", a.offer_id)}</span></a></p>
+                        })}
                         {a.decision.clone().map(|d| view! {
                             <p class="notice"><strong>"Décision de la commission : "</strong>{d.label}
                                 {(!d.motive.is_empty()).then(|| format!(". Motif : {}", d.motive))}

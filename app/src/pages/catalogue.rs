@@ -137,6 +137,14 @@ pub async fn load_offer_for_me(id: i64) -> Result<Option<OfferForMe>, AppError> 
         let mut conn = state.db.pool().acquire().await?;
         let application_id = applications::active_for_offer(&mut conn, user.id, id).await?;
         let (active, cap) = applications::active_with(&mut conn, user.id, organisation).await?;
+        drop(conn);
+        let chance = crate::ssr::usecases::results::chance(
+            state.db.pool(),
+            id,
+            user.id,
+            crate::ssr::db::now(),
+        )
+        .await?;
         Ok(Some(OfferForMe {
             assessment: profile.assess(&terms, today),
             profile_gaps: profile
@@ -145,6 +153,7 @@ pub async fn load_offer_for_me(id: i64) -> Result<Option<OfferForMe>, AppError> 
             application_id,
             active_with_landlord: active,
             cap,
+            chance,
         }))
     })
     .await
@@ -507,6 +516,7 @@ fn ApplyPanel(
         <section class="apply-panel" aria-labelledby="postuler-titre">
             <h2 id="postuler-titre">"Pour moi"</h2>
             <EligibilityBadge assessment=me.assessment.clone() with_fixes=true/>
+            {me.chance.clone().map(|chance| view! { <crate::pages::results::ChancePanel chance/> })}
             {body}
         </section>
     }

@@ -13,6 +13,7 @@ pub mod home;
 pub mod privacy;
 pub mod profile;
 pub mod ranking;
+pub mod results;
 pub mod staff;
 pub mod staff_applicants;
 pub mod staff_import;

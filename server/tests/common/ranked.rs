@@ -144,6 +144,13 @@ impl Ranked {
 }
 
 pub async fn ranked_offer(app: &TestApp) -> Ranked {
+    let story = applied_offer(app).await;
+    close(app, story.offer_id).await;
+    story
+}
+
+/// The same story up to the close: the six have applied and the offer is still open.
+pub async fn applied_offer(app: &TestApp) -> Ranked {
     let territory = signed_in(app, "epci@example.fr", app::model::Role::Territory).await;
     ok(publish(app, &territory, GRID).await).await;
     let (staff, _) = app.staff_of("Habitat Comtois", "552081317").await;
@@ -214,7 +221,6 @@ pub async fn ranked_offer(app: &TestApp) -> Ranked {
         }
         applicants.push((email.to_string(), client));
     }
-    close(app, offer_id).await;
     Ranked {
         staff,
         territory,

@@ -19,6 +19,7 @@ pub mod photos;
 pub mod profiles;
 pub mod rankings;
 pub mod reference;
+pub mod results;
 pub mod territories;
 pub mod units;
 

@@ -20,6 +20,21 @@ pub async fn insert_organisation(
     Ok(id)
 }
 
+/// Sets where applicants write to contest a decision; false when there is no such organisation.
+pub async fn set_postal_address(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    address: &str,
+) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query("UPDATE organisations SET postal_address = $1 WHERE id = $2")
+        .bind(address)
+        .bind(organisation_id)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(changed == 1)
+}
+
 /// The EPCIs (SIREN) where the organisation publishes, in order.
 pub async fn epcis(pool: &AnyPool, organisation_id: i64) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as(
@@ -119,6 +134,11 @@ pub async fn detail(
     let Some((name, siren)) = name_of(pool, organisation_id).await? else {
         return Ok(None);
     };
+    let (postal_address,): (String,) =
+        sqlx::query_as("SELECT postal_address FROM organisations WHERE id = $1")
+            .bind(organisation_id)
+            .fetch_one(pool)
+            .await?;
     let people: Vec<PersonTuple> = sqlx::query_as(
         "SELECT u.id, u.display_name, u.email, u.role, u.active, c.name
          FROM users u LEFT JOIN commissions c ON c.id = u.commission_id
@@ -146,6 +166,7 @@ pub async fn detail(
         id: organisation_id,
         name,
         siren,
+        postal_address,
         epcis,
         people: people.into_iter().filter_map(person).collect(),
         commissions: commissions

@@ -224,6 +224,40 @@ pub async fn record(
     })
 }
 
+/// Where candidates would stand if the offer closed on `at`, by the same evaluation and order as
+/// [`record`], storing nothing. A draw has no provisional order: its seed is drawn at the close.
+pub struct Provisional {
+    /// Application ids of the eligible candidates, best first.
+    pub order: Vec<i64>,
+    /// Each candidate's score, by application id.
+    pub scores: HashMap<i64, i32>,
+}
+
+pub fn provisional(pending: &Pending, snapshots: &[Snapshot], at: i64) -> Provisional {
+    let on = paris_date(at);
+    let evaluated: Vec<Evaluated> = snapshots
+        .iter()
+        .map(|s| {
+            evaluate(
+                s.application_id,
+                s.applied_at,
+                &s.profile,
+                s.grid.as_ref(),
+                &pending.terms,
+                on,
+            )
+        })
+        .collect();
+    let candidates: Vec<Candidate> = evaluated.iter().map(|e| e.candidate.clone()).collect();
+    Provisional {
+        order: rank(&candidates, pending.mode, 0),
+        scores: evaluated
+            .iter()
+            .map(|e| (e.candidate.application_id, e.score.total))
+            .collect(),
+    }
+}
+
 /// The stored order of an offer's ranking and the order replayed from its snapshots.
 ///
 /// `grids` holds every stored grid version: the entries name the version that scored them.
@@ -673,11 +707,12 @@ pub async fn set_aside_everywhere(
 /// names, the current landlord), keeping what the ranking used: a ranking can still be replayed
 /// for the other candidates, and no longer says who this one was.
 pub async fn scrub_snapshots(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, profile_snapshot FROM ranking_entries WHERE applicant_user_id = $1")
-            .bind(user_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, profile_snapshot FROM ranking_entries WHERE applicant_user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
     for (id, snapshot) in rows {
         let mut profile: Profile = serde_json::from_str(&snapshot).map_err(json_error)?;
         profile.sne_number = None;

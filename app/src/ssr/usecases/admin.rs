@@ -85,6 +85,29 @@ pub async fn add_territory(
     work.commit().await
 }
 
+/// Sets the address where the organisation's applicants send a recours gracieux.
+pub async fn set_postal_address(
+    state: &AppState,
+    admin: &CurrentUser,
+    organisation_id: i64,
+    address: &str,
+) -> Result<(), AppError> {
+    let mut work = Work::begin(state).await?;
+    if !organisations::set_postal_address(&mut work, organisation_id, address).await? {
+        return Err(AppError::NotFound);
+    }
+    audit_admin(
+        &mut work,
+        admin,
+        Some(organisation_id),
+        "organisation.address",
+        &format!("organisation:{organisation_id}"),
+        address,
+    )
+    .await?;
+    work.commit().await
+}
+
 /// Creates a commission of an existing organisation; returns its id.
 pub async fn create_commission(
     state: &AppState,

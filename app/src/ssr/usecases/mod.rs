@@ -15,6 +15,7 @@ pub mod privacy;
 pub mod profiles;
 pub mod rankings;
 mod refusals;
+pub mod results;
 pub mod territory;
 pub mod units;
 

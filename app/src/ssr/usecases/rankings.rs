@@ -4,13 +4,14 @@
 use super::{Staff, Work, audit_staff};
 use crate::domain::calendar::paris_date;
 use crate::domain::cotation::{Audience, grid_for, in_force};
+use crate::domain::eligibility::OfferTerms;
 use crate::domain::offer::OfferStatus;
-use crate::domain::ranking::ShortlistException;
+use crate::domain::ranking::{RankingMode, ShortlistException};
 use crate::error::AppError;
 use crate::ssr::AppState;
 use crate::ssr::db::now;
 use crate::ssr::store::audit::{self, AuditEntry};
-use crate::ssr::store::rankings::{self, Snapshot};
+use crate::ssr::store::rankings::{self, Pending, Snapshot};
 use crate::ssr::store::{cotation, offers, profiles};
 use sqlx::{AnyConnection, AnyPool};
 
@@ -25,19 +26,7 @@ pub async fn rank_at_close(
     let Some(pending) = rankings::pending(conn, offer_id).await? else {
         return Ok(None);
     };
-    let grids = in_force(&cotation::versions(&mut *conn, None).await?, paris_date(at));
-    let mut snapshots = Vec::with_capacity(pending.applications.len());
-    for &(application_id, user_id, applied_at) in &pending.applications {
-        let profile = profiles::load(conn, user_id).await?;
-        let grid = grid_for(&grids, &pending.epci_siren, Audience::of(&profile)).cloned();
-        snapshots.push(Snapshot {
-            application_id,
-            user_id,
-            applied_at,
-            profile,
-            grid,
-        });
-    }
+    let snapshots = snapshots(conn, &pending, at).await?;
     let made = rankings::record(conn, offer_id, &pending, snapshots, at).await?;
     let organisation_id = offers::organisation_of(conn, offer_id).await?;
     audit::record(
@@ -58,6 +47,99 @@ pub async fn rank_at_close(
     )
     .await?;
     Ok(Some(made.ranking_id))
+}
+
+/// Each candidate as the close would take them at `at`: their profile and the grid in force for
+/// their request on the offer's territory.
+async fn snapshots(
+    conn: &mut AnyConnection,
+    pending: &Pending,
+    at: i64,
+) -> Result<Vec<Snapshot>, sqlx::Error> {
+    let grids = in_force(&cotation::versions(&mut *conn, None).await?, paris_date(at));
+    let mut snapshots = Vec::with_capacity(pending.applications.len());
+    for &(application_id, user_id, applied_at) in &pending.applications {
+        let profile = profiles::load(conn, user_id).await?;
+        let grid = grid_for(&grids, &pending.epci_siren, Audience::of(&profile)).cloned();
+        snapshots.push(Snapshot {
+            application_id,
+            user_id,
+            applied_at,
+            profile,
+            grid,
+        });
+    }
+    Ok(snapshots)
+}
+
+/// Where an applicant would stand if an offer still open closed at `at`.
+pub struct Standing {
+    /// Live applications, the applicant's included once made.
+    pub applications: i64,
+    pub mode: RankingMode,
+    pub applied: bool,
+    /// `None` when the household would not be ranked, or when the offer is drawn by lot.
+    pub position: Option<i64>,
+    /// How many households would be ranked.
+    pub ranked: i64,
+    /// The applicant's score on the grid that would score them, if the territory has one.
+    pub score: Option<i32>,
+    pub epci_siren: String,
+    pub terms: OfferTerms,
+}
+
+/// Ranks an offer's live applications as its close would at `at` (same profiles, grids, terms and
+/// order), with the applicant's own application, or the one they would make now. `None` once the
+/// offer is ranked.
+pub async fn standing(
+    conn: &mut AnyConnection,
+    offer_id: i64,
+    user_id: i64,
+    at: i64,
+) -> Result<Option<Standing>, sqlx::Error> {
+    let Some(mut pending) = rankings::pending(conn, offer_id).await? else {
+        return Ok(None);
+    };
+    let applications = pending.applications.len() as i64;
+    let mine = pending
+        .applications
+        .iter()
+        .find(|(_, applicant, _)| *applicant == user_id)
+        .map(|(id, _, _)| *id);
+    let applied = mine.is_some();
+    // Not applied yet: the application they would make now comes after every other one, at
+    // equal merit, as a new one would.
+    let application_id = mine.unwrap_or(i64::MAX);
+    if !applied {
+        pending.applications.push((application_id, user_id, at));
+    }
+    let snapshots = snapshots(conn, &pending, at).await?;
+    let graded = snapshots
+        .iter()
+        .find(|s| s.application_id == application_id)
+        .is_some_and(|s| s.grid.is_some());
+    let provisional = rankings::provisional(&pending, &snapshots, at);
+    let position = (pending.mode != RankingMode::Lottery)
+        .then(|| {
+            provisional
+                .order
+                .iter()
+                .position(|id| *id == application_id)
+                .map(|p| p as i64 + 1)
+        })
+        .flatten();
+    Ok(Some(Standing {
+        applications,
+        mode: pending.mode,
+        applied,
+        position,
+        ranked: provisional.order.len() as i64,
+        score: graded
+            .then(|| provisional.scores.get(&application_id).copied())
+            .flatten(),
+        epci_siren: pending.epci_siren,
+        terms: pending.terms,
+    }))
 }
 
 /// The stored order of an offer's ranking and the order replayed from its snapshots.

@@ -1,0 +1,105 @@
+//! What applicants and visitors are told about chances and results.
+
+use crate::domain::cotation::Score;
+use crate::domain::ranking::RankingMode;
+use crate::domain::results::{Comparable, Count, Outlook};
+use crate::model::caleol::DecisionLine;
+use serde::{Deserialize, Serialize};
+
+/// Before the close: where the signed-in applicant would stand if the offer closed now, ranked
+/// by the same terms, grids and order as the close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chance {
+    /// Live applications so far, the applicant's included once made.
+    pub applications: i64,
+    pub mode: RankingMode,
+    /// The applicant has applied (otherwise the rank is the one an application now would get).
+    pub applied: bool,
+    /// The provisional rank; `None` when the household would not be ranked, or for a draw.
+    pub position: Option<i64>,
+    /// How many households would be ranked.
+    pub ranked: i64,
+    /// The applicant's score on the offer's grid (cotation offers).
+    pub score_points: Option<i64>,
+    pub outlook: Option<Outlook>,
+    pub comparable: Comparable,
+}
+
+/// The housed household of an ended offer, as published: no identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Housed {
+    /// The score, when the offer was ranked by cotation.
+    pub score_points: Option<i64>,
+    /// How old the request was at the close, in months.
+    pub seniority_months: Option<i64>,
+}
+
+/// The public result of an offer once it ended (`/offres/{id}/resultat` and the open API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferResult {
+    pub offer_id: i64,
+    /// "T3 de 64 m² à Besançon".
+    pub title: String,
+    pub landlord: String,
+    /// A lease was signed; otherwise the offer ended without a tenant.
+    pub attributed: bool,
+    pub mode_label: String,
+    pub applications: Count,
+    pub eligible: Count,
+    pub housed: Option<Housed>,
+    /// Offers refused or left unanswered before the one accepted.
+    pub refusals: Count,
+    /// Days from publication to the lease.
+    pub days_to_lease: Option<i64>,
+    /// ISO dates.
+    pub published_on: Option<String>,
+    pub leased_on: Option<String>,
+}
+
+/// A criterion line where the applicant and the housed household differ, in points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Difference {
+    pub label: String,
+    pub mine: i64,
+    pub theirs: i64,
+}
+
+/// A dated step of the offer, for the applicant's explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub label: String,
+    /// ISO date.
+    pub on: String,
+}
+
+/// "Pourquoi ce résultat ?": everything the applicant may know about the outcome of their
+/// application, and how to contest it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub application_id: i64,
+    pub offer_id: i64,
+    pub title: String,
+    pub landlord: String,
+    /// What became of the application, in a sentence.
+    pub outcome: String,
+    pub mode_label: String,
+    pub mode_explain: String,
+    /// Rank at the close and the number ranked.
+    pub position: Option<(i64, i64)>,
+    /// Why the household was not ranked, when it was not.
+    pub not_ranked_because: Vec<String>,
+    /// The applicant's own score and its lines at the close.
+    pub score: Option<Score>,
+    /// The housed household's score and its request's age.
+    pub housed: Option<Housed>,
+    /// Where the two scores differ, line by line (personal situations in one line).
+    pub differences: Vec<Difference>,
+    /// The applicant is the one housed.
+    pub is_housed: bool,
+    pub decision: Option<DecisionLine>,
+    pub steps: Vec<Step>,
+    /// Where a recours gracieux is sent.
+    pub landlord_address: String,
+    /// The household's profile names a situation the DALO mediation commission hears at once.
+    pub dalo_situation: bool,
+}

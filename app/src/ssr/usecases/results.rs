@@ -1,0 +1,206 @@
+//! What applicants and visitors are told: an applicant's chances before applying, each ended
+//! offer's public result, and the explanation of an applicant's own result. Reads only; every
+//! figure published goes through `domain::results`, which hides the small ones.
+
+use super::rankings::standing;
+use crate::domain::calendar::{Date, paris_date};
+use crate::domain::cotation::Grid;
+use crate::domain::ranking::RankingMode;
+use crate::domain::results::{Comparable, Count, Outlook, differences};
+use crate::model::results::{Chance, Difference, Explanation, Housed, OfferResult, Step};
+use crate::ssr::reference::commune_name;
+use crate::ssr::store::{caleol, cotation, profiles, rankings, results};
+use sqlx::AnyPool;
+
+fn title(typology: &str, surface_m2: i64, commune_insee: &str) -> String {
+    format!(
+        "{typology} de {surface_m2} m² à {}",
+        commune_name(commune_insee)
+    )
+}
+
+/// Where the applicant would stand if the offer closed at `at`, and what comparable offers
+/// came to over the last twelve months. `None` once the offer is ranked.
+pub async fn chance(
+    pool: &AnyPool,
+    offer_id: i64,
+    user_id: i64,
+    at: i64,
+) -> Result<Option<Chance>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let Some(standing) = standing(&mut conn, offer_id, user_id, at).await? else {
+        return Ok(None);
+    };
+    drop(conn);
+    let since = paris_date(at).minus_months(12);
+    let comparable = results::comparable(
+        pool,
+        &standing.epci_siren,
+        standing.terms.typology.code(),
+        standing.terms.financing.code(),
+        since,
+    )
+    .await?;
+    Ok(Some(Chance {
+        applications: standing.applications,
+        mode: standing.mode,
+        applied: standing.applied,
+        position: standing.position,
+        ranked: standing.ranked,
+        score_points: standing
+            .score
+            .filter(|_| standing.mode == RankingMode::Cotation)
+            .map(i64::from),
+        outlook: standing.position.map(Outlook::of),
+        comparable: Comparable::from_attributions(&comparable),
+    }))
+}
+
+/// An ended offer's public result; `None` while it has not ended.
+pub async fn offer_result(
+    pool: &AnyPool,
+    offer_id: i64,
+) -> Result<Option<OfferResult>, sqlx::Error> {
+    let Some(ended) = results::ended(pool, offer_id).await? else {
+        return Ok(None);
+    };
+    let mode = ended.mode.as_deref().and_then(RankingMode::parse);
+    let published_on = ended.published_at.map(paris_date);
+    let leased_on = ended.leased_on.as_deref().and_then(Date::parse);
+    Ok(Some(OfferResult {
+        offer_id: ended.offer_id,
+        title: title(&ended.typology, ended.surface_m2, &ended.commune_insee),
+        landlord: ended.landlord,
+        attributed: ended.attributed,
+        mode_label: mode
+            .map_or("Sans classement", RankingMode::label)
+            .to_string(),
+        applications: Count::of(ended.applications),
+        eligible: Count::of(ended.eligible),
+        housed: ended.housed.map(|(score, months)| Housed {
+            score_points: (mode == Some(RankingMode::Cotation)).then_some(score),
+            seniority_months: months,
+        }),
+        refusals: Count::of(ended.refusals),
+        days_to_lease: published_on
+            .zip(leased_on)
+            .map(|(from, to)| to.days_since_epoch() - from.days_since_epoch()),
+        published_on: published_on.map(Date::iso),
+        leased_on: leased_on.map(Date::iso),
+    }))
+}
+
+/// "Pourquoi ce résultat ?" for one of the applicant's applications; `None` before the close or
+/// for anyone else's application.
+pub async fn explanation(
+    pool: &AnyPool,
+    user_id: i64,
+    application_id: i64,
+) -> Result<Option<Explanation>, sqlx::Error> {
+    let Some(outcome) = results::outcome(pool, user_id, application_id).await? else {
+        return Ok(None);
+    };
+    let mode = RankingMode::parse(&outcome.mode).unwrap_or(RankingMode::Cotation);
+    let standing = rankings::for_applicant(pool, user_id)
+        .await?
+        .remove(&application_id);
+    let (position, not_ranked_because) = match standing {
+        Some(Ok(rank)) => (Some(rank), Vec::new()),
+        Some(Err(reasons)) => (None, reasons),
+        None => (None, Vec::new()),
+    };
+    let decision = caleol::decisions_for(pool, user_id)
+        .await?
+        .into_iter()
+        .find(|(offer, _)| *offer == outcome.offer_id)
+        .map(|(_, line)| line);
+    // Lines compare only when both scores come from the same grid (a mutation may be scored on
+    // a grid of its own).
+    let mut lines = Vec::new();
+    if let (Some(mine), Some((theirs, their_grid, _)), Some(grid_id)) =
+        (&outcome.score, &outcome.housed, outcome.grid_id)
+        && !outcome.is_housed
+        && *their_grid == Some(grid_id)
+    {
+        let grid: Option<Grid> = cotation::versions(pool, None)
+            .await?
+            .into_iter()
+            .find(|g| g.id == grid_id)
+            .map(|g| g.grid);
+        if let Some(grid) = grid {
+            lines = differences(&grid, mine, theirs);
+        }
+    }
+    let profile = profiles::load(&mut *pool.acquire().await?, user_id).await?;
+    let mut steps = Vec::new();
+    let mut step = |label: &str, on: Option<String>| {
+        if let Some(on) = on {
+            steps.push(Step {
+                label: label.into(),
+                on,
+            });
+        }
+    };
+    step(
+        "Publication de l'offre",
+        outcome.published_at.map(|at| paris_date(at).iso()),
+    );
+    step(
+        "Clôture des candidatures",
+        Some(paris_date(outcome.closes_at - 1).iso()),
+    );
+    step("Classement des candidats", Some(outcome.ranked_on.clone()));
+    step("Commission d'attribution", outcome.commission_on.clone());
+    step("Signature du bail", outcome.leased_on.clone());
+    let ended = matches!(outcome.offer_status.as_str(), "attributed" | "unsuccessful");
+    let result = match (&decision, outcome.is_housed, ended) {
+        _ if outcome.withdrawn => {
+            "Vous avez retiré cette candidature avant la clôture : elle n'a pas été classée.".to_string()
+        }
+        (_, true, _) => "Le logement vous a été attribué et votre bail est signé.".to_string(),
+        (Some(d), false, _) => format!("Décision de la commission : {}.", d.label),
+        (None, false, true) if outcome.offer_status == "attributed" => {
+            "Le logement a été attribué à un autre ménage.".to_string()
+        }
+        (None, false, true) => "L'offre s'est terminée sans attribution.".to_string(),
+        (None, false, false) if position.is_none() => {
+            "Votre candidature n'a pas été classée.".to_string()
+        }
+        (None, false, false) => {
+            "Le classement est fait ; la commission d'attribution n'a pas encore statué sur votre dossier.".to_string()
+        }
+    };
+    Ok(Some(Explanation {
+        application_id: outcome.application_id,
+        offer_id: outcome.offer_id,
+        title: title(
+            &outcome.typology,
+            outcome.surface_m2,
+            &outcome.commune_insee,
+        ),
+        landlord: outcome.landlord,
+        outcome: result,
+        mode_label: mode.label().to_string(),
+        mode_explain: mode.explain().to_string(),
+        position,
+        not_ranked_because,
+        score: outcome.score,
+        housed: outcome.housed.as_ref().map(|(score, _, months)| Housed {
+            score_points: (mode == RankingMode::Cotation).then_some(i64::from(score.total)),
+            seniority_months: *months,
+        }),
+        differences: lines
+            .into_iter()
+            .map(|(label, mine, theirs)| Difference {
+                label,
+                mine,
+                theirs,
+            })
+            .collect(),
+        is_housed: outcome.is_housed,
+        decision,
+        steps,
+        landlord_address: outcome.landlord_address,
+        dalo_situation: profile.dalo || !profile.situations.is_empty(),
+    }))
+}
