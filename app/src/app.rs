@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/offres") view=catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/offres/:id") view=catalogue::OfferPage ssr=SsrMode::Async/>
                     <Route path=path!("/offres/:id/resultat") view=results::OfferResultPage ssr=SsrMode::Async/>
+                    <Route path=path!("/resultats") view=results::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/cotation") view=cotation::PublicGridsPage ssr=SsrMode::Async/>
                     <Route path=path!("/confidentialite") view=privacy::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/mentions-legales") view=privacy::LegalNoticePage ssr=SsrMode::Async/>

@@ -5,7 +5,7 @@ use crate::answers::{forbidden, page, signed_in, staff_caller};
 use app::model::Role;
 use app::ssr::{AppState, Caller};
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/espace/donnees.json", get(my_data))
         .route("/gestion/offres/{id}/classement.csv", get(ranking_csv))
         .route("/commission/seances/{id}/pv.pdf", get(minutes_pdf))
+        .route("/resultats.csv", get(results_csv))
         .route("/photos/{id}", get(photo_large))
         .route("/photos/{id}/vignette", get(photo_thumb))
 }
@@ -167,6 +168,58 @@ async fn document(
 
 /// The ranking of one of the caller's offers as a CSV file; the export is audit-logged, since it
 /// carries applicants' personal data out of the platform.
+/// A territory's public figures as CSV, as the page `/resultats` shows them.
+async fn results_csv(
+    State(state): State<AppState>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let siren = query.get("territoire").map(|s| s.trim().to_string());
+    if siren
+        .as_deref()
+        .is_some_and(|s| s.len() != 9 || !s.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Le territoire s'indique par le SIREN de son EPCI, 9 chiffres.",
+        );
+    }
+    let today = app::domain::calendar::paris_date(app::ssr::db::now());
+    let dashboard = match app::ssr::usecases::results::dashboard(
+        state.db.pool(),
+        siren.as_deref(),
+        today,
+    )
+    .await
+    {
+        Ok(dashboard) => dashboard,
+        Err(error) => {
+            tracing::error!(%error, "results export failed");
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            );
+        }
+    };
+    let Some((siren, _)) = dashboard.territory else {
+        return page(StatusCode::NOT_FOUND, "Aucun résultat pour ce territoire.");
+    };
+    (
+        [
+            ("content-type", "text/csv; charset=utf-8".to_string()),
+            (
+                "content-disposition",
+                format!("attachment; filename=\"resultats-{siren}.csv\""),
+            ),
+        ],
+        // A byte-order mark so that spreadsheets read the accents as UTF-8.
+        format!(
+            "\u{feff}{}",
+            app::domain::results::dashboard_csv(&dashboard.figures)
+        ),
+    )
+        .into_response()
+}
+
 async fn ranking_csv(
     State(state): State<AppState>,
     Path(id): Path<String>,

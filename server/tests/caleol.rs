@@ -1439,6 +1439,43 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
         "{page}"
     );
 
+    // The territory's figures: one offer published this month, one lease, so every figure
+    // about households is hidden.
+    let dashboard = common::http_get(app.url(&format!("/resultats?territoire={GRAND_BESANCON}")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        dashboard.contains("Résultats des attributions"),
+        "{dashboard}"
+    );
+    assert!(
+        dashboard.contains(&format!("/offres/{offer}/resultat")),
+        "{dashboard}"
+    );
+    let csv = common::http_get(app.url(&format!("/resultats.csv?territoire={GRAND_BESANCON}")))
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let csv = csv.text().await.unwrap();
+    let month = format!("{}-{:02}", now.year, now.month);
+    assert!(
+        csv.contains(&format!(
+            "\n{month};1;non publié;moins de 5;non publié;non publié;"
+        )),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\n12 derniers mois;1;non publié;moins de 5;non publié;non publié;"),
+        "{csv}"
+    );
+    let bad = common::http_get(app.url("/resultats.csv?territoire=abc"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+
     // Nothing public names anyone: no e-mail (the display names here), no request number.
     let people: Vec<(String,)> = sqlx::query_as(
         "SELECT email FROM users WHERE role = 'applicant'

@@ -3,6 +3,7 @@
 //! hidden: no published count of one to four households, no figure drawn from fewer than five.
 //! Scores are whole points already (grids give whole points), so a median is one too.
 
+use crate::domain::calendar::Date;
 use crate::domain::cotation::{Grid, Rule, Score};
 use crate::domain::ranking::SHORTLIST_MIN;
 use serde::{Deserialize, Serialize};
@@ -145,6 +146,165 @@ impl Comparable {
             median_seniority_months: median(&seniority),
         }
     }
+}
+
+/// One offer of a territory as its figures count it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferLine {
+    pub published_on: Option<Date>,
+    /// Applications ranked at its close, once closed.
+    pub applications: Option<i64>,
+    /// Proposals refused or left unanswered, and all those answered one way or the other.
+    pub refusals: i64,
+    pub answered: i64,
+    pub lease: Option<Lease>,
+}
+
+/// The lease that ended an offer, and what the figures count of its tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub signed_on: Date,
+    pub in_qpv: bool,
+    /// DALO or an L441-1 situation at the close.
+    pub priority: bool,
+    /// Already a social tenant (a mutation).
+    pub mutation: bool,
+    /// In the territory's first quartile; `None` without a threshold for the year or resources.
+    pub first_quartile: Option<bool>,
+}
+
+/// A territory's figures over one month, or over the whole period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    /// "2026-11", or "12 mois" for the whole period.
+    pub period: String,
+    /// Offers are not households: their count is published whole.
+    pub offers_published: i64,
+    pub median_applications: Option<i64>,
+    pub attributions: Count,
+    /// Shares of attributions, in percent.
+    pub priority_share: Option<i64>,
+    pub mutation_share: Option<i64>,
+    /// Of the attributions outside QPV, those to first-quartile households (objective ≥ 25 %).
+    pub first_quartile_outside_qpv: Option<i64>,
+    /// Of the proposals answered, those refused or left unanswered.
+    pub refusal_rate: Option<i64>,
+    pub median_days_to_let: Option<i64>,
+}
+
+/// The label of the whole period's line.
+pub const WHOLE_PERIOD: &str = "12 derniers mois";
+
+fn month_key(date: Date) -> (i32, u32) {
+    (date.year, date.month)
+}
+
+fn figures(period: String, published: &[&OfferLine], leased: &[&OfferLine]) -> Figures {
+    let applications: Vec<i64> = published.iter().filter_map(|o| o.applications).collect();
+    let leases: Vec<(&OfferLine, &Lease)> = leased
+        .iter()
+        .filter_map(|o| o.lease.as_ref().map(|l| (*o, l)))
+        .collect();
+    let count =
+        |keep: &dyn Fn(&Lease) -> bool| leases.iter().filter(|(_, l)| keep(l)).count() as i64;
+    let outside: Vec<bool> = leases
+        .iter()
+        .filter(|(_, l)| !l.in_qpv)
+        .filter_map(|(_, l)| l.first_quartile)
+        .collect();
+    let days: Vec<i64> = leases
+        .iter()
+        .filter_map(|(o, l)| {
+            o.published_on
+                .map(|p| l.signed_on.days_since_epoch() - p.days_since_epoch())
+        })
+        .collect();
+    let answered: i64 = leases.iter().map(|(o, _)| o.answered).sum();
+    let refusals: i64 = leases.iter().map(|(o, _)| o.refusals).sum();
+    let total = leases.len() as i64;
+    Figures {
+        period,
+        offers_published: published.len() as i64,
+        median_applications: median(&applications),
+        attributions: Count::of(total),
+        priority_share: share(count(&|l| l.priority), total),
+        mutation_share: share(count(&|l| l.mutation), total),
+        first_quartile_outside_qpv: share(
+            outside.iter().filter(|q| **q).count() as i64,
+            outside.len() as i64,
+        ),
+        // Each answer is a household's: the rate needs five answers or more.
+        refusal_rate: share(refusals, answered),
+        median_days_to_let: median(&days),
+    }
+}
+
+/// A territory's figures for each of the twelve months up to `today`'s, newest first, then over
+/// the twelve months together. An offer counts in the month it was published; an attribution,
+/// with its delay and refusals, in the month its lease was signed.
+pub fn dashboard(lines: &[OfferLine], today: Date) -> Vec<Figures> {
+    let first = today.minus_months(11);
+    let first = (first.year, first.month);
+    let last = month_key(today);
+    let within = |d: Option<Date>| d.map(month_key).filter(|m| *m >= first && *m <= last);
+    let mut months: Vec<(i32, u32)> = Vec::with_capacity(12);
+    let (mut year, mut month) = last;
+    for _ in 0..12 {
+        months.push((year, month));
+        (year, month) = if month == 1 {
+            (year - 1, 12)
+        } else {
+            (year, month - 1)
+        };
+    }
+    let mut out: Vec<Figures> = months
+        .iter()
+        .map(|m| {
+            let published: Vec<&OfferLine> = lines
+                .iter()
+                .filter(|o| within(o.published_on) == Some(*m))
+                .collect();
+            let leased: Vec<&OfferLine> = lines
+                .iter()
+                .filter(|o| within(o.lease.as_ref().map(|l| l.signed_on)) == Some(*m))
+                .collect();
+            figures(format!("{}-{:02}", m.0, m.1), &published, &leased)
+        })
+        .collect();
+    let published: Vec<&OfferLine> = lines
+        .iter()
+        .filter(|o| within(o.published_on).is_some())
+        .collect();
+    let leased: Vec<&OfferLine> = lines
+        .iter()
+        .filter(|o| within(o.lease.as_ref().map(|l| l.signed_on)).is_some())
+        .collect();
+    out.push(figures(WHOLE_PERIOD.to_string(), &published, &leased));
+    out
+}
+
+/// The figures as CSV (semicolon-separated, as French spreadsheets expect), small figures
+/// written as on the page.
+pub fn dashboard_csv(figures: &[Figures]) -> String {
+    let optional = |v: Option<i64>| v.map_or_else(|| "non publié".to_string(), |v| v.to_string());
+    let mut out = String::from(
+        "periode;offres_publiees;candidatures_par_offre_mediane;attributions;part_publics_prioritaires_pct;part_mutations_pct;part_premier_quartile_hors_qpv_pct;taux_de_refus_pct;delai_median_jours\n",
+    );
+    for f in figures {
+        out.push_str(&format!(
+            "{};{};{};{};{};{};{};{};{}\n",
+            f.period,
+            f.offers_published,
+            optional(f.median_applications),
+            f.attributions.cell(),
+            optional(f.priority_share),
+            optional(f.mutation_share),
+            optional(f.first_quartile_outside_qpv),
+            optional(f.refusal_rate),
+            optional(f.median_days_to_let),
+        ));
+    }
+    out
 }
 
 /// The label of the one line that sums every criterion about a household's situation.
@@ -342,6 +502,98 @@ mod tests {
         assert!(recourse_address("a\nb").is_err(), "too short");
         assert!(recourse_address(&"ligne\n".repeat(7)).is_err());
         assert!(recourse_address(&format!("{}\n25000 Besançon", "x".repeat(300))).is_err());
+    }
+
+    fn lease(on: &str, in_qpv: bool, priority: bool, first_quartile: Option<bool>) -> Lease {
+        Lease {
+            signed_on: Date::parse(on).unwrap(),
+            in_qpv,
+            priority,
+            mutation: false,
+            first_quartile,
+        }
+    }
+
+    #[test]
+    fn the_dashboard_counts_by_month_and_hides_small_figures() {
+        let today = Date::parse("2026-12-04").unwrap();
+        let offer = |published: &str, applications: i64, lease: Option<Lease>| OfferLine {
+            published_on: Date::parse(published),
+            applications: Some(applications),
+            refusals: 1,
+            answered: 2,
+            lease,
+        };
+        let mut lines = vec![
+            // Published and let in November: 30 days each.
+            offer(
+                "2026-10-15",
+                10,
+                Some(lease("2026-11-14", false, true, Some(true))),
+            ),
+            offer(
+                "2026-10-20",
+                20,
+                Some(lease("2026-11-19", false, false, Some(false))),
+            ),
+            offer(
+                "2026-10-25",
+                30,
+                Some(lease("2026-11-24", true, true, Some(true))),
+            ),
+            offer(
+                "2026-11-01",
+                40,
+                Some(lease("2026-12-01", false, false, Some(true))),
+            ),
+            offer(
+                "2026-11-02",
+                50,
+                Some(lease("2026-12-02", false, true, None)),
+            ),
+            // Published a year and a half ago: outside the period, its lease inside it.
+            offer(
+                "2025-06-01",
+                60,
+                Some(lease("2026-01-10", false, false, Some(false))),
+            ),
+            offer("2026-12-01", 0, None),
+        ];
+        lines[6].applications = None;
+        let figures = dashboard(&lines, today);
+        assert_eq!(figures.len(), 13);
+        assert_eq!(figures[0].period, "2026-12");
+        assert_eq!(figures[11].period, "2026-01");
+        let december = &figures[0];
+        assert_eq!(december.offers_published, 1);
+        assert_eq!(december.attributions, Count::FewerThanFive);
+        assert_eq!(december.priority_share, None);
+        assert_eq!(december.median_days_to_let, None);
+        let november = &figures[1];
+        assert_eq!(november.offers_published, 2);
+        assert_eq!(november.attributions, Count::FewerThanFive);
+        let whole = &figures[12];
+        assert_eq!(whole.period, WHOLE_PERIOD);
+        // Six published in the period (the 2025 one is not), five of them ranked.
+        assert_eq!(whole.offers_published, 6);
+        assert_eq!(whole.median_applications, Some(30));
+        // Six leases in the period: three to priority households, 50 %.
+        assert_eq!(whole.attributions, Count::Exactly(6));
+        assert_eq!(whole.priority_share, Some(50));
+        assert_eq!(whole.mutation_share, Some(0));
+        // Outside QPV with a known quartile: Oct-15 yes, Oct-20 no, Nov-01 yes, 2025 no → 4 < 5.
+        assert_eq!(whole.first_quartile_outside_qpv, None);
+        // 6 refusals out of 12 answers.
+        assert_eq!(whole.refusal_rate, Some(50));
+        // 30, 30, 30, 30, 30 and 223 days: the median is 30.
+        assert_eq!(whole.median_days_to_let, Some(30));
+        let csv = dashboard_csv(&figures);
+        assert!(csv.starts_with("periode;offres_publiees;"));
+        assert!(csv.contains("\n2026-12;1;non publié;moins de 5;"));
+        assert!(
+            csv.contains("\n12 derniers mois;6;30;6;50;0;non publié;50;30\n"),
+            "{csv}"
+        );
     }
 
     #[test]

@@ -103,3 +103,18 @@ pub struct Explanation {
     /// The household's profile names a situation the DALO mediation commission hears at once.
     pub dalo_situation: bool,
 }
+
+/// A territory's public figures (`/resultats`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// The territories with published offers, as `(SIREN, name)`, for the choice.
+    pub territories: Vec<(String, String)>,
+    /// The territory shown, as `(SIREN, name)`; `None` when no offer was ever published.
+    pub territory: Option<(String, String)>,
+    /// Month by month, newest first, then the twelve months together.
+    pub figures: Vec<crate::domain::results::Figures>,
+    /// Its latest ended offers: `(offer, "T3 de 64 m² à Besançon", attributed)`.
+    pub ended: Vec<(i64, String, bool)>,
+    /// No first-quartile threshold is set for the territory this year.
+    pub quartile_unknown: bool,
+}

@@ -270,3 +270,174 @@ fn ExplanationView(e: Explanation) -> impl IntoView {
         </article>
     }
 }
+
+/// A territory's public figures; `territoire` is its SIREN (the busiest territory when empty).
+#[server(endpoint = "resultats")]
+pub async fn load_dashboard(
+    #[server(default)] territoire: String,
+) -> Result<crate::model::results::Dashboard, AppError> {
+    use crate::ssr::{respond, state, usecases};
+    respond(async move {
+        let siren = Some(territoire.trim()).filter(|s| !s.is_empty());
+        if siren.is_some_and(|s| s.len() != 9 || !s.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(AppError::BadRequest(
+                "Le territoire s'indique par le SIREN de son EPCI, 9 chiffres.".into(),
+            ));
+        }
+        let today = crate::domain::calendar::paris_date(crate::ssr::db::now());
+        Ok(usecases::results::dashboard(state()?.db.pool(), siren, today).await?)
+    })
+    .await
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let dashboard = Resource::new(
+        move || query.read().get("territoire").unwrap_or_default(),
+        load_dashboard,
+    );
+    view! {
+        <Title text="Résultats des attributions"/>
+        {loaded(dashboard, |d| view! { <DashboardView d/> })}
+    }
+}
+
+fn optional(value: Option<i64>, unit: &str) -> String {
+    value.map_or_else(|| "non publié".to_string(), |v| format!("{v}{unit}"))
+}
+
+#[component]
+fn DashboardView(d: crate::model::results::Dashboard) -> impl IntoView {
+    use crate::domain::results::WHOLE_PERIOD;
+    let Some((siren, name)) = d.territory.clone() else {
+        return view! {
+            <section class="panel narrow">
+                <h1>"Résultats des attributions"</h1>
+                <p>"Aucune offre n'a été publiée sur ce territoire : il n'y a pas de résultat à montrer."</p>
+                {(!d.territories.is_empty()).then(|| view! {
+                    <p>"Territoires où des offres ont été publiées :"</p>
+                    <ul>{d.territories.iter().map(|(s, n)| view! {
+                        <li><a href=format!("/resultats?territoire={s}")>{n.clone()}</a></li>
+                    }).collect_view()}</ul>
+                })}
+            </section>
+        }
+        .into_any();
+    };
+    let months: Vec<_> = d
+        .figures
+        .iter()
+        .filter(|f| f.period != WHOLE_PERIOD)
+        .cloned()
+        .collect();
+    let chart = OffersChart(OffersChartProps {
+        months: months
+            .iter()
+            .rev()
+            .map(|f| (f.period.clone(), f.offers_published))
+            .collect(),
+    });
+    let csv = format!("/resultats.csv?territoire={siren}");
+    view! {
+        <section class="panel">
+            <h1>"Résultats des attributions"</h1>
+            <leptos_router::components::Form method="GET" action="/resultats">
+                <div class="field">
+                    <label for="territoire">"Territoire (EPCI)"</label>
+                    <select id="territoire" name="territoire">
+                        {d.territories.iter().map(|(s, n)| view! {
+                            <option value=s.clone() selected=*s == siren>{n.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">"Afficher"</button>
+            </leptos_router::components::Form>
+            <p>{format!("{name}, sur les douze derniers mois. ")}<a href=csv download="">"Télécharger ces chiffres (CSV)"</a></p>
+            <h2>"Offres publiées par mois"</h2>
+            {chart}
+            <div class="table-wrap">
+                <table>
+                    <caption>"Chiffres par mois, du plus récent au plus ancien"</caption>
+                    <thead><tr>
+                        <th scope="col">"Période"</th>
+                        <th scope="col">"Offres publiées"</th>
+                        <th scope="col">"Candidatures par offre (médiane)"</th>
+                        <th scope="col">"Attributions"</th>
+                        <th scope="col">"Publics prioritaires"</th>
+                        <th scope="col">"Mutations"</th>
+                        <th scope="col">"1er quartile hors QPV"</th>
+                        <th scope="col">"Refus"</th>
+                        <th scope="col">"Délai médian jusqu'au bail"</th>
+                    </tr></thead>
+                    <tbody>
+                        {d.figures.iter().map(|f| view! {
+                            <tr>
+                                <th scope="row">{f.period.clone()}</th>
+                                <td>{f.offers_published}</td>
+                                <td>{optional(f.median_applications, "")}</td>
+                                <td>{f.attributions.label()}</td>
+                                <td>{optional(f.priority_share, " %")}</td>
+                                <td>{optional(f.mutation_share, " %")}</td>
+                                <td>{optional(f.first_quartile_outside_qpv, " %")}</td>
+                                <td>{optional(f.refusal_rate, " %")}</td>
+                                <td>{optional(f.median_days_to_let, " j")}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p class="hint">"Un effectif de 1 à 4 ménages est indiqué « moins de 5 », et une part ou une médiane calculée sur moins de 5 ménages ou offres n'est pas publiée : avec si peu de ménages, on pourrait les reconnaître. Les parts sont celles des attributions (baux signés) du mois. La loi fixe un objectif d'au moins 25 % des attributions hors quartier prioritaire au premier quartile des demandeurs."</p>
+            {d.quartile_unknown.then(|| view! { <p class="hint">"Le seuil du premier quartile de ce territoire n'est pas indiqué pour cette année : la part correspondante ne peut pas être calculée."</p> })}
+        </section>
+        <section class="panel" aria-labelledby="terminees-titre">
+            <h2 id="terminees-titre">"Dernières offres terminées"</h2>
+            {if d.ended.is_empty() {
+                view! { <p>"Aucune offre terminée pour l'instant."</p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {d.ended.iter().map(|(id, title, attributed)| view! {
+                            <li><a href=format!("/offres/{id}/resultat")>{format!("Offre n° {id} — {title}")}</a>
+                                {if *attributed { " : attribuée" } else { " : sans attribution" }}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+/// Offers published per month as bars, each with its number written beside it: the figure
+/// reads without the bars' length or colour, and the table below gives the same data.
+#[component]
+fn OffersChart(months: Vec<(String, i64)>) -> impl IntoView {
+    const BAR_HEIGHT: i64 = 22;
+    const LABEL_WIDTH: i64 = 80;
+    const WIDTH: i64 = 360;
+    let most = months.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let height = BAR_HEIGHT * months.len() as i64;
+    let description = months
+        .iter()
+        .map(|(m, n)| format!("{m} : {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {} {height}", LABEL_WIDTH + WIDTH + 40) width="100%" role="img"
+                aria-label=format!("Offres publiées par mois, du plus ancien au plus récent : {description}.")>
+                {months.into_iter().enumerate().map(|(i, (month, n))| {
+                    let y = i as i64 * BAR_HEIGHT;
+                    let width = n * WIDTH / most;
+                    view! {
+                        <text x="0" y=y + 15 class="chart-label">{month}</text>
+                        <rect x=LABEL_WIDTH y=y + 4 width=width height=BAR_HEIGHT - 8 class="chart-bar"></rect>
+                        <text x=LABEL_WIDTH + width + 6 y=y + 15 class="chart-value">{n}</text>
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption>"Nombre d'offres publiées chaque mois (le tableau ci-dessous donne les mêmes chiffres)."</figcaption>
+        </figure>
+    }
+}

@@ -271,3 +271,131 @@ pub async fn outcome(
         leased_on: lease.map(|(on, _)| on),
     }))
 }
+
+/// One offer of a territory as its figures need it: publication, applications at the close,
+/// proposals, and its lease with the tenant as they stood at the close (`None` fields when the
+/// offer was not ranked, or the tenant's line is gone with their account).
+pub struct TerritoryOffer {
+    pub published_at: Option<i64>,
+    pub applications: Option<i64>,
+    pub refusals: i64,
+    pub answered: i64,
+    pub lease: Option<(String, bool, Option<Profile>)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TerritoryRow {
+    id: i64,
+    published_at: Option<i64>,
+    in_qpv: i64,
+    applications: Option<i64>,
+    refusals: i64,
+    answered: i64,
+}
+
+/// The territory's offers published since `since` (Unix seconds) or leased since `since_day`.
+pub async fn territory_offers(
+    pool: &AnyPool,
+    epci_siren: &str,
+    since: i64,
+    since_day: Date,
+) -> Result<Vec<TerritoryOffer>, sqlx::Error> {
+    let rows: Vec<TerritoryRow> = sqlx::query_as(
+        "SELECT o.id, o.published_at, u.in_qpv,
+                (SELECT COUNT(*) FROM ranking_entries e JOIN rankings r ON r.id = e.ranking_id
+                 WHERE r.offer_id = o.id) AS applications,
+                (SELECT COUNT(*) FROM offer_proposals p
+                 WHERE p.offer_id = o.id AND p.status IN ('refusee', 'expiree')) AS refusals,
+                (SELECT COUNT(*) FROM offer_proposals p
+                 WHERE p.offer_id = o.id AND p.status IN ('refusee', 'expiree', 'acceptee', 'bail_signe')) AS answered
+         FROM offers o JOIN units u ON u.id = o.unit_id
+         WHERE u.epci_siren = $1 AND o.published_at IS NOT NULL
+               AND (o.published_at >= $2
+                    OR EXISTS (SELECT 1 FROM leases l WHERE l.offer_id = o.id AND l.signed_on >= $3))",
+    )
+    .bind(epci_siren)
+    .bind(since)
+    .bind(since_day.iso())
+    .fetch_all(pool)
+    .await?;
+    let ranked: Vec<(i64,)> = sqlx::query_as(
+        "SELECT r.offer_id FROM rankings r JOIN offers o ON o.id = r.offer_id
+         JOIN units u ON u.id = o.unit_id WHERE u.epci_siren = $1",
+    )
+    .bind(epci_siren)
+    .fetch_all(pool)
+    .await?;
+    let leases: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT l.offer_id, l.signed_on, e.profile_snapshot
+         FROM leases l JOIN offers o ON o.id = l.offer_id JOIN units u ON u.id = o.unit_id
+              LEFT JOIN rankings r ON r.offer_id = o.id
+              LEFT JOIN ranking_entries e ON e.ranking_id = r.id AND e.applicant_user_id = l.tenant_user_id
+         WHERE u.epci_siren = $1 AND l.signed_on >= $2",
+    )
+    .bind(epci_siren)
+    .bind(since_day.iso())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let lease = leases
+                .iter()
+                .find(|l| l.0 == row.id)
+                .map(|(_, on, snapshot)| {
+                    (
+                        on.clone(),
+                        row.in_qpv != 0,
+                        snapshot
+                            .as_deref()
+                            .and_then(|s| serde_json::from_str::<Profile>(s).ok()),
+                    )
+                });
+            TerritoryOffer {
+                published_at: row.published_at,
+                applications: ranked
+                    .iter()
+                    .any(|(id,)| *id == row.id)
+                    .then_some(row.applications)
+                    .flatten(),
+                refusals: row.refusals,
+                answered: row.answered,
+                lease,
+            }
+        })
+        .collect())
+}
+
+/// The territories where offers were published, as `(SIREN, offers)`, most offers first.
+pub async fn territories_with_offers(pool: &AnyPool) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.epci_siren, COUNT(*) AS offers FROM offers o JOIN units u ON u.id = o.unit_id
+         WHERE o.published_at IS NOT NULL GROUP BY u.epci_siren ORDER BY offers DESC, u.epci_siren",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The territory's latest ended offers, newest first: `(offer, typology, surface, commune, attributed)`.
+pub async fn ended_in_territory(
+    pool: &AnyPool,
+    epci_siren: &str,
+    limit: i64,
+) -> Result<Vec<(i64, String, i64, String, bool)>, sqlx::Error> {
+    let rows: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
+        "SELECT o.id, u.typology, u.surface_m2, u.commune_insee, o.status
+         FROM offers o JOIN units u ON u.id = o.unit_id
+         WHERE u.epci_siren = $1 AND o.status IN ('attributed', 'unsuccessful')
+         ORDER BY o.updated_at DESC, o.id DESC LIMIT $2",
+    )
+    .bind(epci_siren)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, typology, surface, insee, status)| {
+            (id, typology, surface, insee, status == "attributed")
+        })
+        .collect())
+}

@@ -5,11 +5,16 @@
 use super::rankings::standing;
 use crate::domain::calendar::{Date, paris_date};
 use crate::domain::cotation::Grid;
+use crate::domain::quartile::is_first_quartile;
 use crate::domain::ranking::RankingMode;
-use crate::domain::results::{Comparable, Count, Outlook, differences};
-use crate::model::results::{Chance, Difference, Explanation, Housed, OfferResult, Step};
+use crate::domain::results::{
+    Comparable, Count, Lease, OfferLine, Outlook, dashboard as dashboard_figures, differences,
+};
+use crate::model::results::{
+    Chance, Dashboard, Difference, Explanation, Housed, OfferResult, Step,
+};
 use crate::ssr::reference::commune_name;
-use crate::ssr::store::{caleol, cotation, profiles, rankings, results};
+use crate::ssr::store::{caleol, cotation, profiles, rankings, results, territories};
 use sqlx::AnyPool;
 
 fn title(typology: &str, surface_m2: i64, commune_insee: &str) -> String {
@@ -203,4 +208,87 @@ pub async fn explanation(
         landlord_address: outcome.landlord_address,
         dalo_situation: profile.dalo || !profile.situations.is_empty(),
     }))
+}
+
+/// The public figures of a territory (`siren`, or the one with most offers), over the twelve
+/// months up to `today`.
+pub async fn dashboard(
+    pool: &AnyPool,
+    siren: Option<&str>,
+    today: Date,
+) -> Result<Dashboard, sqlx::Error> {
+    let territories: Vec<(String, String)> = results::territories_with_offers(pool)
+        .await?
+        .into_iter()
+        .map(|(siren, _)| {
+            let name = crate::ssr::reference::epci_name(&siren);
+            (siren, name)
+        })
+        .collect();
+    let chosen = match siren {
+        Some(siren) => territories.iter().find(|(s, _)| s == siren).cloned(),
+        None => territories.first().cloned(),
+    };
+    let Some((siren, name)) = chosen else {
+        return Ok(Dashboard {
+            territories,
+            territory: None,
+            figures: Vec::new(),
+            ended: Vec::new(),
+            quartile_unknown: false,
+        });
+    };
+    let first_day =
+        Date::new(today.minus_months(11).year, today.minus_months(11).month, 1).unwrap_or(today);
+    let since = crate::domain::calendar::paris_midnight(first_day);
+    let thresholds = territories::thresholds(pool, &siren).await?;
+    let offers = results::territory_offers(pool, &siren, since, first_day).await?;
+    let lines: Vec<OfferLine> = offers
+        .into_iter()
+        .map(|o| OfferLine {
+            published_on: o.published_at.map(paris_date),
+            applications: o.applications,
+            refusals: o.refusals,
+            answered: o.answered,
+            lease: o.lease.and_then(|(on, in_qpv, profile)| {
+                let signed_on = Date::parse(&on)?;
+                let threshold = thresholds
+                    .iter()
+                    .find(|(year, _)| *year == signed_on.year)
+                    .map(|(_, amount)| *amount);
+                Some(Lease {
+                    signed_on,
+                    in_qpv,
+                    priority: profile
+                        .as_ref()
+                        .is_some_and(|p| p.dalo || !p.situations.is_empty()),
+                    mutation: profile.as_ref().is_some_and(|p| {
+                        p.housing_status
+                            == Some(crate::domain::profile::HousingStatus::SocialTenant)
+                    }),
+                    first_quartile: profile.as_ref().zip(threshold).and_then(|(p, t)| {
+                        is_first_quartile(
+                            &p.applicant(signed_on).members,
+                            p.monthly_resources_cents,
+                            t,
+                        )
+                    }),
+                })
+            }),
+        })
+        .collect();
+    let ended = results::ended_in_territory(pool, &siren, 20)
+        .await?
+        .into_iter()
+        .map(|(id, typology, surface, insee, attributed)| {
+            (id, title(&typology, surface, &insee), attributed)
+        })
+        .collect();
+    Ok(Dashboard {
+        territories,
+        figures: dashboard_figures(&lines, today),
+        territory: Some((siren, name)),
+        ended,
+        quartile_unknown: !thresholds.iter().any(|(year, _)| *year == today.year),
+    })
 }
