@@ -1,5 +1,13 @@
 import { expect, Page, test } from "@playwright/test";
-import { hydrated, lastMailTo, othersApplyAndTheWindowEnds, signIn, watchConsole } from "./helpers";
+import {
+  answerDelaysEnd,
+  hydrated,
+  lastMailTo,
+  othersApplyAndTheWindowEnds,
+  queryDemo,
+  signIn,
+  watchConsole,
+} from "./helpers";
 
 const GRAND_BESANCON = "242500361";
 const APPLICANT = "Sofiane Demandeur";
@@ -17,10 +25,10 @@ async function voteInOrder(page: Page) {
   }
 }
 
-test("staff put a shortlist on the agenda, two members vote online, the president closes, the first-ranked declines and the second is offered the unit", async ({
+test("staff put a shortlist on the agenda, two members vote online, the president closes, the first-ranked declines and the second is offered the unit; once the offer ends, the applicant reads why and anyone reads its result", async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
 
   // The demo applicant applies to an offer of Grand Besançon; others apply; the window ends.
   const applicant = await browser.newPage();
@@ -31,8 +39,16 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   const offerId = href.split("/").pop()!;
   await applicant.goto(href);
   await hydrated(applicant);
+  // Before applying: the rank an application would get now, in words beside the gauge.
+  const chances = applicant.locator("section.chance");
+  await expect(chances.getByRole("heading", { name: "Vos chances aujourd'hui" })).toBeVisible();
+  await expect(chances).toContainText(/Si vous postuliez maintenant et que l'offre fermait aujourd'hui, vous seriez \d+(er|e) sur \d+ ménages? classés?/);
+  await expect(chances.getByRole("meter")).toBeVisible();
+  await expect(chances).toContainText(/Chances (sérieuses|possibles|faibles)/);
+  await expect(chances).toContainText("Ce rang est provisoire");
   await applicant.getByRole("button", { name: "Postuler à cette offre" }).click();
   await expect(applicant.getByText("Votre candidature est enregistrée.")).toBeVisible();
+  await expect(chances).toContainText(/Si l'offre fermait aujourd'hui, votre candidature serait \d+(er|e) sur/);
   othersApplyAndTheWindowEnds(offerId, "demandeur@locactive.demo");
 
   // Staff open the ranking once the platform has closed the offer. Anyone ranked ahead of the
@@ -192,4 +208,48 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   const followUp = staff.getByRole("table", { name: "Décisions et propositions" });
   await expect(followUp).toContainText("Refusé par le candidat");
   await expect(followUp.getByRole("row").filter({ hasText: "Attribution en rang 2" })).toContainText("Proposé, en attente de réponse");
+
+  // Ten days pass twice: the second and the third leave the unit unanswered, and the offer ends
+  // without a tenant.
+  await expect
+    .poll(
+      () => {
+        answerDelaysEnd(offerId);
+        return queryDemo(`SELECT status FROM offers WHERE id = ${Number(offerId)}`)[0][0];
+      },
+      { timeout: 120_000, intervals: [3_000] },
+    )
+    .toBe("unsuccessful");
+
+  // The applicant reads why: their rank, the commission's decision, and where to write.
+  await applicant.goto("/espace/candidatures");
+  await hydrated(applicant);
+  await mine.getByRole("link", { name: /Pourquoi ce résultat \?/ }).click();
+  await expect(applicant.getByRole("heading", { level: 1, name: "Pourquoi ce résultat ?" })).toBeVisible();
+  await expect(applicant.getByText(/Vous étiez \d+(er|e) sur \d+ candidats recevables/)).toBeVisible();
+  await expect(applicant.getByRole("heading", { name: "Décision de la commission" })).toBeVisible();
+  await expect(applicant.getByRole("table", { name: "Détail de la note" })).toBeVisible();
+  await expect(applicant.getByRole("heading", { name: "Contester ce résultat" })).toBeVisible();
+  await expect(applicant.locator("address.postal")).toContainText("1 rue de la Démonstration");
+  expect(applicantErrors).toEqual([]);
+
+  // Anyone reads the offer's result and the territory's figures, and no name on them.
+  const visitor = await (await browser.newContext()).newPage();
+  const visitorErrors = watchConsole(visitor);
+  await visitor.goto(`/offres/${offerId}/resultat`);
+  await expect(visitor.getByRole("heading", { level: 1, name: `Résultat de l'offre n° ${offerId}` })).toBeVisible();
+  await expect(visitor.locator("dl.facts")).toContainText("Offre terminée sans attribution");
+  // One refusal and two unanswered: fewer than five households, never counted exactly.
+  await expect(visitor.locator("dl.facts")).toContainText("moins de 5");
+  await expect(visitor.getByText(APPLICANT)).toHaveCount(0);
+  await visitor.getByRole("link", { name: "← Tous les résultats" }).click();
+  await expect(visitor.getByRole("heading", { level: 1, name: "Résultats des attributions" })).toBeVisible();
+  await hydrated(visitor);
+  await visitor.getByLabel("Territoire (EPCI)").selectOption(GRAND_BESANCON);
+  await visitor.getByRole("button", { name: "Afficher" }).click();
+  await expect(visitor.getByRole("table", { name: /Chiffres par mois/ })).toBeVisible();
+  await expect(visitor.getByRole("img", { name: /Offres publiées par mois/ })).toBeVisible();
+  await expect(visitor.getByRole("link", { name: new RegExp(`Offre n° ${offerId} —`) })).toBeVisible();
+  await expect(visitor.getByText(APPLICANT)).toHaveCount(0);
+  expect(visitorErrors).toEqual([]);
 });

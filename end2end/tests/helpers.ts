@@ -131,6 +131,23 @@ db.commit()
   execFileSync("python3", ["-c", script, db, offerId, scoringBelow]);
 }
 
+/**
+ * Time passing again: the ten days the candidates offered the unit had to answer are over. The
+ * server's own job then passes the unit down the ranks, and ends the offer when nobody is left.
+ */
+export function answerDelaysEnd(offerId: string) {
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir) throw new Error("E2E_MAIL_DIR is not set (run the tests through scripts/test.sh)");
+  const db = path.join(path.dirname(dir), "locactive.db");
+  const script = `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+db.execute("UPDATE offer_proposals SET respond_by = '2000-01-01' WHERE offer_id = ? AND status = 'en_attente'", (int(sys.argv[2]),))
+db.commit()
+`;
+  execFileSync("python3", ["-c", script, db, offerId]);
+}
+
 /** Rows of a read-only query on the demo's SQLite database: for finding a fixture, never to act. */
 export function queryDemo(sql: string): string[][] {
   const dir = process.env.E2E_MAIL_DIR;

@@ -113,6 +113,7 @@ pub fn Footer() -> impl IntoView {
             <p>"locactive — les logements sociaux vacants publiés par les bailleurs, ouverts aux candidatures des demandeurs."</p>
             <p>"Le classement des candidatures suit la grille de cotation publique du territoire ; la commission d'attribution (CALEOL) reste souveraine."</p>
             <p>
+                <a href="/resultats">"Résultats des attributions"</a>" · "
                 <a href="/compte">"Mon compte"</a>" · "
                 <a href="/deconnexion">"Sessions et déconnexion"</a>" · "
                 <a href="/confidentialite">"Données personnelles"</a>" · "

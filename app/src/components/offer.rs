@@ -55,6 +55,13 @@ pub fn OfferCard(offer: OfferSummary) -> impl IntoView {
             <p>{offer.excerpt.clone()}</p>
             <p class="hint">{offer.landlord.clone()}" · candidatures jusqu'au "{french_day(&offer.closes_on)}" inclus"</p>
             {offer.for_me.clone().map(|assessment| view! { <EligibilityBadge assessment/> })}
+            {offer.applications_so_far.map(|n| view! {
+                <p class="hint">{match n {
+                    0 => "Aucune candidature pour l'instant".to_string(),
+                    1 => "1 candidature à ce jour".to_string(),
+                    n => format!("{n} candidatures à ce jour"),
+                }}" · "<a href=format!("/offres/{}#chances-titre", offer.id) aria-label=format!("Vos chances pour l'offre n° {}", offer.id)>"vos chances"</a></p>
+            })}
         </article>
     }
 }

@@ -543,6 +543,9 @@ pub struct OfferSummary {
     /// For a signed-in applicant only: whether they may apply, and why not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_me: Option<crate::domain::eligibility::Assessment>,
+    /// For a signed-in applicant only: live applications so far (the rank is on the offer page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applications_so_far: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -94,9 +94,11 @@ async fn search_for_visitor(
         let mut results = catalogue::search_within(&state.db, &state.search, query, within).await?;
         let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
         let mut badges = assess(listings::offer_terms(pool, Some(&ids)).await?);
+        let counts = crate::ssr::store::applications::live_counts(pool, &ids).await?;
         results.for_applicant = true;
         for hit in &mut results.hits {
             hit.for_me = badges.remove(&hit.id);
+            hit.applications_so_far = Some(counts.get(&hit.id).copied().unwrap_or(0));
         }
         Ok(results)
     }

@@ -82,6 +82,8 @@ struct Landlord {
     prefix: &'static str,
     epci: &'static str,
     units: usize,
+    /// Where its applicants write to contest a decision (a fictional address).
+    postal_address: &'static str,
 }
 
 /// Fictional organisations (SIRENs in a range with a valid key but no real company behind it).
@@ -92,6 +94,7 @@ const LANDLORDS: [Landlord; 2] = [
         prefix: "HC",
         epci: GRAND_BESANCON.siren,
         units: 180,
+        postal_address: "Habitat Comtois (démo), service des attributions\n1 rue de la Démonstration\n25000 Besançon",
     },
     Landlord {
         name: "Montbéliard Logis (démo)",
@@ -99,6 +102,7 @@ const LANDLORDS: [Landlord; 2] = [
         prefix: "ML",
         epci: PAYS_DE_MONTBELIARD.siren,
         units: 120,
+        postal_address: "Montbéliard Logis (démo), service des attributions\n2 place de l'Exemple\n25200 Montbéliard",
     },
 ];
 
@@ -139,6 +143,7 @@ pub async fn seed(
     for landlord in &LANDLORDS {
         let id = organisations::insert_organisation(&mut tx, landlord.name, landlord.siren).await?;
         organisations::add_epcis(&mut tx, id, &[landlord.epci.to_string()]).await?;
+        organisations::set_postal_address(&mut tx, id, landlord.postal_address).await?;
         organisation_ids.push(id);
         report.organisations += 1;
     }

@@ -413,3 +413,24 @@ pub async fn withdraw_all(conn: &mut AnyConnection, user_id: i64) -> Result<u64,
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Live applications to each of these offers, by offer (offers without any are left out).
+pub async fn live_counts(
+    pool: &AnyPool,
+    offer_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
+    if offer_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let placeholders: Vec<String> = (1..=offer_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT offer_id, COUNT(*) FROM applications WHERE status = 'active' AND offer_id IN ({})
+         GROUP BY offer_id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+    for id in offer_ids {
+        query = query.bind(*id);
+    }
+    Ok(query.fetch_all(pool).await?.into_iter().collect())
+}

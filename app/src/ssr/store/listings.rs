@@ -357,6 +357,7 @@ pub async fn summaries(pool: &AnyPool, ids: &[i64]) -> Result<Vec<OfferSummary>,
                 .find(|(unit, _)| *unit == r.unit_id)
                 .map(|(_, photo)| photo.clone()),
             for_me: None,
+            applications_so_far: None,
         })
         .collect())
 }
