@@ -49,7 +49,8 @@ async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
     assert_eq!(report.units, 300);
     assert_eq!(report.applicants, 1000);
     assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 2);
-    assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 300);
+    // 300 units, and 44 more let over the past year (30 in Grand Besançon, 14 in Montbéliard).
+    assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 344);
     assert!(
         app.count("SELECT COUNT(*) FROM units WHERE in_qpv = 1")
             .await
@@ -99,12 +100,32 @@ async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
         .await
         .unwrap();
     assert!(again.already_seeded);
-    assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 300);
+    assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 344);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1008);
     // The demo grid is in force for Grand Besançon and applicants have a history to compare with.
     assert_eq!(app.count("SELECT COUNT(*) FROM cotation_grids").await, 1);
-    // 300 past attributions, and the lease the demo's history signs.
-    assert_eq!(app.count("SELECT COUNT(*) FROM attributions").await, 301);
+    // 300 past attributions for the observed waits, and one per lease of an offer: the one the
+    // demo's history signs and those of the past year.
+    let leases = app
+        .count("SELECT COUNT(*) FROM leases WHERE offer_id IS NOT NULL")
+        .await;
+    assert!(leases > 30, "{leases}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM attributions").await,
+        300 + leases
+    );
+    // The past year gives Grand Besançon's public figures something to publish.
+    let today = app::domain::calendar::paris_date(app::ssr::db::now());
+    let dashboard =
+        app::ssr::usecases::results::dashboard(app.state.db.pool(), Some("242500361"), today)
+            .await
+            .unwrap();
+    let year = dashboard.figures.last().unwrap();
+    assert!(
+        matches!(year.attributions, app::domain::results::Count::Exactly(n) if n >= 20),
+        "{year:?}"
+    );
+    assert!(year.median_days_to_let.is_some(), "{year:?}");
     // The history: offers at every stage, done by the store's own calls.
     for (status, at_least) in [
         ("closed", 2),

@@ -9,6 +9,7 @@ mod applicants;
 mod cotation;
 pub mod doubs;
 mod history;
+mod past;
 mod units;
 
 use applicants::{FIRST_NAMES_WEIGHTED, LAST_NAMES, insert_applicant};
@@ -329,6 +330,7 @@ pub async fn seed(
     // The history goes through the store's own transactions, one step after another, as real
     // use does.
     history::run(db, public_base_url, &progress).await?;
+    past::run(db, &progress).await?;
     Ok(report)
 }
 
