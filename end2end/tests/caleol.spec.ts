@@ -42,13 +42,13 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   // Before applying: the rank an application would get now, in words beside the gauge.
   const chances = applicant.locator("section.chance");
   await expect(chances.getByRole("heading", { name: "Vos chances aujourd'hui" })).toBeVisible();
-  await expect(chances).toContainText(/Si vous postuliez maintenant et que l'offre fermait aujourd'hui, vous seriez \d+(er|e) sur \d+ ménages? classés?/);
+  await expect(chances).toContainText(/Si vous postuliez maintenant et que l'offre fermait aujourd'hui, vous seriez au \d+(er|e) rang sur \d+ ménages? classés?/);
   await expect(chances.getByRole("meter")).toBeVisible();
   await expect(chances).toContainText(/Chances (sérieuses|possibles|faibles)/);
   await expect(chances).toContainText("Ce rang est provisoire");
   await applicant.getByRole("button", { name: "Postuler à cette offre" }).click();
   await expect(applicant.getByText("Votre candidature est enregistrée.")).toBeVisible();
-  await expect(chances).toContainText(/Si l'offre fermait aujourd'hui, votre candidature serait \d+(er|e) sur/);
+  await expect(chances).toContainText(/Si l'offre fermait aujourd'hui, votre candidature serait au \d+(er|e) rang sur/);
   othersApplyAndTheWindowEnds(offerId, "demandeur@locactive.demo");
 
   // Staff open the ranking once the platform has closed the offer. Anyone ranked ahead of the
@@ -226,7 +226,7 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   await hydrated(applicant);
   await mine.getByRole("link", { name: /Pourquoi ce résultat \?/ }).click();
   await expect(applicant.getByRole("heading", { level: 1, name: "Pourquoi ce résultat ?" })).toBeVisible();
-  await expect(applicant.getByText(/Vous étiez \d+(er|e) sur \d+ candidats recevables/)).toBeVisible();
+  await expect(applicant.getByText(/Vous étiez au \d+(er|e) rang sur \d+ candidats recevables/)).toBeVisible();
   await expect(applicant.getByRole("heading", { name: "Décision de la commission" })).toBeVisible();
   await expect(applicant.getByRole("table", { name: "Détail de la note" })).toBeVisible();
   await expect(applicant.getByRole("heading", { name: "Contester ce résultat" })).toBeVisible();

@@ -1424,8 +1424,9 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
         result["refusals"],
         serde_json::json!({"kind": "fewer_than_five"})
     );
-    assert_eq!(result["housed"]["score_points"], 40);
-    assert_eq!(result["housed"]["seniority_months"], months);
+    // Another household's score is told to ten points, the age of its request in years.
+    assert_eq!(result["housed"]["score_band"], 40);
+    assert_eq!(result["housed"]["seniority_years"], months / 12);
     assert_eq!(result["days_to_lease"], 0);
     let page = common::http_get(app.url(&format!("/offres/{offer}/resultat")))
         .await
@@ -1435,7 +1436,7 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
         .unwrap();
     assert!(page.contains("Logement attribué, bail signé"), "{page}");
     assert!(
-        page.contains("40 points") && page.contains("moins de 5"),
+        page.contains("entre 40 et 49 points") && page.contains("moins de 5"),
         "{page}"
     );
 
@@ -1485,6 +1486,11 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
     .await
     .unwrap();
     assert!(people.len() >= 12, "{people:?}");
+    // Every fixture household is one person born on 10 February 1984.
+    let people: Vec<(String,)> = people
+        .into_iter()
+        .chain([("1984-02-10".to_string(),), ("10/02/1984".to_string(),)])
+        .collect();
     for (personal,) in &people {
         assert!(
             !page.contains(personal.as_str()),
@@ -1510,13 +1516,13 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
     )
     .await;
     assert_eq!(why["position"], serde_json::json!([1, 5]), "{why}");
-    assert_eq!(why["housed"]["score_points"], 40);
+    assert_eq!(why["housed"]["score_band"], 40);
     assert_eq!(
         why["differences"],
         serde_json::json!([{
             "label": app::domain::results::SITUATION_LINES,
             "mine": 50,
-            "theirs": 40
+            "theirs": "moins"
         }])
     );
     assert!(
@@ -1525,7 +1531,8 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
             .unwrap()
             .contains("5 rue de la Préfecture")
     );
-    assert_eq!(why["dalo_situation"], true);
+    // Already recognised DALO, a turns to the préfet, not to the mediation commission.
+    assert_eq!(why["dalo_situation"], false);
     assert!(why["decision"]["label"].is_string(), "{why}");
     let why_text = why.to_string();
     assert!(!why_text.contains("e@example.fr"), "{why}");
@@ -1541,6 +1548,24 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
         page.contains("Pourquoi ce résultat ?") && page.contains("recours gracieux"),
         "{page}"
     );
+
+    // b, threatened with eviction, is told that the mediation commission hears that at once.
+    let threatened = c.ranked.applicant("b@example.fr");
+    let theirs = json(app.call_with(threatened, "espace", &[]).await).await;
+    let theirs = theirs["applications"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let why_b = json(
+        app.call_with(
+            threatened,
+            "espace/candidature/resultat",
+            &[("application_id", &theirs)],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(why_b["dalo_situation"], true, "{why_b}");
 
     // Nobody else reads it; the tenant reads that the home is theirs.
     let other = app

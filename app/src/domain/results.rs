@@ -16,7 +16,7 @@ pub const SMALL_FIGURE: i64 = 5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Count {
-    /// None at all: nobody is revealed by a zero.
+    /// None at all: nobody is revealed by a zero ("0").
     Zero,
     /// One to four: shown as "moins de 5".
     FewerThanFive,
@@ -32,28 +32,28 @@ impl Count {
         }
     }
 
-    /// In words, for a page: "aucun", "moins de 5", "12".
+    /// As a page shows it: "0", "moins de 5", "12".
     pub fn label(self) -> String {
         match self {
-            Count::Zero => "aucun".into(),
+            Count::Zero => "0".into(),
             Count::FewerThanFive => "moins de 5".into(),
             Count::Exactly(n) => n.to_string(),
         }
     }
 
-    /// For a CSV cell: the number, or the same words as on the page.
+    /// For a CSV cell: the same as on the page.
     pub fn cell(self) -> String {
-        match self {
-            Count::Zero => "0".into(),
-            other => other.label(),
-        }
+        self.label()
     }
 }
 
-/// A share in percent (rounded), published only when its whole counts five households or more:
-/// a share of a small whole tells as much as the count it hides.
+/// A share in percent (rounded), published only when neither the households it counts nor the
+/// others are one to four: with the whole known, 20 % of 5 names one household as surely as a
+/// count of 1 would, and 80 % of 5 does the same for the one left out.
 pub fn share(part: i64, whole: i64) -> Option<i64> {
-    (whole >= SMALL_FIGURE).then(|| (part * 100 + whole / 2) / whole)
+    let small = |n: i64| (1..SMALL_FIGURE).contains(&n);
+    (whole >= SMALL_FIGURE && !small(part) && !small(whole - part))
+        .then(|| (part * 100 + whole / 2) / whole)
 }
 
 /// The median (the lower middle of an even count), published only over five values or more.
@@ -112,7 +112,7 @@ impl Outlook {
                 "Si l'offre fermait aujourd'hui, votre dossier serait parmi les trois premiers présentés à la commission d'attribution."
             }
             Outlook::Fair => {
-                "Si l'offre fermait aujourd'hui, votre dossier viendrait juste après les trois premiers : il serait présenté si des candidats mieux classés renoncent ou sont écartés."
+                "Si l'offre fermait aujourd'hui, votre dossier serait parmi les dix premiers, après les trois que la commission examine d'ordinaire : il serait présenté si des candidats mieux classés renoncent ou sont écartés."
             }
             Outlook::Low => {
                 "Si l'offre fermait aujourd'hui, plus de dix ménages seraient classés avant vous : le logement a peu de chances de vous être proposé."
@@ -154,10 +154,15 @@ pub struct OfferLine {
     pub published_on: Option<Date>,
     /// Applications ranked at its close, once closed.
     pub applications: Option<i64>,
-    /// Proposals refused or left unanswered, and all those answered one way or the other.
-    pub refusals: i64,
-    pub answered: i64,
     pub lease: Option<Lease>,
+}
+
+/// A unit offered to a household and answered: the day, and whether it was refused (or left
+/// unanswered until the delay ran out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    pub on: Date,
+    pub refused: bool,
 }
 
 /// The lease that ended an offer, and what the figures count of its tenant.
@@ -176,7 +181,7 @@ pub struct Lease {
 /// A territory's figures over one month, or over the whole period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figures {
-    /// "2026-11", or "12 mois" for the whole period.
+    /// "2026-11", or [`WHOLE_PERIOD`].
     pub period: String,
     /// Offers are not households: their count is published whole.
     pub offers_published: i64,
@@ -187,7 +192,7 @@ pub struct Figures {
     pub mutation_share: Option<i64>,
     /// Of the attributions outside QPV, those to first-quartile households (objective ≥ 25 %).
     pub first_quartile_outside_qpv: Option<i64>,
-    /// Of the proposals answered, those refused or left unanswered.
+    /// Of the units offered and answered in the period, those refused or left unanswered.
     pub refusal_rate: Option<i64>,
     pub median_days_to_let: Option<i64>,
 }
@@ -199,7 +204,37 @@ fn month_key(date: Date) -> (i32, u32) {
     (date.year, date.month)
 }
 
-fn figures(period: String, published: &[&OfferLine], leased: &[&OfferLine]) -> Figures {
+/// "novembre 2026" for "2026-11"; any other period as it is.
+pub fn period_words(period: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    match period.split_once('-') {
+        Some((year, month)) => match month.parse::<usize>() {
+            Ok(m @ 1..=12) => format!("{} {year}", MONTHS[m - 1]),
+            _ => period.to_string(),
+        },
+        None => period.to_string(),
+    }
+}
+
+fn figures(
+    period: String,
+    published: &[&OfferLine],
+    leased: &[&OfferLine],
+    answers: &[&Answer],
+) -> Figures {
     let applications: Vec<i64> = published.iter().filter_map(|o| o.applications).collect();
     let leases: Vec<(&OfferLine, &Lease)> = leased
         .iter()
@@ -219,8 +254,7 @@ fn figures(period: String, published: &[&OfferLine], leased: &[&OfferLine]) -> F
                 .map(|p| l.signed_on.days_since_epoch() - p.days_since_epoch())
         })
         .collect();
-    let answered: i64 = leases.iter().map(|(o, _)| o.answered).sum();
-    let refusals: i64 = leases.iter().map(|(o, _)| o.refusals).sum();
+    let refusals = answers.iter().filter(|a| a.refused).count() as i64;
     let total = leases.len() as i64;
     Figures {
         period,
@@ -233,16 +267,17 @@ fn figures(period: String, published: &[&OfferLine], leased: &[&OfferLine]) -> F
             outside.iter().filter(|q| **q).count() as i64,
             outside.len() as i64,
         ),
-        // Each answer is a household's: the rate needs five answers or more.
-        refusal_rate: share(refusals, answered),
+        // Each answer is a household's: the same rule as any share of households.
+        refusal_rate: share(refusals, answers.len() as i64),
         median_days_to_let: median(&days),
     }
 }
 
 /// A territory's figures for each of the twelve months up to `today`'s, newest first, then over
 /// the twelve months together. An offer counts in the month it was published; an attribution,
-/// with its delay and refusals, in the month its lease was signed.
-pub fn dashboard(lines: &[OfferLine], today: Date) -> Vec<Figures> {
+/// with its delay, in the month its lease was signed; an answer to a unit offered, in the month
+/// it was given (or the delay ran out).
+pub fn dashboard(lines: &[OfferLine], answers: &[Answer], today: Date) -> Vec<Figures> {
     let first = today.minus_months(11);
     let first = (first.year, first.month);
     let last = month_key(today);
@@ -268,7 +303,16 @@ pub fn dashboard(lines: &[OfferLine], today: Date) -> Vec<Figures> {
                 .iter()
                 .filter(|o| within(o.lease.as_ref().map(|l| l.signed_on)) == Some(*m))
                 .collect();
-            figures(format!("{}-{:02}", m.0, m.1), &published, &leased)
+            let answered: Vec<&Answer> = answers
+                .iter()
+                .filter(|a| within(Some(a.on)) == Some(*m))
+                .collect();
+            figures(
+                format!("{}-{:02}", m.0, m.1),
+                &published,
+                &leased,
+                &answered,
+            )
         })
         .collect();
     let published: Vec<&OfferLine> = lines
@@ -279,7 +323,16 @@ pub fn dashboard(lines: &[OfferLine], today: Date) -> Vec<Figures> {
         .iter()
         .filter(|o| within(o.lease.as_ref().map(|l| l.signed_on)).is_some())
         .collect();
-    out.push(figures(WHOLE_PERIOD.to_string(), &published, &leased));
+    let answered: Vec<&Answer> = answers
+        .iter()
+        .filter(|a| within(Some(a.on)).is_some())
+        .collect();
+    out.push(figures(
+        WHOLE_PERIOD.to_string(),
+        &published,
+        &leased,
+        &answered,
+    ));
     out
 }
 
@@ -308,13 +361,33 @@ pub fn dashboard_csv(figures: &[Figures]) -> String {
 }
 
 /// The label of the one line that sums every criterion about a household's situation.
-pub const SITUATION_LINES: &str = "Situation du foyer (priorités, logement actuel), sans détail";
+pub const SITUATION_LINES: &str = "Situation du foyer (priorités, logement actuel)";
 
-/// Where two scores made on the same grid differ, in whole points, as `(label, mine, theirs)`.
-/// The age of the request and refusals are compared line by line; every criterion about the
-/// household's situation (priorities, violence, handicap, current home) is summed into one line,
-/// so that nothing is told of the other household's situations.
-pub fn differences(grid: &Grid, mine: &Score, theirs: &Score) -> Vec<(String, i64, i64)> {
+/// Another household's score as it may be told: the ten points it falls in ("entre 40 et 49
+/// points"), never the exact figure, which the public grid could take apart into situations.
+pub fn score_band(points: i64) -> i64 {
+    points.div_euclid(10) * 10
+}
+
+pub fn band_words(from: i64) -> String {
+    format!("entre {from} et {} points", from + 9)
+}
+
+/// The age of another household's request as it may be told: whole years.
+pub fn years_words(months: i64) -> String {
+    match months.div_euclid(12) {
+        0 => "moins d'un an".to_string(),
+        1 => "entre 1 et 2 ans".to_string(),
+        y => format!("entre {y} et {} ans", y + 1),
+    }
+}
+
+/// Where two scores made on the same grid differ, as `(label, mine, theirs in words)`. The age of
+/// the request is compared line by line, with both figures; every criterion about the
+/// household's situation (priorities, violence, handicap, current home, refusals) is summed into
+/// one line, and of the other household only its direction is told ("davantage", "moins"), so
+/// that nothing is told of its situations.
+pub fn differences(grid: &Grid, mine: &Score, theirs: &Score) -> Vec<(String, i64, String)> {
     let counted = |score: &Score, i: usize| {
         score
             .lines
@@ -327,22 +400,27 @@ pub fn differences(grid: &Grid, mine: &Score, theirs: &Score) -> Vec<(String, i6
     for (i, criterion) in grid.criteria.iter().enumerate() {
         let (a, b) = (counted(mine, i), counted(theirs, i));
         match criterion.rule {
-            Rule::Seniority { .. } | Rule::Refusal { .. } => {
+            Rule::Seniority { .. } => {
                 if a != b {
-                    lines.push((criterion.label.clone(), a, b));
+                    lines.push((criterion.label.clone(), a, format!("{b}")));
                 }
             }
-            Rule::When { .. } | Rule::Above { .. } => {
+            Rule::When { .. } | Rule::Above { .. } | Rule::Refusal { .. } => {
                 situation_mine += a;
                 situation_theirs += b;
             }
         }
     }
     if situation_mine != situation_theirs {
+        let direction = if situation_theirs > situation_mine {
+            "davantage"
+        } else {
+            "moins"
+        };
         lines.push((
             SITUATION_LINES.to_string(),
             situation_mine,
-            situation_theirs,
+            direction.to_string(),
         ));
     }
     lines
@@ -388,7 +466,7 @@ mod tests {
 
     #[test]
     fn counts_of_one_to_four_households_are_never_published() {
-        assert_eq!(Count::of(0).label(), "aucun");
+        assert_eq!(Count::of(0).label(), "0");
         for n in 1..=4 {
             assert_eq!(Count::of(n).label(), "moins de 5", "{n}");
             assert_eq!(Count::of(n).cell(), "moins de 5", "{n}");
@@ -400,8 +478,16 @@ mod tests {
     #[test]
     fn shares_and_medians_need_five_households() {
         assert_eq!(share(1, 4), None);
-        assert_eq!(share(1, 5), Some(20));
-        assert_eq!(share(2, 3 * 5), Some(13));
+        assert_eq!(share(0, 4), None);
+        // One household of five, or all but one: as telling as a count of 1.
+        assert_eq!(share(1, 5), None);
+        assert_eq!(share(4, 5), None);
+        assert_eq!(share(2, 15), None);
+        assert_eq!(share(12, 14), None);
+        assert_eq!(share(0, 6), Some(0));
+        assert_eq!(share(6, 6), Some(100));
+        assert_eq!(share(5, 10), Some(50));
+        assert_eq!(share(5, 15), Some(33));
         assert_eq!(median(&[3, 1, 2, 5]), None);
         assert_eq!(median(&[9, 1, 5, 3, 7]), Some(5));
         assert_eq!(median(&[6, 1, 5, 3, 7, 2]), Some(3));
@@ -474,12 +560,13 @@ mod tests {
             &grid,
         );
         let lines = differences(&grid, &mine, &theirs);
+        // The handicap line and the refusal of mine, the DALO line of theirs: one line, and
+        // only its direction for the other household.
         assert_eq!(
             lines,
             vec![
-                ("Ancienneté".to_string(), 30, 12),
-                ("Refus".to_string(), -10, 0),
-                (SITUATION_LINES.to_string(), 20, 50),
+                ("Ancienneté".to_string(), 30, "12".to_string()),
+                (SITUATION_LINES.to_string(), 10, "davantage".to_string()),
             ]
         );
         assert!(
@@ -520,8 +607,6 @@ mod tests {
         let offer = |published: &str, applications: i64, lease: Option<Lease>| OfferLine {
             published_on: Date::parse(published),
             applications: Some(applications),
-            refusals: 1,
-            answered: 2,
             lease,
         };
         let mut lines = vec![
@@ -560,7 +645,19 @@ mod tests {
             offer("2026-12-01", 0, None),
         ];
         lines[6].applications = None;
-        let figures = dashboard(&lines, today);
+        // Twelve answers in the period, six of them refusals; one from before the period.
+        let answer = |on: &str, refused: bool| Answer {
+            on: Date::parse(on).unwrap(),
+            refused,
+        };
+        let mut answers: Vec<Answer> = (1..=6)
+            .flat_map(|m| {
+                let on = format!("2026-{m:02}-10");
+                [answer(&on, true), answer(&on, false)]
+            })
+            .collect();
+        answers.push(answer("2025-11-30", true));
+        let figures = dashboard(&lines, &answers, today);
         assert_eq!(figures.len(), 13);
         assert_eq!(figures[0].period, "2026-12");
         assert_eq!(figures[11].period, "2026-01");
@@ -577,23 +674,36 @@ mod tests {
         // Six published in the period (the 2025 one is not), five of them ranked.
         assert_eq!(whole.offers_published, 6);
         assert_eq!(whole.median_applications, Some(30));
-        // Six leases in the period: three to priority households, 50 %.
+        // Six leases in the period, three to priority households: a share of 3 is not published.
         assert_eq!(whole.attributions, Count::Exactly(6));
-        assert_eq!(whole.priority_share, Some(50));
+        assert_eq!(whole.priority_share, None);
         assert_eq!(whole.mutation_share, Some(0));
         // Outside QPV with a known quartile: Oct-15 yes, Oct-20 no, Nov-01 yes, 2025 no → 4 < 5.
         assert_eq!(whole.first_quartile_outside_qpv, None);
-        // 6 refusals out of 12 answers.
+        // 6 refusals out of 12 answers in the period (the one of 2025 is outside it).
         assert_eq!(whole.refusal_rate, Some(50));
+        assert_eq!(figures[11].refusal_rate, None, "two answers in January");
         // 30, 30, 30, 30, 30 and 223 days: the median is 30.
         assert_eq!(whole.median_days_to_let, Some(30));
         let csv = dashboard_csv(&figures);
         assert!(csv.starts_with("periode;offres_publiees;"));
         assert!(csv.contains("\n2026-12;1;non publié;moins de 5;"));
         assert!(
-            csv.contains("\n12 derniers mois;6;30;6;50;0;non publié;50;30\n"),
+            csv.contains("\n12 derniers mois;6;30;6;non publié;0;non publié;50;30\n"),
             "{csv}"
         );
+        assert_eq!(period_words("2026-11"), "novembre 2026");
+        assert_eq!(period_words(WHOLE_PERIOD), WHOLE_PERIOD);
+    }
+
+    #[test]
+    fn another_household_s_score_and_wait_are_told_in_bands() {
+        assert_eq!(band_words(score_band(47)), "entre 40 et 49 points");
+        assert_eq!(band_words(score_band(40)), "entre 40 et 49 points");
+        assert_eq!(band_words(score_band(-3)), "entre -10 et -1 points");
+        assert_eq!(years_words(11), "moins d'un an");
+        assert_eq!(years_words(23), "entre 1 et 2 ans");
+        assert_eq!(years_words(50), "entre 4 et 5 ans");
     }
 
     #[test]

@@ -25,13 +25,13 @@ pub struct Chance {
     pub comparable: Comparable,
 }
 
-/// The housed household of an ended offer, as published: no identity.
+/// The housed household of an ended offer, as it may be told: no identity, no exact score.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Housed {
-    /// The score, when the offer was ranked by cotation.
-    pub score_points: Option<i64>,
-    /// How old the request was at the close, in months.
-    pub seniority_months: Option<i64>,
+    /// The ten points its score fell in (40 for 40 to 49), when the offer was ranked by cotation.
+    pub score_band: Option<i64>,
+    /// How old its request was at the close, in whole years.
+    pub seniority_years: Option<i64>,
 }
 
 /// The public result of an offer once it ended (`/offres/{id}/resultat` and the open API).
@@ -56,12 +56,13 @@ pub struct OfferResult {
     pub leased_on: Option<String>,
 }
 
-/// A criterion line where the applicant and the housed household differ, in points.
+/// A criterion line where the applicant and the housed household differ: the applicant's
+/// points, and the other household's points or only whether it had more or fewer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Difference {
     pub label: String,
     pub mine: i64,
-    pub theirs: i64,
+    pub theirs: String,
 }
 
 /// A dated step of the offer, for the applicant's explanation.

@@ -6,7 +6,7 @@ use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::components::score::ScoreTable;
 use crate::domain::ranking::RankingMode;
-use crate::domain::results::{Comparable, duration_words};
+use crate::domain::results::{Comparable, band_words, duration_words, years_words};
 use crate::error::AppError;
 use crate::model::results::{Chance, Explanation, Housed, OfferResult};
 use leptos::prelude::*;
@@ -69,7 +69,7 @@ pub fn ChancePanel(chance: Chance) -> impl IntoView {
         (mode, Some(position)) => {
             let outlook = chance.outlook.unwrap_or(crate::domain::results::Outlook::Low);
             let rank = format!(
-                "{} {} sur {}",
+                "{} au {} rang sur {}",
                 if chance.applied { "Si l'offre fermait aujourd'hui, votre candidature serait" } else { "Si vous postuliez maintenant et que l'offre fermait aujourd'hui, vous seriez" },
                 ordinal(position),
                 plural(chance.ranked, "ménage classé", "ménages classés"),
@@ -83,7 +83,8 @@ pub fn ChancePanel(chance: Chance) -> impl IntoView {
                 <p class="gauge">
                     <meter min="0" max=crate::domain::results::Outlook::MAX value=outlook.value()
                         aria-label=format!("Jauge : {}", outlook.label())></meter>
-                    " "<strong>{outlook.label()}</strong>
+                    // The meter's name says it already to screen readers.
+                    " "<strong aria-hidden="true">{outlook.label()}</strong>
                 </p>
                 <p>{outlook.explain()}</p>
             }
@@ -120,7 +121,8 @@ fn ComparableOffers(comparable: Comparable) -> impl IntoView {
                 )
             });
             format!(
-                "Ces offres ont reçu en général {applications} candidatures{}{}.",
+                "Ces offres ont reçu en général {}{}{}.",
+                plural(applications, "candidature", "candidatures"),
                 score.unwrap_or_default(),
                 seniority.unwrap_or_default()
             )
@@ -136,11 +138,11 @@ fn ComparableOffers(comparable: Comparable) -> impl IntoView {
 
 fn housed_facts(housed: &Housed) -> Vec<(&'static str, String)> {
     let mut facts = Vec::new();
-    if let Some(points) = housed.score_points {
-        facts.push(("Note du ménage logé", format!("{points} points")));
+    if let Some(from) = housed.score_band {
+        facts.push(("Note du ménage logé", band_words(from)));
     }
-    if let Some(months) = housed.seniority_months {
-        facts.push(("Ancienneté de sa demande", duration_words(months)));
+    if let Some(years) = housed.seniority_years {
+        facts.push(("Ancienneté de sa demande", years_words(years * 12)));
     }
     facts
 }
@@ -173,10 +175,10 @@ fn OfferResultView(result: OfferResult) -> impl IntoView {
                 <dt>"Candidatures reçues"</dt><dd>{result.applications.label()}</dd>
                 <dt>"Candidatures recevables"</dt><dd>{result.eligible.label()}</dd>
                 {housed.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
-                <dt>"Refus avant acceptation"</dt><dd>{result.refusals.label()}</dd>
+                <dt>{if result.attributed { "Refus avant acceptation" } else { "Propositions refusées ou restées sans réponse" }}</dt><dd>{result.refusals.label()}</dd>
                 {result.days_to_lease.map(|days| view! { <dt>"De la publication au bail"</dt><dd>{plural(days, "jour", "jours")}</dd> })}
             </dl>
-            <p class="hint">"Rien ici ne permet d'identifier un ménage : ni nom, ni numéro de demande, ni commune d'origine. Un effectif de 1 à 4 ménages est indiqué « moins de 5 »."</p>
+            <p class="hint">"Rien ici ne permet d'identifier un ménage : ni nom, ni numéro de demande, ni commune d'origine. La note du ménage logé est donnée à dix points près et l'ancienneté de sa demande en années ; un effectif de 1 à 4 ménages est indiqué « moins de 5 »."</p>
         </article>
     }
 }
@@ -193,18 +195,18 @@ pub fn ExplanationPage() -> impl IntoView {
 
 #[component]
 fn ExplanationView(e: Explanation) -> impl IntoView {
-    let ranking = match (&e.position, e.not_ranked_because.is_empty()) {
-        (Some((position, total)), _) => format!(
-            "Vous étiez {} sur {}.",
+    let ranking = match &e.position {
+        Some((position, total)) => format!(
+            "Vous étiez au {} rang sur {}.",
             ordinal(*position),
             plural(*total, "candidat recevable", "candidats recevables")
         ),
-        (None, false) => format!(
-            "Votre candidature n'a pas été classée : à la clôture, {}",
-            e.not_ranked_because.join(" ")
-        ),
-        (None, true) => "Votre candidature n'a pas été classée.".to_string(),
+        None if e.not_ranked_because.is_empty() => {
+            "Votre candidature n'a pas été classée.".to_string()
+        }
+        None => "Votre candidature n'a pas été classée. À la clôture :".to_string(),
     };
+    let reasons = e.not_ranked_because.clone();
     let housed = e
         .housed
         .as_ref()
@@ -217,10 +219,13 @@ fn ExplanationView(e: Explanation) -> impl IntoView {
             <p><a href="/espace/candidatures">"← Mes candidatures"</a></p>
             <h1>"Pourquoi ce résultat ?"</h1>
             <p><a href=format!("/offres/{}/resultat", e.offer_id)>{format!("Offre n° {} — {}", e.offer_id, e.title)}</a>" — "{e.landlord.clone()}</p>
-            <p class="notice" role="status">{e.outcome.clone()}</p>
+            <p class="notice">{e.outcome.clone()}</p>
 
             <h2>"Votre classement"</h2>
             <p>{ranking}</p>
+            {(!reasons.is_empty()).then(|| view! {
+                <ul>{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            })}
             <p>{format!("Mode de classement : {}. {}", e.mode_label, e.mode_explain)}</p>
             {e.score.clone().map(|score| view! { <ScoreTable score/> })}
 
@@ -229,13 +234,13 @@ fn ExplanationView(e: Explanation) -> impl IntoView {
                 <dl class="facts">
                     {housed.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
                 </dl>
-                <p class="hint">"Son identité n'est jamais communiquée, ni le détail de sa situation."</p>
+                <p class="hint">"Son identité n'est jamais communiquée, ni le détail de sa situation : sa note est donnée à dix points près."</p>
             })}
             {(!differences.is_empty()).then(|| view! {
                 <div class="table-wrap">
                     <table>
                         <caption>"Ce qui a fait la différence entre vos deux notes"</caption>
-                        <thead><tr><th scope="col">"Critère"</th><th scope="col">"Vous"</th><th scope="col">"Le ménage logé"</th></tr></thead>
+                        <thead><tr><th scope="col">"Critère"</th><th scope="col">"Vos points"</th><th scope="col">"Le ménage logé"</th></tr></thead>
                         <tbody>
                             {differences.into_iter().map(|d| view! {
                                 <tr><th scope="row">{d.label}</th><td>{d.mine}</td><td>{d.theirs}</td></tr>
@@ -309,7 +314,7 @@ fn optional(value: Option<i64>, unit: &str) -> String {
 
 #[component]
 fn DashboardView(d: crate::model::results::Dashboard) -> impl IntoView {
-    use crate::domain::results::WHOLE_PERIOD;
+    use crate::domain::results::{WHOLE_PERIOD, period_words};
     let Some((siren, name)) = d.territory.clone() else {
         return view! {
             <section class="panel narrow">
@@ -335,7 +340,7 @@ fn DashboardView(d: crate::model::results::Dashboard) -> impl IntoView {
         months: months
             .iter()
             .rev()
-            .map(|f| (f.period.clone(), f.offers_published))
+            .map(|f| (period_words(&f.period), f.offers_published))
             .collect(),
     });
     let csv = format!("/resultats.csv?territoire={siren}");
@@ -356,9 +361,10 @@ fn DashboardView(d: crate::model::results::Dashboard) -> impl IntoView {
             <p>{format!("{name}, sur les douze derniers mois. ")}<a href=csv download="">"Télécharger ces chiffres (CSV)"</a></p>
             <h2>"Offres publiées par mois"</h2>
             {chart}
+            <h2>"Les chiffres mois par mois"</h2>
             <div class="table-wrap">
                 <table>
-                    <caption>"Chiffres par mois, du plus récent au plus ancien"</caption>
+                    <caption>"Chiffres par mois, du plus récent au plus ancien, puis sur les douze mois"</caption>
                     <thead><tr>
                         <th scope="col">"Période"</th>
                         <th scope="col">"Offres publiées"</th>
@@ -367,27 +373,18 @@ fn DashboardView(d: crate::model::results::Dashboard) -> impl IntoView {
                         <th scope="col">"Publics prioritaires"</th>
                         <th scope="col">"Mutations"</th>
                         <th scope="col">"1er quartile hors QPV"</th>
-                        <th scope="col">"Refus"</th>
+                        <th scope="col">"Taux de refus"</th>
                         <th scope="col">"Délai médian jusqu'au bail"</th>
                     </tr></thead>
                     <tbody>
-                        {d.figures.iter().map(|f| view! {
-                            <tr>
-                                <th scope="row">{f.period.clone()}</th>
-                                <td>{f.offers_published}</td>
-                                <td>{optional(f.median_applications, "")}</td>
-                                <td>{f.attributions.label()}</td>
-                                <td>{optional(f.priority_share, " %")}</td>
-                                <td>{optional(f.mutation_share, " %")}</td>
-                                <td>{optional(f.first_quartile_outside_qpv, " %")}</td>
-                                <td>{optional(f.refusal_rate, " %")}</td>
-                                <td>{optional(f.median_days_to_let, " j")}</td>
-                            </tr>
-                        }).collect_view()}
+                        {months.iter().map(|f| view! { <FiguresRow f=f.clone()/> }).collect_view()}
                     </tbody>
+                    <tfoot>
+                        {d.figures.iter().filter(|f| f.period == WHOLE_PERIOD).map(|f| view! { <FiguresRow f=f.clone()/> }).collect_view()}
+                    </tfoot>
                 </table>
             </div>
-            <p class="hint">"Un effectif de 1 à 4 ménages est indiqué « moins de 5 », et une part ou une médiane calculée sur moins de 5 ménages ou offres n'est pas publiée : avec si peu de ménages, on pourrait les reconnaître. Les parts sont celles des attributions (baux signés) du mois. La loi fixe un objectif d'au moins 25 % des attributions hors quartier prioritaire au premier quartile des demandeurs."</p>
+            <p class="hint">"Un effectif de 1 à 4 ménages est indiqué « moins de 5 » ; une médiane calculée sur moins de 5 ménages ou offres n'est pas publiée, ni une part qui compterait, ou laisserait de côté, 1 à 4 ménages : avec si peu de ménages, on pourrait les reconnaître. Les parts sont celles des attributions (baux signés) du mois. La loi fixe un objectif d'au moins 25 % des attributions hors quartier prioritaire au premier quartile des demandeurs."</p>
             {d.quartile_unknown.then(|| view! { <p class="hint">"Le seuil du premier quartile de ce territoire n'est pas indiqué pour cette année : la part correspondante ne peut pas être calculée."</p> })}
         </section>
         <section class="panel" aria-labelledby="terminees-titre">
@@ -409,12 +406,30 @@ fn DashboardView(d: crate::model::results::Dashboard) -> impl IntoView {
     .into_any()
 }
 
+/// One line of the territory's figures: a month (in words) or the whole period.
+#[component]
+fn FiguresRow(f: crate::domain::results::Figures) -> impl IntoView {
+    view! {
+        <tr>
+            <th scope="row">{crate::domain::results::period_words(&f.period)}</th>
+            <td>{f.offers_published}</td>
+            <td>{optional(f.median_applications, "")}</td>
+            <td>{f.attributions.label()}</td>
+            <td>{optional(f.priority_share, " %")}</td>
+            <td>{optional(f.mutation_share, " %")}</td>
+            <td>{optional(f.first_quartile_outside_qpv, " %")}</td>
+            <td>{optional(f.refusal_rate, " %")}</td>
+            <td>{optional(f.median_days_to_let, " j")}</td>
+        </tr>
+    }
+}
+
 /// Offers published per month as bars, each with its number written beside it: the figure
 /// reads without the bars' length or colour, and the table below gives the same data.
 #[component]
 fn OffersChart(months: Vec<(String, i64)>) -> impl IntoView {
     const BAR_HEIGHT: i64 = 22;
-    const LABEL_WIDTH: i64 = 80;
+    const LABEL_WIDTH: i64 = 120;
     const WIDTH: i64 = 360;
     let most = months.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let height = BAR_HEIGHT * months.len() as i64;

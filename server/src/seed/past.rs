@@ -33,10 +33,11 @@ pub async fn run(db: &Db, progress: &impl Fn(&str)) -> Result<(), Failure> {
     .fetch_all(pool)
     .await?;
     for (landlord, count) in LANDLORDS.iter().zip(PAST_OFFERS) {
-        let (organisation,): (i64,) = sqlx::query_as("SELECT id FROM organisations WHERE siren = $1")
-            .bind(landlord.siren)
-            .fetch_one(pool)
-            .await?;
+        let (organisation,): (i64,) =
+            sqlx::query_as("SELECT id FROM organisations WHERE siren = $1")
+                .bind(landlord.siren)
+                .fetch_one(pool)
+                .await?;
         let communes: Vec<&doubs::Commune> = doubs::COMMUNES
             .iter()
             .filter(|c| c.epci_siren == landlord.epci)
@@ -182,7 +183,10 @@ pub async fn run(db: &Db, progress: &impl Fn(&str)) -> Result<(), Failure> {
             }
             tx.commit().await?;
         }
-        progress(&format!("{} : {count} offres terminées sur l'année", landlord.name));
+        progress(&format!(
+            "{} : {count} offres terminées sur l'année",
+            landlord.name
+        ));
     }
     Ok(())
 }

@@ -61,6 +61,19 @@ impl Situation {
     pub fn is_priority(self) -> bool {
         !matches!(self, Situation::RelogementAnru | Situation::BailGlissant)
     }
+
+    /// Whether the DALO mediation commission hears a household in this situation without
+    /// waiting for the "délai anormalement long" (R441-14-1 CCH).
+    pub fn opens_dalo_mediation(self) -> bool {
+        matches!(
+            self,
+            Situation::SansLogement
+                | Situation::MenaceExpulsion
+                | Situation::SortieStructure
+                | Situation::LogementIndigne
+                | Situation::SurOccupation
+        )
+    }
 }
 
 vocabulary!(

@@ -6,6 +6,7 @@ use crate::domain::calendar::Date;
 use crate::domain::cotation::{Score, months_between};
 use crate::domain::profile::Profile;
 use sqlx::AnyPool;
+use std::collections::{HashMap, HashSet};
 
 /// An offer that ended, attributed or not, with what its result page publishes.
 pub struct Ended {
@@ -128,7 +129,8 @@ pub async fn comparable(
     since: Date,
 ) -> Result<Vec<(i64, Option<i64>, Option<i64>)>, sqlx::Error> {
     let rows: Vec<(i64, String, String, Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT r.id, r.mode, r.ranked_on, e.score, e.profile_snapshot
+        "SELECT (SELECT COUNT(*) FROM ranking_entries x WHERE x.ranking_id = r.id), r.mode,
+                r.ranked_on, e.score, e.profile_snapshot
          FROM leases l JOIN offers o ON o.id = l.offer_id JOIN units u ON u.id = o.unit_id
               JOIN rankings r ON r.offer_id = o.id
               LEFT JOIN ranking_entries e ON e.ranking_id = r.id AND e.applicant_user_id = l.tenant_user_id
@@ -141,18 +143,14 @@ pub async fn comparable(
     .bind(since.iso())
     .fetch_all(pool)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (ranking_id, mode, ranked_on, score, snapshot) in rows {
-        let (applications,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM ranking_entries WHERE ranking_id = $1")
-                .bind(ranking_id)
-                .fetch_one(pool)
-                .await?;
-        let score = score.filter(|_| mode == "cotation");
-        let months = snapshot.and_then(|s| seniority(&s, Some(&ranked_on)));
-        out.push((applications, score, months));
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|(applications, mode, ranked_on, score, snapshot)| {
+            let score = score.filter(|_| mode == "cotation");
+            let months = snapshot.and_then(|s| seniority(&s, Some(&ranked_on)));
+            (applications, score, months)
+        })
+        .collect())
 }
 
 /// One application of an applicant, as its explanation needs it once the offer is ranked.
@@ -278,8 +276,6 @@ pub async fn outcome(
 pub struct TerritoryOffer {
     pub published_at: Option<i64>,
     pub applications: Option<i64>,
-    pub refusals: i64,
-    pub answered: i64,
     pub lease: Option<(String, bool, Option<Profile>)>,
 }
 
@@ -288,9 +284,7 @@ struct TerritoryRow {
     id: i64,
     published_at: Option<i64>,
     in_qpv: i64,
-    applications: Option<i64>,
-    refusals: i64,
-    answered: i64,
+    applications: i64,
 }
 
 /// The territory's offers published since `since` (Unix seconds) or leased since `since_day`.
@@ -303,11 +297,7 @@ pub async fn territory_offers(
     let rows: Vec<TerritoryRow> = sqlx::query_as(
         "SELECT o.id, o.published_at, u.in_qpv,
                 (SELECT COUNT(*) FROM ranking_entries e JOIN rankings r ON r.id = e.ranking_id
-                 WHERE r.offer_id = o.id) AS applications,
-                (SELECT COUNT(*) FROM offer_proposals p
-                 WHERE p.offer_id = o.id AND p.status IN ('refusee', 'expiree')) AS refusals,
-                (SELECT COUNT(*) FROM offer_proposals p
-                 WHERE p.offer_id = o.id AND p.status IN ('refusee', 'expiree', 'acceptee', 'bail_signe')) AS answered
+                 WHERE r.offer_id = o.id) AS applications
          FROM offers o JOIN units u ON u.id = o.unit_id
          WHERE u.epci_siren = $1 AND o.published_at IS NOT NULL
                AND (o.published_at >= $2
@@ -318,14 +308,23 @@ pub async fn territory_offers(
     .bind(since_day.iso())
     .fetch_all(pool)
     .await?;
-    let ranked: Vec<(i64,)> = sqlx::query_as(
+    let ranked: HashSet<i64> = sqlx::query_as::<_, (i64,)>(
         "SELECT r.offer_id FROM rankings r JOIN offers o ON o.id = r.offer_id
-         JOIN units u ON u.id = o.unit_id WHERE u.epci_siren = $1",
+         JOIN units u ON u.id = o.unit_id
+         WHERE u.epci_siren = $1 AND o.published_at IS NOT NULL
+               AND (o.published_at >= $2
+                    OR EXISTS (SELECT 1 FROM leases l WHERE l.offer_id = o.id AND l.signed_on >= $3))",
     )
     .bind(epci_siren)
+    .bind(since)
+    .bind(since_day.iso())
     .fetch_all(pool)
-    .await?;
-    let leases: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+    .await?
+    .into_iter()
+    .map(|(id,)| id)
+    .collect();
+    let mut leases: HashMap<i64, (String, Option<String>)> = HashMap::new();
+    let rows_of_leases: Vec<(i64, String, Option<String>)> = sqlx::query_as(
         "SELECT l.offer_id, l.signed_on, e.profile_snapshot
          FROM leases l JOIN offers o ON o.id = l.offer_id JOIN units u ON u.id = o.unit_id
               LEFT JOIN rankings r ON r.offer_id = o.id
@@ -336,33 +335,51 @@ pub async fn territory_offers(
     .bind(since_day.iso())
     .fetch_all(pool)
     .await?;
+    for (offer, on, snapshot) in rows_of_leases {
+        // One lease per offer; the first recorded stands.
+        leases.entry(offer).or_insert((on, snapshot));
+    }
     Ok(rows
         .into_iter()
         .map(|row| {
-            let lease = leases
-                .iter()
-                .find(|l| l.0 == row.id)
-                .map(|(_, on, snapshot)| {
-                    (
-                        on.clone(),
-                        row.in_qpv != 0,
-                        snapshot
-                            .as_deref()
-                            .and_then(|s| serde_json::from_str::<Profile>(s).ok()),
-                    )
-                });
+            let lease = leases.remove(&row.id).map(|(on, snapshot)| {
+                (
+                    on,
+                    row.in_qpv != 0,
+                    snapshot
+                        .as_deref()
+                        .and_then(|s| serde_json::from_str::<Profile>(s).ok()),
+                )
+            });
             TerritoryOffer {
                 published_at: row.published_at,
-                applications: ranked
-                    .iter()
-                    .any(|(id,)| *id == row.id)
-                    .then_some(row.applications)
-                    .flatten(),
-                refusals: row.refusals,
-                answered: row.answered,
+                applications: ranked.contains(&row.id).then_some(row.applications),
                 lease,
             }
         })
+        .collect())
+}
+
+/// The units offered in the territory and answered since `since` (Unix seconds): when, and
+/// whether refused or left unanswered.
+pub async fn territory_answers(
+    pool: &AnyPool,
+    epci_siren: &str,
+    since: i64,
+) -> Result<Vec<(i64, bool)>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT p.responded_at, p.status FROM offer_proposals p
+         JOIN offers o ON o.id = p.offer_id JOIN units u ON u.id = o.unit_id
+         WHERE u.epci_siren = $1 AND p.responded_at IS NOT NULL AND p.responded_at >= $2
+               AND p.status IN ('refusee', 'expiree', 'acceptee', 'bail_signe')",
+    )
+    .bind(epci_siren)
+    .bind(since)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, status)| (at, matches!(status.as_str(), "refusee" | "expiree")))
         .collect())
 }
 

@@ -8,7 +8,8 @@ use crate::domain::cotation::Grid;
 use crate::domain::quartile::is_first_quartile;
 use crate::domain::ranking::RankingMode;
 use crate::domain::results::{
-    Comparable, Count, Lease, OfferLine, Outlook, dashboard as dashboard_figures, differences,
+    Answer, Comparable, Count, Lease, OfferLine, Outlook, dashboard as dashboard_figures,
+    differences, score_band,
 };
 use crate::model::results::{
     Chance, Dashboard, Difference, Explanation, Housed, OfferResult, Step,
@@ -83,8 +84,8 @@ pub async fn offer_result(
         applications: Count::of(ended.applications),
         eligible: Count::of(ended.eligible),
         housed: ended.housed.map(|(score, months)| Housed {
-            score_points: (mode == Some(RankingMode::Cotation)).then_some(score),
-            seniority_months: months,
+            score_band: (mode == Some(RankingMode::Cotation)).then_some(score_band(score)),
+            seniority_years: months.map(|m| m.div_euclid(12)),
         }),
         refusals: Count::of(ended.refusals),
         days_to_lease: published_on
@@ -119,13 +120,17 @@ pub async fn explanation(
         .into_iter()
         .find(|(offer, _)| *offer == outcome.offer_id)
         .map(|(_, line)| line);
-    // Lines compare only when both scores come from the same grid (a mutation may be scored on
-    // a grid of its own).
+    // Scores compare only on an offer ranked by cotation and when both come from the same grid
+    // (a mutation may be scored on a grid of its own, and saying so would tell it).
+    let same_grid = matches!(
+        (&outcome.housed, outcome.grid_id),
+        (Some((_, Some(theirs), _)), Some(mine)) if *theirs == mine
+    ) && mode == RankingMode::Cotation
+        && !outcome.is_housed;
     let mut lines = Vec::new();
-    if let (Some(mine), Some((theirs, their_grid, _)), Some(grid_id)) =
+    if let (Some(mine), Some((theirs, _, _)), Some(grid_id)) =
         (&outcome.score, &outcome.housed, outcome.grid_id)
-        && !outcome.is_housed
-        && *their_grid == Some(grid_id)
+        && same_grid
     {
         let grid: Option<Grid> = cotation::versions(pool, None)
             .await?
@@ -191,8 +196,8 @@ pub async fn explanation(
         not_ranked_because,
         score: outcome.score,
         housed: outcome.housed.as_ref().map(|(score, _, months)| Housed {
-            score_points: (mode == RankingMode::Cotation).then_some(i64::from(score.total)),
-            seniority_months: *months,
+            score_band: same_grid.then_some(score_band(i64::from(score.total))),
+            seniority_years: months.map(|m| m.div_euclid(12)),
         }),
         differences: lines
             .into_iter()
@@ -206,7 +211,10 @@ pub async fn explanation(
         decision,
         steps,
         landlord_address: outcome.landlord_address,
-        dalo_situation: profile.dalo || !profile.situations.is_empty(),
+        // Already recognised DALO, a household turns to the préfet (or the court), not to the
+        // mediation commission.
+        dalo_situation: !profile.dalo
+            && profile.situations.iter().any(|s| s.opens_dalo_mediation()),
     }))
 }
 
@@ -248,8 +256,6 @@ pub async fn dashboard(
         .map(|o| OfferLine {
             published_on: o.published_at.map(paris_date),
             applications: o.applications,
-            refusals: o.refusals,
-            answered: o.answered,
             lease: o.lease.and_then(|(on, in_qpv, profile)| {
                 let signed_on = Date::parse(&on)?;
                 let threshold = thresholds
@@ -261,7 +267,7 @@ pub async fn dashboard(
                     in_qpv,
                     priority: profile
                         .as_ref()
-                        .is_some_and(|p| p.dalo || !p.situations.is_empty()),
+                        .is_some_and(|p| p.dalo || p.situations.iter().any(|s| s.is_priority())),
                     mutation: profile.as_ref().is_some_and(|p| {
                         p.housing_status
                             == Some(crate::domain::profile::HousingStatus::SocialTenant)
@@ -277,6 +283,14 @@ pub async fn dashboard(
             }),
         })
         .collect();
+    let answers: Vec<Answer> = results::territory_answers(pool, &siren, since)
+        .await?
+        .into_iter()
+        .map(|(at, refused)| Answer {
+            on: paris_date(at),
+            refused,
+        })
+        .collect();
     let ended = results::ended_in_territory(pool, &siren, 20)
         .await?
         .into_iter()
@@ -286,7 +300,7 @@ pub async fn dashboard(
         .collect();
     Ok(Dashboard {
         territories,
-        figures: dashboard_figures(&lines, today),
+        figures: dashboard_figures(&lines, &answers, today),
         territory: Some((siren, name)),
         ended,
         quartile_unknown: !thresholds.iter().any(|(year, _)| *year == today.year),
