@@ -166,8 +166,6 @@ async fn document(
     }
 }
 
-/// The ranking of one of the caller's offers as a CSV file; the export is audit-logged, since it
-/// carries applicants' personal data out of the platform.
 /// A territory's public figures as CSV, as the page `/resultats` shows them.
 async fn results_csv(
     State(state): State<AppState>,
@@ -220,6 +218,8 @@ async fn results_csv(
         .into_response()
 }
 
+/// The ranking of one of the caller's offers as a CSV file; the export is audit-logged, since it
+/// carries applicants' personal data out of the platform.
 async fn ranking_csv(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -77,7 +77,7 @@ async fn limit_body(request: Request, next: Next) -> Response {
 /// same process rendered meanwhile would wait for its data until the deadline answered 503. The
 /// test suites start many servers in one process; that was the offer page seen without its offer
 /// (README, "An intermittent hang").
-fn route_list() -> Vec<AxumRouteListing> {
+pub fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }

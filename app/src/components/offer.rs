@@ -14,6 +14,17 @@ pub fn french_day(iso: &str) -> String {
         .unwrap_or_else(|| iso.to_string())
 }
 
+/// Live applications to an open offer, as a card or the chances say it: one to four households
+/// are "moins de 5", as everywhere figures are shown.
+pub fn applications_so_far(n: crate::domain::results::Count) -> String {
+    use crate::domain::results::Count;
+    match n {
+        Count::Exactly(n) => format!("{n} candidatures à ce jour"),
+        Count::Zero => "Aucune candidature à ce jour".to_string(),
+        _ => "Moins de 5 candidatures à ce jour".to_string(),
+    }
+}
+
 fn floor_text(floor: i64) -> String {
     match floor {
         0 => "Rez-de-chaussée".to_string(),
@@ -56,11 +67,7 @@ pub fn OfferCard(offer: OfferSummary) -> impl IntoView {
             <p class="hint">{offer.landlord.clone()}" · candidatures jusqu'au "{french_day(&offer.closes_on)}" inclus"</p>
             {offer.for_me.clone().map(|assessment| view! { <EligibilityBadge assessment/> })}
             {offer.applications_so_far.map(|n| view! {
-                <p class="hint">{match n {
-                    0 => "Aucune candidature pour l'instant".to_string(),
-                    1 => "1 candidature à ce jour".to_string(),
-                    n => format!("{n} candidatures à ce jour"),
-                }}" · "<a href=format!("/offres/{}#chances-titre", offer.id) aria-label=format!("Vos chances pour l'offre n° {}", offer.id)>"vos chances"</a></p>
+                <p class="hint">{applications_so_far(n)}" · "<a href=format!("/offres/{}#chances-titre", offer.id) aria-label=format!("Vos chances pour l'offre n° {}", offer.id)>"vos chances"</a></p>
             })}
         </article>
     }

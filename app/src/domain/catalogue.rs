@@ -545,7 +545,7 @@ pub struct OfferSummary {
     pub for_me: Option<crate::domain::eligibility::Assessment>,
     /// For a signed-in applicant only: live applications so far (the rank is on the offer page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applications_so_far: Option<i64>,
+    pub applications_so_far: Option<crate::domain::results::Count>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -638,8 +638,14 @@ mod tests {
     #[test]
     fn the_search_box_searches_words_never_the_engine_s_syntax() {
         assert_eq!(plain_words("title:*"), "title");
-        assert_eq!(plain_words("text:\"balcon\" +sud -nord^2 (T3)"), "text balcon sud nord 2 T3");
-        assert_eq!(plain_words("Saint-Ferjeux l'arbre"), "Saint-Ferjeux l'arbre");
+        assert_eq!(
+            plain_words("text:\"balcon\" +sud -nord^2 (T3)"),
+            "text balcon sud nord 2 T3"
+        );
+        assert_eq!(
+            plain_words("Saint-Ferjeux l'arbre"),
+            "Saint-Ferjeux l'arbre"
+        );
         assert_eq!(plain_words("*:*"), "");
     }
 

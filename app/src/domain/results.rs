@@ -21,6 +21,9 @@ pub enum Count {
     /// One to four: shown as "moins de 5".
     FewerThanFive,
     Exactly(i64),
+    /// Withheld although five or more, because with the figures beside it, it would give away a
+    /// hidden one (secondary suppression): shown as "non publié".
+    Withheld,
 }
 
 impl Count {
@@ -32,12 +35,22 @@ impl Count {
         }
     }
 
+    /// A part of a published whole (eligible households among the applications): withheld too
+    /// when the rest of the whole is one to four, which the difference would give away.
+    pub fn of_part(part: i64, whole: i64) -> Count {
+        match Count::of(part) {
+            Count::Exactly(_) if (1..SMALL_FIGURE).contains(&(whole - part)) => Count::Withheld,
+            count => count,
+        }
+    }
+
     /// As a page shows it: "0", "moins de 5", "12".
     pub fn label(self) -> String {
         match self {
             Count::Zero => "0".into(),
             Count::FewerThanFive => "moins de 5".into(),
             Count::Exactly(n) => n.to_string(),
+            Count::Withheld => "non publié".into(),
         }
     }
 
@@ -327,6 +340,24 @@ pub fn dashboard(lines: &[OfferLine], answers: &[Answer], today: Date) -> Vec<Fi
         .iter()
         .filter(|a| within(Some(a.on)).is_some())
         .collect();
+    // The whole period's count is published: with a single month hidden, it would be the total
+    // less the others. A second month, the smallest published, is then withheld too.
+    let hidden = out
+        .iter()
+        .filter(|f| f.attributions == Count::FewerThanFive)
+        .count();
+    if hidden == 1 {
+        let smallest = out
+            .iter_mut()
+            .filter(|f| matches!(f.attributions, Count::Exactly(_)))
+            .min_by_key(|f| match f.attributions {
+                Count::Exactly(n) => n,
+                _ => i64::MAX,
+            });
+        if let Some(month) = smallest {
+            month.attributions = Count::Withheld;
+        }
+    }
     out.push(figures(
         WHOLE_PERIOD.to_string(),
         &published,
@@ -383,10 +414,10 @@ pub fn years_words(months: i64) -> String {
 }
 
 /// Where two scores made on the same grid differ, as `(label, mine, theirs in words)`. The age of
-/// the request is compared line by line, with both figures; every criterion about the
-/// household's situation (priorities, violence, handicap, current home, refusals) is summed into
-/// one line, and of the other household only its direction is told ("davantage", "moins"), so
-/// that nothing is told of its situations.
+/// the request is compared line by line; every criterion about the household's situation
+/// (priorities, violence, handicap, current home, refusals) is summed into one line. Of the
+/// other household only the direction is told ("davantage", "moins"): its exact points would
+/// give its exact wait, or, with the band of its total, its situations.
 pub fn differences(grid: &Grid, mine: &Score, theirs: &Score) -> Vec<(String, i64, String)> {
     let counted = |score: &Score, i: usize| {
         score
@@ -395,6 +426,8 @@ pub fn differences(grid: &Grid, mine: &Score, theirs: &Score) -> Vec<(String, i6
             .filter(|l| l.counted)
             .map_or(0, |l| i64::from(l.points))
     };
+    let direction =
+        |mine: i64, theirs: i64| (if theirs > mine { "davantage" } else { "moins" }).to_string();
     let mut lines = Vec::new();
     let (mut situation_mine, mut situation_theirs) = (0, 0);
     for (i, criterion) in grid.criteria.iter().enumerate() {
@@ -402,7 +435,7 @@ pub fn differences(grid: &Grid, mine: &Score, theirs: &Score) -> Vec<(String, i6
         match criterion.rule {
             Rule::Seniority { .. } => {
                 if a != b {
-                    lines.push((criterion.label.clone(), a, format!("{b}")));
+                    lines.push((criterion.label.clone(), a, direction(a, b)));
                 }
             }
             Rule::When { .. } | Rule::Above { .. } | Rule::Refusal { .. } => {
@@ -412,15 +445,10 @@ pub fn differences(grid: &Grid, mine: &Score, theirs: &Score) -> Vec<(String, i6
         }
     }
     if situation_mine != situation_theirs {
-        let direction = if situation_theirs > situation_mine {
-            "davantage"
-        } else {
-            "moins"
-        };
         lines.push((
             SITUATION_LINES.to_string(),
             situation_mine,
-            direction.to_string(),
+            direction(situation_mine, situation_theirs),
         ));
     }
     lines
@@ -473,6 +501,12 @@ mod tests {
         }
         assert_eq!(Count::of(5).label(), "5");
         assert_eq!(Count::of(230).cell(), "230");
+        // 6 applications of which 5 eligible would say that one was not.
+        assert_eq!(Count::of_part(5, 6), Count::Withheld);
+        assert_eq!(Count::of_part(5, 5), Count::Exactly(5));
+        assert_eq!(Count::of_part(5, 10), Count::Exactly(5));
+        assert_eq!(Count::of_part(3, 10), Count::FewerThanFive);
+        assert_eq!(Count::Withheld.label(), "non publié");
     }
 
     #[test]
@@ -565,7 +599,7 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                ("Ancienneté".to_string(), 30, "12".to_string()),
+                ("Ancienneté".to_string(), 30, "moins".to_string()),
                 (SITUATION_LINES.to_string(), 10, "davantage".to_string()),
             ]
         );
@@ -694,6 +728,32 @@ mod tests {
         );
         assert_eq!(period_words("2026-11"), "novembre 2026");
         assert_eq!(period_words(WHOLE_PERIOD), WHOLE_PERIOD);
+    }
+
+    #[test]
+    fn a_single_hidden_month_hides_a_second_one() {
+        let today = Date::parse("2026-12-04").unwrap();
+        let let_on = |on: &str| OfferLine {
+            published_on: Date::parse("2026-02-01"),
+            applications: Some(10),
+            lease: Some(lease(on, false, false, None)),
+        };
+        let mut lines: Vec<OfferLine> = (0..6).map(|_| let_on("2026-03-10")).collect();
+        lines.extend((0..7).map(|_| let_on("2026-07-10")));
+        lines.extend((0..2).map(|_| let_on("2026-05-10")));
+        let figures = dashboard(&lines, &[], today);
+        let month = |period: &str| {
+            figures
+                .iter()
+                .find(|f| f.period == period)
+                .unwrap()
+                .attributions
+        };
+        assert_eq!(month("2026-05"), Count::FewerThanFive);
+        // Without it, 15 less 6 and 7 would give May's 2.
+        assert_eq!(month("2026-03"), Count::Withheld);
+        assert_eq!(month("2026-07"), Count::Exactly(7));
+        assert_eq!(figures[12].attributions, Count::Exactly(15));
     }
 
     #[test]

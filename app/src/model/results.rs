@@ -10,15 +10,15 @@ use serde::{Deserialize, Serialize};
 /// by the same terms, grids and order as the close.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chance {
-    /// Live applications so far, the applicant's included once made.
-    pub applications: i64,
+    /// Live applications so far, the applicant's included once made (1 to 4 are not told).
+    pub applications: Count,
     pub mode: RankingMode,
     /// The applicant has applied (otherwise the rank is the one an application now would get).
     pub applied: bool,
     /// The provisional rank; `None` when the household would not be ranked, or for a draw.
     pub position: Option<i64>,
-    /// How many households would be ranked.
-    pub ranked: i64,
+    /// How many households would be ranked (1 to 4 are not told).
+    pub ranked: Count,
     /// The applicant's score on the offer's grid (cotation offers).
     pub score_points: Option<i64>,
     pub outlook: Option<Outlook>,

@@ -98,7 +98,9 @@ async fn search_for_visitor(
         results.for_applicant = true;
         for hit in &mut results.hits {
             hit.for_me = badges.remove(&hit.id);
-            hit.applications_so_far = Some(counts.get(&hit.id).copied().unwrap_or(0));
+            hit.applications_so_far = Some(crate::domain::results::Count::of(
+                counts.get(&hit.id).copied().unwrap_or(0),
+            ));
         }
         Ok(results)
     }

@@ -1,12 +1,12 @@
 //! Nobody left wondering: an applicant's chances before applying, each ended offer's public
 //! result, and "Pourquoi ce résultat ?" for each of the applicant's own applications.
 
-use crate::components::offer::french_day;
+use crate::components::offer::{applications_so_far, french_day};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::components::score::ScoreTable;
 use crate::domain::ranking::RankingMode;
-use crate::domain::results::{Comparable, band_words, duration_words, years_words};
+use crate::domain::results::{Comparable, Count, band_words, duration_words, years_words};
 use crate::error::AppError;
 use crate::model::results::{Chance, Explanation, Housed, OfferResult};
 use leptos::prelude::*;
@@ -72,7 +72,10 @@ pub fn ChancePanel(chance: Chance) -> impl IntoView {
                 "{} au {} rang sur {}",
                 if chance.applied { "Si l'offre fermait aujourd'hui, votre candidature serait" } else { "Si vous postuliez maintenant et que l'offre fermait aujourd'hui, vous seriez" },
                 ordinal(position),
-                plural(chance.ranked, "ménage classé", "ménages classés"),
+                match chance.ranked {
+                    Count::Exactly(n) => format!("{n} ménages classés"),
+                    _ => "moins de 5 ménages classés".to_string(),
+                },
             );
             let score = chance
                 .score_points
@@ -94,7 +97,7 @@ pub fn ChancePanel(chance: Chance) -> impl IntoView {
     view! {
         <section class="chance" aria-labelledby="chances-titre">
             <h3 id="chances-titre">"Vos chances aujourd'hui"</h3>
-            <p>{format!("{} à ce jour.", plural(chance.applications, "candidature", "candidatures"))}</p>
+            <p>{applications_so_far(chance.applications)}"."</p>
             {standing}
             <ComparableOffers comparable=chance.comparable/>
             <p class="hint">"Ce rang est provisoire : il change jusqu'à la clôture, quand d'autres ménages postulent ou que les situations évoluent. La commission d'attribution décide ensuite au vu des dossiers : être bien classé ne vaut pas attribution."</p>

@@ -1,16 +1,17 @@
 //! A year of ended offers before the demo's day, so that the territories' public figures
 //! (`/resultats`) and the comparable offers an applicant is shown have something to count.
 //!
-//! Each past offer is a new unit of the landlord, applied to by demo applicants and ranked by the
-//! platform's own close (`rank_at_close`, from their profiles and the grid in force today). Its
-//! publication, close and lease are then dated in the month it stands for: a seed cannot make
-//! time pass. No commission or proposal is recorded for them (a proposal belongs to a decision),
-//! so they count no refusal.
+//! Each past offer is a new unit of the landlord, applied to by demo applicants whose request was
+//! filed before it closed, and ranked by the platform's own close (`rank_at_close`, from their
+//! profiles and the grid in force today, and dated today, so that a replay of the ranking gives
+//! the same order). Its publication, close and lease are dated in the month it stands for: a seed
+//! cannot make time pass. No commission or proposal is recorded for them (a proposal belongs to a
+//! decision), so they count no refusal.
 
 use super::units::insert_unit;
 use super::{LANDLORDS, doubs};
 use app::domain::calendar::{Date, paris_date, paris_midnight};
-use app::ssr::db::{Db, begin_write, now};
+use app::ssr::db::{Db, begin_write};
 use app::ssr::store::housing;
 use app::ssr::usecases::rankings::rank_at_close;
 use rand::rngs::StdRng;
@@ -25,13 +26,14 @@ pub async fn run(db: &Db, progress: &impl Fn(&str)) -> Result<(), Failure> {
     let pool = db.pool();
     // A generator of its own: the rest of the demo stays as it was without this history.
     let mut rng = StdRng::seed_from_u64(2_026);
-    let today = paris_date(now());
-    let applicants: Vec<(i64,)> = sqlx::query_as(
-        "SELECT u.id FROM users u JOIN applicant_profiles p ON p.user_id = u.id
+    let today = paris_date(app::ssr::db::now());
+    let applicants: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT u.id, p.first_filing_date FROM users u JOIN applicant_profiles p ON p.user_id = u.id
          WHERE u.email LIKE 'demandeur0%' AND p.sne_number IS NOT NULL ORDER BY u.id",
     )
     .fetch_all(pool)
     .await?;
+    let now = app::ssr::db::now();
     for (landlord, count) in LANDLORDS.iter().zip(PAST_OFFERS) {
         let (organisation,): (i64,) =
             sqlx::query_as("SELECT id FROM organisations WHERE siren = $1")
@@ -54,6 +56,17 @@ pub async fn run(db: &Db, progress: &impl Fn(&str)) -> Result<(), Failure> {
                 paris_midnight(published_on) + 9 * 3_600,
                 paris_midnight(closed_on),
             );
+            // Those whose request existed before the window closed.
+            let filed_before: Vec<i64> = applicants
+                .iter()
+                .filter(|(_, filed)| {
+                    filed
+                        .as_deref()
+                        .and_then(Date::parse)
+                        .is_some_and(|filed| filed < closed_on)
+                })
+                .map(|(id, _)| *id)
+                .collect();
             let mut tx = begin_write(pool).await?;
             let (unit, _, _) = insert_unit(
                 &mut tx,
@@ -78,8 +91,8 @@ pub async fn run(db: &Db, progress: &impl Fn(&str)) -> Result<(), Failure> {
             .await?;
             let mut chosen: Vec<i64> = Vec::new();
             let wanted = rng.gen_range(5..=16);
-            while chosen.len() < wanted.min(applicants.len()) {
-                let (user,) = applicants[rng.gen_range(0..applicants.len())];
+            while chosen.len() < wanted.min(filed_before.len()) {
+                let user = filed_before[rng.gen_range(0..filed_before.len())];
                 if !chosen.contains(&user) {
                     chosen.push(user);
                 }
@@ -97,14 +110,7 @@ pub async fn run(db: &Db, progress: &impl Fn(&str)) -> Result<(), Failure> {
                 .execute(&mut *tx)
                 .await?;
             }
-            // The platform's own ranking, then dated on the day the window closed.
-            rank_at_close(&mut tx, offer, now()).await?;
-            sqlx::query("UPDATE rankings SET ranked_on = $1, created_at = $2 WHERE offer_id = $3")
-                .bind(closed_on.iso())
-                .bind(closed)
-                .bind(offer)
-                .execute(&mut *tx)
-                .await?;
+            rank_at_close(&mut tx, offer, now).await?;
             // Mostly the first-ranked household; now and then the second, after a withdrawal.
             let position: i64 = if rng.gen_bool(0.75) { 1 } else { 2 };
             let tenant: Option<(i64, String, String)> = sqlx::query_as(
@@ -131,7 +137,7 @@ pub async fn run(db: &Db, progress: &impl Fn(&str)) -> Result<(), Failure> {
                     .bind(tenant)
                     .bind(name)
                     .bind(leased_on.iso())
-                    .bind(paris_midnight(leased_on) + 10 * 3_600)
+                    .bind((paris_midnight(leased_on) + 10 * 3_600).min(now))
                     .execute(&mut *tx)
                     .await?;
                     if !filed.is_empty() {
@@ -158,7 +164,8 @@ pub async fn run(db: &Db, progress: &impl Fn(&str)) -> Result<(), Failure> {
                 }
                 None => "unsuccessful",
             };
-            let ended = paris_midnight(leased_on) + 10 * 3_600;
+            // Never after now, when the lease is today's.
+            let ended = (paris_midnight(leased_on) + 10 * 3_600).min(now);
             sqlx::query("UPDATE offers SET status = $1, updated_at = $2 WHERE id = $3")
                 .bind(status)
                 .bind(ended)

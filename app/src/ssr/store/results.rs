@@ -21,8 +21,9 @@ pub struct Ended {
     pub mode: Option<String>,
     pub applications: i64,
     pub eligible: i64,
-    /// The housed household's score and the age of its request at the close, in months.
-    pub housed: Option<(i64, Option<i64>)>,
+    /// The housed household's score (when a grid scored it) and the age of its request at the
+    /// close, in months.
+    pub housed: Option<(Option<i64>, Option<i64>)>,
     pub refusals: i64,
     pub leased_on: Option<String>,
 }
@@ -77,10 +78,10 @@ pub async fn ended(pool: &AnyPool, offer_id: i64) -> Result<Option<Ended>, sqlx:
     let Some(row) = row else {
         return Ok(None);
     };
-    let entries: Vec<(i64, i64, i64, String)> = match row.ranking_id {
+    let entries: Vec<(i64, i64, i64, String, Option<i64>)> = match row.ranking_id {
         Some(ranking_id) => {
             sqlx::query_as(
-                "SELECT applicant_user_id, eligible, score, profile_snapshot
+                "SELECT applicant_user_id, eligible, score, profile_snapshot, grid_id
                  FROM ranking_entries WHERE ranking_id = $1",
             )
             .bind(ranking_id)
@@ -94,7 +95,12 @@ pub async fn ended(pool: &AnyPool, offer_id: i64) -> Result<Option<Ended>, sqlx:
         .as_ref()
         .and_then(|(_, tenant)| *tenant)
         .and_then(|tenant| entries.iter().find(|e| e.0 == tenant))
-        .map(|(_, _, score, snapshot)| (*score, seniority(snapshot, row.ranked_on.as_deref())));
+        .map(|(_, _, score, snapshot, grid)| {
+            (
+                grid.map(|_| *score),
+                seniority(snapshot, row.ranked_on.as_deref()),
+            )
+        });
     let (refusals,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM offer_proposals WHERE offer_id = $1 AND status IN ('refusee', 'expiree')",
     )
@@ -130,7 +136,7 @@ pub async fn comparable(
 ) -> Result<Vec<(i64, Option<i64>, Option<i64>)>, sqlx::Error> {
     let rows: Vec<(i64, String, String, Option<i64>, Option<String>)> = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM ranking_entries x WHERE x.ranking_id = r.id), r.mode,
-                r.ranked_on, e.score, e.profile_snapshot
+                r.ranked_on, CASE WHEN e.grid_id IS NULL THEN NULL ELSE e.score END, e.profile_snapshot
          FROM leases l JOIN offers o ON o.id = l.offer_id JOIN units u ON u.id = o.unit_id
               JOIN rankings r ON r.offer_id = o.id
               LEFT JOIN ranking_entries e ON e.ranking_id = r.id AND e.applicant_user_id = l.tenant_user_id

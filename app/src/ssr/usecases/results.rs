@@ -48,11 +48,11 @@ pub async fn chance(
     )
     .await?;
     Ok(Some(Chance {
-        applications: standing.applications,
+        applications: Count::of(standing.applications),
         mode: standing.mode,
         applied: standing.applied,
         position: standing.position,
-        ranked: standing.ranked,
+        ranked: Count::of(standing.ranked),
         score_points: standing
             .score
             .filter(|_| standing.mode == RankingMode::Cotation)
@@ -82,9 +82,11 @@ pub async fn offer_result(
             .map_or("Sans classement", RankingMode::label)
             .to_string(),
         applications: Count::of(ended.applications),
-        eligible: Count::of(ended.eligible),
+        eligible: Count::of_part(ended.eligible, ended.applications),
         housed: ended.housed.map(|(score, months)| Housed {
-            score_band: (mode == Some(RankingMode::Cotation)).then_some(score_band(score)),
+            score_band: score
+                .filter(|_| mode == Some(RankingMode::Cotation))
+                .map(score_band),
             seniority_years: months.map(|m| m.div_euclid(12)),
         }),
         refusals: Count::of(ended.refusals),
@@ -195,8 +197,11 @@ pub async fn explanation(
         position,
         not_ranked_because,
         score: outcome.score,
-        housed: outcome.housed.as_ref().map(|(score, _, months)| Housed {
-            score_band: same_grid.then_some(score_band(i64::from(score.total))),
+        // The band as the offer's public result gives it: for a cotation offer whose tenant a
+        // grid scored, whatever grid that was.
+        housed: outcome.housed.as_ref().map(|(score, grid, months)| Housed {
+            score_band: (mode == RankingMode::Cotation && grid.is_some())
+                .then_some(score_band(i64::from(score.total))),
             seniority_years: months.map(|m| m.div_euclid(12)),
         }),
         differences: lines
