@@ -13,7 +13,8 @@ pub struct Date {
     pub day: u32,
 }
 
-const MONTHS: [&str; 12] = [
+/// French month names, January first.
+pub const MONTHS: [&str; 12] = [
     "janvier",
     "février",
     "mars",
@@ -186,7 +187,12 @@ pub fn paris_midnight(date: Date) -> i64 {
 /// "23 novembre 2026 à 14:05", in France's time.
 pub fn paris_moment(unix: i64) -> String {
     let minutes = (unix + paris_offset(unix)).rem_euclid(86_400) / 60;
-    format!("{} à {:02}:{:02}", paris_date(unix).french(), minutes / 60, minutes % 60)
+    format!(
+        "{} à {:02}:{:02}",
+        paris_date(unix).french(),
+        minutes / 60,
+        minutes % 60
+    )
 }
 
 /// The calendar day in Paris at the instant `unix`.

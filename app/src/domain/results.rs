@@ -219,23 +219,9 @@ fn month_key(date: Date) -> (i32, u32) {
 
 /// "novembre 2026" for "2026-11"; any other period as it is.
 pub fn period_words(period: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     match period.split_once('-') {
         Some((year, month)) => match month.parse::<usize>() {
-            Ok(m @ 1..=12) => format!("{} {year}", MONTHS[m - 1]),
+            Ok(m @ 1..=12) => format!("{} {year}", crate::domain::calendar::MONTHS[m - 1]),
             _ => period.to_string(),
         },
         None => period.to_string(),
