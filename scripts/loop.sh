@@ -24,6 +24,19 @@ for line in sys.stdin:
   | while read -r binary; do cp "$binary" "$work/bin/"; done
 suites=("$work"/bin/*)
 echo "    ${#suites[@]} suites"
+
+# Every PostgreSQL test makes a database of its own (with the national reference in it), and
+# nothing drops them: they are dropped after each run, or a long loop fills the disk. It did, at
+# run 23 of two loops, which failed then with half-written logs.
+drop_test_databases() {
+  local psql
+  psql="$(pg_bin)/psql"
+  "$psql" "$LOCACTIVE_TEST_POSTGRES_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 't\_%'" \
+    | while read -r database; do
+        "$psql" "$LOCACTIVE_TEST_POSTGRES_URL" -qc "DROP DATABASE \"$database\" WITH (FORCE)"
+      done
+}
+
 total_started=$SECONDS
 for run in $(seq 1 "$runs"); do
   started=$SECONDS
@@ -37,6 +50,7 @@ for run in $(seq 1 "$runs"); do
       exit 1
     fi
   done
+  drop_test_databases
   passed=$(grep -E '^test result: ok' "$log" | awk '{s += $4} END {print s}')
   echo "run $run/$runs: green, $passed tests, $((SECONDS - started)) s"
   rm -f "$log"
