@@ -2,8 +2,8 @@
 
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    account, admin, applicant, auth, caleol, catalogue, cotation, errors, home, privacy, profile, ranking, results, staff,
-    staff_applicants, staff_import, staff_offers, staff_units,
+    account, admin, applicant, auth, caleol, catalogue, cotation, errors, flux, home, privacy,
+    profile, ranking, results, staff, staff_applicants, staff_import, staff_offers, staff_units,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -113,6 +113,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("import/:id") view=staff_import::ImportReportPage ssr=SsrMode::Async/>
                         <Route path=path!("demandeurs") view=staff_applicants::AssistedListPage ssr=SsrMode::Async/>
                         <Route path=path!("demandeurs/:id") view=staff_applicants::AssistedApplicantPage ssr=SsrMode::Async/>
+                        <Route path=path!("flux") view=flux::FluxPage ssr=SsrMode::Async/>
+                        <Route path=path!("flux/bilan/:id") view=flux::BilanPage ssr=SsrMode::Async/>
                         <Route path=path!("offres/:id") view=staff_offers::StaffOfferPage ssr=SsrMode::Async/>
                         <Route path=path!("offres/:id/classement") view=ranking::RankingPage ssr=SsrMode::Async/>
                         <Route path=path!("commissions") view=caleol::StaffSessionsPage ssr=SsrMode::Async/>
@@ -123,6 +125,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=caleol::CommissionHomePage ssr=SsrMode::Async/>
                         <Route path=path!("seances/:id") view=caleol::SessionPage ssr=SsrMode::Async/>
                         <Route path=path!("seances/:id/pv") view=caleol::MinutesPage ssr=SsrMode::Async/>
+                    </ParentRoute>
+                    <ParentRoute path=path!("/reservataire") view=Outlet ssr=SsrMode::Async>
+                        <Route path=path!("") view=flux::ReservataireHomePage ssr=SsrMode::Async/>
+                        <Route path=path!("bilan") view=flux::ReservataireBilanPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <ParentRoute path=path!("/territoire") view=Outlet ssr=SsrMode::Async>
                         <Route path=path!("") view=cotation::TerritoryPage ssr=SsrMode::Async/>

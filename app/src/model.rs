@@ -15,15 +15,19 @@ pub enum Role {
     Admin,
     /// Publishes the cotation grids of one EPCI.
     Territory,
+    /// Reads the bilans of one réservataire of one landlord (gestion en flux), and the offers
+    /// oriented to it.
+    Reservataire,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Applicant,
         Role::Staff,
         Role::Member,
         Role::Admin,
         Role::Territory,
+        Role::Reservataire,
     ];
 
     /// The value stored in the database.
@@ -34,6 +38,7 @@ impl Role {
             Role::Member => "member",
             Role::Admin => "admin",
             Role::Territory => "territory",
+            Role::Reservataire => "reservataire",
         }
     }
 
@@ -48,6 +53,7 @@ impl Role {
             Role::Member => "Membre de CALEOL",
             Role::Admin => "Administrateur de la plateforme",
             Role::Territory => "Administrateur de territoire",
+            Role::Reservataire => "Réservataire",
         }
     }
 
@@ -59,6 +65,7 @@ impl Role {
             Role::Member => "/commission",
             Role::Admin => "/admin",
             Role::Territory => "/territoire",
+            Role::Reservataire => "/reservataire",
         }
     }
 }
@@ -501,6 +508,72 @@ pub struct UnitEditor {
     /// The QPVs of the organisation's territories as `(code, label)`; empty when none is listed.
     #[serde(default)]
     pub qpvs: Vec<(String, String)>,
+    /// What an offer of the unit may be oriented to this year (gestion en flux), each with how far
+    /// it is used; empty when no convention covers the unit's commune.
+    #[serde(default)]
+    pub orientation: Vec<crate::domain::flux::Usage>,
+    pub flux_year: i32,
+}
+
+/// One line of a landlord's yearly flow: a convention, or the landlord's own share in a
+/// département, and how far it is used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FluxLine {
+    /// `None` for the landlord's own share.
+    pub reservataire_id: Option<i64>,
+    /// Where it applies: a département's code, and a commune's INSEE code for a commune's
+    /// convention (empty otherwise).
+    pub departement: String,
+    pub commune_insee: String,
+    pub territory: String,
+    pub reference: String,
+    pub usage: crate::domain::flux::Usage,
+}
+
+/// An offer oriented to a réservataire, as its account reads it: the unit and where the offer
+/// stands, nothing of the applicants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrientedOfferRow {
+    pub id: i64,
+    pub year: i32,
+    pub status: String,
+    pub opens_on: String,
+    pub closes_on: String,
+    /// "T3 PLUS à Besançon".
+    pub unit: String,
+    pub leased: bool,
+}
+
+/// A réservataire account's home: its bilans by year and the offers oriented to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReservataireHome {
+    pub landlord: String,
+    pub reservataire: String,
+    /// Years with a convention, latest first.
+    pub years: Vec<i32>,
+    pub offers: Vec<OrientedOfferRow>,
+}
+
+/// A landlord's flow of one year, for its staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FluxOverview {
+    pub year: i32,
+    /// Whether the reader may record conventions and forecasts.
+    pub is_admin: bool,
+    /// The départements of the organisation's territories: `(code, label)`.
+    pub departements: Vec<(String, String)>,
+    pub lines: Vec<FluxLine>,
+    /// `(département, forecast flow, forecast out of the flow)`.
+    pub forecasts: Vec<(String, i64, i64)>,
+    /// Offers of the year taken out of the flow: `(département, reason, offers)`.
+    pub out_of_flow: Vec<(String, String, i64)>,
+    /// The organisation's réservataires, for their bilans: `(id, label)`.
+    pub reservataires: Vec<(i64, String)>,
+    /// Their accounts: `(réservataire label, name, e-mail, active)`.
+    pub accounts: Vec<(String, String, String, bool)>,
+    /// The attribution objectives of the year in each of the organisation's EPCIs, over its own
+    /// leases: `(EPCI name, objectives)`.
+    pub objectives: Vec<(String, crate::domain::objectives::Objectives)>,
 }
 
 /// One problem in an imported file: its line (1 is the column names), column and message.

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { Browser, expect, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -173,4 +174,19 @@ export async function signedInPage(browser: Browser, email: string, javaScriptEn
   const page = await context.newPage();
   await signIn(page, email);
   return page;
+}
+
+/** A day in Paris, as a date input takes it. */
+export function parisDay(offsetDays: number): string {
+  const when = new Date(Date.now() + offsetDays * 86_400_000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(when);
+}
+
+/** Fails on any WCAG 2.1 A or AA violation axe finds in the page as it stands, naming each. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const found = results.violations.map(
+    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  expect(found, `accessibility violations on ${page.url()}`).toEqual([]);
 }

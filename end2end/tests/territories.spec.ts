@@ -1,11 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, lastMailTo, linkIn, login, watchConsole } from "./helpers";
-
-/** A day in Paris, as a date input takes it. */
-function parisDay(offsetDays: number): string {
-  const when = new Date(Date.now() + offsetDays * 86_400_000);
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(when);
-}
+import { DEMO_PASSWORD, hydrated, lastMailTo, linkIn, login, parisDay, watchConsole } from "./helpers";
 
 /** A fresh SIREN with a valid Luhn key, so that every run creates a new landlord. */
 function freshSiren(): string {

@@ -21,6 +21,10 @@ pub fn routes() -> Router<AppState> {
         .route("/gestion/offres/{id}/classement.csv", get(ranking_csv))
         .route("/commission/seances/{id}/pv.pdf", get(minutes_pdf))
         .route("/resultats.csv", get(results_csv))
+        .route("/gestion/flux/bilan/{id}/bilan.csv", get(bilan_csv))
+        .route("/gestion/flux/bilan/{id}/bilan.pdf", get(bilan_pdf))
+        .route("/reservataire/bilan.csv", get(my_bilan_csv))
+        .route("/reservataire/bilan.pdf", get(my_bilan_pdf))
         .route("/photos/{id}", get(photo_large))
         .route("/photos/{id}/vignette", get(photo_thumb))
 }
@@ -218,6 +222,167 @@ async fn results_csv(
         .into_response()
 }
 
+/// How a bilan is downloaded.
+#[derive(Clone, Copy)]
+enum BilanFormat {
+    Csv,
+    Pdf,
+}
+
+/// A réservataire's yearly bilan (`?annee=`), for its landlord's staff. It counts units, not
+/// households: nothing personal is in it.
+async fn staff_bilan(
+    state: AppState,
+    id: String,
+    query: std::collections::HashMap<String, String>,
+    caller: Caller,
+    format: BilanFormat,
+) -> Response {
+    let (_, organisation) = match staff_caller(caller) {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    let Ok(reservataire_id) = id.parse::<i64>() else {
+        return page(StatusCode::NOT_FOUND, "Bilan introuvable.");
+    };
+    bilan_answer(
+        &state,
+        organisation.id,
+        reservataire_id,
+        query.get("annee"),
+        format,
+    )
+    .await
+}
+
+async fn bilan_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+    caller: Caller,
+) -> Response {
+    staff_bilan(state, id, query, caller, BilanFormat::Csv).await
+}
+
+async fn bilan_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+    caller: Caller,
+) -> Response {
+    staff_bilan(state, id, query, caller, BilanFormat::Pdf).await
+}
+
+/// The bilan of the réservataire a signed-in réservataire account reads for.
+async fn own_bilan(
+    state: AppState,
+    query: std::collections::HashMap<String, String>,
+    caller: Caller,
+    format: BilanFormat,
+) -> Response {
+    let user = match signed_in(caller) {
+        Ok(user) if user.role == Role::Reservataire => user,
+        Ok(_) => return forbidden(),
+        Err(refusal) => return refusal,
+    };
+    match app::ssr::store::flux::account_of(state.db.pool(), user.id).await {
+        Ok(Some((organisation, reservataire))) => {
+            bilan_answer(
+                &state,
+                organisation,
+                reservataire,
+                query.get("annee"),
+                format,
+            )
+            .await
+        }
+        Ok(None) => forbidden(),
+        Err(error) => {
+            tracing::error!(%error, "réservataire account read failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            )
+        }
+    }
+}
+
+async fn my_bilan_csv(
+    State(state): State<AppState>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+    caller: Caller,
+) -> Response {
+    own_bilan(state, query, caller, BilanFormat::Csv).await
+}
+
+async fn my_bilan_pdf(
+    State(state): State<AppState>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+    caller: Caller,
+) -> Response {
+    own_bilan(state, query, caller, BilanFormat::Pdf).await
+}
+
+/// A bilan as a download, the year as asked (`annee`, this year by default).
+async fn bilan_answer(
+    state: &AppState,
+    organisation_id: i64,
+    reservataire_id: i64,
+    asked_year: Option<&String>,
+    format: BilanFormat,
+) -> Response {
+    let this_year = app::domain::calendar::paris_date(app::ssr::db::now()).year;
+    let year = match asked_year.map(|y| y.trim().parse::<i32>()) {
+        None => this_year,
+        Some(Ok(y)) if (2020..=this_year + 1).contains(&y) => y,
+        Some(_) => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                "L'année du bilan s'indique sur quatre chiffres, de 2020 à l'an prochain.",
+            );
+        }
+    };
+    let bilan = match app::ssr::usecases::flux::bilan(
+        state.db.pool(),
+        organisation_id,
+        reservataire_id,
+        year,
+    )
+    .await
+    {
+        Ok(Some(bilan)) => bilan,
+        Ok(None) => return page(StatusCode::NOT_FOUND, "Bilan introuvable."),
+        Err(error) => {
+            tracing::error!(%error, reservataire_id, "bilan export failed");
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            );
+        }
+    };
+    match format {
+        BilanFormat::Csv => (
+            [
+                ("content-type", "text/csv; charset=utf-8".to_string()),
+                (
+                    "content-disposition",
+                    format!("attachment; filename=\"bilan-{reservataire_id}-{year}.csv\""),
+                ),
+            ],
+            // A byte-order mark so that spreadsheets read the accents as UTF-8.
+            format!("\u{feff}{}", app::domain::flux::bilan_csv(&bilan)),
+        )
+            .into_response(),
+        BilanFormat::Pdf => {
+            pdf_answer(
+                move || app::ssr::bilan::to_pdf(&bilan),
+                format!("bilan-{reservataire_id}-{year}.pdf"),
+            )
+            .await
+        }
+    }
+}
+
 /// The ranking of one of the caller's offers as a CSV file; the export is audit-logged, since it
 /// carries applicants' personal data out of the platform.
 async fn ranking_csv(
@@ -326,17 +491,13 @@ async fn minutes_pdf(
         }
     }
     match minutes {
-        Ok(Some(minutes)) => (
-            [
-                ("content-type", "application/pdf".to_string()),
-                (
-                    "content-disposition",
-                    format!("attachment; filename=\"pv-seance-{session_id}.pdf\""),
-                ),
-            ],
-            app::ssr::minutes::to_pdf(&minutes),
-        )
-            .into_response(),
+        Ok(Some(minutes)) => {
+            pdf_answer(
+                move || app::ssr::minutes::to_pdf(&minutes),
+                format!("pv-seance-{session_id}.pdf"),
+            )
+            .await
+        }
         Ok(None) => not_found(),
         Err(error) => {
             tracing::error!(%error, session_id, "minutes export failed");
@@ -405,4 +566,38 @@ async fn record_access(
         },
     )
     .await
+}
+
+/// A PDF made on a blocking thread (laying out and subsetting fonts is CPU work), as a download.
+async fn pdf_answer(
+    make: impl FnOnce() -> Result<Vec<u8>, app::ssr::pdf::PdfError> + Send + 'static,
+    filename: String,
+) -> Response {
+    match tokio::task::spawn_blocking(make).await {
+        Ok(Ok(bytes)) => (
+            [
+                ("content-type", "application/pdf".to_string()),
+                (
+                    "content-disposition",
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(error)) => {
+            tracing::error!(%error, filename, "PDF rendering failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            )
+        }
+        Err(error) => {
+            tracing::error!(%error, filename, "PDF rendering panicked");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Le service a rencontré un problème. Réessayez dans un instant.",
+            )
+        }
+    }
 }

@@ -48,6 +48,9 @@ async fn member(
     app.signed_in_as(id).await
 }
 
+/// A name as people have it, beyond Latin-1.
+const UNICODE_NAME: &str = "Nguyễn Łukasz Ayşe Ţepeş";
+
 async fn json(response: reqwest::Response) -> Value {
     ok(response).await.json().await.unwrap()
 }
@@ -331,8 +334,34 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
     let app = spawn_app(backend).await;
     let c = committee(&app).await;
     let s = c.session.as_str();
+    // The first candidate's name has Vietnamese, Polish, Turkish and Romanian letters: the
+    // minutes' PDF must print it as written.
+    sqlx::query("UPDATE users SET display_name = $1 WHERE email = 'a@example.fr'")
+        .bind(UNICODE_NAME)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
     let list = entries(&app, &c.president, s).await;
     let (a, e, third) = (list[0].0, list[1].0, list[2].0);
+    // Each candidate's line says how attributing the unit would move the landlord's objectives of
+    // the year: nothing let yet, a unit outside QPV, no first-quartile threshold entered (so the
+    // quartile is not known), and the first candidate recognised DALO for the landlord's own share.
+    let review = session_view(&app, &c.president, s).await;
+    let first = &review.items[0].candidates[0];
+    assert_eq!(first.objectives.len(), 2, "{:?}", first.objectives);
+    assert!(
+        first.objectives[0].contains("Hors QPV")
+            && first.objectives[0].contains("aucune attribution jusqu'ici, 0\u{a0}% avec")
+            && first.objectives[0].contains("non connue"),
+        "{:?}",
+        first.objectives
+    );
+    assert!(
+        first.objectives[1].starts_with(&format!("{} — Bailleur (non réservé) :", today().year))
+            && first.objectives[1].contains("jusqu'ici, 100\u{a0}% avec"),
+        "{:?}",
+        first.objectives
+    );
 
     // Nobody votes before the president opens the session, and only the president opens it.
     let early = vote(
@@ -493,7 +522,17 @@ async fn a_dematerialised_session_decides_and_the_unit_goes_down_the_ranks_to_a_
         .await
         .unwrap();
     assert_eq!(pdf.status(), 200);
-    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-1.4"));
+    let pdf = pdf.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let printed = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    for word in UNICODE_NAME.split(' ') {
+        assert!(
+            printed.contains(word),
+            "{word} is not in the minutes: {printed}"
+        );
+    }
+    assert!(printed.contains("Titre de séjour expiré"), "{printed}");
+    assert!(printed.contains("Page 1 sur"), "{printed}");
 
     // Every candidate is told, with the rank, the delay or the motive.
     let mail = app.deliver_mail().await;

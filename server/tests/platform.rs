@@ -101,7 +101,25 @@ async fn the_demo_seed_is_realistic_and_idempotent(backend: Backend) {
         .unwrap();
     assert!(again.already_seeded);
     assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 344);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1008);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1009);
+    // Gestion en flux: five conventions per landlord for last year and this one, every offer
+    // oriented, and the demo réservataire's account bound to Action Logement.
+    assert_eq!(app.count("SELECT COUNT(*) FROM flux_conventions").await, 20);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM offers WHERE orientation IS NULL OR flux_year IS NULL")
+            .await,
+        0
+    );
+    assert!(
+        app.count("SELECT COUNT(*) FROM offers WHERE orientation = 'convention'")
+            .await
+            > 40
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM reservataire_accounts")
+            .await,
+        1
+    );
     // The demo grid is in force for Grand Besançon and applicants have a history to compare with.
     assert_eq!(app.count("SELECT COUNT(*) FROM cotation_grids").await, 1);
     // 300 past attributions for the observed waits, and one per lease of an offer: the one the

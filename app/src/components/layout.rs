@@ -68,6 +68,7 @@ fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl Int
                     ("/gestion/demandeurs", "Demandeurs accompagnés"),
                     ("/gestion/commissions", "Commissions"),
                     ("/gestion/occupation", "Occupation"),
+                    ("/gestion/flux", "Flux"),
                     ("/gestion/journal", "Journal"),
                     ("/offres", "Catalogue public"),
                 ],
@@ -80,6 +81,7 @@ fn NavLinks(user: Option<CurrentUser>, logout: ServerAction<Logout>) -> impl Int
                     ("/territoire", "Grilles de cotation"),
                     ("/cotation", "Page publique"),
                 ],
+                Role::Reservataire => vec![("/reservataire", "Bilans et offres")],
             };
             let scope = user
                 .organisation

@@ -1,5 +1,6 @@
 //! Building blocks shared by pages.
 
+pub mod chart;
 pub mod commune;
 pub mod follow_up;
 pub mod form;

@@ -33,6 +33,9 @@ pub struct Applicant {
     pub anru_rehousing: bool,
     /// Followed by an association for a bail glissant or intermédiation locative.
     pub supported_tenancy: bool,
+    /// Recognised DALO, or in one of the priority situations of L441-1.
+    #[serde(default)]
+    pub priority_public: bool,
 }
 
 /// What the engine needs to know about the offer.
@@ -131,6 +134,7 @@ fn in_public(applicant: &Applicant, category: Category) -> bool {
         Category::RelogementAnru => applicant.anru_rehousing,
         Category::ActionLogement => applicant.action_logement_employee,
         Category::BailGlissant => applicant.supported_tenancy,
+        Category::Prioritaire => applicant.priority_public,
     }
 }
 
@@ -327,6 +331,7 @@ mod tests {
             action_logement_employee: false,
             anru_rehousing: false,
             supported_tenancy: false,
+            priority_public: false,
         }
     }
 
@@ -482,7 +487,7 @@ mod tests {
         let policy = Policy::for_year(2026);
         let mut terms = offer(Financing::Plus, Typology::T2);
         let mut person = applicant(vec![adult(30)], 15_000);
-        let cases: [(Category, fn(&mut Applicant)); 4] = [
+        let cases: [(Category, fn(&mut Applicant)); 5] = [
             (Category::Mutation, |a| {
                 a.housing_status = HousingStatus::SocialTenant
             }),
@@ -491,6 +496,7 @@ mod tests {
             }),
             (Category::RelogementAnru, |a| a.anru_rehousing = true),
             (Category::BailGlissant, |a| a.supported_tenancy = true),
+            (Category::Prioritaire, |a| a.priority_public = true),
         ];
         for (category, qualify) in cases {
             terms.categories = vec![category];

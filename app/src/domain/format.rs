@@ -12,3 +12,11 @@ pub fn group_thousands(n: u64) -> String {
     }
     out
 }
+
+/// Text a spreadsheet would read as a formula gets a leading apostrophe (CSV injection).
+pub fn spreadsheet_safe(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}

@@ -84,6 +84,7 @@ vocabulary!(
         RelogementAnru = "relogement_anru" => "Relogement ANRU / démolition",
         ActionLogement = "action_logement" => "Salariés (Action Logement)",
         BailGlissant = "bail_glissant" => "Bail glissant / intermédiation locative",
+        Prioritaire = "prioritaire" => "Publics prioritaires (DALO, article L441-1)",
     }
 );
 

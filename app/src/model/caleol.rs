@@ -79,6 +79,10 @@ pub struct ReviewCandidate {
     /// The count so far: the president's during the session, everyone's after it.
     pub tally: Option<Tally>,
     pub decision: Option<DecisionLine>,
+    /// How attributing the unit to this candidate would move the landlord's attribution
+    /// objectives of the year, in sentences.
+    #[serde(default)]
+    pub objectives: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

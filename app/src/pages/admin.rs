@@ -250,7 +250,7 @@ pub async fn invite_person(
         };
         crate::ssr::usecases::admin::invite(
             &state,
-            &admin,
+            admin.id,
             accounts::NewUser {
                 email: &email,
                 password_hash: None,
@@ -307,7 +307,7 @@ pub async fn invite_territory_admin(
         };
         crate::ssr::usecases::admin::invite(
             &state()?,
-            &admin,
+            admin.id,
             accounts::NewUser {
                 email: &email,
                 password_hash: None,

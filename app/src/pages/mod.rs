@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod cotation;
 pub mod documents;
 pub mod errors;
+pub mod flux;
 pub mod home;
 pub mod privacy;
 pub mod profile;

@@ -339,13 +339,12 @@ fn DashboardView(d: crate::model::results::Dashboard) -> impl IntoView {
         .filter(|f| f.period != WHOLE_PERIOD)
         .cloned()
         .collect();
-    let chart = OffersChart(OffersChartProps {
-        months: months
-            .iter()
-            .rev()
-            .map(|f| (period_words(&f.period), f.offers_published))
-            .collect(),
-    });
+    let chart = view! {
+        <crate::components::chart::BarChart
+            bars=months.iter().rev().map(|f| (period_words(&f.period), f.offers_published)).collect()
+            described="Offres publiées par mois, du plus ancien au plus récent"
+            caption="Nombre d'offres publiées chaque mois (le tableau ci-dessous donne les mêmes chiffres)."/>
+    };
     let csv = format!("/resultats.csv?territoire={siren}");
     view! {
         <section class="panel">
@@ -424,38 +423,5 @@ fn FiguresRow(f: crate::domain::results::Figures) -> impl IntoView {
             <td>{optional(f.refusal_rate, " %")}</td>
             <td>{optional(f.median_days_to_let, " j")}</td>
         </tr>
-    }
-}
-
-/// Offers published per month as bars, each with its number written beside it: the figure
-/// reads without the bars' length or colour, and the table below gives the same data.
-#[component]
-fn OffersChart(months: Vec<(String, i64)>) -> impl IntoView {
-    const BAR_HEIGHT: i64 = 22;
-    const LABEL_WIDTH: i64 = 120;
-    const WIDTH: i64 = 360;
-    let most = months.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    let height = BAR_HEIGHT * months.len() as i64;
-    let description = months
-        .iter()
-        .map(|(m, n)| format!("{m} : {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    view! {
-        <figure class="chart">
-            <svg viewBox=format!("0 0 {} {height}", LABEL_WIDTH + WIDTH + 40) width="100%" role="img"
-                aria-label=format!("Offres publiées par mois, du plus ancien au plus récent : {description}.")>
-                {months.into_iter().enumerate().map(|(i, (month, n))| {
-                    let y = i as i64 * BAR_HEIGHT;
-                    let width = n * WIDTH / most;
-                    view! {
-                        <text x="0" y=y + 15 class="chart-label">{month}</text>
-                        <rect x=LABEL_WIDTH y=y + 4 width=width height=BAR_HEIGHT - 8 class="chart-bar"></rect>
-                        <text x=LABEL_WIDTH + width + 6 y=y + 15 class="chart-value">{n}</text>
-                    }
-                }).collect_view()}
-            </svg>
-            <figcaption>"Nombre d'offres publiées chaque mois (le tableau ci-dessous donne les mêmes chiffres)."</figcaption>
-        </figure>
     }
 }

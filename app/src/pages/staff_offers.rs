@@ -35,13 +35,14 @@ pub async fn create_offer(
     opens_on: String,
     closes_on: String,
     #[server(default)] categories: Vec<String>,
+    #[server(default)] orientation: String,
 ) -> Result<(), AppError> {
     use crate::ssr::usecases::{self, Staff};
     use crate::ssr::{respond, state};
     respond(async move {
         let staff = Staff::current().await?;
         let window = checked_window(opens_on, closes_on, categories)?;
-        let id = usecases::offers::create(&state()?, staff, unit_id, &window).await?;
+        let id = usecases::offers::create(&state()?, staff, unit_id, &window, &orientation).await?;
         leptos_axum::redirect(&format!("/gestion/offres/{id}"));
         Ok(())
     })
@@ -64,10 +65,18 @@ pub async fn load_staff_offer(id: i64) -> Result<StaffOffer, AppError> {
         let follow_up = crate::ssr::store::caleol::follow_up(&pool, organisation, id).await?;
         if follow_up.is_some() {
             use crate::ssr::store::file_reads::{Read, Reader};
-            let reader = Reader::Staff { user_id: staff.user_id, organisation_id: organisation };
+            let reader = Reader::Staff {
+                user_id: staff.user_id,
+                organisation_id: organisation,
+            };
             let label = format!("n° {id}");
-            crate::ssr::usecases::privacy::record_read(&state, reader, Read::FollowUp { offer_id: id }, &label)
-                .await?;
+            crate::ssr::usecases::privacy::record_read(
+                &state,
+                reader,
+                Read::FollowUp { offer_id: id },
+                &label,
+            )
+            .await?;
         }
         let status = OfferStatus::parse(&data.detail.status).ok_or_else(|| {
             internal(format!(

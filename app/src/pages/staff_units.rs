@@ -40,9 +40,12 @@ pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
                 )
             })
             .collect();
+        let flux_year = crate::ssr::subject::today().year;
         if id == 0 {
             return Ok(UnitEditor {
                 qpvs,
+                orientation: Vec::new(),
+                flux_year,
                 unit_id: None,
                 input: UnitInput {
                     energy_label: "D".into(),
@@ -71,6 +74,13 @@ pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
                 input.qpv_code = q.code.clone();
             }
         }
+        let orientation = crate::ssr::usecases::flux::choices_for(
+            &pool,
+            organisation,
+            &input.commune_insee,
+            flux_year,
+        )
+        .await?;
         // The field shows the commune as people read it; its label resolves back to the code.
         if let Some(place) = crate::domain::territory::Places::commune(
             crate::ssr::reference::national(),
@@ -90,6 +100,8 @@ pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
             .collect();
         Ok(UnitEditor {
             qpvs,
+            orientation,
+            flux_year,
             unit_id: Some(id),
             input,
             offers: list,
@@ -261,7 +273,7 @@ fn UnitForm(editor: UnitEditor, save: ServerAction<SaveUnit>) -> impl IntoView {
                     <SelectField label="Financement" name="financing" options=options(Financing::ALL, Financing::code, Financing::label) selected=u.financing.clone() placeholder="Choisissez" errors/>
                     <Field label="Loyer mensuel hors charges (€)" name="rent_euros" value=u.rent_euros.clone() hint="Par exemple 412,50." errors/>
                     <Field label="Charges mensuelles (€)" name="charges_euros" required=false value=u.charges_euros.clone() errors/>
-                    <SelectField label="Réservataire" name="reservataire" options=options(Reservataire::ALL, Reservataire::code, Reservataire::label) selected=u.reservataire.clone() errors/>
+                    <SelectField label="Réservataire en stock (avant la gestion en flux)" name="reservataire" options=options(Reservataire::ALL, Reservataire::code, Reservataire::label) selected=u.reservataire.clone() hint="Ce que disait l'ancienne convention en stock ; les offres sont désormais orientées dans le flux de l'année, au moment de leur création." errors/>
                 </fieldset>
                 <TextAreaField label="Description" name="description" value=u.description.clone() hint="Ce que les ménages doivent savoir : pièces, équipements, environnement. Elle est cherchable dans le catalogue." errors/>
                 <button type="submit" class="button">"Enregistrer le logement"</button>
@@ -390,12 +402,84 @@ fn UnitOffers(editor: UnitEditor, create: ServerAction<CreateOffer>) -> impl Int
                         <input type="hidden" name="unit_id" value=unit_id.to_string()/>
                         <Field label="Ouverture des candidatures" name="opens_on" kind="date" hint="Format JJ/MM/AAAA." errors/>
                         <Field label="Clôture des candidatures (jour inclus)" name="closes_on" kind="date" hint="Entre 3 et 31 jours après l'ouverture ; 9 jours est l'usage." errors/>
+                        <OrientationField usages=editor.orientation.clone() year=editor.flux_year errors/>
                         <CategoryChoices checked=vec![default_category.to_string()] errors/>
                         <button type="submit" class="button">"Créer l'offre"</button>
                     </KeptForm>
                 }.into_any()
             }}
         </section>
+    }
+    .into_any()
+}
+
+/// Where the offer counts in the yearly flow: the réservataires whose conventions cover the unit,
+/// each with how far its share is used so that the choice is an informed one, the landlord's own
+/// share, or a reason for taking the unit out of the flow.
+#[component]
+fn OrientationField(
+    usages: Vec<crate::domain::flux::Usage>,
+    year: i32,
+    errors: Signal<Option<crate::error::FieldErrors>>,
+) -> impl IntoView {
+    use crate::domain::flux::{Orientation, share_words};
+    let out_of_flow = Orientation::OUT_OF_FLOW
+        .iter()
+        .map(|o| (o.code().to_string(), o.label().to_string()));
+    if usages.is_empty() {
+        let choices: Vec<(String, String)> = std::iter::once((
+            Orientation::Bailleur.code().to_string(),
+            Orientation::Bailleur.label().to_string(),
+        ))
+        .chain(out_of_flow)
+        .collect();
+        return view! {
+            <SelectField label="Orientation dans le flux" name="orientation" options=choices
+                selected=Orientation::Bailleur.code()
+                hint="Aucune convention de réservation ne couvre la commune de ce logement : il compte dans le contingent propre du bailleur, sauf s'il sort du flux."
+                errors/>
+        }
+        .into_any();
+    }
+    let choices: Vec<(String, String)> = usages
+        .iter()
+        .map(|u| {
+            let served = if u.is_served() {
+                " — part atteinte"
+            } else {
+                ""
+            };
+            (
+                u.choice.clone(),
+                format!("{} ({}){served}", u.label, share_words(u.share)),
+            )
+        })
+        .chain(out_of_flow)
+        .collect();
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption>{format!("Réservations du flux {year} pour ce logement")}</caption>
+                <thead><tr>
+                    <th scope="col">"Réservataire"</th>
+                    <th scope="col">"Part du flux"</th>
+                    <th scope="col">"Orientés et attribués cette année"</th>
+                </tr></thead>
+                <tbody>
+                    {usages.iter().map(|u| view! {
+                        <tr>
+                            <th scope="row">{u.label.clone()}</th>
+                            <td>{share_words(u.share)}</td>
+                            <td>{format!("{} ; {} attribué{}", u.progress_words(), u.attributed, if u.attributed > 1 { "s" } else { "" })}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <SelectField label="Orientation dans le flux" name="orientation" options=choices
+            placeholder="Choisissez un réservataire ou un motif hors flux"
+            hint="Le logement compte dans le flux de l'année de son ouverture."
+            errors/>
     }
     .into_any()
 }

@@ -17,6 +17,8 @@ pub struct TerritoryLists {
     /// `(year, euros per consumption unit)`, latest first.
     pub thresholds: Vec<(i32, u32)>,
     pub year: i32,
+    /// The attribution objectives of the year over every landlord's leases in the EPCI.
+    pub objectives: crate::domain::objectives::Objectives,
 }
 
 #[cfg(feature = "ssr")]
@@ -37,11 +39,13 @@ pub async fn load_territory_lists() -> Result<TerritoryLists, AppError> {
                 (q, commune)
             })
             .collect();
+        let year = today().year;
         Ok(TerritoryLists {
             epci_name: crate::ssr::reference::epci_name(&epci),
             qpvs,
             thresholds: territories::thresholds(&pool, &epci).await?,
-            year: today().year,
+            objectives: crate::ssr::usecases::flux::objectives(&pool, &epci, year, None).await?,
+            year,
         })
     })
     .await
@@ -185,6 +189,11 @@ fn Lists(
                 </div>
                 <button type="submit" class="button">"Enregistrer la liste"</button>
             </KeptForm>
+        </section>
+        <section class="panel" id="objectifs" aria-labelledby="objectifs-titre">
+            <h2 id="objectifs-titre">{format!("Objectifs d'attribution {} — {}", data.year, data.epci_name)}</h2>
+            <p>"Calculés sur les baux signés cette année sur les offres de tous les bailleurs du territoire, d'après la situation des ménages à la clôture des offres."</p>
+            <crate::pages::flux::ObjectivesView title=format!("Indicateurs de la loi Égalité et Citoyenneté, {}", data.year) objectives=data.objectives.clone()/>
         </section>
         <section class="panel narrow" id="quartile" aria-labelledby="quartile-titre">
             <h2 id="quartile-titre">"Seuil du premier quartile"</h2>

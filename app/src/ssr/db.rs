@@ -98,7 +98,7 @@ impl Db {
         Ok(())
     }
 
-    /// Rebuilds SQLite's `users` table once so that its role CHECK admits territory admins
+    /// Rebuilds SQLite's `users` table once so that its role CHECK admits every role
     /// (`migrations/sqlite-rebuilds/users_roles.sql` says why this cannot be a migration).
     async fn widen_user_roles(&self) -> Result<(), DbError> {
         let mut conn = self.pool.acquire().await?;
@@ -106,7 +106,7 @@ impl Db {
             sqlx::query_as("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")
                 .fetch_one(&mut *conn)
                 .await?;
-        if schema.contains("'territory'") {
+        if schema.contains("'reservataire'") {
             return Ok(());
         }
         conn.execute("PRAGMA foreign_keys = OFF").await?;

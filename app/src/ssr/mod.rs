@@ -1,11 +1,12 @@
 //! Server-only adapters: the store, search, mail, sessions, and the helpers server functions use
 //! to reach them. Compiled only with the `ssr` feature.
 
+pub mod bilan;
 pub mod catalogue;
 pub mod db;
+pub mod forms;
 #[cfg(test)]
 mod fuzzing;
-pub mod forms;
 pub mod import;
 pub mod letters;
 pub mod mail;
@@ -130,10 +131,7 @@ impl AppState {
             import_limiter: Arc::new(RateLimiter::new(20, Duration::from_secs(60 * 60))),
             // Two requests a second on average per client by default: an aggregator's full crawl
             // of the catalogue fits, a loop hammering the search does not, whichever door it uses.
-            api_limiter: Arc::new(RateLimiter::new(
-                searches,
-                Duration::from_secs(60),
-            )),
+            api_limiter: Arc::new(RateLimiter::new(searches, Duration::from_secs(60))),
             refused_forms: Arc::new(forms::RefusedForms::default()),
         }
     }

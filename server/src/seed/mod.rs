@@ -8,6 +8,7 @@ use app::domain::caleol::MemberQuality;
 mod applicants;
 mod cotation;
 pub mod doubs;
+mod flux;
 mod history;
 mod past;
 mod units;
@@ -34,7 +35,7 @@ pub struct DemoLogin {
     pub name: &'static str,
 }
 
-pub const DEMO_LOGINS: [DemoLogin; 8] = [
+pub const DEMO_LOGINS: [DemoLogin; 9] = [
     DemoLogin {
         role: Role::Admin,
         email: "admin@locactive.demo",
@@ -69,6 +70,11 @@ pub const DEMO_LOGINS: [DemoLogin; 8] = [
         role: Role::Territory,
         email: "territoire@grandbesancon.demo",
         name: "Claire Chargée de mission habitat",
+    },
+    DemoLogin {
+        role: Role::Reservataire,
+        email: "reservataire@actionlogement.demo",
+        name: "Agnès Chargée de réservation",
     },
     DemoLogin {
         role: Role::Applicant,
@@ -185,7 +191,9 @@ pub async fn seed(
     let mut let_units: Vec<i64> = Vec::new();
     for login in &DEMO_LOGINS {
         let (organisation_id, commission) = match login.email {
-            "agent@habitat-comtois.demo" => (Some(organisation_ids[0]), None),
+            "agent@habitat-comtois.demo" | "reservataire@actionlogement.demo" => {
+                (Some(organisation_ids[0]), None)
+            }
             "agent@montbeliard-logis.demo" => (Some(organisation_ids[1]), None),
             "membre@habitat-comtois.demo" | "maire@habitat-comtois.demo" => {
                 (Some(organisation_ids[0]), Some(commission_id))
@@ -331,6 +339,7 @@ pub async fn seed(
     // use does.
     history::run(db, public_base_url, &progress).await?;
     past::run(db, &progress).await?;
+    flux::run(db, &progress).await?;
     Ok(report)
 }
 

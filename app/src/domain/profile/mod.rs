@@ -237,6 +237,7 @@ impl Profile {
             action_logement_employee: self.action_logement_employee,
             anru_rehousing: self.situations.contains(&Situation::RelogementAnru),
             supported_tenancy: self.situations.contains(&Situation::BailGlissant),
+            priority_public: self.dalo || self.situations.iter().any(|s| s.is_priority()),
         }
     }
 

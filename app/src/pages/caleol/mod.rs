@@ -100,9 +100,15 @@ pub async fn load_session(session_id: i64, anonymised: bool) -> Result<SessionVi
     respond(async move {
         let (viewer, user_id) = guard::viewer().await?;
         let state = state()?;
-        let view = caleol::view(state.db.pool(), session_id, viewer, anonymised)
+        let mut view = caleol::view(state.db.pool(), session_id, viewer, anonymised)
             .await?
             .ok_or(AppError::NotFound)?;
+        crate::ssr::usecases::flux::review_effects(
+            state.db.pool(),
+            &mut view,
+            crate::ssr::subject::today(),
+        )
+        .await?;
         crate::ssr::usecases::privacy::record_read(
             &state,
             guard::reader(viewer, user_id),
@@ -166,7 +172,15 @@ pub async fn cast_vote(
     respond(async move {
         let caller = guard::member().await?;
         let ruling = ruling_of(kind, rank, motive, document, deadline)?;
-        usecases::caleol::rule(&state()?, caller, session_id, entry_id, &ruling, usecases::caleol::RulingBy::Vote).await?;
+        usecases::caleol::rule(
+            &state()?,
+            caller,
+            session_id,
+            entry_id,
+            &ruling,
+            usecases::caleol::RulingBy::Vote,
+        )
+        .await?;
         leptos_axum::redirect(&format!(
             "{}#candidat-{entry_id}",
             session_path(session_id, "vote")
@@ -191,7 +205,15 @@ pub async fn record_outcome(
     respond(async move {
         let caller = guard::member().await?;
         let ruling = ruling_of(kind, rank, motive, document, deadline)?;
-        usecases::caleol::rule(&state()?, caller, session_id, entry_id, &ruling, usecases::caleol::RulingBy::Decision).await?;
+        usecases::caleol::rule(
+            &state()?,
+            caller,
+            session_id,
+            entry_id,
+            &ruling,
+            usecases::caleol::RulingBy::Decision,
+        )
+        .await?;
         leptos_axum::redirect(&format!(
             "{}#candidat-{entry_id}",
             session_path(session_id, "decision")
@@ -502,6 +524,10 @@ fn Candidate(
                 <dt>"Note"</dt><dd><strong>{candidate.score.total}" points"</strong>" ("{candidate.grid_label.clone()}")"</dd>
                 <dt>"Recevabilité"</dt><dd>{verdict}</dd>
                 <dt>"Foyer"</dt><dd>{candidate.household.clone()}</dd>
+                {(!candidate.objectives.is_empty()).then(|| view! {
+                    <dt>"Objectifs d'attribution"</dt>
+                    <dd><ul>{candidate.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul></dd>
+                })}
                 {candidate.sne_number.clone().map(|n| view! { <dt>"Numéro unique"</dt><dd>{n}</dd> })}
                 <dt>"Pièces au dossier"</dt>
                 <dd>{if candidate.documents.is_empty() { "Aucune".to_string() } else {

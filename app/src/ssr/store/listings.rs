@@ -3,7 +3,7 @@
 
 use crate::domain::catalogue::OfferSummary;
 use crate::domain::offer::{
-    Accessibility, Category, ConstructionPeriod, OfferStatus, Reservataire, categories_from_csv,
+    Accessibility, Category, ConstructionPeriod, OfferStatus, categories_from_csv,
 };
 use crate::domain::territory::Places;
 use crate::model::{OfferDetail, OfferEvent};
@@ -114,6 +114,9 @@ struct DetailRow {
     neighbourhood: String,
     in_qpv: i64,
     reservataire: String,
+    orientation: Option<String>,
+    oriented_kind: Option<String>,
+    oriented_name: Option<String>,
     construction_period: String,
     description: String,
     categories: String,
@@ -124,8 +127,11 @@ struct DetailRow {
 const DETAIL_QUERY: &str = "SELECT o.id, o.status, o.organisation_id, g.name AS landlord, u.id AS unit_id,
         u.reference, u.typology, u.surface_m2, u.floor, u.has_lift, u.accessibility, u.energy_label, u.financing,
         u.rent_cents, u.charges_cents, u.address, u.commune_insee, u.epci_siren, u.neighbourhood, u.in_qpv,
-        u.reservataire, u.construction_period, u.description, o.categories, o.opens_at, o.closes_at
-     FROM offers o JOIN units u ON u.id = o.unit_id JOIN organisations g ON g.id = o.organisation_id";
+        u.reservataire, o.orientation, rs.kind AS oriented_kind, rs.name AS oriented_name,
+        u.construction_period, u.description, o.categories, o.opens_at, o.closes_at
+     FROM offers o JOIN units u ON u.id = o.unit_id JOIN organisations g ON g.id = o.organisation_id
+     LEFT JOIN flux_conventions fc ON fc.id = o.convention_id
+     LEFT JOIN reservataires rs ON rs.id = fc.reservataire_id";
 
 impl DetailRow {
     fn into_detail(self) -> OfferDetail {
@@ -163,10 +169,13 @@ impl DetailRow {
                 .unwrap_or(self.epci_siren),
             neighbourhood: self.neighbourhood,
             in_qpv: self.in_qpv != 0,
-            reservataire_label: Reservataire::parse(&self.reservataire)
-                .map(|r| r.label())
-                .unwrap_or("")
-                .to_string(),
+            reservataire_label: crate::domain::flux::reservataire_label(
+                self.orientation.as_deref(),
+                self.oriented_kind
+                    .as_deref()
+                    .zip(self.oriented_name.as_deref()),
+                &self.reservataire,
+            ),
             construction_period: ConstructionPeriod::parse(&self.construction_period)
                 .map(|p| p.label().to_string())
                 .unwrap_or(self.construction_period),

@@ -10,6 +10,7 @@ pub mod caleol;
 pub mod cotation;
 pub mod documents;
 pub mod file_reads;
+pub mod flux;
 pub mod housing;
 pub mod imports;
 pub mod listings;
@@ -25,8 +26,8 @@ pub mod units;
 
 use crate::domain::calendar::paris_date;
 use crate::domain::offer::OfferStatus;
-use crate::ssr::db::now;
 use crate::model::PhotoRef;
+use crate::ssr::db::now;
 use sqlx::{AnyConnection, AnyPool};
 
 /// Whether a unit belongs to the organisation: what staff do to a unit (offer it, add a photo)

@@ -5,6 +5,7 @@
 use super::record_event;
 pub use super::{OfferWriteError, status_of, transition};
 use super::{iso_day, last_day};
+use crate::domain::flux::Orientation;
 use crate::domain::offer::{OfferStatus, ValidWindow, categories_to_csv};
 use crate::model::StaffOfferRow;
 use crate::ssr::db::now;
@@ -105,6 +106,45 @@ pub async fn create_offer(
     .await?;
     record_event(conn, id, None, OfferStatus::Draft, Some(actor), at).await?;
     Ok(id)
+}
+
+/// Records where a draft counts in the yearly flow (`convention_id` when oriented to one).
+pub async fn set_orientation(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    offer_id: i64,
+    orientation: Orientation,
+    convention_id: Option<i64>,
+    year: i32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE offers SET orientation = $1, convention_id = $2, flux_year = $3
+         WHERE id = $4 AND organisation_id = $5 AND status = 'draft'",
+    )
+    .bind(orientation.code())
+    .bind(convention_id)
+    .bind(i64::from(year))
+    .bind(offer_id)
+    .bind(organisation_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The unit an offer of the organisation lets: its id and commune.
+pub async fn unit_of(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    offer_id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.commune_insee FROM offers o JOIN units u ON u.id = o.unit_id
+         WHERE o.id = $1 AND o.organisation_id = $2",
+    )
+    .bind(offer_id)
+    .bind(organisation_id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Changes a draft's window and categories.

@@ -7,6 +7,7 @@
 use crate::domain::calendar::{Date, paris_date};
 use crate::domain::cotation::{Audience, Facts, GridVersion, Score, score};
 use crate::domain::eligibility::{Assessment, OfferTerms, Verdict};
+use crate::domain::format::spreadsheet_safe;
 use crate::domain::offer::{Financing, OfferStatus, Typology, categories_from_csv};
 use crate::domain::profile::Profile;
 use crate::domain::ranking::{Candidate, RankingMode, ShortlistException, check_shortlist, rank};
@@ -640,14 +641,6 @@ pub fn to_csv(view: &RankingView) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Text a spreadsheet would read as a formula gets a leading apostrophe (CSV injection).
-fn spreadsheet_safe(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
-    }
-}
-
 /// An offer's ranking mode and whether it has been ranked.
 pub async fn mode_of(pool: &AnyPool, offer_id: i64) -> Result<(String, bool), sqlx::Error> {
     let row: Option<(String, i64)> = sqlx::query_as(
@@ -727,4 +720,14 @@ pub async fn scrub_snapshots(conn: &mut AnyConnection, user_id: i64) -> Result<(
             .await?;
     }
     Ok(())
+}
+
+/// The profile snapshot a ranking entry was ranked on (JSON), if the entry exists.
+pub async fn entry_snapshot(pool: &AnyPool, entry_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT profile_snapshot FROM ranking_entries WHERE id = $1")
+            .bind(entry_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(snapshot,)| snapshot))
 }

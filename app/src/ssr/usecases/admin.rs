@@ -7,7 +7,7 @@ use crate::model::CurrentUser;
 use crate::ssr::AppState;
 use crate::ssr::store::accounts::{self, NewUser, TokenPurpose};
 use crate::ssr::store::audit::AuditEntry;
-use crate::ssr::store::{caleol, organisations};
+use crate::ssr::store::{caleol, flux, organisations};
 use crate::ssr::{letters, mail, secrets};
 
 /// Records what the platform admin did, for the organisation concerned if any.
@@ -147,14 +147,17 @@ pub enum Grant {
         president: bool,
     },
     OrgAdmin(i64),
+    /// Reads for this réservataire (gestion en flux).
+    Reservataire(i64),
 }
 
 /// Creates the inactive account, what it is granted, its invitation token and e-mail, in one
-/// unit of work: a duplicate address becomes a form error on `email`. `scope_name` names where
-/// the person is invited (an organisation, a territory); `detail` goes to the audit log.
+/// unit of work: a duplicate address becomes a form error on `email`. `inviter` is the user who
+/// invites (the platform admin, or a landlord's admin for a réservataire); `scope_name` names
+/// where the person is invited (an organisation, a territory); `detail` goes to the audit log.
 pub async fn invite(
     state: &AppState,
-    admin: &CurrentUser,
+    inviter: i64,
     user: NewUser<'_>,
     scope_name: &str,
     detail: &str,
@@ -184,19 +187,20 @@ pub async fn invite(
         Grant::OrgAdmin(organisation) => {
             caleol::make_org_admin(&mut work, user_id, organisation).await?
         }
+        Grant::Reservataire(reservataire) => {
+            flux::link_account(&mut work, user_id, reservataire).await?
+        }
     }
     let link = state.link(&format!("/invitation?jeton={token}"));
     let letter = letters::invitation(&email, &display_name, role.label(), scope_name, &link);
     mail::enqueue(&mut work, &letter).await?;
-    let subject = format!("user:{user_id}");
-    audit_admin(
-        &mut work,
-        admin,
+    work.audit(AuditEntry {
+        actor_user_id: Some(inviter),
         organisation_id,
-        "user.invite",
-        &subject,
+        action: "user.invite",
+        subject: &format!("user:{user_id}"),
         detail,
-    )
+    })
     .await?;
     work.commit().await
 }

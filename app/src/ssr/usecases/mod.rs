@@ -10,6 +10,7 @@ pub mod admin;
 pub mod applications;
 pub mod caleol;
 pub mod cotation;
+pub mod flux;
 pub mod offers;
 pub mod privacy;
 pub mod profiles;

@@ -10,12 +10,15 @@ use crate::ssr::catalogue;
 use crate::ssr::store::offers::{self, OfferWriteError};
 use crate::ssr::store::{applications, rankings};
 
-/// Puts one of the organisation's units on offer for a window; returns the offer's id.
+/// Puts one of the organisation's units on offer for a window, oriented in the flow of the year
+/// it opens (`orientation` as the form sends it, see [`super::flux::orient`]); returns the
+/// offer's id.
 pub async fn create(
     state: &AppState,
     staff: Staff,
     unit_id: i64,
     window: &ValidWindow,
+    orientation: &str,
 ) -> Result<i64, AppError> {
     let mut work = Work::begin(state).await?;
     let id = offers::create_offer(
@@ -26,6 +29,8 @@ pub async fn create(
         staff.user_id,
     )
     .await?;
+    let year = super::flux::flux_year(window.opens_at);
+    super::flux::orient(&mut work, staff.organisation_id, id, orientation, year).await?;
     work.audit_staff(
         staff,
         "offer.create",
@@ -47,6 +52,8 @@ pub async fn update(
 ) -> Result<(), AppError> {
     let mut work = Work::begin(state).await?;
     offers::update_window(&mut work, staff.organisation_id, offer_id, window).await?;
+    let year = super::flux::flux_year(window.opens_at);
+    super::flux::follow_year(&mut work, staff.organisation_id, offer_id, year).await?;
     rankings::set_mode(&mut work, staff.organisation_id, offer_id, mode).await?;
     work.audit_staff(staff, "offer.update", &format!("offer:{offer_id}"), "")
         .await?;

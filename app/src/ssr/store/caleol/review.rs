@@ -121,6 +121,7 @@ pub async fn view(
                     .iter()
                     .find(|d| d.entry_id == e.id)
                     .map(DecisionRow::line),
+                objectives: Vec::new(),
             });
         }
         items.push(AgendaItem {
