@@ -175,7 +175,7 @@ test("staff put a shortlist on the agenda, two members vote online, the presiden
   // The PDF's title keeps its dash (a reader showed "Š" when it was written as WinAnsi).
   const pdfHref = await president.getByRole("link", { name: "Télécharger en PDF" }).getAttribute("href");
   const pdf = (await (await president.request.get(pdfHref!)).body()).toString("latin1");
-  expect(pdf).toMatch(/\/Title <FEFF[0-9A-F]*2014[0-9A-F]*>/);
+  expect(pdf).toMatch(/\/Title ?<FEFF[0-9A-F]*2014[0-9A-F]*>/);
   // Signing asks first: signed minutes cannot change.
   await hydrated(president);
   await president.getByText("Signer le procès-verbal", { exact: true }).click();

@@ -370,13 +370,21 @@ mod tests {
                 .collect(),
         };
         let pdf = render(
-            "Procès-verbal",
+            "Procès-verbal — séance",
             &[Block::Title("Procès-verbal".into()), Block::Table(table)],
         )
         .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         // The font is embedded (a subset of it), not a standard one the reader may lack. The
         // pages and their text are read back in the server's tests.
-        assert!(String::from_utf8_lossy(&pdf).contains("DejaVuSans"));
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("DejaVuSans"));
+        // The title, in UTF-16 in the document's information: "P r o c è s…", its dash kept.
+        let at = text.find("/Title").expect("a title");
+        assert!(
+            text[at..].starts_with("/Title<FEFF00500072006F006300E80073"),
+            "{}",
+            &text[at..at + 80]
+        );
     }
 }

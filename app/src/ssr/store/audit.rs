@@ -98,6 +98,8 @@ fn subject_label(
         "grid" => "Grille de cotation",
         "application" => "Candidature",
         "document" => "Justificatif",
+        "convention" => "Convention de réservation",
+        "departement" => "Flux du département",
         _ => return subject.to_string(),
     };
     format!("{what} n° {id}")
@@ -154,6 +156,8 @@ fn action_label(code: &str) -> Option<&'static str> {
         "account.delete" => "Compte supprimé par son titulaire",
         "account.erase" => "Compte effacé au terme de la conservation",
         "request.struck_off" => "Demande radiée faute de renouvellement",
+        "flux.convention" => "Convention de réservation enregistrée",
+        "flux.forecast" => "Prévision du flux enregistrée",
         _ => return None,
     })
 }

@@ -186,7 +186,7 @@ pub async fn save_forecast(
     work.audit_staff(
         staff,
         "flux.forecast",
-        &format!("flux:{departement}"),
+        &format!("departement:{departement}"),
         &detail,
     )
     .await?;
