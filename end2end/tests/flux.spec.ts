@@ -82,6 +82,45 @@ test("a landlord's admin records conventions, staff orient an offer to Action Lo
   await expect(visitor.getByText("Action Logement — Action Logement Services")).toBeVisible();
   await visitor.close();
 
+  // A lease is signed on an offer of the flow: the unit the commission proposed to the demo
+  // applicant (accepted here, unless the demo suite did it first), recorded by staff. The bilan of
+  // the réservataire it was oriented to counts one more attribution.
+  const [[leaseOffer, leaseReservataire, proposalStatus]] = queryDemo(
+    `SELECT o.id, c.reservataire_id, p.status FROM offer_proposals p
+     JOIN offers o ON o.id = p.offer_id JOIN flux_conventions c ON c.id = o.convention_id
+     WHERE p.status IN ('en_attente', 'acceptee') ORDER BY p.id LIMIT 1`,
+  );
+  const attributedFor = (reservataireId: string) =>
+    Number(
+      queryDemo(
+        `SELECT COUNT(*) FROM offers o JOIN flux_conventions c ON c.id = o.convention_id
+         WHERE c.reservataire_id = ${reservataireId} AND o.published_at IS NOT NULL AND o.status <> 'cancelled'
+           AND o.flux_year = (SELECT flux_year FROM offers WHERE id = ${leaseOffer})
+           AND EXISTS (SELECT 1 FROM leases l WHERE l.offer_id = o.id)`,
+      )[0][0],
+    );
+  const before = attributedFor(leaseReservataire);
+  if (proposalStatus === "en_attente") {
+    const applicant = await signedInPage(browser, "demandeur@locactive.demo");
+    await applicant.goto("/espace/candidatures");
+    const proposed = applicant.locator(".application").filter({ hasText: "Proposé, en attente de réponse" }).first();
+    await proposed.getByText("Accepter le logement", { exact: true }).click();
+    await proposed.getByRole("button", { name: "Oui, accepter le logement" }).click();
+    await expect(applicant.getByText("Vous avez accepté le logement.", { exact: false })).toBeVisible();
+    await applicant.context().close();
+  }
+  await staff.goto(`/gestion/offres/${leaseOffer}`);
+  await hydrated(staff);
+  await staff.getByLabel("Date de signature du bail").fill(parisDay(0));
+  const condition = staff.locator("#condition_met");
+  if (await condition.count()) await condition.check();
+  await staff.getByRole("button", { name: "Enregistrer la signature du bail" }).click();
+  await expect.poll(() => attributedFor(leaseReservataire)).toBe(before + 1);
+  const [[leaseYear]] = queryDemo(`SELECT flux_year FROM offers WHERE id = ${leaseOffer}`);
+  await staff.goto(`/gestion/flux/bilan/${leaseReservataire}?annee=${leaseYear}`);
+  await expect(staff.locator("strong", { hasText: new RegExp(`, ${before + 1} attribués?`) })).toBeVisible();
+  expect(staffErrors).toEqual([]);
+
   // Action Logement's account: the offers oriented to it, the new one first, and its bilan of the
   // year, whose counts are those of the database (the leases signed over the year included).
   const reservataire = await signedInPage(browser, "reservataire@actionlogement.demo");
