@@ -26,6 +26,26 @@ fn chosen_year(asked: Option<i32>) -> i32 {
         .unwrap_or(this_year)
 }
 
+/// A convention's or forecast's year as typed: last year (to correct), this one or the next.
+#[cfg(feature = "ssr")]
+fn checked_year(typed: &str, field: &str, errors: &mut crate::error::FieldErrors) -> Option<i32> {
+    let this_year = crate::ssr::subject::today().year;
+    match typed.trim().parse::<i32>() {
+        Ok(y) if (this_year - 1..=this_year + 1).contains(&y) => Some(y),
+        _ => {
+            errors.add(
+                field,
+                format!(
+                    "Indiquez une année entre {} et {}.",
+                    this_year - 1,
+                    this_year + 1
+                ),
+            );
+            None
+        }
+    }
+}
+
 fn year_of_query() -> impl Fn() -> Option<i32> + Clone + Send + Sync + 'static {
     let query = use_query_map();
     move || {
@@ -74,7 +94,6 @@ pub async fn save_convention(
         let state = state()?;
         let pool = state.db.pool().clone();
         let staff = flux::org_admin(&pool).await?;
-        let this_year = crate::ssr::subject::today().year;
         let mut errors = FieldErrors::new();
         let kind = Reservataire::parse(kind.trim()).filter(|k| *k != Reservataire::Bailleur);
         if kind.is_none() {
@@ -88,16 +107,7 @@ pub async fn save_convention(
         if name.chars().count() > 120 {
             errors.add("name", "Le nom du réservataire tient en 120 caractères au plus.");
         }
-        let year = match year.trim().parse::<i32>() {
-            Ok(y) if (this_year - 1..=this_year + 1).contains(&y) => Some(y),
-            _ => {
-                errors.add(
-                    "year",
-                    format!("Indiquez une année entre {} et {}.", this_year - 1, this_year + 1),
-                );
-                None
-            }
-        };
+        let year = checked_year(&year, "year", &mut errors);
         let departements = flux::organisation_departements(&pool, staff.organisation_id).await?;
         let departement = departements
             .iter()
@@ -183,22 +193,8 @@ pub async fn save_forecast(
         let state = state()?;
         let pool = state.db.pool().clone();
         let staff = flux::org_admin(&pool).await?;
-        let this_year = crate::ssr::subject::today().year;
         let mut errors = FieldErrors::new();
-        let year = match forecast_year.trim().parse::<i32>() {
-            Ok(y) if (this_year - 1..=this_year + 1).contains(&y) => Some(y),
-            _ => {
-                errors.add(
-                    "forecast_year",
-                    format!(
-                        "Indiquez une année entre {} et {}.",
-                        this_year - 1,
-                        this_year + 1
-                    ),
-                );
-                None
-            }
-        };
+        let year = checked_year(&forecast_year, "forecast_year", &mut errors);
         let departement = flux::organisation_departements(&pool, staff.organisation_id)
             .await?
             .into_iter()
