@@ -2,7 +2,8 @@
 //! alternative), on the same generated offers and the same fixed mix of queries, in one run.
 //!
 //! Run with `scripts/bench.sh` (or `cargo bench -p locactive --bench search`). `BENCH_OFFERS`
-//! changes the corpus size (default 100 000), `BENCH_ROUNDS` the repetitions of the mix (default 10).
+//! changes the corpus size (default 100 000), `BENCH_ROUNDS` the repetitions of the mix (default 10),
+//! `BENCH_TANTIVY_ONLY=1` times tantivy alone (for a profiler).
 //!
 //! Each engine answers what the catalogue page needs: the total, the top 20 in the requested
 //! order, and the counts per value of the eight filters.
@@ -250,6 +251,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10);
+    // For profiling the app's engine alone: FTS5 is then built and checked but not timed.
+    let tantivy_only = std::env::var("BENCH_TANTIVY_ONLY").is_ok_and(|v| v == "1");
     println!("Generating {count} offers…");
     let offers = generate(count);
     let queries: Vec<CatalogueQuery> = MIX
@@ -337,14 +340,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{raw:<45} {:>13} {:>12}", t.total, f);
     }
     let mut tantivy_samples = Vec::new();
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); queries.len()];
     let mut fts_samples = Vec::new();
     for _ in 0..rounds {
-        for query in &queries {
+        for (n, query) in queries.iter().enumerate() {
             let started = Instant::now();
             let this = index.clone();
             let q = query.clone();
             tokio::task::spawn_blocking(move || this.search_blocking(&q, now, None)).await??;
             tantivy_samples.push(started.elapsed());
+            per_query[n].push(started.elapsed());
+            if tantivy_only {
+                continue;
+            }
             let started = Instant::now();
             fts_search(&db, query, now).await?;
             fts_samples.push(started.elapsed());
@@ -355,9 +363,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         tantivy_build.as_secs_f64(),
         fts_build.as_secs_f64()
     );
-    println!("Latency per catalogue query (total + top 20 + 8 facet counts):");
+    println!("\ntantivy per query: p50 / slowest");
+    for (raw, mut samples) in MIX.iter().zip(per_query) {
+        samples.sort();
+        println!(
+            "{raw:<45} {:>6.2} ms {:>6.2} ms",
+            percentile(&samples, 0.5).as_secs_f64() * 1e3,
+            samples.last().map_or(0.0, |d| d.as_secs_f64() * 1e3)
+        );
+    }
+    println!("\nLatency per catalogue query (total + top 20 + 8 facet counts):");
     report("tantivy", tantivy_samples);
-    report("SQLite FTS5", fts_samples);
+    if !tantivy_only {
+        report("SQLite FTS5", fts_samples);
+    }
     db.close().await;
     Ok(())
 }

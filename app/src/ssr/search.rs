@@ -10,10 +10,9 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{
-    AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
-};
+use tantivy::columnar::{Cardinality, StrColumn};
+use tantivy::index::SegmentId;
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermSetQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -91,6 +90,7 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     writer: Arc<Mutex<IndexWriter>>,
+    dense: DenseCache,
     pub fields: Fields,
 }
 
@@ -164,106 +164,377 @@ pub struct SearchOutcome {
     pub facets: Vec<(Dimension, Vec<(String, u64)>)>,
 }
 
-/// Counts the values of some dimensions' fast fields over the matching documents, in one pass.
-struct ValueCounts {
-    dimensions: Vec<Dimension>,
+/// What a query asks of one dimension: any value, or this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Wanted {
+    Any,
+    Text(String),
+    Flag(bool),
 }
 
-enum SegmentColumn {
-    Text(Option<StrColumn>),
-    Flag(Column<u64>),
+/// Where a segment's documents have more than one value in a dimension (a category and a
+/// second one, an arrondissement and its city): a document's values are
+/// `values[starts[doc]..starts[doc + 1]]`.
+struct MultiValues {
+    starts: Vec<u32>,
+    values: Vec<u32>,
 }
 
-struct SegmentValueCounts {
-    columns: Vec<(SegmentColumn, HashMap<u64, u64>)>,
+impl MultiValues {
+    #[inline]
+    fn of(&self, doc: usize) -> &[u32] {
+        match (self.starts.get(doc), self.starts.get(doc + 1)) {
+            (Some(&from), Some(&to)) => self.values.get(from as usize..to as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+const DIMENSIONS: usize = Dimension::ALL.len();
+const NO_VALUE: u32 = u32::MAX;
+
+/// A segment's eight dimensions read out of their fast fields once, one row per document: the
+/// catalogue reads the eight values of every matching document on every query, and one row of
+/// plain integers answers in a fraction of the time eight bit-packed columns take.
+struct DenseSegment {
+    /// Per document, each dimension's value ordinal (the flag's 0/1), [`NO_VALUE`] when it has
+    /// none or when the dimension is in `multi`.
+    rows: Vec<[u32; DIMENSIONS]>,
+    /// The dimensions with several values per document in this segment.
+    multi: [Option<MultiValues>; DIMENSIONS],
+}
+
+impl DenseSegment {
+    fn read(segment: &SegmentReader) -> tantivy::Result<DenseSegment> {
+        let fast = segment.fast_fields();
+        let max_doc = segment.max_doc();
+        let mut rows = vec![[NO_VALUE; DIMENSIONS]; max_doc as usize];
+        let mut multi: [Option<MultiValues>; DIMENSIONS] = Default::default();
+        // Ordinals and flags are small; a value past u32 would be a corrupt column, counted nowhere.
+        let narrow = |value: u64| u32::try_from(value).unwrap_or(NO_VALUE);
+        for (i, dimension) in Dimension::ALL.into_iter().enumerate() {
+            let column = if dimension.is_flag() {
+                Some(fast.u64(dimension.field_name())?)
+            } else {
+                fast.str(dimension.field_name())?
+                    .map(|words| words.ords().clone())
+            };
+            let Some(column) = column else {
+                continue;
+            };
+            match column.get_cardinality() {
+                Cardinality::Full | Cardinality::Optional => {
+                    for (doc, row) in (0..max_doc).zip(rows.iter_mut()) {
+                        row[i] = column.first(doc).map_or(NO_VALUE, narrow);
+                    }
+                }
+                Cardinality::Multivalued => {
+                    let mut starts = Vec::with_capacity(max_doc as usize + 1);
+                    let mut values = Vec::with_capacity(max_doc as usize);
+                    for doc in 0..max_doc {
+                        starts.push(values.len() as u32);
+                        values.extend(column.values_for_doc(doc).map(narrow));
+                    }
+                    starts.push(values.len() as u32);
+                    multi[i] = Some(MultiValues { starts, values });
+                }
+            }
+        }
+        Ok(DenseSegment { rows, multi })
+    }
+
+    /// Whether `doc` has `wanted` in dimension `i`.
+    #[inline(always)]
+    fn has(&self, i: usize, doc: usize, wanted: u32) -> bool {
+        match self.multi.get(i) {
+            Some(None) => self
+                .rows
+                .get(doc)
+                .and_then(|row| row.get(i))
+                .is_some_and(|value| *value == wanted),
+            Some(Some(multi)) => multi.of(doc).contains(&wanted),
+            None => false,
+        }
+    }
+
+    /// Adds `doc`'s values in dimension `i` to `counts`.
+    #[inline(always)]
+    fn count(&self, i: usize, doc: usize, counts: &mut [u64]) {
+        let value = |row: &[u32; DIMENSIONS]| row.get(i).copied().unwrap_or(NO_VALUE);
+        match self.multi.get(i) {
+            Some(None) => {
+                // NO_VALUE is past every array: nothing counted.
+                let value = self.rows.get(doc).map_or(NO_VALUE, value);
+                if let Some(slot) = counts.get_mut(value as usize) {
+                    *slot += 1;
+                }
+            }
+            Some(Some(multi)) => {
+                for value in multi.of(doc) {
+                    if let Some(slot) = counts.get_mut(*value as usize) {
+                        *slot += 1;
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Adds `doc`'s values in every dimension to `columns`' counts.
+    #[inline(always)]
+    fn count_all(&self, doc: usize, columns: &mut [FacetColumn]) {
+        let Some(row) = self.rows.get(doc) else {
+            return;
+        };
+        for ((value, multi), column) in row.iter().zip(&self.multi).zip(columns) {
+            match multi {
+                None => {
+                    if let Some(slot) = column.counts.get_mut(*value as usize) {
+                        *slot += 1;
+                    }
+                }
+                Some(multi) => {
+                    for value in multi.of(doc) {
+                        if let Some(slot) = column.counts.get_mut(*value as usize) {
+                            *slot += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The segments' dense tables, kept while their segment lives (a segment never changes; a commit
+/// or a merge makes new ones).
+#[derive(Clone, Default)]
+struct DenseCache(Arc<Mutex<HashMap<SegmentId, Arc<DenseSegment>>>>);
+
+impl DenseCache {
+    fn get(&self, segment: &SegmentReader) -> tantivy::Result<Arc<DenseSegment>> {
+        let id = segment.segment_id();
+        if let Some(found) = self.0.lock().ok().and_then(|cache| cache.get(&id).cloned()) {
+            return Ok(found);
+        }
+        // Read outside the lock: two first queries on a new segment may both read it.
+        let dense = Arc::new(DenseSegment::read(segment)?);
+        if let Ok(mut cache) = self.0.lock() {
+            cache.insert(id, dense.clone());
+        }
+        Ok(dense)
+    }
+
+    /// Forgets the segments the searcher no longer has.
+    fn keep_only(&self, searcher: &tantivy::Searcher) {
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.segment_id())
+            .collect();
+        if let Ok(mut cache) = self.0.lock() {
+            cache.retain(|id, _| live.contains(id));
+        }
+    }
+}
+
+/// The catalogue's one pass over the documents that match everything but the dimension filters:
+/// those that also pass every dimension filter go to `inner` (total, top 20) and are counted in
+/// every dimension; those that fail exactly one are counted in that dimension alone, so that a
+/// filtered dimension still shows its alternatives with every other filter kept.
+///
+/// Counts go into plain arrays indexed by the value's term ordinal (or the flag's 0/1); ordinals
+/// become words once per segment, at the end.
+struct Facets<C> {
+    wanted: Vec<(Dimension, Wanted)>,
+    dense: DenseCache,
+    inner: C,
+}
+
+/// One dimension in one segment.
+struct FacetColumn {
+    /// For a text dimension, where ordinals become words.
+    words: Option<StrColumn>,
+    /// `None`: not filtered; `Some(None)`: filtered on a value this segment does not have.
+    wanted: Option<Option<u32>>,
+    counts: Vec<u64>,
+}
+
+impl FacetColumn {
+    fn harvest(self, flag: bool) -> HashMap<String, u64> {
+        let seen = self
+            .counts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, count)| *count > 0);
+        if flag {
+            return seen
+                .map(|(value, count)| {
+                    let label = if value == 1 { "oui" } else { "non" };
+                    (label.to_string(), count)
+                })
+                .collect();
+        }
+        let Some(words) = self.words else {
+            return HashMap::new();
+        };
+        seen.filter_map(|(ord, count)| {
+            let mut value = String::new();
+            match words.ord_to_str(ord as u64, &mut value) {
+                Ok(true) => Some((value, count)),
+                _ => None,
+            }
+        })
+        .collect()
+    }
+}
+
+struct SegmentFacets<S> {
+    dense: Arc<DenseSegment>,
+    /// The filtered columns and the value each wants (`None`: one this segment does not have).
+    filters: Vec<(usize, Option<u32>)>,
+    columns: Vec<FacetColumn>,
+    flags: Vec<bool>,
+    inner: S,
+    passing: Vec<DocId>,
 }
 
 type Counts = Vec<HashMap<String, u64>>;
 
-impl Collector for ValueCounts {
-    type Fruit = Counts;
-    type Child = SegmentValueCounts;
+impl<C: Collector> Collector for Facets<C> {
+    type Fruit = (C::Fruit, Counts);
+    type Child = SegmentFacets<C::Child>;
 
     fn for_segment(
         &self,
-        _segment_local_id: u32,
+        segment_local_id: u32,
         segment: &SegmentReader,
-    ) -> tantivy::Result<SegmentValueCounts> {
+    ) -> tantivy::Result<Self::Child> {
         let fast = segment.fast_fields();
-        let mut columns = Vec::with_capacity(self.dimensions.len());
-        for dimension in &self.dimensions {
+        let mut columns = Vec::with_capacity(self.wanted.len());
+        let mut flags = Vec::with_capacity(self.wanted.len());
+        for (dimension, wanted) in &self.wanted {
             let column = if dimension.is_flag() {
-                SegmentColumn::Flag(fast.u64(dimension.field_name())?)
+                FacetColumn {
+                    words: None,
+                    wanted: match wanted {
+                        Wanted::Flag(value) => Some(Some(u32::from(*value))),
+                        _ => None,
+                    },
+                    counts: vec![0; 2],
+                }
             } else {
-                SegmentColumn::Text(fast.str(dimension.field_name())?)
+                let words = fast.str(dimension.field_name())?;
+                let wanted = match wanted {
+                    Wanted::Text(value) => Some(match &words {
+                        Some(words) => words
+                            .dictionary()
+                            .term_ord(value)?
+                            .and_then(|ord| u32::try_from(ord).ok()),
+                        None => None,
+                    }),
+                    _ => None,
+                };
+                FacetColumn {
+                    counts: vec![0; words.as_ref().map_or(0, |w| w.num_terms())],
+                    words,
+                    wanted,
+                }
             };
-            columns.push((column, HashMap::new()));
+            flags.push(dimension.is_flag());
+            columns.push(column);
         }
-        Ok(SegmentValueCounts { columns })
+        let filters = columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, column)| column.wanted.map(|wanted| (i, wanted)))
+            .collect();
+        Ok(SegmentFacets {
+            dense: self.dense.get(segment)?,
+            filters,
+            columns,
+            flags,
+            inner: self.inner.for_segment(segment_local_id, segment)?,
+            passing: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
-        false
+        self.inner.requires_scoring()
     }
 
-    fn merge_fruits(&self, segment_fruits: Vec<Counts>) -> tantivy::Result<Counts> {
-        let mut merged: Counts = vec![HashMap::new(); self.dimensions.len()];
-        for fruit in segment_fruits {
-            for (into, counts) in merged.iter_mut().zip(fruit) {
+    fn merge_fruits(
+        &self,
+        segment_fruits: Vec<(<C::Child as SegmentCollector>::Fruit, Counts)>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut merged: Counts = vec![HashMap::new(); self.wanted.len()];
+        let mut inner = Vec::with_capacity(segment_fruits.len());
+        for (fruit, counts) in segment_fruits {
+            inner.push(fruit);
+            for (into, counts) in merged.iter_mut().zip(counts) {
                 for (value, count) in counts {
                     *into.entry(value).or_insert(0) += count;
                 }
             }
         }
-        Ok(merged)
+        Ok((self.inner.merge_fruits(inner)?, merged))
     }
 }
 
-impl SegmentCollector for SegmentValueCounts {
-    type Fruit = Counts;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        for (column, counts) in &mut self.columns {
-            match column {
-                SegmentColumn::Text(Some(column)) => {
-                    for ord in column.term_ords(doc) {
-                        *counts.entry(ord).or_insert(0) += 1;
-                    }
+impl<S: SegmentCollector> SegmentFacets<S> {
+    /// Counts `doc` where it belongs; true when it passes every filter.
+    #[inline]
+    fn sort(&mut self, doc: DocId) -> bool {
+        let doc = doc as usize;
+        let dense = &*self.dense;
+        let mut failed = None;
+        for &(i, wanted) in &self.filters {
+            if !wanted.is_some_and(|wanted| dense.has(i, doc, wanted)) {
+                if failed.is_some() {
+                    return false;
                 }
-                SegmentColumn::Text(None) => {}
-                SegmentColumn::Flag(column) => {
-                    if let Some(value) = column.first(doc) {
-                        *counts.entry(value).or_insert(0) += 1;
-                    }
+                failed = Some(i);
+            }
+        }
+        match failed {
+            Some(i) => {
+                if let Some(column) = self.columns.get_mut(i) {
+                    dense.count(i, doc, &mut column.counts);
                 }
+                false
+            }
+            None => {
+                dense.count_all(doc, &mut self.columns);
+                true
             }
         }
     }
+}
 
-    fn harvest(self) -> Counts {
-        self.columns
+impl<S: SegmentCollector> SegmentCollector for SegmentFacets<S> {
+    type Fruit = (S::Fruit, Counts);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if self.sort(doc) {
+            self.inner.collect(doc, score);
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut passing = std::mem::take(&mut self.passing);
+        passing.clear();
+        passing.extend(docs.iter().copied().filter(|doc| self.sort(*doc)));
+        self.inner.collect_block(&passing);
+        self.passing = passing;
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let counts = self
+            .columns
             .into_iter()
-            .map(|(column, counts)| match column {
-                SegmentColumn::Text(Some(column)) => counts
-                    .into_iter()
-                    .filter_map(|(ord, count)| {
-                        let mut value = String::new();
-                        match column.ord_to_str(ord, &mut value) {
-                            Ok(true) => Some((value, count)),
-                            _ => None,
-                        }
-                    })
-                    .collect(),
-                SegmentColumn::Text(None) => HashMap::new(),
-                SegmentColumn::Flag(_) => counts
-                    .into_iter()
-                    .map(|(value, count)| {
-                        let label = if value == 1 { "oui" } else { "non" };
-                        (label.to_string(), count)
-                    })
-                    .collect(),
-            })
-            .collect()
+            .zip(self.flags)
+            .map(|(column, flag)| column.harvest(flag))
+            .collect();
+        (self.inner.harvest(), counts)
     }
 }
 
@@ -304,6 +575,7 @@ impl SearchIndex {
             index,
             reader,
             writer: Arc::new(Mutex::new(writer)),
+            dense: DenseCache::default(),
             fields,
         })
     }
@@ -425,26 +697,10 @@ impl SearchIndex {
         Ok(count)
     }
 
-    /// The filter clauses of `query`, each tagged with the dimension it restricts (if any).
-    fn clauses(
-        &self,
-        query: &CatalogueQuery,
-        now: i64,
-        within: Option<&[i64]>,
-    ) -> Vec<(Option<Dimension>, Box<dyn Query>)> {
+    /// The clauses of `query` that are not dimension filters: the open window, the words, the
+    /// rent and surface bounds, and `within`.
+    fn clauses(&self, query: &CatalogueQuery, now: i64, within: Option<&[i64]>) -> Box<dyn Query> {
         let f = &self.fields;
-        let term = |field: Field, value: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, value),
-                IndexRecordOption::Basic,
-            ))
-        };
-        let flag = |field: Field, value: bool| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_u64(field, u64::from(value)),
-                IndexRecordOption::Basic,
-            ))
-        };
         let range = |field: Field, lower: Bound<i64>, upper: Bound<i64>| -> Box<dyn Query> {
             let to_term = |b: Bound<i64>| match b {
                 Bound::Included(v) => Bound::Included(Term::from_field_i64(field, v)),
@@ -453,90 +709,58 @@ impl SearchIndex {
             };
             Box::new(RangeQuery::new(to_term(lower), to_term(upper)))
         };
-        let restriction = within.map(|ids| -> (Option<Dimension>, Box<dyn Query>) {
-            let terms = ids.iter().map(|id| Term::from_field_i64(f.offer_id, *id));
-            (None, Box::new(TermSetQuery::new(terms)))
-        });
-        let mut clauses: Vec<(Option<Dimension>, Box<dyn Query>)> = vec![
-            // Only offers whose window is open right now.
-            (
-                None,
-                range(f.opens_at, Bound::Unbounded, Bound::Included(now)),
-            ),
-            (
-                None,
-                range(f.closes_at, Bound::Excluded(now), Bound::Unbounded),
-            ),
+        // Only offers whose window is open right now.
+        let mut clauses: Vec<Box<dyn Query>> = vec![
+            range(f.opens_at, Bound::Unbounded, Bound::Included(now)),
+            range(f.closes_at, Bound::Excluded(now), Bound::Unbounded),
         ];
-        clauses.extend(restriction);
+        if let Some(ids) = within {
+            let terms = ids.iter().map(|id| Term::from_field_i64(f.offer_id, *id));
+            clauses.push(Box::new(TermSetQuery::new(terms)));
+        }
         let words = crate::domain::catalogue::plain_words(&query.q);
         if !words.is_empty() {
             let mut parser = QueryParser::for_index(&self.index, vec![f.text]);
             parser.set_conjunction_by_default();
             // Plain words only: a field name or a wildcard typed in the box searches words.
             let (text, _) = parser.parse_query_lenient(&words);
-            clauses.push((None, text));
-        }
-        if let Some(v) = &query.commune {
-            clauses.push((Some(Dimension::Commune), term(f.commune_insee, v)));
-        }
-        if let Some(v) = &query.epci {
-            clauses.push((Some(Dimension::Epci), term(f.epci_siren, v)));
-        }
-        if let Some(v) = query.typologie {
-            clauses.push((Some(Dimension::Typology), term(f.typology, v.code())));
-        }
-        if let Some(v) = query.financement {
-            clauses.push((Some(Dimension::Financing), term(f.financing, v.code())));
-        }
-        if let Some(v) = query.categorie {
-            clauses.push((Some(Dimension::Category), term(f.category, v.code())));
-        }
-        if let Some(v) = query.qpv {
-            clauses.push((Some(Dimension::Qpv), flag(f.in_qpv, v)));
-        }
-        if let Some(v) = query.ascenseur {
-            clauses.push((Some(Dimension::Lift), flag(f.has_lift, v)));
-        }
-        if let Some(v) = query.accessibilite {
-            clauses.push((
-                Some(Dimension::Accessibility),
-                term(f.accessibility, v.code()),
-            ));
+            clauses.push(text);
         }
         if let Some(euros) = query.loyer_max {
-            clauses.push((
-                None,
-                range(
-                    f.monthly_cents,
-                    Bound::Unbounded,
-                    Bound::Included(euros * 100),
-                ),
+            clauses.push(range(
+                f.monthly_cents,
+                Bound::Unbounded,
+                Bound::Included(euros * 100),
             ));
         }
         if let Some(m2) = query.surface_min {
-            clauses.push((
-                None,
-                range(f.surface_m2, Bound::Included(m2), Bound::Unbounded),
-            ));
+            clauses.push(range(f.surface_m2, Bound::Included(m2), Bound::Unbounded));
         }
-        clauses
+        Box::new(BooleanQuery::new(
+            clauses.into_iter().map(|q| (Occur::Must, q)).collect(),
+        ))
     }
 
-    fn combine(
-        clauses: &[(Option<Dimension>, Box<dyn Query>)],
-        without: Option<Dimension>,
-    ) -> Box<dyn Query> {
-        let kept: Vec<(Occur, Box<dyn Query>)> = clauses
-            .iter()
-            .filter(|(dimension, _)| dimension.is_none() || *dimension != without)
-            .map(|(_, q)| (Occur::Must, q.box_clone()))
-            .collect();
-        if kept.is_empty() {
-            Box::new(AllQuery)
-        } else {
-            Box::new(BooleanQuery::new(kept))
-        }
+    /// What `query` asks of each dimension, in [`Dimension::ALL`]'s order.
+    fn wanted(query: &CatalogueQuery) -> Vec<(Dimension, Wanted)> {
+        let text = |value: Option<&str>| value.map_or(Wanted::Any, |v| Wanted::Text(v.to_string()));
+        let flag = |value: Option<bool>| value.map_or(Wanted::Any, Wanted::Flag);
+        Dimension::ALL
+            .into_iter()
+            .map(|dimension| {
+                let wanted = match dimension {
+                    Dimension::Commune => text(query.commune.as_deref()),
+                    Dimension::Epci => text(query.epci.as_deref()),
+                    Dimension::Typology => text(query.typologie.map(|v| v.code())),
+                    Dimension::Financing => text(query.financement.map(|v| v.code())),
+                    Dimension::Category => text(query.categorie.map(|v| v.code())),
+                    Dimension::Qpv => flag(query.qpv),
+                    Dimension::Lift => flag(query.ascenseur),
+                    Dimension::Accessibility => text(query.accessibilite.map(|v| v.code())),
+                };
+                (dimension, wanted)
+            })
+            .collect()
     }
 
     /// Runs a catalogue query: one page of ids in the requested order, the total, and for each
@@ -551,23 +775,24 @@ impl SearchIndex {
         within: Option<&[i64]>,
     ) -> Result<SearchOutcome, SearchError> {
         let searcher = self.reader.searcher();
-        let clauses = self.clauses(query, now, within);
-        let all = Self::combine(&clauses, None);
-        let (active, inactive): (Vec<Dimension>, Vec<Dimension>) = Dimension::ALL
-            .into_iter()
-            .partition(|dimension| clauses.iter().any(|(d, _)| *d == Some(*dimension)));
-        // Dimensions nobody filtered on are counted in the same pass as the hits.
-        let counter = ValueCounts {
-            dimensions: inactive.clone(),
-        };
+        let base = self.clauses(query, now, within);
+        let wanted = Self::wanted(query);
+        self.dense.keep_only(&searcher);
+        let dense = self.dense.clone();
         let limit = PER_PAGE as usize;
         let offset = (query.page.saturating_sub(1) * PER_PAGE) as usize;
         let top = TopDocs::with_limit(limit).and_offset(offset);
         let (total, addresses, counts): (usize, Vec<DocAddress>, Counts) =
             match query.effective_sort() {
                 Sort::Relevance => {
-                    let (n, hits, c) =
-                        searcher.search(&all, &(Count, top.order_by_score(), counter))?;
+                    let ((n, hits), c) = searcher.search(
+                        &base,
+                        &Facets {
+                            wanted,
+                            dense,
+                            inner: (Count, top.order_by_score()),
+                        },
+                    )?;
                     (n, hits.into_iter().map(|(_, a)| a).collect(), c)
                 }
                 sort => {
@@ -577,7 +802,14 @@ impl SearchIndex {
                         _ => ("published_at", Order::Desc),
                     };
                     let by_field = top.order_by_fast_field::<i64>(field, order);
-                    let (n, hits, c) = searcher.search(&all, &(Count, by_field, counter))?;
+                    let ((n, hits), c) = searcher.search(
+                        &base,
+                        &Facets {
+                            wanted,
+                            dense,
+                            inner: (Count, by_field),
+                        },
+                    )?;
                     (n, hits.into_iter().map(|(_, a)| a).collect(), c)
                 }
             };
@@ -591,26 +823,11 @@ impl SearchIndex {
                 offer_ids.push(id);
             }
         }
-        let mut by_dimension: Vec<(Dimension, HashMap<String, u64>)> =
-            inactive.into_iter().zip(counts).collect();
-        // A filtered dimension counts its values with every other filter, so that its
-        // alternatives stay visible.
-        for dimension in active {
-            let counter = ValueCounts {
-                dimensions: vec![dimension],
-            };
-            let mut counts =
-                searcher.search(&Self::combine(&clauses, Some(dimension)), &counter)?;
-            by_dimension.push((dimension, counts.pop().unwrap_or_default()));
-        }
         let facets = Dimension::ALL
             .into_iter()
-            .map(|dimension| {
-                let mut values: Vec<(String, u64)> = by_dimension
-                    .iter()
-                    .find(|(d, _)| *d == dimension)
-                    .map(|(_, counts)| counts.iter().map(|(v, c)| (v.clone(), *c)).collect())
-                    .unwrap_or_default();
+            .zip(counts)
+            .map(|(dimension, counts)| {
+                let mut values: Vec<(String, u64)> = counts.into_iter().collect();
                 values.sort();
                 (dimension, values)
             })
@@ -683,5 +900,133 @@ mod tests {
         assert_eq!(index.num_docs(), 2);
         index.upsert(1, None).await.unwrap();
         assert_eq!(index.num_docs(), 1);
+    }
+
+    /// The one-pass counting agrees with counting by hand: for each dimension, the offers that
+    /// pass every other filter, per value; the total and the page, the offers that pass them all.
+    #[tokio::test]
+    async fn facets_and_totals_agree_with_counting_by_hand() {
+        let index = SearchIndex::in_memory().unwrap();
+        let communes = ["25056", "25388", "25462", "75115"];
+        let typologies = ["T1", "T2", "T3", "T4"];
+        let financings = ["PLAI", "PLUS", "PLS"];
+        let categories = ["tout_public", "mutation", "pls"];
+        let access = ["none", "pmr", "adapted"];
+        // A small deterministic mix (no two offers alike in rent, so the order is certain).
+        let offers: Vec<OfferDoc> = (0..240i64)
+            .map(|i| OfferDoc {
+                offer_id: i + 1,
+                text: if i % 3 == 0 {
+                    "balcon".into()
+                } else {
+                    "cave".into()
+                },
+                commune_insee: communes[(i % 4) as usize].into(),
+                commune_parent: (i % 4 == 3).then(|| "75056".to_string()),
+                epci_siren: if i % 4 < 2 {
+                    "242500361".into()
+                } else {
+                    "200065647".into()
+                },
+                typology: typologies[(i * 7 % 4) as usize].into(),
+                financing: financings[(i * 5 % 3) as usize].into(),
+                categories: if i % 10 == 0 {
+                    vec!["tout_public".into(), "mutation".into()]
+                } else {
+                    vec![categories[(i * 11 % 3) as usize].into()]
+                },
+                in_qpv: i % 5 == 0,
+                has_lift: i % 3 != 1,
+                accessibility: access[(i * 13 % 3) as usize].into(),
+                monthly_cents: 30_000 + i * 97 % 240 * 100 + i,
+                surface_m2: 20 + i % 90,
+                opens_at: 0,
+                // A few closed already: never counted.
+                closes_at: if i % 17 == 0 { 5 } else { 100 },
+                published_at: i,
+            })
+            .collect();
+        index.replace_all(offers.clone()).await.unwrap();
+        // A second segment, and a deleted document in the first.
+        index.upsert(5, Some(offers[4].clone())).await.unwrap();
+        let value = |offer: &OfferDoc, dimension: Dimension| -> Vec<String> {
+            let flag = |b: bool| vec![if b { "oui" } else { "non" }.to_string()];
+            match dimension {
+                Dimension::Commune => {
+                    let mut v = vec![offer.commune_insee.clone()];
+                    v.extend(offer.commune_parent.clone());
+                    v
+                }
+                Dimension::Epci => vec![offer.epci_siren.clone()],
+                Dimension::Typology => vec![offer.typology.clone()],
+                Dimension::Financing => vec![offer.financing.clone()],
+                Dimension::Category => offer.categories.clone(),
+                Dimension::Qpv => flag(offer.in_qpv),
+                Dimension::Lift => flag(offer.has_lift),
+                Dimension::Accessibility => vec![offer.accessibility.clone()],
+            }
+        };
+        for raw in [
+            "",
+            "q=balcon",
+            "typologie=T2",
+            "typologie=T3&financement=PLUS",
+            "q=cave&qpv=non&ascenseur=oui&tri=loyer",
+            "commune=75056&categorie=mutation",
+            "epci=242500361&accessibilite=pmr&loyer_max=400&tri=loyer",
+            "commune=25056&typologie=T4&financement=PLAI&categorie=pls&qpv=oui",
+            "commune=99999",
+            "surface_min=60&tri=loyer&page=2",
+        ] {
+            let query = CatalogueQuery::from_query_string(raw).unwrap();
+            let outcome = index.search(query.clone(), 10, None).await.unwrap();
+            let wanted = SearchIndex::wanted(&query);
+            let basic = |offer: &OfferDoc| {
+                offer.closes_at > 10
+                    && (query.q.is_empty() || offer.text == query.q)
+                    && query
+                        .loyer_max
+                        .is_none_or(|euros| offer.monthly_cents <= euros * 100)
+                    && query.surface_min.is_none_or(|m2| offer.surface_m2 >= m2)
+            };
+            let passes = |offer: &OfferDoc, dimension: Dimension, wanted: &Wanted| match wanted {
+                Wanted::Any => true,
+                Wanted::Text(v) => value(offer, dimension).contains(v),
+                Wanted::Flag(b) => value(offer, dimension) == vec![if *b { "oui" } else { "non" }],
+            };
+            let all: Vec<&OfferDoc> = offers
+                .iter()
+                .filter(|o| basic(o) && wanted.iter().all(|(d, w)| passes(o, *d, w)))
+                .collect();
+            assert_eq!(outcome.total, all.len() as u64, "{raw}");
+            if query.effective_sort() == Sort::Rent {
+                let mut by_rent = all.clone();
+                by_rent.sort_by_key(|o| o.monthly_cents);
+                let skip = (query.page.saturating_sub(1) * PER_PAGE) as usize;
+                let expected: Vec<i64> = by_rent
+                    .iter()
+                    .skip(skip)
+                    .take(PER_PAGE as usize)
+                    .map(|o| o.offer_id)
+                    .collect();
+                assert_eq!(outcome.offer_ids, expected, "{raw}");
+            }
+            for (dimension, counted) in &outcome.facets {
+                let mut expected: HashMap<String, u64> = HashMap::new();
+                for offer in offers.iter().filter(|o| {
+                    basic(o)
+                        && wanted
+                            .iter()
+                            .all(|(d, w)| d == dimension || passes(o, *d, w))
+                }) {
+                    for v in value(offer, *dimension) {
+                        *expected.entry(v).or_insert(0) += 1;
+                    }
+                }
+                let mut expected: Vec<(String, u64)> = expected.into_iter().collect();
+                expected.sort();
+                assert_eq!(counted, &expected, "{raw}: {dimension:?}");
+            }
+        }
     }
 }
