@@ -7,7 +7,7 @@ scripts/install-tools.sh
 source scripts/env.sh
 
 echo "==> Building (release; the first build takes about ten minutes)"
-cargo leptos build --release --cargo-locked
+cargo leptos build --release --precompress --cargo-locked
 
 export LOCACTIVE_DATA_DIR=${LOCACTIVE_DATA_DIR:-$repo/data}
 echo "==> Database and demo data (data directory: $LOCACTIVE_DATA_DIR)"

@@ -6,7 +6,7 @@ use crate::pages::{
     profile, ranking, results, staff, staff_applicants, staff_import, staff_offers, staff_units,
 };
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -23,6 +23,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.ico"/>
                 <AutoReload options=options.clone()/>
+                // The stylesheet's name carries a hash of its content in a release build.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -63,7 +65,6 @@ pub fn App() -> impl IntoView {
     let refused = Vec::new();
     crate::components::form::SentForms::provide(refused);
     view! {
-        <Stylesheet id="leptos" href="/pkg/locactive.css"/>
         <Title formatter=|page: String| {
             if page.is_empty() { "locactive".to_string() } else { format!("{page} · locactive") }
         }/>

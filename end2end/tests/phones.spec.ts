@@ -62,3 +62,21 @@ test("the main pages of every role fit a 390 px screen, results and costs first"
   await expect(page.locator("main h1")).toContainText("Séance du");
   await fitsThePhone(page, "seance");
 });
+
+test("the built files carry a hash of their content and are kept a year; pages are asked again", async ({ page, request }) => {
+  const response = await page.goto("/offres");
+  expect(response!.headers()["cache-control"]).toBe("private, no-cache");
+  const built = await page.evaluate(() =>
+    [...document.querySelectorAll("link[rel=stylesheet], link[rel=modulepreload], link[rel=preload]")]
+      .map((link) => link.getAttribute("href")!)
+      .filter((href) => href.startsWith("/pkg/")),
+  );
+  // The stylesheet, the script and the WebAssembly.
+  expect(built).toHaveLength(3);
+  for (const href of built) {
+    expect(href, "a hashed name").toMatch(/^\/pkg\/locactive\.[A-Za-z0-9_-]{16,}\.(css|js|wasm)$/);
+    const file = await request.get(href);
+    expect(file.status()).toBe(200);
+    expect(file.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  }
+});

@@ -90,7 +90,7 @@ pub fn page(status: StatusCode, detail: Option<&str>, back: Option<&str>) -> Str
     format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · locactive</title><link rel=\"stylesheet\" href=\"/pkg/locactive.css\"></head><body>\
+         <title>{title} · locactive</title><link rel=\"stylesheet\" href=\"{css}\"></head><body>\
          <a class=\"skip-link\" href=\"#contenu\">Aller au contenu</a>\
          <header class=\"site-header\"><div class=\"site-header-inner\">\
          <a class=\"brand\" href=\"/\">locactive<span class=\"brand-tagline\"> · location active du logement social</span></a>\
@@ -102,7 +102,8 @@ pub fn page(status: StatusCode, detail: Option<&str>, back: Option<&str>) -> Str
          <p class=\"hint\">Code de l'erreur : {code}</p></section></main>\
          <footer class=\"site-footer\"><p>locactive — les logements sociaux vacants publiés par les bailleurs, ouverts aux candidatures des demandeurs.</p></footer>\
          </body></html>",
-        code = status.as_u16()
+        code = status.as_u16(),
+        css = crate::assets::stylesheet_href(),
     )
 }
 
@@ -133,7 +134,8 @@ pub async fn styled(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|v| v.starts_with("text/plain"));
-    let Some(headers) = headers.filter(|_| plain && (status.is_client_error() || status.is_server_error()))
+    let Some(headers) =
+        headers.filter(|_| plain && (status.is_client_error() || status.is_server_error()))
     else {
         return response;
     };
@@ -154,7 +156,10 @@ pub async fn styled(request: Request, next: Next) -> Response {
     let mut styled = self::response(status, detail.as_deref(), Some(&headers));
     // Cookies, Allow, Retry-After, caching: what the first answer said still holds.
     for (name, value) in &parts.headers {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::CONTENT_LANGUAGE {
+        if name != header::CONTENT_TYPE
+            && name != header::CONTENT_LENGTH
+            && name != header::CONTENT_LANGUAGE
+        {
             styled.headers_mut().append(name.clone(), value.clone());
         }
     }
@@ -170,7 +175,6 @@ pub fn internal_error() -> Response {
     response
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,7 +186,10 @@ mod tests {
             let html = page(status, Some("Détail <précis>"), Some("/espace/profil"));
             assert!(html.contains("class=\"site-header\""), "{code}");
             assert!(html.contains("class=\"site-footer\""), "{code}");
-            assert!(html.contains(&format!("<h1 id=\"erreur-titre\">{}</h1>", wording(status).0)));
+            assert!(html.contains(&format!(
+                "<h1 id=\"erreur-titre\">{}</h1>",
+                wording(status).0
+            )));
             assert!(html.contains("Détail &lt;précis&gt;"), "{code}");
             assert!(html.contains("href=\"/espace/profil\""), "{code}");
         }
@@ -192,9 +199,18 @@ mod tests {
     fn the_way_back_is_a_page_of_this_site_only() {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_static("locactive.fr"));
-        headers.insert(header::REFERER, HeaderValue::from_static("https://locactive.fr/espace/profil#justificatifs"));
-        assert_eq!(back_link(&headers).as_deref(), Some("/espace/profil#justificatifs"));
-        headers.insert(header::REFERER, HeaderValue::from_static("https://ailleurs.example/x"));
+        headers.insert(
+            header::REFERER,
+            HeaderValue::from_static("https://locactive.fr/espace/profil#justificatifs"),
+        );
+        assert_eq!(
+            back_link(&headers).as_deref(),
+            Some("/espace/profil#justificatifs")
+        );
+        headers.insert(
+            header::REFERER,
+            HeaderValue::from_static("https://ailleurs.example/x"),
+        );
         assert_eq!(back_link(&headers), None);
     }
 }

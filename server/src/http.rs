@@ -109,6 +109,7 @@ pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(deadline))
         .layer(middleware::from_fn(crate::error_pages::styled))
+        .layer(middleware::from_fn(crate::assets::cache_control))
         .layer(CatchPanicLayer::custom(panic_response))
         // Outside the panic guard and the deadline, so that both act on the render's own thread.
         .layer(middleware::from_fn_with_state(

@@ -4,6 +4,7 @@
 
 mod answers;
 pub mod api;
+pub mod assets;
 pub mod cli;
 pub mod error_pages;
 pub mod config;

@@ -141,9 +141,10 @@ impl Application {
         let db = open_database(&settings).await?;
         if settings.seed_demo {
             let base_url = public_base_url(&settings);
-            let report = crate::seed::seed(&db, &base_url, |step| tracing::info!("demo seed: {step}"))
-                .await
-                .map_err(|e| StartupError::Seed(e.to_string()))?;
+            let report =
+                crate::seed::seed(&db, &base_url, |step| tracing::info!("demo seed: {step}"))
+                    .await
+                    .map_err(|e| StartupError::Seed(e.to_string()))?;
             if !report.already_seeded {
                 tracing::info!(
                     units = report.units,
@@ -161,11 +162,17 @@ impl Application {
         );
 
         let base_url = public_base_url(&settings);
+        let output_name =
+            std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "locactive".into());
+        let hashes = crate::assets::hash_file_of_this_binary()
+            .and_then(|file| crate::assets::read_hashes(&file, &settings.site_root, &output_name));
+        crate::assets::remember(&output_name, hashes.as_ref());
         let leptos_options = LeptosOptions::builder()
-            .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "locactive".into()))
+            .output_name(output_name)
             .site_root(settings.site_root.display().to_string())
             .site_pkg_dir("pkg")
             .site_addr(addr)
+            .hash_files(hashes.is_some())
             .build();
         let state = AppState::new(
             leptos_options,

@@ -14,6 +14,7 @@ on_both_backends!(
     failed_deliveries_are_retried_with_backoff_then_set_aside,
     a_relay_that_does_not_answer_is_given_up_before_the_claim_ends,
     a_backup_taken_while_serving_restores_to_a_working_application,
+    built_files_are_served_precompressed_and_pages_are_asked_again,
 );
 
 async fn healthz_reports_status_backend_and_index_size(backend: Backend) {
@@ -475,4 +476,59 @@ async fn a_backup_taken_while_serving_restores_to_a_working_application(backend:
     let client = new_client();
     let response = restored.login(&client, "lea@exemple.fr", PASSWORD).await;
     assert!(response.status().is_success(), "{}", response.status());
+}
+
+/// A release build stores brotli and gzip copies beside each built file (`--precompress`): the
+/// server answers with the one the browser accepts, and says how long each answer may be kept.
+async fn built_files_are_served_precompressed_and_pages_are_asked_again(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let pkg = std::path::Path::new(&*app.state.leptos_options.site_root).join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let plain = "main { margin: 0 auto; }\n".repeat(200);
+    std::fs::write(pkg.join("locactive.css"), &plain).unwrap();
+    std::fs::write(pkg.join("locactive.css.br"), b"brotli bytes").unwrap();
+    std::fs::write(pkg.join("locactive.css.gz"), b"gzip bytes").unwrap();
+    let client = new_client();
+    let fetch = |encoding: &'static str| {
+        let request = client.get(app.url("/pkg/locactive.css"));
+        let request = if encoding.is_empty() {
+            request
+        } else {
+            request.header("accept-encoding", encoding)
+        };
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_string())
+            };
+            let (encoding, cache) = (header("content-encoding"), header("cache-control"));
+            (encoding, cache, response.bytes().await.unwrap())
+        }
+    };
+    let (encoding, cache, body) = fetch("br, gzip").await;
+    assert_eq!(encoding.as_deref(), Some("br"));
+    assert_eq!(&body[..], b"brotli bytes");
+    // The tests' build has no hashed names: the file is asked for again each time.
+    assert_eq!(cache.as_deref(), Some("no-cache"));
+    let (encoding, _, body) = fetch("gzip").await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert_eq!(&body[..], b"gzip bytes");
+    let (encoding, _, body) = fetch("").await;
+    assert_eq!(encoding, None);
+    assert_eq!(body.len(), plain.len());
+
+    // Pages, personal ones included, are kept by the browser only to ask whether they changed.
+    let page = client.get(app.url("/offres")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        page.headers().get("cache-control").unwrap(),
+        "private, no-cache"
+    );
+    let missing = client.get(app.url("/pkg/absent.css")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers().get("cache-control").is_none());
 }

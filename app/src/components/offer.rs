@@ -44,7 +44,8 @@ pub fn OfferCard(offer: OfferSummary) -> impl IntoView {
     let heading_id = format!("offre-{}", offer.id);
     let total = offer.rent_cents + offer.charges_cents;
     let thumbnail = offer.thumbnail.clone().map(|photo| view! {
-        <img class="offer-thumb" src=format!("/photos/{}/vignette", photo.id) alt=photo.alt loading="lazy"/>
+        <img class="offer-thumb" src=format!("/photos/{}/vignette", photo.id) alt=photo.alt
+            width=photo.width height=photo.height loading="lazy" decoding="async"/>
     });
     view! {
         <article class="offer-card" aria-labelledby=heading_id.clone()>
@@ -130,7 +131,8 @@ pub fn OfferSheet(offer: OfferDetail) -> impl IntoView {
                 {photos.into_iter().map(|photo| view! {
                     <li>
                         <a href=format!("/photos/{}", photo.id)>
-                            <img src=format!("/photos/{}/vignette", photo.id) alt=photo.alt.clone() loading="lazy"/>
+                            <img src=format!("/photos/{}/vignette", photo.id) alt=photo.alt.clone()
+                                width=photo.width height=photo.height loading="lazy" decoding="async"/>
                         </a>
                     </li>
                 }).collect_view()}

@@ -341,7 +341,8 @@ fn UnitPhotos(editor: UnitEditor, remove: ServerAction<DeletePhoto>) -> impl Int
                     <ul class="photo-list">
                         {editor.photos.into_iter().map(|photo| view! {
                             <li>
-                                <img src=format!("/photos/{}/vignette", photo.id) alt=photo.alt.clone() loading="lazy"/>
+                                <img src=format!("/photos/{}/vignette", photo.id) alt=photo.alt.clone()
+                                width=photo.width height=photo.height loading="lazy" decoding="async"/>
                                 <p>{photo.alt.clone()}</p>
                                 <KeptForm action=remove>
                                     <input type="hidden" name="photo_id" value=photo.id.to_string()/>
