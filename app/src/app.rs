@@ -25,7 +25,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // The stylesheet's name carries a hash of its content in a release build.
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                // The WebAssembly loads at low priority and runs when the page is idle: the page's
+                // own content and photos come first on a slow link, and the forms work before it.
+                <HydrationScripts options defer=true/>
                 <MetaTags/>
             </head>
             <body>

@@ -38,14 +38,17 @@ fn yes_no(value: bool) -> &'static str {
     if value { "Oui" } else { "Non" }
 }
 
+/// `eager`: the card is among the first on the page, so its photo is fetched at once rather than
+/// when scrolled to (it may be the largest thing the visitor sees first).
 #[component]
-pub fn OfferCard(offer: OfferSummary) -> impl IntoView {
+pub fn OfferCard(offer: OfferSummary, #[prop(optional)] eager: bool) -> impl IntoView {
     let href = format!("/offres/{}", offer.id);
     let heading_id = format!("offre-{}", offer.id);
     let total = offer.rent_cents + offer.charges_cents;
     let thumbnail = offer.thumbnail.clone().map(|photo| view! {
         <img class="offer-thumb" src=format!("/photos/{}/vignette", photo.id) alt=photo.alt
-            width=photo.width height=photo.height loading="lazy" decoding="async"/>
+            width=photo.width height=photo.height loading=if eager { "eager" } else { "lazy" }
+            decoding="async"/>
     });
     view! {
         <article class="offer-card" aria-labelledby=heading_id.clone()>

@@ -405,7 +405,7 @@ fn Catalogue(results: CatalogueResults) -> impl IntoView {
                 // A live heading (not role=status, which would take its heading role away).
                 <h2 id="resultats-titre" class="results-summary" aria-live="polite">{summary}</h2>
                 {alert_form}
-                {results.hits.into_iter().map(|offer| view! { <OfferCard offer/> }).collect_view()}
+                {results.hits.into_iter().enumerate().map(|(i, offer)| view! { <OfferCard offer eager=i < 2/> }).collect_view()}
                 <nav class="pager" aria-label="Pages de résultats">
                     {previous.map(|href| view! { <a href=href rel="prev">"Page précédente"</a> })}
                     {next.map(|href| view! { <a href=href rel="next">"Page suivante"</a> })}
