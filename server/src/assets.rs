@@ -60,26 +60,36 @@ pub fn hash_file_of_this_binary() -> Option<PathBuf> {
     Some(exe.parent()?.join(HASH_FILE))
 }
 
-/// The hashes of this build when its hash file is there and its stylesheet is in `site_root`:
-/// a binary built without cargo-leptos (the test suites) serves the plain names.
+/// The hashes of this build when its hash file is there and names files the site has: a binary
+/// built without cargo-leptos (the test suites) serves the plain names.
 pub fn read_hashes(hash_file: &Path, site_root: &Path, output_name: &str) -> Option<Hashes> {
-    let hashes = Hashes::parse(&std::fs::read_to_string(hash_file).ok()?)?;
-    let stylesheet = site_root
-        .join("pkg")
-        .join(format!("{output_name}.{}.css", hashes.css));
-    if stylesheet.is_file() {
-        Some(hashes)
-    } else {
-        tracing::warn!(
-            hash_file = %hash_file.display(),
-            "the hash file names files the site does not have; serving plain names"
-        );
-        None
+    let pkg = site_root.join("pkg");
+    let hashes = std::fs::read_to_string(hash_file)
+        .ok()
+        .and_then(|text| Hashes::parse(&text));
+    if let Some(hashes) = hashes
+        && pkg
+            .join(format!("{output_name}.{}.css", hashes.css))
+            .is_file()
+    {
+        return Some(hashes);
     }
+    // Without a matching list the pages would name files that are not there: no style, no
+    // script. Say so loudly (a deploy that left `hash.txt` behind, another build's site).
+    if !pkg.join(format!("{output_name}.css")).is_file() && pkg.is_dir() {
+        tracing::error!(
+            hash_file = %hash_file.display(),
+            site = %pkg.display(),
+            "no hash list matches the built files: pages will miss their stylesheet and script; \
+             rebuild, or copy hash.txt beside the binary"
+        );
+    }
+    None
 }
 
 static STYLESHEET: OnceLock<String> = OnceLock::new();
-static HASHED: OnceLock<bool> = OnceLock::new();
+/// This build's hashes: only names carrying one are kept a year.
+static HASHES: OnceLock<Vec<String>> = OnceLock::new();
 
 /// Records this build's file names, once per process, for the pages the app does not render.
 pub fn remember(output_name: &str, hashes: Option<&Hashes>) {
@@ -88,7 +98,11 @@ pub fn remember(output_name: &str, hashes: Option<&Hashes>) {
         None => format!("/pkg/{output_name}.css"),
     };
     let _ = STYLESHEET.set(href);
-    let _ = HASHED.set(hashes.is_some());
+    let _ = HASHES.set(
+        hashes
+            .map(|h| vec![h.js.clone(), h.wasm.clone(), h.css.clone()])
+            .unwrap_or_default(),
+    );
 }
 
 /// The stylesheet's address, for the error pages written without the app.
@@ -100,34 +114,58 @@ pub fn stylesheet_href() -> &'static str {
 
 const A_YEAR: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const ASK_AGAIN: HeaderValue = HeaderValue::from_static("no-cache");
-/// Pages may be personal: browsers keep them only to ask whether they changed, shared caches
-/// not at all.
+/// Anonymous pages: browsers keep them only to ask whether they changed, shared caches not at all.
 const PAGE: HeaderValue = HeaderValue::from_static("private, no-cache");
+/// A signed-in visitor's pages and every other answer (server functions, CSV, PDF, JSON): kept
+/// nowhere, so that the back button after signing out on a shared computer shows nothing.
+const NOWHERE: HeaderValue = HeaderValue::from_static("private, no-store");
 const A_DAY: HeaderValue = HeaderValue::from_static("public, max-age=86400");
 
-/// How long what was answered at `path` may be kept, or `None` to say nothing.
+/// What was asked, as far as caching goes.
+pub struct Asked<'a> {
+    pub path: &'a str,
+    pub signed_in: bool,
+}
+
+/// How long what was answered may be kept. `hashed`: the path names a file of this build by its
+/// content hash.
 pub fn policy(
-    path: &str,
+    asked: &Asked<'_>,
     status: StatusCode,
     content_type: Option<&[u8]>,
     hashed: bool,
-) -> Option<HeaderValue> {
+) -> HeaderValue {
     let found = status == StatusCode::OK || status == StatusCode::NOT_MODIFIED;
-    if path.starts_with("/pkg/") {
-        return found.then_some(if hashed { A_YEAR } else { ASK_AGAIN });
+    if found && asked.path.starts_with("/pkg/") {
+        return if hashed { A_YEAR } else { ASK_AGAIN };
     }
-    if path == "/favicon.ico" {
-        return found.then_some(A_DAY);
+    if found && asked.path == "/favicon.ico" {
+        return A_DAY;
     }
-    content_type
-        .is_some_and(|v| v.starts_with(b"text/html"))
-        .then_some(PAGE)
+    let page = content_type.is_some_and(|v| v.starts_with(b"text/html"));
+    if page && !asked.signed_in {
+        PAGE
+    } else {
+        NOWHERE
+    }
 }
 
-/// Sets `Cache-Control` on what the site serves, unless a handler already said.
+/// Sets `Cache-Control` on what the site serves, unless a handler already said (photos, the
+/// open API). Built files vary with the compression the browser accepts.
 pub async fn cache_control(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
+    let signed_in = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(app::ssr::session::COOKIE_NAME));
     let mut response = next.run(request).await;
+    if path.starts_with("/pkg/") {
+        response
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     if response.headers().contains_key(header::CACHE_CONTROL) {
         return response;
     }
@@ -135,10 +173,17 @@ pub async fn cache_control(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .map(HeaderValue::as_bytes);
-    let hashed = HASHED.get().copied().unwrap_or(false);
-    if let Some(policy) = policy(&path, response.status(), content_type, hashed) {
-        response.headers_mut().insert(header::CACHE_CONTROL, policy);
-    }
+    let hashed = HASHES.get().is_some_and(|hashes| {
+        hashes
+            .iter()
+            .any(|hash| path.contains(&format!(".{hash}.")))
+    });
+    let asked = Asked {
+        path: &path,
+        signed_in,
+    };
+    let policy = policy(&asked, response.status(), content_type, hashed);
+    response.headers_mut().insert(header::CACHE_CONTROL, policy);
     response
 }
 
@@ -162,31 +207,51 @@ mod tests {
         let ok = StatusCode::OK;
         let html = Some(&b"text/html; charset=utf-8"[..]);
         let css = Some(&b"text/css"[..]);
-        let value = |v: Option<HeaderValue>| v.map(|v| v.to_str().unwrap().to_string());
+        let anonymous = |path| Asked {
+            path,
+            signed_in: false,
+        };
+        let signed_in = |path| Asked {
+            path,
+            signed_in: true,
+        };
+        let value = |v: HeaderValue| v.to_str().unwrap().to_string();
         assert_eq!(
-            value(policy("/pkg/locactive.abc.css", ok, css, true)).as_deref(),
-            Some("public, max-age=31536000, immutable")
+            value(policy(&anonymous("/pkg/locactive.abc.css"), ok, css, true)),
+            "public, max-age=31536000, immutable"
         );
-        // Without hashes a file keeps its name across builds: asked again each time.
+        // A name without this build's hash keeps its name across builds: asked again each time.
         assert_eq!(
-            value(policy("/pkg/locactive.css", ok, css, false)).as_deref(),
-            Some("no-cache")
-        );
-        assert_eq!(
-            policy("/pkg/missing.css", StatusCode::NOT_FOUND, html, true),
-            None
-        );
-        assert_eq!(
-            value(policy("/offres", ok, html, true)).as_deref(),
-            Some("private, no-cache")
-        );
-        assert_eq!(
-            value(policy("/nulle-part", StatusCode::NOT_FOUND, html, true)).as_deref(),
-            Some("private, no-cache")
+            value(policy(&anonymous("/pkg/locactive.css"), ok, css, false)),
+            "no-cache"
         );
         assert_eq!(
-            policy("/api/offres", ok, Some(&b"application/json"[..]), true),
-            None
+            value(policy(
+                &anonymous("/pkg/absent.css"),
+                StatusCode::NOT_FOUND,
+                html,
+                true
+            )),
+            "private, no-cache"
         );
+        assert_eq!(
+            value(policy(&anonymous("/offres"), ok, html, true)),
+            "private, no-cache"
+        );
+        assert_eq!(
+            value(policy(&signed_in("/espace"), ok, html, true)),
+            "private, no-store"
+        );
+        // A ranking's CSV, a PDF, a server function's answer: never kept.
+        for (path, kind) in [
+            ("/gestion/offres/1/classement.csv", &b"text/csv"[..]),
+            ("/commission/seances/1/pv.pdf", &b"application/pdf"[..]),
+            ("/api/offres", &b"application/json"[..]),
+        ] {
+            assert_eq!(
+                value(policy(&signed_in(path), ok, Some(kind), true)),
+                "private, no-store"
+            );
+        }
     }
 }

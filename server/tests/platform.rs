@@ -505,6 +505,8 @@ async fn built_files_are_served_precompressed_and_pages_are_asked_again(backend:
                     .get(name)
                     .map(|v| v.to_str().unwrap().to_string())
             };
+            // A shared cache must keep one copy per accepted encoding.
+            assert_eq!(header("vary").as_deref(), Some("accept-encoding"));
             let (encoding, cache) = (header("content-encoding"), header("cache-control"));
             (encoding, cache, response.bytes().await.unwrap())
         }
@@ -530,5 +532,6 @@ async fn built_files_are_served_precompressed_and_pages_are_asked_again(backend:
     );
     let missing = client.get(app.url("/pkg/absent.css")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
-    assert!(missing.headers().get("cache-control").is_none());
+    // The site's own "not found" page, for an anonymous visitor: never kept a year.
+    assert_eq!(missing.headers().get("cache-control").unwrap(), "private, no-cache");
 }

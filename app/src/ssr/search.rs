@@ -947,8 +947,6 @@ mod tests {
             })
             .collect();
         index.replace_all(offers.clone()).await.unwrap();
-        // A second segment, and a deleted document in the first.
-        index.upsert(5, Some(offers[4].clone())).await.unwrap();
         let value = |offer: &OfferDoc, dimension: Dimension| -> Vec<String> {
             let flag = |b: bool| vec![if b { "oui" } else { "non" }.to_string()];
             match dimension {
@@ -966,66 +964,76 @@ mod tests {
                 Dimension::Accessibility => vec![offer.accessibility.clone()],
             }
         };
-        for raw in [
-            "",
-            "q=balcon",
-            "typologie=T2",
-            "typologie=T3&financement=PLUS",
-            "q=cave&qpv=non&ascenseur=oui&tri=loyer",
-            "commune=75056&categorie=mutation",
-            "epci=242500361&accessibilite=pmr&loyer_max=400&tri=loyer",
-            "commune=25056&typologie=T4&financement=PLAI&categorie=pls&qpv=oui",
-            "commune=99999",
-            "surface_min=60&tri=loyer&page=2",
-        ] {
-            let query = CatalogueQuery::from_query_string(raw).unwrap();
-            let outcome = index.search(query.clone(), 10, None).await.unwrap();
-            let wanted = SearchIndex::wanted(&query);
-            let basic = |offer: &OfferDoc| {
-                offer.closes_at > 10
-                    && (query.q.is_empty() || offer.text == query.q)
-                    && query
-                        .loyer_max
-                        .is_none_or(|euros| offer.monthly_cents <= euros * 100)
-                    && query.surface_min.is_none_or(|m2| offer.surface_m2 >= m2)
-            };
-            let passes = |offer: &OfferDoc, dimension: Dimension, wanted: &Wanted| match wanted {
-                Wanted::Any => true,
-                Wanted::Text(v) => value(offer, dimension).contains(v),
-                Wanted::Flag(b) => value(offer, dimension) == vec![if *b { "oui" } else { "non" }],
-            };
-            let all: Vec<&OfferDoc> = offers
-                .iter()
-                .filter(|o| basic(o) && wanted.iter().all(|(d, w)| passes(o, *d, w)))
-                .collect();
-            assert_eq!(outcome.total, all.len() as u64, "{raw}");
-            if query.effective_sort() == Sort::Rent {
-                let mut by_rent = all.clone();
-                by_rent.sort_by_key(|o| o.monthly_cents);
-                let skip = (query.page.saturating_sub(1) * PER_PAGE) as usize;
-                let expected: Vec<i64> = by_rent
-                    .iter()
-                    .skip(skip)
-                    .take(PER_PAGE as usize)
-                    .map(|o| o.offer_id)
-                    .collect();
-                assert_eq!(outcome.offer_ids, expected, "{raw}");
+        // One segment without deletions (read by blocks), then a second segment and a deleted
+        // document in the first (read one document at a time).
+        for second_segment in [false, true] {
+            if second_segment {
+                index.upsert(5, Some(offers[4].clone())).await.unwrap();
             }
-            for (dimension, counted) in &outcome.facets {
-                let mut expected: HashMap<String, u64> = HashMap::new();
-                for offer in offers.iter().filter(|o| {
-                    basic(o)
-                        && wanted
-                            .iter()
-                            .all(|(d, w)| d == dimension || passes(o, *d, w))
-                }) {
-                    for v in value(offer, *dimension) {
-                        *expected.entry(v).or_insert(0) += 1;
+            for raw in [
+                "",
+                "q=balcon",
+                "typologie=T2",
+                "typologie=T3&financement=PLUS",
+                "q=cave&qpv=non&ascenseur=oui&tri=loyer",
+                "commune=75056&categorie=mutation",
+                "epci=242500361&accessibilite=pmr&loyer_max=400&tri=loyer",
+                "commune=25056&typologie=T4&financement=PLAI&categorie=pls&qpv=oui",
+                "commune=99999",
+                "surface_min=60&tri=loyer&page=2",
+            ] {
+                let query = CatalogueQuery::from_query_string(raw).unwrap();
+                let outcome = index.search(query.clone(), 10, None).await.unwrap();
+                let wanted = SearchIndex::wanted(&query);
+                let basic = |offer: &OfferDoc| {
+                    offer.closes_at > 10
+                        && (query.q.is_empty() || offer.text == query.q)
+                        && query
+                            .loyer_max
+                            .is_none_or(|euros| offer.monthly_cents <= euros * 100)
+                        && query.surface_min.is_none_or(|m2| offer.surface_m2 >= m2)
+                };
+                let passes = |offer: &OfferDoc, dimension: Dimension, wanted: &Wanted| match wanted
+                {
+                    Wanted::Any => true,
+                    Wanted::Text(v) => value(offer, dimension).contains(v),
+                    Wanted::Flag(b) => {
+                        value(offer, dimension) == vec![if *b { "oui" } else { "non" }]
                     }
+                };
+                let all: Vec<&OfferDoc> = offers
+                    .iter()
+                    .filter(|o| basic(o) && wanted.iter().all(|(d, w)| passes(o, *d, w)))
+                    .collect();
+                assert_eq!(outcome.total, all.len() as u64, "{raw}");
+                if query.effective_sort() == Sort::Rent {
+                    let mut by_rent = all.clone();
+                    by_rent.sort_by_key(|o| o.monthly_cents);
+                    let skip = (query.page.saturating_sub(1) * PER_PAGE) as usize;
+                    let expected: Vec<i64> = by_rent
+                        .iter()
+                        .skip(skip)
+                        .take(PER_PAGE as usize)
+                        .map(|o| o.offer_id)
+                        .collect();
+                    assert_eq!(outcome.offer_ids, expected, "{raw}");
                 }
-                let mut expected: Vec<(String, u64)> = expected.into_iter().collect();
-                expected.sort();
-                assert_eq!(counted, &expected, "{raw}: {dimension:?}");
+                for (dimension, counted) in &outcome.facets {
+                    let mut expected: HashMap<String, u64> = HashMap::new();
+                    for offer in offers.iter().filter(|o| {
+                        basic(o)
+                            && wanted
+                                .iter()
+                                .all(|(d, w)| d == dimension || passes(o, *d, w))
+                    }) {
+                        for v in value(offer, *dimension) {
+                            *expected.entry(v).or_insert(0) += 1;
+                        }
+                    }
+                    let mut expected: Vec<(String, u64)> = expected.into_iter().collect();
+                    expected.sort();
+                    assert_eq!(counted, &expected, "{raw}: {dimension:?}");
+                }
             }
         }
     }
