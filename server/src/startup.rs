@@ -9,6 +9,7 @@ use app::ssr::search::{SearchError, SearchIndex};
 use app::ssr::{AppState, RuntimeSettings};
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -230,7 +231,14 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(self.listener, service)
+        // Answers go out at once: with Nagle's algorithm a response written in two parts waited
+        // for the client's delayed acknowledgement, 40 ms in the load test's p99.
+        let listener = self.listener.tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!(%error, "TCP_NODELAY refused on a connection");
+            }
+        });
+        let result = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await;
         for worker in self.workers {

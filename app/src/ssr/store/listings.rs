@@ -318,6 +318,12 @@ struct SummaryRow {
 
 /// Catalogue cards for `ids`, in that order, leaving out any no longer published (the index may
 /// be a moment behind the database, which stays the source of truth).
+/// "Published", for a query that names its offers by id: written as an expression so that no
+/// index on `status` applies. Given `status = 'published' AND id IN (…)`, SQLite walked the
+/// status index through every published offer (100,000 in the load test, 70 % of a catalogue
+/// request's time) rather than fetching the twenty ids by primary key.
+const PUBLISHED_BY_ID: &str = "(o.status || '') = 'published'";
+
 pub async fn summaries(pool: &AnyPool, ids: &[i64]) -> Result<Vec<OfferSummary>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -328,7 +334,7 @@ pub async fn summaries(pool: &AnyPool, ids: &[i64]) -> Result<Vec<OfferSummary>,
                 u.financing, u.rent_cents, u.charges_cents, o.categories, g.name AS landlord, o.closes_at,
                 u.description
          FROM offers o JOIN units u ON u.id = o.unit_id JOIN organisations g ON g.id = o.organisation_id
-         WHERE o.status = 'published' AND o.id IN ({})",
+         WHERE o.id IN ({}) AND {PUBLISHED_BY_ID}",
         placeholders.join(", ")
     );
     let mut query = sqlx::query_as::<_, SummaryRow>(&sql);
@@ -404,15 +410,15 @@ pub async fn offer_terms(
         Some([]) => return Ok(Vec::new()),
         Some(ids) => {
             let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-            format!("AND o.id IN ({})", placeholders.join(", "))
+            format!("o.id IN ({}) AND {PUBLISHED_BY_ID}", placeholders.join(", "))
         }
-        None => String::new(),
+        None => "o.status = 'published'".to_string(),
     };
     let sql = format!(
         "SELECT o.id, o.organisation_id, u.financing, u.typology, o.categories, u.commune_insee, u.rent_cents,
                 u.charges_cents
          FROM offers o JOIN units u ON u.id = o.unit_id
-         WHERE o.status = 'published' {filter}"
+         WHERE {filter}"
     );
     let mut query = sqlx::query_as::<_, TermsRow>(&sql);
     for id in ids.unwrap_or_default() {
