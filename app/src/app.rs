@@ -25,15 +25,37 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // The stylesheet's name carries a hash of its content in a release build.
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                // The WebAssembly loads at low priority and runs when the page is idle: the page's
-                // own content and photos come first on a slow link, and the forms work before it.
-                <HydrationScripts options defer=true/>
+                <HydrateWhenIdle/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Loads the WebAssembly once the page is idle, with no hint in the head to fetch it earlier: on a
+/// slow link the page's text and photos come first, and every form works before it arrives. (The
+/// framework's own `HydrationScripts` preloads it, which on a phone's connection delayed the
+/// largest paint by seconds: README, "Lighthouse".)
+#[component]
+fn HydrateWhenIdle() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let (script, module) = crate::ssr::built::script_and_module();
+        let nonce = leptos::nonce::use_nonce();
+        let code = format!(
+            "const start = () => import({script:?}).then(async (bundle) => {{ \
+               await bundle.default({{ module_or_path: {module:?} }}); bundle.hydrate(); }}); \
+             if ('requestIdleCallback' in window) {{ requestIdleCallback(start, {{ timeout: 2000 }}); }} \
+             else {{ setTimeout(start, 0); }}"
+        );
+        view! { <script type="module" nonce=nonce>{code}</script> }.into_any()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        ().into_any()
     }
 }
 

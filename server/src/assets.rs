@@ -98,6 +98,17 @@ pub fn remember(output_name: &str, hashes: Option<&Hashes>) {
         None => format!("/pkg/{output_name}.css"),
     };
     let _ = STYLESHEET.set(href);
+    let (script, module) = match hashes {
+        Some(hashes) => (
+            format!("/pkg/{output_name}.{}.js", hashes.js),
+            format!("/pkg/{output_name}.{}.wasm", hashes.wasm),
+        ),
+        None => (
+            format!("/pkg/{output_name}.js"),
+            format!("/pkg/{output_name}.wasm"),
+        ),
+    };
+    app::ssr::built::remember(script, module);
     let _ = HASHES.set(
         hashes
             .map(|h| vec![h.js.clone(), h.wasm.clone(), h.css.clone()])

@@ -2,6 +2,7 @@
 //! to reach them. Compiled only with the `ssr` feature.
 
 pub mod bilan;
+pub mod built;
 pub mod catalogue;
 pub mod db;
 pub mod forms;
