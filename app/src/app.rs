@@ -6,7 +6,7 @@ use crate::pages::{
     profile, ranking, results, staff, staff_applicants, staff_import, staff_offers, staff_units,
 };
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -23,8 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.ico"/>
                 <AutoReload options=options.clone()/>
-                // The stylesheet's name carries a hash of its content in a release build.
-                <HashedStylesheet options=options.clone() id="leptos"/>
+                <BuiltStylesheet/>
                 <HydrateWhenIdle/>
                 <MetaTags/>
             </head>
@@ -33,6 +32,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet, whose name carries a hash of its content in a release build.
+#[component]
+fn BuiltStylesheet() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let href = crate::ssr::built::stylesheet();
+    #[cfg(not(feature = "ssr"))]
+    let href = "";
+    view! { <link id="leptos" rel="stylesheet" href=href/> }
 }
 
 /// Loads the WebAssembly once the page is idle, with no hint in the head to fetch it earlier: on a

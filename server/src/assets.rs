@@ -87,7 +87,6 @@ pub fn read_hashes(hash_file: &Path, site_root: &Path, output_name: &str) -> Opt
     None
 }
 
-static STYLESHEET: OnceLock<String> = OnceLock::new();
 /// This build's hashes: only names carrying one are kept a year.
 static HASHES: OnceLock<Vec<String>> = OnceLock::new();
 
@@ -97,7 +96,7 @@ pub fn remember(output_name: &str, hashes: Option<&Hashes>) {
         Some(hashes) => format!("/pkg/{output_name}.{}.css", hashes.css),
         None => format!("/pkg/{output_name}.css"),
     };
-    let _ = STYLESHEET.set(href);
+    app::ssr::built::remember_stylesheet(href);
     let (script, module) = match hashes {
         Some(hashes) => (
             format!("/pkg/{output_name}.{}.js", hashes.js),
@@ -118,9 +117,7 @@ pub fn remember(output_name: &str, hashes: Option<&Hashes>) {
 
 /// The stylesheet's address, for the error pages written without the app.
 pub fn stylesheet_href() -> &'static str {
-    STYLESHEET
-        .get()
-        .map_or("/pkg/locactive.css", String::as_str)
+    app::ssr::built::stylesheet()
 }
 
 const A_YEAR: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
