@@ -42,3 +42,11 @@ start_postgres() {
 stop_postgres() {
   [ -f "$1/postmaster.pid" ] && as_postgres "$(pg_bin)/pg_ctl" -D "$1" -m immediate stop >/dev/null 2>&1 || true
 }
+
+# The release site as the run command builds it: hashed names, brotli and gzip copies beside them.
+# `--no-build` as the first argument keeps the last one (the measuring scripts take it).
+release_build() {
+  [ "${1:-}" = "--no-build" ] && return 0
+  "$repo/scripts/install-tools.sh"
+  (cd "$repo" && cargo leptos build --release --precompress --cargo-locked)
+}

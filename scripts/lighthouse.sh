@@ -5,10 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-if [ "${1:-}" != "--no-build" ]; then
-  scripts/install-tools.sh
-  cargo leptos build --release --precompress --cargo-locked
-fi
+release_build "${1:-}"
 command -v chromium >/dev/null || { echo "Chromium is needed: apt-get install -y chromium" >&2; exit 1; }
 (cd scripts/lighthouse && if [ -d node_modules ] && [ node_modules -nt package-lock.json ]; then :; else npm ci --no-audit --no-fund; fi)
 

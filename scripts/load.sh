@@ -7,10 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-if [ "${1:-}" != "--no-build" ]; then
-  scripts/install-tools.sh
-  cargo leptos build --release --precompress --cargo-locked
-fi
+release_build "${1:-}"
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 offers=${LOAD_OFFERS:-100000}
 seconds=${LOAD_SECONDS:-15}

@@ -3,11 +3,10 @@
 # into an empty database, prints the demo logins, and serves on http://127.0.0.1:3000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-tools.sh
 source scripts/env.sh
 
-echo "==> Building (release; the first build takes about ten minutes)"
-cargo leptos build --release --precompress --cargo-locked
+echo "==> Tools, then the release build (the first build takes about ten minutes)"
+release_build
 
 export LOCACTIVE_DATA_DIR=${LOCACTIVE_DATA_DIR:-$repo/data}
 echo "==> Database and demo data (data directory: $LOCACTIVE_DATA_DIR)"

@@ -87,8 +87,9 @@ pub fn read_hashes(hash_file: &Path, site_root: &Path, output_name: &str) -> Opt
     None
 }
 
-/// This build's hashes: only names carrying one are kept a year.
-static HASHES: OnceLock<Vec<String>> = OnceLock::new();
+/// This build's hashes as they appear in a file name (`.hash.`): only names carrying one are kept
+/// a year.
+static HASHED_PARTS: OnceLock<Vec<String>> = OnceLock::new();
 
 /// Records this build's file names, once per process, for the pages the app does not render.
 pub fn remember(output_name: &str, hashes: Option<&Hashes>) {
@@ -108,9 +109,13 @@ pub fn remember(output_name: &str, hashes: Option<&Hashes>) {
         ),
     };
     app::ssr::built::remember(script, module);
-    let _ = HASHES.set(
+    let _ = HASHED_PARTS.set(
         hashes
-            .map(|h| vec![h.js.clone(), h.wasm.clone(), h.css.clone()])
+            .map(|h| {
+                [&h.js, &h.wasm, &h.css]
+                    .map(|hash| format!(".{hash}."))
+                    .to_vec()
+            })
             .unwrap_or_default(),
     );
 }
@@ -181,11 +186,9 @@ pub async fn cache_control(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .map(HeaderValue::as_bytes);
-    let hashed = HASHES.get().is_some_and(|hashes| {
-        hashes
-            .iter()
-            .any(|hash| path.contains(&format!(".{hash}.")))
-    });
+    let hashed = HASHED_PARTS
+        .get()
+        .is_some_and(|parts| parts.iter().any(|part| path.contains(part.as_str())));
     let asked = Asked {
         path: &path,
         signed_in,
