@@ -9,7 +9,7 @@
 //! The worker never comes back, and neither does its request. A page render and the tasks of its
 //! resources each hold handles of the same owner tree; on a multi-threaded runtime they run on
 //! different threads, which is how the hang of issue 15 happened (seen in the security and offers
-//! suites; `tests/render_threads.rs` reproduces it in about a second). On one thread, a drop can
+//! suites; `tests/it/render_threads.rs` reproduces it in about a second). On one thread, a drop can
 //! only happen between two steps of the render, never inside a walk. The upstream walk no longer
 //! keeps the lock (reactive_graph 0.3); this module can go when Leptos 0.9 is taken.
 //!

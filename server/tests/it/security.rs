@@ -1,9 +1,7 @@
 //! The security baseline, one property per test.
 
-mod common;
-
+use crate::common::*;
 use app::model::Role;
-use common::*;
 use std::time::Instant;
 
 on_both_backends!(

@@ -2,15 +2,13 @@
 //! vote, the close with its minutes and letters, the applicants' answers passing the unit down
 //! the ranks, the lease, the occupation review, and the walls between commissions.
 
-mod common;
-
+use crate::common::ranked::*;
+use crate::common::{Backend, PASSWORD, TestApp, ok, spawn_app};
 use app::domain::caleol::MemberQuality;
 use app::error::AppError;
 use app::model::Role;
 use app::model::caleol::SessionView;
 use app::pages::caleol::{CastVote, LoadSession};
-use common::ranked::*;
-use common::{Backend, PASSWORD, TestApp, ok, spawn_app};
 use serde_json::Value;
 
 on_both_backends!(
@@ -1343,7 +1341,7 @@ async fn a_deleted_account_reads_pseudonymised_in_the_minutes_and_members_reads_
             .any(|m| m.subject.contains("compte locactive est supprimé"))
     );
     assert_ne!(
-        app.login(&common::new_client(), &second.1, PASSWORD)
+        app.login(&crate::common::new_client(), &second.1, PASSWORD)
             .await
             .status(),
         200
@@ -1361,7 +1359,10 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
     let offer = c.ranked.offer_id.to_string();
     let result_api = app.url(&format!("/api/v1/offres/{offer}/resultat"));
     assert_eq!(
-        common::http_get(result_api.clone()).await.unwrap().status(),
+        crate::common::http_get(result_api.clone())
+            .await
+            .unwrap()
+            .status(),
         404
     );
 
@@ -1444,7 +1445,7 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
 
     // The public result: six applications, five eligible (f was over the ceiling at the close),
     // one refusal ("moins de 5"), e's 40 points and a request filed on 2025-01-01.
-    let api = common::http_get(result_api).await.unwrap();
+    let api = crate::common::http_get(result_api).await.unwrap();
     assert_eq!(api.status(), 200);
     let api_text = api.text().await.unwrap();
     let result: Value = serde_json::from_str(&api_text).unwrap();
@@ -1480,7 +1481,7 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
     assert_eq!(result["housed"]["score_band"], 40);
     assert_eq!(result["housed"]["seniority_years"], months / 12);
     assert_eq!(result["days_to_lease"], days);
-    let page = common::http_get(app.url(&format!("/offres/{offer}/resultat")))
+    let page = crate::common::http_get(app.url(&format!("/offres/{offer}/resultat")))
         .await
         .unwrap()
         .text()
@@ -1494,12 +1495,13 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
 
     // The territory's figures: one offer published this month, one lease, so every figure
     // about households is hidden.
-    let dashboard = common::http_get(app.url(&format!("/resultats?territoire={GRAND_BESANCON}")))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dashboard =
+        crate::common::http_get(app.url(&format!("/resultats?territoire={GRAND_BESANCON}")))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
     assert!(
         dashboard.contains("Résultats des attributions"),
         "{dashboard}"
@@ -1508,9 +1510,10 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
         dashboard.contains(&format!("/offres/{offer}/resultat")),
         "{dashboard}"
     );
-    let csv = common::http_get(app.url(&format!("/resultats.csv?territoire={GRAND_BESANCON}")))
-        .await
-        .unwrap();
+    let csv =
+        crate::common::http_get(app.url(&format!("/resultats.csv?territoire={GRAND_BESANCON}")))
+            .await
+            .unwrap();
     assert_eq!(csv.status(), 200);
     let csv = csv.text().await.unwrap();
     let month = format!("{}-{:02}", published_on.year, published_on.month);
@@ -1519,7 +1522,7 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
         csv.contains("\n12 derniers mois;1;non publié;moins de 5;non publié;non publié;"),
         "{csv}"
     );
-    let bad = common::http_get(app.url("/resultats.csv?territoire=abc"))
+    let bad = crate::common::http_get(app.url("/resultats.csv?territoire=abc"))
         .await
         .unwrap();
     assert_eq!(bad.status(), 400);

@@ -1,10 +1,8 @@
 //! Photos of units: type read from the bytes, size limits, thumbnails, alt text, visibility.
 
-mod common;
-
+use crate::common::http_get;
+use crate::common::{Backend, PASSWORD, TestApp, join_all, new_client, spawn_app};
 use app::model::Role;
-use common::http_get;
-use common::{Backend, PASSWORD, TestApp, join_all, new_client, spawn_app};
 use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
 use std::io::Cursor;
 

@@ -1,10 +1,8 @@
 //! Bulk import of units from CSV: dry run first, all or nothing, per-row errors with line
 //! numbers, scoped to the organisation.
 
-mod common;
-
+use crate::common::{Backend, PASSWORD, TestApp, new_client, spawn_app};
 use app::model::Role;
-use common::{Backend, PASSWORD, TestApp, new_client, spawn_app};
 
 on_both_backends!(
     a_valid_file_is_checked_then_imported_once_and_a_second_import_updates,

@@ -3,13 +3,11 @@
 //! was proposed and attributed for it. Every expected figure below is worked out by hand from the
 //! fixture, not by the code under test.
 
-mod common;
-
+use crate::common::ranked::today;
+use crate::common::*;
 use app::domain::flux::Bilan;
 use app::model::{FluxOverview, Role};
 use app::pages::flux::{LoadBilan, LoadFlux};
-use common::ranked::today;
-use common::*;
 
 on_both_backends!(
     conventions_hold_together_and_orientation_follows_them,
@@ -684,7 +682,8 @@ async fn the_attribution_objectives_count_leases_by_quartile_and_priority(backen
     use app::domain::objectives::Objectives;
     let app = spawn_app(backend).await;
     let year = today().year;
-    let territory = common::ranked::signed_in(&app, "epci@example.fr", Role::Territory).await;
+    let territory =
+        crate::common::ranked::signed_in(&app, "epci@example.fr", Role::Territory).await;
     // First quartile under 20 000 € a year per consumption unit: a person alone earning 1 500 €
     // a month (18 000 € a year) is in it, one earning 2 500 € (30 000 €) is not.
     ok(app
@@ -696,9 +695,9 @@ async fn the_attribution_objectives_count_leases_by_quartile_and_priority(backen
         .await)
     .await;
     let (staff, _) = landlord(&app, "Habitat du Doubs", "552100554").await;
-    let outside = common::ranked::offer(&app, &staff, "Q-1").await;
-    let inside = common::ranked::offer(&app, &staff, "Q-2").await;
-    let unranked = common::ranked::offer(&app, &staff, "Q-3").await;
+    let outside = crate::common::ranked::offer(&app, &staff, "Q-1").await;
+    let inside = crate::common::ranked::offer(&app, &staff, "Q-2").await;
+    let unranked = crate::common::ranked::offer(&app, &staff, "Q-3").await;
     sqlx::query("UPDATE units SET in_qpv = 1 WHERE reference = 'Q-2'")
         .execute(app.state.db.pool())
         .await
@@ -706,8 +705,10 @@ async fn the_attribution_objectives_count_leases_by_quartile_and_priority(backen
     // A: DALO, first quartile, housed outside QPV; B: no priority, above the first quartile,
     // housed in QPV.
     let a =
-        common::ranked::applicant(&app, "a@example.fr", "15 000", &["dalo"], "2024-01-01").await;
-    let b = common::ranked::applicant(&app, "b@example.fr", "15 000", &[], "2024-01-01").await;
+        crate::common::ranked::applicant(&app, "a@example.fr", "15 000", &["dalo"], "2024-01-01")
+            .await;
+    let b =
+        crate::common::ranked::applicant(&app, "b@example.fr", "15 000", &[], "2024-01-01").await;
     ok(app
         .call_with(
             &b,
@@ -726,15 +727,15 @@ async fn the_attribution_objectives_count_leases_by_quartile_and_priority(backen
             .await)
         .await;
     }
-    common::ranked::close(&app, outside).await;
-    common::ranked::close(&app, inside).await;
+    crate::common::ranked::close(&app, outside).await;
+    crate::common::ranked::close(&app, inside).await;
     lease(&app, outside, Some(user_id(&app, "a@example.fr").await)).await;
     lease(&app, inside, Some(user_id(&app, "b@example.fr").await)).await;
     // A lease on an offer nobody applied to here: its household is not known.
     lease(&app, unranked, None).await;
     // Another landlord of the territory, with one lease outside QPV of an unknown household.
     let (other, _) = landlord(&app, "Montbéliard Logis", "552100562").await;
-    let theirs = common::ranked::offer(&app, &other, "Q-4").await;
+    let theirs = crate::common::ranked::offer(&app, &other, "Q-4").await;
     lease(&app, theirs, None).await;
 
     let flux: FluxOverview = app

@@ -2,9 +2,7 @@
 //! territories, units anywhere in those territories, communes typed by name in the catalogue and
 //! the API, and what a territory's admin lists (QPVs, first-quartile threshold).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 on_both_backends!(
     the_national_reference_is_loaded_once_per_version,
@@ -126,7 +124,13 @@ async fn publish(app: &TestApp, staff: &reqwest::Client, reference: &str) {
 /// The platform admin, signed in.
 async fn admin(app: &TestApp) -> reqwest::Client {
     let id = app
-        .create_user("admin@example.fr", PASSWORD, app::model::Role::Admin, None, None)
+        .create_user(
+            "admin@example.fr",
+            PASSWORD,
+            app::model::Role::Admin,
+            None,
+            None,
+        )
         .await;
     app.signed_in_as(id).await
 }
@@ -164,21 +168,27 @@ async fn a_landlord_of_lyon_publishes_in_villeurbanne_and_is_found_by_a_typed_co
         )
         .await;
     assert!(created.status().is_success(), "{}", created.status());
-    let (organisation,): (i64,) = sqlx::query_as("SELECT id FROM organisations WHERE siren = '732829320'")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
-    let (epci,): (String,) = sqlx::query_as(
-        "SELECT epci_siren FROM organisation_epcis WHERE organisation_id = $1",
-    )
-    .bind(organisation)
-    .fetch_one(app.state.db.pool())
-    .await
-    .unwrap();
+    let (organisation,): (i64,) =
+        sqlx::query_as("SELECT id FROM organisations WHERE siren = '732829320'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let (epci,): (String,) =
+        sqlx::query_as("SELECT epci_siren FROM organisation_epcis WHERE organisation_id = $1")
+            .bind(organisation)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
     assert_eq!(epci, "200046977");
 
     let staff_id = app
-        .create_user("agent@rhone.fr", PASSWORD, app::model::Role::Staff, Some(organisation), None)
+        .create_user(
+            "agent@rhone.fr",
+            PASSWORD,
+            app::model::Role::Staff,
+            Some(organisation),
+            None,
+        )
         .await;
     let staff = app.signed_in_as(staff_id).await;
     // The commune is typed as a person would, accents and case aside.
@@ -259,16 +269,26 @@ async fn units_outside_the_territories_overseas_or_unknown_are_refused(backend: 
     let app = spawn_app(backend).await;
     let organisation = {
         let mut conn = app.state.db.pool().acquire().await.unwrap();
-        let id = app::ssr::store::organisations::insert_organisation(&mut conn, "Rhône Habitat", "732829320")
-            .await
-            .unwrap();
+        let id = app::ssr::store::organisations::insert_organisation(
+            &mut conn,
+            "Rhône Habitat",
+            "732829320",
+        )
+        .await
+        .unwrap();
         app::ssr::store::organisations::add_epcis(&mut conn, id, &["200046977".into()])
             .await
             .unwrap();
         id
     };
     let staff_id = app
-        .create_user("agent@rhone.fr", PASSWORD, app::model::Role::Staff, Some(organisation), None)
+        .create_user(
+            "agent@rhone.fr",
+            PASSWORD,
+            app::model::Role::Staff,
+            Some(organisation),
+            None,
+        )
         .await;
     let staff = app.signed_in_as(staff_id).await;
     for (commune, expected) in [
@@ -280,21 +300,29 @@ async fn units_outside_the_territories_overseas_or_unknown_are_refused(backend: 
         let response = save_unit(&app, &staff, &villeurbanne_unit("RH-X", commune)).await;
         assert_eq!(response.status(), 422, "{commune}");
         let body = response.text().await.unwrap();
-        assert!(body.contains("commune_insee") && body.contains(expected), "{commune}: {body}");
+        assert!(
+            body.contains("commune_insee") && body.contains(expected),
+            "{commune}: {body}"
+        );
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM units").await, 0);
     // A unit in a municipal arrondissement belongs to its commune's EPCI.
     ok(save_unit(&app, &staff, &villeurbanne_unit("RH-7", "69387")).await).await;
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM units WHERE commune_insee = '69387' AND epci_siren = '200046977'")
-            .await,
+        app.count(
+            "SELECT COUNT(*) FROM units WHERE commune_insee = '69387' AND epci_siren = '200046977'"
+        )
+        .await,
         1
     );
     // On offer, it is found under Lyon as well as under its arrondissement.
     publish(&app, &staff, "RH-7").await;
     for commune in ["69387", "69123", "Lyon 7e Arrondissement"] {
         let found: serde_json::Value = app
-            .call("offres/recherche", &[("query", &format!("commune={commune}"))])
+            .call(
+                "offres/recherche",
+                &[("query", &format!("commune={commune}"))],
+            )
             .await
             .json()
             .await
@@ -306,7 +334,13 @@ async fn units_outside_the_territories_overseas_or_unknown_are_refused(backend: 
 async fn a_territory_admin_lists_its_qpvs_and_its_first_quartile_threshold(backend: Backend) {
     let app = spawn_app(backend).await;
     let territory_id = app
-        .create_user("epci@example.fr", PASSWORD, app::model::Role::Territory, None, None)
+        .create_user(
+            "epci@example.fr",
+            PASSWORD,
+            app::model::Role::Territory,
+            None,
+            None,
+        )
         .await;
     let territory = app.signed_in_as(territory_id).await;
     // One faulty line (a Lyon commune in Grand Besançon's list): nothing is stored.
@@ -314,12 +348,18 @@ async fn a_territory_admin_lists_its_qpvs_and_its_first_quartile_threshold(backe
         .call_with(
             &territory,
             "territoire/qpv",
-            &[("list", "code;nom;commune\nQN02504M;Planoise;25056\nQN06901M;Mermoz;69388")],
+            &[(
+                "list",
+                "code;nom;commune\nQN02504M;Planoise;25056\nQN06901M;Mermoz;69388",
+            )],
         )
         .await;
     assert_eq!(bad.status(), 422);
     assert!(bad.text().await.unwrap().contains("Ligne 3"));
-    assert_eq!(app.count("SELECT COUNT(*) FROM qpv_neighbourhoods").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM qpv_neighbourhoods").await,
+        0
+    );
     ok(app
         .call_with(
             &territory,
@@ -328,7 +368,11 @@ async fn a_territory_admin_lists_its_qpvs_and_its_first_quartile_threshold(backe
         )
         .await)
     .await;
-    assert_eq!(app.count("SELECT COUNT(*) FROM qpv_neighbourhoods WHERE epci_siren = '242500361'").await, 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM qpv_neighbourhoods WHERE epci_siren = '242500361'")
+            .await,
+        2
+    );
 
     // Staff of a landlord there pick a unit's QPV from that list.
     // Its organisation publishes in Grand Besançon (the fixtures' territory).
@@ -342,17 +386,34 @@ async fn a_territory_admin_lists_its_qpvs_and_its_first_quartile_threshold(backe
     .fetch_one(app.state.db.pool())
     .await
     .unwrap();
-    assert_eq!((in_qpv, code.as_deref(), neighbourhood.as_str()), (1, Some("QN02505M"), "Battant"));
+    assert_eq!(
+        (in_qpv, code.as_deref(), neighbourhood.as_str()),
+        (1, Some("QN02505M"), "Battant")
+    );
 
     // The first-quartile threshold: a bad amount changes nothing; a good one is kept per year.
-    let year = app::domain::calendar::paris_date(app::ssr::db::now()).year.to_string();
+    let year = app::domain::calendar::paris_date(app::ssr::db::now())
+        .year
+        .to_string();
     let refused = app
-        .call_with(&territory, "territoire/quartile", &[("year", &year), ("amount", "douze")])
+        .call_with(
+            &territory,
+            "territoire/quartile",
+            &[("year", &year), ("amount", "douze")],
+        )
         .await;
     assert_eq!(refused.status(), 422);
-    assert_eq!(app.count("SELECT COUNT(*) FROM first_quartile_thresholds").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM first_quartile_thresholds")
+            .await,
+        0
+    );
     ok(app
-        .call_with(&territory, "territoire/quartile", &[("year", &year), ("amount", "10 962")])
+        .call_with(
+            &territory,
+            "territoire/quartile",
+            &[("year", &year), ("amount", "10 962")],
+        )
         .await)
     .await;
     let lists: serde_json::Value = app
@@ -364,6 +425,12 @@ async fn a_territory_admin_lists_its_qpvs_and_its_first_quartile_threshold(backe
     assert_eq!(lists["thresholds"][0][1], 10_962, "{lists}");
     assert_eq!(lists["qpvs"].as_array().unwrap().len(), 2);
     // Nobody else may change them.
-    let other = app.call_with(&staff, "territoire/quartile", &[("year", &year), ("amount", "1")]).await;
+    let other = app
+        .call_with(
+            &staff,
+            "territoire/quartile",
+            &[("year", &year), ("amount", "1")],
+        )
+        .await;
     assert_eq!(other.status(), 403);
 }

@@ -2,12 +2,10 @@
 //! retention that strikes off requests not renewed and erases them later. The deletion of an
 //! account named in a commission's minutes is in `caleol.rs`, beside the session it needs.
 
-mod common;
-
+use crate::common::ranked::{applicant, offer, ranked_offer, today};
+use crate::common::*;
 use app::domain::calendar::paris_date;
 use app::ssr::usecases::privacy::retention;
-use common::ranked::{applicant, offer, ranked_offer, today};
-use common::*;
 use serde_json::Value;
 
 on_both_backends!(

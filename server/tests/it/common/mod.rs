@@ -2,8 +2,6 @@
 //! file, or a fresh database in the throwaway PostgreSQL cluster the test command starts), and an
 //! in-memory mail transport.
 
-#![allow(dead_code)]
-
 use app::error::AppError;
 use app::ssr::AppState;
 use app::ssr::mail::{MailTransport, MemoryMailbox, SentMail};
@@ -40,17 +38,27 @@ macro_rules! on_both_backends {
     };
 }
 
+tokio::task_local! {
+    /// The PostgreSQL databases made for the running test, dropped when it ends: a suite of a few
+    /// hundred tests otherwise leaves gigabytes of them in the throwaway cluster.
+    static MADE: std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+}
+
 /// Runs a test on a runtime of its own (two workers, as `#[tokio::test(flavor =
 /// "multi_thread")]` did), within its time limit, then gives the runtime ten seconds to stop. A
 /// worker caught in the renderer's deadlock (README, "An intermittent hang") never stops: the
-/// test still ends, with a warning, instead of holding the whole suite.
+/// test still ends, with a warning, instead of holding the whole suite. The test's PostgreSQL
+/// databases are dropped afterwards, whether it passed or not.
 pub fn run_test(test: impl std::future::Future<Output = ()>) {
+    let made = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("test runtime");
-    runtime.block_on(within_time_limit(test));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        runtime.block_on(MADE.scope(made.clone(), within_time_limit(test)))
+    }));
     let started = std::time::Instant::now();
     runtime.shutdown_timeout(std::time::Duration::from_secs(10));
     if started.elapsed() >= std::time::Duration::from_secs(10) {
@@ -58,6 +66,42 @@ pub fn run_test(test: impl std::future::Future<Output = ()>) {
             "warning: a runtime worker did not stop within 10 s (see the README's hang notes)"
         );
     }
+    let names = std::mem::take(&mut *made.lock().unwrap_or_else(|e| e.into_inner()));
+    drop_databases(names);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Drops the test's databases once its application has stopped. `WITH (FORCE)` ends what a
+/// stuck worker may still hold; a failure only warns, as the cluster goes with the run anyway.
+fn drop_databases(names: Vec<String>) {
+    if names.is_empty() {
+        return;
+    }
+    let Ok(admin_url) = std::env::var("LOCACTIVE_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("cleanup runtime");
+    runtime.block_on(async {
+        let admin = match app::ssr::db::Db::connect(&admin_url, 1).await {
+            Ok(admin) => admin,
+            Err(error) => {
+                eprintln!("warning: test databases {names:?} not dropped: {error}");
+                return;
+            }
+        };
+        for name in names {
+            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            if let Err(error) = sqlx::query(&drop).execute(admin.pool()).await {
+                eprintln!("warning: test database {name} not dropped: {error}");
+            }
+        }
+        admin.close().await;
+    });
 }
 
 pub async fn within_time_limit(test: impl std::future::Future<Output = ()>) {
@@ -115,6 +159,12 @@ pub async fn fresh_database_url(backend: Backend, data_dir: &std::path::Path) ->
                 .await
                 .expect("create the test database");
             admin.close().await;
+            // Outside `run_test` (there is no such caller today) the database is simply kept.
+            let _ = MADE.try_with(|made| {
+                made.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(name.clone())
+            });
             let base = admin_url
                 .rsplit_once('/')
                 .map(|(base, _)| base)

@@ -2,10 +2,8 @@
 //! schema: a migration written for one engine only, a column forgotten or nullable on one side,
 //! fails here rather than in production on the other engine.
 
-mod common;
-
+use crate::common::{Backend, fresh_database_url};
 use app::ssr::db::Db;
-use common::{Backend, fresh_database_url};
 use std::collections::BTreeMap;
 
 /// A column as both engines can state it: its kind of value and whether it may be NULL.
@@ -95,8 +93,12 @@ async fn migrated(backend: Backend, dir: &std::path::Path) -> Db {
     db
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn both_migration_trees_build_the_same_schema() {
+#[test]
+fn both_migration_trees_build_the_same_schema() {
+    crate::common::run_test(both_migration_trees_agree());
+}
+
+async fn both_migration_trees_agree() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let sqlite = sqlite_schema(&migrated(Backend::Sqlite, dir.path()).await).await;
     let postgres = postgres_schema(&migrated(Backend::Postgres, dir.path()).await).await;

@@ -1,9 +1,7 @@
 //! Accounts: registration, activation, sign-in and out, password reset, invitations.
 
-mod common;
-
+use crate::common::*;
 use app::model::Role;
-use common::*;
 
 on_both_backends!(
     an_applicant_registers_activates_logs_out_and_logs_in,
@@ -336,13 +334,17 @@ async fn the_address_changes_from_the_new_mailbox_after_the_password_is_typed_ag
     let app = spawn_app(backend).await;
     let (old, new) = ("ines@exemple.fr", "ines.nouvelle@exemple.fr");
     app.register_and_activate("Inès R.", old, PASSWORD).await;
-    app.register_and_activate("Autre", "autre@exemple.fr", PASSWORD).await;
+    app.register_and_activate("Autre", "autre@exemple.fr", PASSWORD)
+        .await;
     ok(app.login(&app.client, old, PASSWORD).await).await;
     let ask = |address: &'static str, password: &'static str| {
         let app = &app;
         async move {
-            app.call("compte/adresse", &[("new_email", address), ("password_now", password)])
-                .await
+            app.call(
+                "compte/adresse",
+                &[("new_email", address), ("password_now", password)],
+            )
+            .await
         }
     };
 
@@ -355,20 +357,29 @@ async fn the_address_changes_from_the_new_mailbox_after_the_password_is_typed_ag
     // Another account's address: the same answer, its owner is told, nothing is pending.
     ok(ask("autre@exemple.fr", PASSWORD).await).await;
     let told = app.mail_to("autre@exemple.fr").await;
-    assert!(told.last().unwrap().subject.contains("proposée pour un autre compte"));
+    assert!(
+        told.last()
+            .unwrap()
+            .subject
+            .contains("proposée pour un autre compte")
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM email_changes").await, 0);
 
     // The link goes to the new mailbox; the address changes only when it is used, once.
     ok(ask(new, PASSWORD).await).await;
     assert_eq!(app.whoami(&app.client).await["email"], old);
     let token = token_in(&app.mail_to(new).await.last().unwrap().body);
-    ok(app.call("compte/adresse/confirmer", &[("token", &token)]).await).await;
+    ok(app
+        .call("compte/adresse/confirmer", &[("token", &token)])
+        .await)
+    .await;
     // Every session ends with the old address: one signs in again with the new one.
     assert!(app.whoami(&app.client).await.is_null());
-    let (email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE display_name = 'Inès R.'")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+    let (email,): (String,) =
+        sqlx::query_as("SELECT email FROM users WHERE display_name = 'Inès R.'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
     assert_eq!(email, new);
     let notice = app.mail_to(old).await;
     assert!(notice.last().unwrap().body.contains(new));
@@ -381,9 +392,7 @@ async fn the_address_changes_from_the_new_mailbox_after_the_password_is_typed_ag
     ok(app.login(&new_client(), new, PASSWORD).await).await;
 }
 
-async fn a_password_change_asks_the_current_one_and_closes_the_other_sessions(
-    backend: Backend,
-) {
+async fn a_password_change_asks_the_current_one_and_closes_the_other_sessions(backend: Backend) {
     let app = spawn_app(backend).await;
     let email = "noe@exemple.fr";
     app.register_and_activate("Noé", email, PASSWORD).await;
@@ -405,8 +414,16 @@ async fn a_password_change_asks_the_current_one_and_closes_the_other_sessions(
             .await
         }
     };
-    assert_eq!(change("mauvais-mot-de-passe", fresh, fresh).await.status(), 422);
-    assert_eq!(change(PASSWORD, fresh, "une-autre-phrase-encore").await.status(), 422);
+    assert_eq!(
+        change("mauvais-mot-de-passe", fresh, fresh).await.status(),
+        422
+    );
+    assert_eq!(
+        change(PASSWORD, fresh, "une-autre-phrase-encore")
+            .await
+            .status(),
+        422
+    );
     assert_eq!(change(PASSWORD, "court", "court").await.status(), 422);
     assert_eq!(app.whoami(&elsewhere).await["email"], email);
     // Whoever knew the old password asked to move the account to their own address: the new
@@ -414,7 +431,10 @@ async fn a_password_change_asks_the_current_one_and_closes_the_other_sessions(
     ok(app
         .call(
             "compte/adresse",
-            &[("new_email", "intrus@exemple.fr"), ("password_now", PASSWORD)],
+            &[
+                ("new_email", "intrus@exemple.fr"),
+                ("password_now", PASSWORD),
+            ],
         )
         .await)
     .await;
@@ -429,8 +449,15 @@ async fn a_password_change_asks_the_current_one_and_closes_the_other_sessions(
     // This session goes on; the other device is signed out; only the new password works.
     assert_eq!(app.whoami(&app.client).await["email"], email);
     assert!(app.whoami(&elsewhere).await.is_null());
-    assert_ne!(app.login(&new_client(), email, PASSWORD).await.status(), 200);
+    assert_ne!(
+        app.login(&new_client(), email, PASSWORD).await.status(),
+        200
+    );
     ok(app.login(&new_client(), email, fresh).await).await;
     let letters = app.mail_to(email).await;
-    assert!(letters.iter().any(|m| m.subject == "Votre mot de passe a été modifié"));
+    assert!(
+        letters
+            .iter()
+            .any(|m| m.subject == "Votre mot de passe a été modifié")
+    );
 }

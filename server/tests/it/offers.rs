@@ -1,11 +1,9 @@
 //! Units and offers: the staff back office, the lifecycle, the closing job, the catalogue and its
 //! open API, and the search index staying in step with the database on every server.
 
-mod common;
-
+use crate::common::http_get;
+use crate::common::{Backend, TestApp, new_client, spawn_app};
 use app::domain::catalogue::PARAMETERS;
-use common::http_get;
-use common::{Backend, TestApp, new_client, spawn_app};
 use std::time::Duration;
 
 on_both_backends!(

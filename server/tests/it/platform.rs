@@ -1,9 +1,7 @@
 //! Health check, demo seed, error pages, forms without JavaScript, and the mail outbox.
 
-mod common;
-
+use crate::common::*;
 use app::ssr::mail::{self, MailTransport, Mailer, OutgoingMail};
-use common::*;
 
 on_both_backends!(
     healthz_reports_status_backend_and_index_size,
@@ -533,5 +531,8 @@ async fn built_files_are_served_precompressed_and_pages_are_asked_again(backend:
     let missing = client.get(app.url("/pkg/absent.css")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     // The site's own "not found" page, for an anonymous visitor: never kept a year.
-    assert_eq!(missing.headers().get("cache-control").unwrap(), "private, no-cache");
+    assert_eq!(
+        missing.headers().get("cache-control").unwrap(),
+        "private, no-cache"
+    );
 }

@@ -2,10 +2,8 @@
 //! they are told, the ranking made at close and replayed from its snapshots, skips, the
 //! shortlist and the export, with the walls between organisations.
 
-mod common;
-
-use common::ranked::*;
-use common::{Backend, new_client, ok, spawn_app};
+use crate::common::ranked::*;
+use crate::common::{Backend, new_client, ok, spawn_app};
 
 on_both_backends!(
     a_territory_admin_publishes_a_grid_and_bad_input_changes_nothing,

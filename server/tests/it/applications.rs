@@ -1,10 +1,8 @@
 //! Applicants: the profile part by part, eligibility with reasons, applying within the cap,
 //! withdrawing, the e-mails of each step, and the walls between applicants.
 
-mod common;
-
-use common::http_get;
-use common::{Backend, OfferSpec, PASSWORD, TestApp, join_all, new_client, ok, spawn_app};
+use crate::common::http_get;
+use crate::common::{Backend, OfferSpec, PASSWORD, TestApp, join_all, new_client, ok, spawn_app};
 
 on_both_backends!(
     the_profile_is_saved_part_by_part_and_bad_input_changes_nothing,

@@ -1,7 +1,7 @@
 //! The way through the house, checked on the source: store modules never import one another,
 //! pages import one another without a circle, and no page opens a transaction.
 //!
-//! `cargo test -p locactive --test architecture -- --nocapture` prints both import graphs.
+//! `cargo test -p locactive --test it -- architecture --nocapture` prints both import graphs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -76,8 +76,13 @@ fn names_after(code: &str, prefix: &str) -> Vec<String> {
         let (before, rest) = (&code[..at], &code[at + prefix.len()..]);
         // `super::` is not the head nor the tail of `super::super::`; `store::` is not the tail
         // of another path's segment (`datastore::`).
-        let glued = before.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_');
-        if glued || (prefix == "super::" && (before.ends_with("super::") || rest.starts_with("super::"))) {
+        let glued = before
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if glued
+            || (prefix == "super::" && (before.ends_with("super::") || rest.starts_with("super::")))
+        {
             continue;
         }
         match rest.strip_prefix('{') {

@@ -34,7 +34,7 @@ fn walks(leaf: &Owner) {
 /// The cause, shown without Leptos' rendering: one thread walks up from the leaf for a context
 /// while another drops the middle owner's handle. With reactive_graph 0.2.16 the walker
 /// deadlocks with itself within a second or so; the test passes when it does. Run it with
-/// `cargo test -p locactive --test render_threads -- --ignored`; when it fails, the crate is fixed
+/// `cargo test -p locactive --test it -- --ignored render_threads`; when it fails, the crate is fixed
 /// and `render_threads.rs` may go.
 #[test]
 #[ignore = "leaves a deadlocked thread behind when it proves its point"]
