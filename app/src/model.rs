@@ -421,7 +421,18 @@ pub struct RankingView {
     pub mode_explain: String,
     pub seed: i64,
     pub ranked_on: String,
+    /// The candidates of this page, in ranking order.
     pub candidates: Vec<RankedCandidate>,
+    /// This page (from 1) and how many there are: an offer may draw thousands of candidates.
+    pub page: i64,
+    pub pages: i64,
+    /// Over the whole ranking: candidates, those ranked, and those ranked and not set aside.
+    pub total: i64,
+    pub ranked: i64,
+    pub available: i64,
+    /// Ranks on the shortlist, and ranks set aside, over the whole ranking.
+    pub kept: Vec<i64>,
+    pub set_aside: Vec<i64>,
     /// Set once the shortlist is built: its size and the exception recorded, if any.
     pub shortlist: Option<(i64, Option<String>)>,
     /// Whether skips and the shortlist may still change (before the commission).

@@ -406,13 +406,13 @@ async fn ranking_csv(
             "Le service a rencontré un problème. Réessayez dans un instant.",
         )
     };
-    let view = match rankings::view(state.db.pool(), organisation.id, offer_id).await {
+    let view = match rankings::view(state.db.pool(), organisation.id, offer_id, 1).await {
         Ok(Some(view)) => view,
         Ok(None) => return not_found(),
         Err(error) => return failed(&error),
     };
-    let csv = match rankings::to_csv(&view) {
-        Ok(csv) => csv,
+    let head = match rankings::csv_head() {
+        Ok(head) => head,
         Err(error) => return failed(&error),
     };
     let logged = record_access(
@@ -435,6 +435,7 @@ async fn ranking_csv(
     {
         return failed(&error);
     }
+    let lines = ranking_lines(state.db.pool().clone(), organisation.id, offer_id, head);
     (
         [
             ("content-type", "text/csv; charset=utf-8".to_string()),
@@ -443,10 +444,61 @@ async fn ranking_csv(
                 format!("attachment; filename=\"classement-offre-{offer_id}.csv\""),
             ),
         ],
-        // A byte-order mark so that spreadsheets read the accents as UTF-8.
-        format!("\u{feff}{csv}"),
+        axum::body::Body::from_stream(lines),
     )
         .into_response()
+}
+
+/// Candidates read per batch of a ranking export.
+const EXPORT_BATCH: i64 = 500;
+
+/// The export's lines as they are read, a batch at a time: an offer with thousands of candidates
+/// is never held whole in memory, and the first bytes leave at once. At most two batches wait for
+/// a slow client; a client that leaves stops the reading. A database error mid-way breaks the
+/// download (the browser shows it failed) rather than ending it short as if complete.
+fn ranking_lines(
+    pool: sqlx::AnyPool,
+    organisation_id: i64,
+    offer_id: i64,
+    head: Vec<u8>,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    use app::ssr::store::rankings;
+    let (send, receive) = tokio::sync::mpsc::channel(2);
+    tokio::spawn(async move {
+        if send.send(Ok(head)).await.is_err() {
+            return;
+        }
+        let mut offset = 0;
+        loop {
+            let lines = rankings::entries(&pool, organisation_id, offer_id, offset, EXPORT_BATCH)
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|batch| {
+                    offset += batch.len() as i64;
+                    let last = (batch.len() as i64) < EXPORT_BATCH;
+                    rankings::csv_lines(&batch)
+                        .map(|lines| (lines, last))
+                        .map_err(|e| e.to_string())
+                });
+            match lines {
+                Ok((lines, last)) => {
+                    if send.send(Ok(lines)).await.is_err() || last {
+                        return;
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(%error, offer_id, offset, "ranking export broke off");
+                    let _ = send
+                        .send(Err(std::io::Error::other("ranking export failed")))
+                        .await;
+                    return;
+                }
+            }
+        }
+    });
+    futures_util::stream::unfold(receive, |mut receive| async move {
+        receive.recv().await.map(|item| (item, receive))
+    })
 }
 
 /// The minutes of a closed session as a PDF, for the commission's members and the landlord's

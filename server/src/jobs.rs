@@ -189,27 +189,45 @@ pub async fn alert_digests(state: AppState) {
 }
 
 /// Applicants scored per batch: small enough that each write transaction stays short.
-const SCORING_BATCH: i64 = 500;
+const SCORING_BATCH: i64 = 2_000;
 /// Profiles change all day; their stored scores are refreshed this often.
 const SCORING_EVERY: Duration = Duration::from_secs(60);
+/// How often a long pass logs how far it has got.
+const SCORING_REPORT_EVERY: Duration = Duration::from_secs(10);
 
 /// Keeps every applicant's score on each grid in force, which gives applicants the distribution
-/// of comparable requests. A new grid wakes it at once; it works in batches until nothing is
-/// stale, so progress shows on the territory page and a restart resumes where it stopped.
+/// of comparable requests. A new grid wakes it at once; it works in batches, so progress shows on
+/// the territory page (and in the log every ten seconds) and a restart resumes where it stopped.
 pub async fn cotation_scores(state: AppState) {
     loop {
-        loop {
-            let today = app::domain::calendar::paris_date(app::ssr::db::now());
-            match app::ssr::usecases::cotation::rescore_batch(state.db.pool(), today, SCORING_BATCH)
-                .await
-            {
-                Ok(0) => break,
-                Ok(written) => tracing::debug!(written, "cotation scores refreshed"),
-                Err(error) => {
-                    tracing::error!(%error, "scoring applicants failed; will try again");
-                    break;
+        let today = app::domain::calendar::paris_date(app::ssr::db::now());
+        let started = std::time::Instant::now();
+        let mut reported = started;
+        let pass = app::ssr::usecases::cotation::rescore(
+            state.db.pool(),
+            today,
+            SCORING_BATCH,
+            |grid, scored| {
+                if reported.elapsed() >= SCORING_REPORT_EVERY {
+                    reported = std::time::Instant::now();
+                    tracing::info!(
+                        grid = grid.id,
+                        epci = %grid.epci_siren,
+                        scored,
+                        "scoring requests on a cotation grid"
+                    );
                 }
-            }
+            },
+        )
+        .await;
+        match pass {
+            Ok(0) => {}
+            Ok(written) => tracing::info!(
+                written,
+                seconds = started.elapsed().as_secs_f64(),
+                "cotation scores refreshed"
+            ),
+            Err(error) => tracing::error!(%error, "scoring applicants failed; will try again"),
         }
         tokio::select! {
             () = state.rescore_wakeup.notified() => {}

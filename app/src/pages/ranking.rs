@@ -15,21 +15,34 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "gestion/classement")]
-pub async fn load_ranking(offer_id: i64) -> Result<RankingView, AppError> {
+pub async fn load_ranking(
+    offer_id: i64,
+    #[server(default)] page: i64,
+) -> Result<RankingView, AppError> {
     use crate::ssr::{respond, state};
     respond(async move {
         use crate::ssr::store::file_reads::{Read, Reader};
         let staff = crate::ssr::usecases::Staff::current().await?;
         let state = state()?;
-        let view = crate::ssr::store::rankings::view(state.db.pool(), staff.organisation_id, offer_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let view = crate::ssr::store::rankings::view(
+            state.db.pool(),
+            staff.organisation_id,
+            offer_id,
+            page,
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
         let reader = Reader::Staff {
             user_id: staff.user_id,
             organisation_id: staff.organisation_id,
         };
-        crate::ssr::usecases::privacy::record_read(&state, reader, Read::Ranking { offer_id }, &view.title)
-            .await?;
+        crate::ssr::usecases::privacy::record_read(
+            &state,
+            reader,
+            Read::Ranking { offer_id },
+            &view.title,
+        )
+        .await?;
         Ok(view)
     })
     .await
@@ -101,7 +114,7 @@ pub async fn replay_ranking(offer_id: i64) -> Result<bool, AppError> {
             .organisation_id;
         let pool = state()?.db.pool().clone();
         // The replay reads the offer through the staff's own organisation first.
-        rankings::view(&pool, organisation, offer_id)
+        rankings::view(&pool, organisation, offer_id, 1)
             .await?
             .ok_or(AppError::NotFound)?;
         let (stored, replayed) = crate::ssr::usecases::rankings::replay(&pool, offer_id)
@@ -119,8 +132,12 @@ pub fn RankingPage() -> impl IntoView {
     // JavaScript.
     let query = use_query_map();
     let ranking = Resource::new(
-        move || (id(), query.read().get("fait")),
-        |(id, _)| load_ranking(id),
+        move || {
+            let query = query.read();
+            let page = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            (id(), page, query.get("fait"))
+        },
+        |(id, page, _)| load_ranking(id, page),
     );
     view! {
         <Title text="Classement des candidats"/>
@@ -134,34 +151,14 @@ fn Ranking(view: RankingView) -> impl IntoView {
     let replay = ServerAction::<ReplayRanking>::new();
     let errors = field_errors(shortlist.value());
     let offer_id = view.offer_id;
-    let ranked = view
-        .candidates
-        .iter()
-        .filter(|c| c.position.is_some())
-        .count();
-    let available = view
-        .candidates
-        .iter()
-        .filter(|c| c.position.is_some() && c.skip_motive.is_none())
-        .count();
+    let (ranked, available) = (view.ranked, view.available);
     let default_size = available.clamp(1, 3).to_string();
     let exception_options = options(
         ShortlistException::ALL,
         ShortlistException::code,
         ShortlistException::label,
     );
-    let kept: Vec<i64> = view
-        .candidates
-        .iter()
-        .filter(|c| c.shortlisted)
-        .filter_map(|c| c.position)
-        .collect();
-    let set_aside: Vec<i64> = view
-        .candidates
-        .iter()
-        .filter(|c| c.skip_motive.is_some())
-        .filter_map(|c| c.position)
-        .collect();
+    let (kept, set_aside) = (view.kept.clone(), view.set_aside.clone());
     let shortlist_line = view.shortlist.clone().map(|(_, exception)| {
         format!(
             "Liste pour la commission : {}{}.",
@@ -181,7 +178,7 @@ fn Ranking(view: RankingView) -> impl IntoView {
                 <dt>"Mode de classement"</dt><dd>{view.mode_label.clone()}" — "{view.mode_explain.clone()}</dd>
                 <dt>"Classement établi le"</dt><dd>{view.ranked_on.clone()}" (données des demandes à la clôture)"</dd>
                 <dt>"Graine enregistrée"</dt><dd>{view.seed.to_string()}</dd>
-                <dt>"Candidats"</dt><dd>{format!("{} dont {ranked} recevables et classés", view.candidates.len())}</dd>
+                <dt>"Candidats"</dt><dd>{format!("{} dont {ranked} recevables et classés", view.total)}</dd>
             </dl>
             <p>
                 <a class="button button-secondary" href=format!("/gestion/offres/{offer_id}/classement.csv") download="">"Exporter le classement (CSV)"</a>
@@ -224,8 +221,22 @@ fn Ranking(view: RankingView) -> impl IntoView {
             <ul class="ranking">
                 {view.candidates.into_iter().map(|c| view! { <CandidateCard offer_id candidate=c editable/> }).collect_view()}
             </ul>
+            <Pager offer_id page=view.page pages=view.pages/>
         </section>
     }
+}
+
+/// Links to the previous and next pages of candidates, and where this one stands.
+#[component]
+fn Pager(offer_id: i64, page: i64, pages: i64) -> impl IntoView {
+    let href = move |to: i64| format!("/gestion/offres/{offer_id}/classement?page={to}");
+    (pages > 1).then(|| view! {
+        <nav class="pager" aria-label="Pages des candidats">
+            {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"← Page précédente"</a> })}
+            <span aria-current="page">{format!("Page {page} sur {pages}")}</span>
+            {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">"Page suivante →"</a> })}
+        </nav>
+    })
 }
 
 #[component]

@@ -196,6 +196,43 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     }
 }
 
+/// The bind markers of an `IN (…)` list of `n` values: `$1, $2, …, $n`. The values are always
+/// bound, never spliced into the statement.
+pub fn bind_list(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The bind markers of a multi-row `VALUES` list: `($1, $2), ($3, $4)` for two rows of two.
+pub fn bind_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Values per `IN` list: two statements read a batch of 500 applicants where 1,000 did.
+pub const BATCH_ROWS: usize = 500;
+
+/// Bound values per multi-row statement. SQLite finds each parameter's name by walking a list
+/// (`sqlite3_bind_parameter_name`), so binding costs the square of a statement's parameters: at
+/// 5,500 (500 rows of 11), that walk took a quarter of the time of ranking 10,000 candidates.
+/// A thousand keeps it negligible while a statement still carries dozens of rows.
+const BINDS_PER_STATEMENT: usize = 1_000;
+
+/// Rows per multi-row `INSERT` of `columns` values each.
+pub const fn rows_per_statement(columns: usize) -> usize {
+    let rows = BINDS_PER_STATEMENT / columns;
+    if rows == 0 { 1 } else { rows }
+}
+
 /// Seconds since the Unix epoch: the one clock of the store.
 pub fn now() -> i64 {
     std::time::SystemTime::now()
@@ -215,5 +252,14 @@ pub async fn begin_write(
         pool.begin_with("BEGIN IMMEDIATE").await
     } else {
         pool.begin().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bind_markers_number_every_value_once() {
+        assert_eq!(super::bind_list(3), "$1, $2, $3");
+        assert_eq!(super::bind_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
     }
 }

@@ -32,33 +32,50 @@ pub struct OutgoingMail {
 
 /// Writes a message into the outbox, on the caller's connection or transaction.
 pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> Result<(), sqlx::Error> {
-    let mut id = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut id);
-    let message_id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    enqueue_all(conn, std::slice::from_ref(mail)).await
+}
+
+/// Queues many messages in the caller's transaction, a few dozen per statement: the close of an
+/// offer with thousands of applications writes a letter to each.
+pub async fn enqueue_all(
+    conn: &mut AnyConnection,
+    mails: &[OutgoingMail],
+) -> Result<(), sqlx::Error> {
     let at = now();
-    sqlx::query(
-        "INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(message_id)
-    .bind(&mail.to)
-    .bind(&mail.subject)
-    .bind(&mail.body)
-    .bind(at)
-    .bind(at)
-    .execute(conn)
-    .await?;
+    for chunk in mails.chunks(crate::ssr::db::rows_per_statement(6)) {
+        let sql = format!(
+            "INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, next_attempt_at)
+             VALUES {}",
+            crate::ssr::db::bind_rows(chunk.len(), 6)
+        );
+        let mut insert = sqlx::query(&sql);
+        for mail in chunk {
+            let mut id = [0u8; 16];
+            rand::rngs::OsRng.fill_bytes(&mut id);
+            let message_id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+            insert = insert
+                .bind(message_id)
+                .bind(&mail.to)
+                .bind(&mail.subject)
+                .bind(&mail.body)
+                .bind(at)
+                .bind(at);
+        }
+        insert.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
 /// Deletes the messages to `recipient` that no worker is sending right now, sent or not: the
 /// outbox keeps no copy of letters to a deleted account.
 pub async fn forget(conn: &mut AnyConnection, recipient: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM outbox WHERE recipient = $1 AND (locked_until IS NULL OR locked_until < $2)")
-        .bind(recipient)
-        .bind(now())
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "DELETE FROM outbox WHERE recipient = $1 AND (locked_until IS NULL OR locked_until < $2)",
+    )
+    .bind(recipient)
+    .bind(now())
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

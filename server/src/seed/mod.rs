@@ -6,6 +6,7 @@
 
 use app::domain::caleol::MemberQuality;
 mod applicants;
+pub mod bulk;
 mod cotation;
 pub mod doubs;
 mod flux;

@@ -4,6 +4,7 @@
 
 use crate::common::ranked::*;
 use crate::common::{Backend, new_client, ok, spawn_app};
+use app::ssr::usecases::cotation::rescore;
 
 on_both_backends!(
     a_territory_admin_publishes_a_grid_and_bad_input_changes_nothing,
@@ -11,6 +12,7 @@ on_both_backends!(
     closing_ranks_the_applicants_and_the_ranking_replays_identically,
     staff_set_a_candidate_aside_with_a_motive_build_a_shortlist_and_export_it,
     the_provisional_rank_before_the_close_is_the_rank_the_close_gives,
+    an_offer_with_a_thousand_candidates_is_ranked_paged_and_exported_whole,
 );
 
 async fn a_territory_admin_publishes_a_grid_and_bad_input_changes_nothing(backend: Backend) {
@@ -127,12 +129,21 @@ async fn an_applicant_sees_their_score_its_breakdown_and_comparable_requests(bac
             .await)
         .await;
     }
-    // The background job scores everyone on the grid in force.
-    while app::ssr::usecases::cotation::rescore_batch(app.state.db.pool(), today(), 2)
+    // The background job scores everyone on the grid in force, here two at a time, telling its
+    // progress after each batch; a second pass finds nothing stale.
+    let pool = app.state.db.pool();
+    let mut told = Vec::new();
+    let written = rescore(pool, today(), 2, |_, scored| told.push(scored))
         .await
-        .unwrap()
-        > 0
-    {}
+        .unwrap();
+    assert!(written >= 3, "{written} scores written");
+    assert_eq!(
+        told.len(),
+        written.div_ceil(2),
+        "progress after each batch: {told:?}"
+    );
+    assert_eq!(told.last(), Some(&written));
+    assert_eq!(rescore(pool, today(), 2, |_, _| {}).await.unwrap(), 0);
 
     let mine: serde_json::Value = ok(app.call_with(&nadia, "espace/cotation", &[]).await)
         .await
@@ -540,4 +551,74 @@ async fn the_provisional_rank_before_the_close_is_the_rank_the_close_gives(backe
         .call_with(&late, "offres/pour-moi", &[("id", &offer)])
         .await;
     assert_eq!(closed.status(), 404);
+}
+
+async fn an_offer_with_a_thousand_candidates_is_ranked_paged_and_exported_whole(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let territory = signed_in(&app, "epci@example.fr", app::model::Role::Territory).await;
+    ok(publish(&app, &territory, GRID).await).await;
+    let (staff, _) = app.staff_of("Habitat Comtois", "552081317").await;
+    let offer_id = offer(&app, &staff, "R-1").await;
+    // More than two batches of the close's reads and writes, and of the export's.
+    let db = &app.state.db;
+    assert_eq!(
+        locactive::seed::bulk::applicants(db, 1_100).await.unwrap(),
+        1_100
+    );
+    assert_eq!(
+        locactive::seed::bulk::apply(db, offer_id, 1_100)
+            .await
+            .unwrap(),
+        1_100
+    );
+    close(&app, offer_id).await;
+
+    let id = offer_id.to_string();
+    let page = |n: &'static str| {
+        let (app, staff, id) = (&app, &staff, id.clone());
+        async move {
+            let form = [("offer_id", id.as_str()), ("page", n)];
+            ok(app.call_with(staff, "gestion/classement", &form).await)
+                .await
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let first = page("1").await;
+    assert_eq!(first["total"], 1_100);
+    assert_eq!(first["pages"], 22);
+    assert_eq!(first["candidates"].as_array().unwrap().len(), 50);
+    let ranked = first["ranked"].as_i64().unwrap();
+    assert!(
+        ranked > 100 && ranked < 1_100,
+        "some households are over the ceiling: {ranked}"
+    );
+    assert_eq!(first["candidates"][0]["position"], 1);
+    let second = page("2").await;
+    assert_eq!(second["page"], 2);
+    assert_eq!(second["candidates"][0]["position"], 51);
+    // Past the last page: the last page, with the unranked households at the end.
+    let last = page("99").await;
+    assert_eq!(last["page"], 22);
+    assert_eq!(last["candidates"].as_array().unwrap().len(), 50);
+    assert!(last["candidates"][49]["position"].is_null());
+
+    // The export carries every candidate, ranks in order, the unranked after them.
+    let csv = staff
+        .get(app.url(&format!("/gestion/offres/{offer_id}/classement.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    let ranks: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|line| line.split(';').next().unwrap())
+        .collect();
+    assert_eq!(ranks.len(), 1_100);
+    let expected: Vec<String> = (1..=ranked).map(|r| r.to_string()).collect();
+    assert_eq!(ranks[..ranked as usize], expected);
+    assert!(ranks[ranked as usize..].iter().all(|r| r.is_empty()));
 }

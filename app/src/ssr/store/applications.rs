@@ -7,7 +7,7 @@ use crate::model::MyApplication;
 use crate::model::caleol::{DecisionLine, ProposalInfo};
 use crate::ssr::db::{is_unique_violation, now};
 use crate::ssr::letters;
-use crate::ssr::mail::enqueue;
+use crate::ssr::mail::{enqueue, enqueue_all};
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 
@@ -383,18 +383,18 @@ pub async fn notify_applicants(
     .bind(offer_id)
     .fetch_all(&mut *conn)
     .await?;
-    for (email, name, typology, commune_insee) in &rows {
-        let what = letters::OfferLabel {
-            id: offer_id,
-            typology: typology.clone(),
-            commune: crate::ssr::reference::commune_name(commune_insee),
-        };
-        enqueue(
-            &mut *conn,
-            &letters::offer_status_changed(email, name, &what, to, link),
-        )
-        .await?;
-    }
+    let letters: Vec<_> = rows
+        .iter()
+        .map(|(email, name, typology, commune_insee)| {
+            let what = letters::OfferLabel {
+                id: offer_id,
+                typology: typology.clone(),
+                commune: crate::ssr::reference::commune_name(commune_insee),
+            };
+            letters::offer_status_changed(email, name, &what, to, link)
+        })
+        .collect();
+    enqueue_all(&mut *conn, &letters).await?;
     Ok(rows.len())
 }
 
@@ -422,11 +422,11 @@ pub async fn live_counts(
     if offer_ids.is_empty() {
         return Ok(Default::default());
     }
-    let placeholders: Vec<String> = (1..=offer_ids.len()).map(|i| format!("${i}")).collect();
+    let placeholders = crate::ssr::db::bind_list(offer_ids.len());
     let sql = format!(
         "SELECT offer_id, COUNT(*) FROM applications WHERE status = 'active' AND offer_id IN ({})
          GROUP BY offer_id",
-        placeholders.join(", ")
+        placeholders
     );
     let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
     for id in offer_ids {

@@ -6,7 +6,7 @@ use crate::domain::calendar::Date;
 use crate::domain::cotation::{Audience, Grid};
 pub use crate::domain::cotation::{GridVersion, grid_for, in_force};
 use crate::domain::offer::Typology;
-use crate::ssr::db::now;
+use crate::ssr::db::{bind_rows, now, rows_per_statement};
 use sqlx::{AnyConnection, AnyPool};
 
 type GridRow = (i64, String, String, i64, String, String, i64);
@@ -85,12 +85,15 @@ pub async fn current(pool: &AnyPool, on: Date) -> Result<Vec<GridVersion>, sqlx:
     Ok(in_force(&versions(pool, None).await?, on))
 }
 
-/// Applicants whose score on `grid` is missing or older than their profile or than
-/// `stale_before`, at most `limit`, in id order.
+/// Applicants after `after` (a user id) whose score on `grid` is missing or older than their
+/// profile or than `stale_before`, at most `limit`, in id order. Walking on from the last id
+/// seen, rather than from the start, keeps each batch as cheap as the first over a million
+/// requests.
 pub async fn stale_scores(
     pool: &AnyPool,
     grid: &GridVersion,
     stale_before: i64,
+    after: i64,
     limit: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let audience_filter = match grid.audience {
@@ -101,19 +104,22 @@ pub async fn stale_scores(
     let due: Vec<(i64,)> = sqlx::query_as(&format!(
         "SELECT p.user_id FROM applicant_profiles p
          LEFT JOIN cotation_scores s ON s.user_id = p.user_id AND s.grid_id = $1
-         WHERE (s.user_id IS NULL OR s.computed_at < p.updated_at OR s.computed_at < $2)
+         WHERE p.user_id > $4
+           AND (s.user_id IS NULL OR s.computed_at < p.updated_at OR s.computed_at < $2)
            {audience_filter}
          ORDER BY p.user_id LIMIT $3"
     ))
     .bind(grid.id)
     .bind(stale_before)
     .bind(limit)
+    .bind(after)
     .fetch_all(pool)
     .await?;
     Ok(due.into_iter().map(|(id,)| id).collect())
 }
 
-/// Stores applicants' scores on one grid, computed at `at`, in one transaction.
+/// Stores applicants' scores on one grid, computed at `at`, in one transaction of a few
+/// multi-row statements.
 pub async fn write_scores(
     pool: &AnyPool,
     grid_id: i64,
@@ -121,17 +127,21 @@ pub async fn write_scores(
     at: i64,
 ) -> Result<(), sqlx::Error> {
     let mut tx = crate::ssr::db::begin_write(pool).await?;
-    for (user_id, total) in scores {
-        sqlx::query(
-            "INSERT INTO cotation_scores (user_id, grid_id, score, computed_at) VALUES ($1, $2, $3, $4)
+    for chunk in scores.chunks(rows_per_statement(4)) {
+        let sql = format!(
+            "INSERT INTO cotation_scores (user_id, grid_id, score, computed_at) VALUES {}
              ON CONFLICT (user_id, grid_id) DO UPDATE SET score = excluded.score, computed_at = excluded.computed_at",
-        )
-        .bind(user_id)
-        .bind(grid_id)
-        .bind(i64::from(*total))
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+            bind_rows(chunk.len(), 4)
+        );
+        let mut upsert = sqlx::query(&sql);
+        for (user_id, total) in chunk {
+            upsert = upsert
+                .bind(*user_id)
+                .bind(grid_id)
+                .bind(i64::from(*total))
+                .bind(at);
+        }
+        upsert.execute(&mut *tx).await?;
     }
     tx.commit().await
 }

@@ -328,14 +328,14 @@ pub async fn summaries(pool: &AnyPool, ids: &[i64]) -> Result<Vec<OfferSummary>,
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let placeholders = crate::ssr::db::bind_list(ids.len());
     let sql = format!(
         "SELECT o.id, o.unit_id, u.typology, u.surface_m2, u.commune_insee, u.neighbourhood, u.in_qpv, u.has_lift, u.floor,
                 u.financing, u.rent_cents, u.charges_cents, o.categories, g.name AS landlord, o.closes_at,
                 u.description
          FROM offers o JOIN units u ON u.id = o.unit_id JOIN organisations g ON g.id = o.organisation_id
          WHERE o.id IN ({}) AND {PUBLISHED_BY_ID}",
-        placeholders.join(", ")
+        placeholders
     );
     let mut query = sqlx::query_as::<_, SummaryRow>(&sql);
     for id in ids {
@@ -409,8 +409,8 @@ pub async fn offer_terms(
     let filter = match ids {
         Some([]) => return Ok(Vec::new()),
         Some(ids) => {
-            let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-            format!("o.id IN ({}) AND {PUBLISHED_BY_ID}", placeholders.join(", "))
+            let placeholders = crate::ssr::db::bind_list(ids.len());
+            format!("o.id IN ({}) AND {PUBLISHED_BY_ID}", placeholders)
         }
         None => "o.status = 'published'".to_string(),
     };

@@ -85,10 +85,10 @@ pub async fn photo_refs(
     if unit_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=unit_ids.len()).map(|i| format!("${i}")).collect();
+    let placeholders = crate::ssr::db::bind_list(unit_ids.len());
     let sql = format!(
         "SELECT id, unit_id, alt, width, height FROM unit_photos WHERE unit_id IN ({}) ORDER BY id",
-        placeholders.join(", ")
+        placeholders
     );
     let mut query = sqlx::query_as::<_, RefRow>(&sql);
     for id in unit_ids {

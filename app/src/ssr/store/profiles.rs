@@ -7,11 +7,13 @@ use crate::domain::profile::{
     HousingStatus, IncomeBasis, Member, Profile, Relationship, Situation, ValidHousing,
     ValidRequest, ValidResources, ValidWishes, parse_codes,
 };
-use crate::ssr::db::now;
+use crate::ssr::db::{BATCH_ROWS, bind_list, now};
 use sqlx::{AnyConnection, AnyPool};
+use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
 struct ProfileRow {
+    user_id: i64,
     sne_number: Option<String>,
     first_filing_date: Option<String>,
     renewal_date: Option<String>,
@@ -34,6 +36,7 @@ struct ProfileRow {
 #[derive(sqlx::FromRow)]
 struct MemberRow {
     id: i64,
+    user_id: i64,
     relationship: String,
     first_name: String,
     birth_date: String,
@@ -50,76 +53,137 @@ fn euros(stored: Option<i64>) -> Option<u32> {
     stored.and_then(|v| u32::try_from(v).ok())
 }
 
+const PROFILE_COLUMNS: &str =
+    "user_id, sne_number, first_filing_date, renewal_date, housing_status,
+    current_landlord, current_typology, current_rent_cents, dalo, priority_flags, wished_communes,
+    wished_typologies, max_rent_cents, action_logement_employee, monthly_resources_cents,
+    declared_income_basis, declared_income_eur, refusals";
+
+const MEMBER_COLUMNS: &str =
+    "id, user_id, relationship, first_name, birth_date, handicap, dependant, rfr_n2_eur";
+
+impl MemberRow {
+    fn into_member(self) -> Option<Member> {
+        Some(Member {
+            id: self.id,
+            relationship: Relationship::parse(&self.relationship)?,
+            first_name: self.first_name,
+            birth_date: Date::parse(&self.birth_date)?,
+            handicap: self.handicap != 0,
+            dependant: self.dependant != 0,
+            rfr_n2_eur: euros(self.rfr_n2_eur),
+        })
+    }
+}
+
+impl ProfileRow {
+    fn into_profile(self, members: Vec<Member>) -> Profile {
+        Profile {
+            members,
+            monthly_resources_cents: self.monthly_resources_cents,
+            declared_income: IncomeBasis::parse(&self.declared_income_basis)
+                .zip(euros(self.declared_income_eur)),
+            housing_status: HousingStatus::parse(&self.housing_status)
+                .filter(|s| *s != HousingStatus::Unknown),
+            current_landlord: self.current_landlord.unwrap_or_default(),
+            current_typology: self.current_typology.as_deref().and_then(Typology::parse),
+            current_rent_cents: self.current_rent_cents,
+            sne_number: self.sne_number.filter(|n| !n.is_empty()),
+            first_filing_date: date(self.first_filing_date.as_deref()),
+            renewal_date: date(self.renewal_date.as_deref()),
+            dalo: self.dalo != 0,
+            situations: parse_codes(&self.priority_flags, Situation::parse),
+            wished_communes: self
+                .wished_communes
+                .split(',')
+                .filter(|c| !c.trim().is_empty())
+                .map(str::to_string)
+                .collect(),
+            wished_typologies: parse_codes(&self.wished_typologies, Typology::parse),
+            max_rent_cents: self.max_rent_cents,
+            action_logement_employee: self.action_logement_employee != 0,
+            refusals: u32::try_from(self.refusals).unwrap_or(0),
+        }
+    }
+}
+
 /// The applicant's members, in the order they were added.
 pub async fn members(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<Member>, sqlx::Error> {
-    let rows: Vec<MemberRow> = sqlx::query_as(
-        "SELECT id, relationship, first_name, birth_date, handicap, dependant, rfr_n2_eur
-         FROM household_members WHERE user_id = $1 ORDER BY id",
-    )
+    let rows: Vec<MemberRow> = sqlx::query_as(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM household_members WHERE user_id = $1 ORDER BY id"
+    ))
     .bind(user_id)
     .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(Member {
-                id: r.id,
-                relationship: Relationship::parse(&r.relationship)?,
-                first_name: r.first_name,
-                birth_date: Date::parse(&r.birth_date)?,
-                handicap: r.handicap != 0,
-                dependant: r.dependant != 0,
-                rfr_n2_eur: euros(r.rfr_n2_eur),
-            })
-        })
+        .filter_map(MemberRow::into_member)
         .collect())
 }
 
 /// The whole profile; an applicant who never saved anything gets an empty one.
 pub async fn load(conn: &mut AnyConnection, user_id: i64) -> Result<Profile, sqlx::Error> {
-    let row: Option<ProfileRow> = sqlx::query_as(
-        "SELECT sne_number, first_filing_date, renewal_date, housing_status, current_landlord, current_typology,
-                current_rent_cents, dalo, priority_flags, wished_communes, wished_typologies, max_rent_cents,
-                action_logement_employee, monthly_resources_cents, declared_income_basis, declared_income_eur,
-                refusals
-         FROM applicant_profiles WHERE user_id = $1",
-    )
+    let row: Option<ProfileRow> = sqlx::query_as(&format!(
+        "SELECT {PROFILE_COLUMNS} FROM applicant_profiles WHERE user_id = $1"
+    ))
     .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?;
     let members = members(conn, user_id).await?;
-    let Some(row) = row else {
-        return Ok(Profile {
+    Ok(match row {
+        Some(row) => row.into_profile(members),
+        None => Profile {
             members,
             ..Profile::default()
-        });
-    };
-    Ok(Profile {
-        members,
-        monthly_resources_cents: row.monthly_resources_cents,
-        declared_income: IncomeBasis::parse(&row.declared_income_basis)
-            .zip(euros(row.declared_income_eur)),
-        housing_status: HousingStatus::parse(&row.housing_status)
-            .filter(|s| *s != HousingStatus::Unknown),
-        current_landlord: row.current_landlord.unwrap_or_default(),
-        current_typology: row.current_typology.as_deref().and_then(Typology::parse),
-        current_rent_cents: row.current_rent_cents,
-        sne_number: row.sne_number.filter(|n| !n.is_empty()),
-        first_filing_date: date(row.first_filing_date.as_deref()),
-        renewal_date: date(row.renewal_date.as_deref()),
-        dalo: row.dalo != 0,
-        situations: parse_codes(&row.priority_flags, Situation::parse),
-        wished_communes: row
-            .wished_communes
-            .split(',')
-            .filter(|c| !c.trim().is_empty())
-            .map(str::to_string)
-            .collect(),
-        wished_typologies: parse_codes(&row.wished_typologies, Typology::parse),
-        max_rent_cents: row.max_rent_cents,
-        action_logement_employee: row.action_logement_employee != 0,
-        refusals: u32::try_from(row.refusals).unwrap_or(0),
+        },
     })
+}
+
+/// The whole profiles of many applicants, by user id, as [`load`] gives each: two statements per
+/// [`BATCH_ROWS`] applicants instead of two per applicant, for the ranking of an offer with
+/// thousands of candidates and the scoring of a whole territory's requests.
+pub async fn load_many(
+    conn: &mut AnyConnection,
+    user_ids: &[i64],
+) -> Result<HashMap<i64, Profile>, sqlx::Error> {
+    let mut profiles = HashMap::with_capacity(user_ids.len());
+    for chunk in user_ids.chunks(BATCH_ROWS) {
+        let list = bind_list(chunk.len());
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM household_members WHERE user_id IN ({list})
+             ORDER BY user_id, id"
+        );
+        let mut query = sqlx::query_as::<_, MemberRow>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        let mut members: HashMap<i64, Vec<Member>> = HashMap::new();
+        for row in query.fetch_all(&mut *conn).await? {
+            let user_id = row.user_id;
+            if let Some(member) = row.into_member() {
+                members.entry(user_id).or_default().push(member);
+            }
+        }
+        let sql =
+            format!("SELECT {PROFILE_COLUMNS} FROM applicant_profiles WHERE user_id IN ({list})");
+        let mut query = sqlx::query_as::<_, ProfileRow>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let user_id = row.user_id;
+            let own = members.remove(&user_id).unwrap_or_default();
+            profiles.insert(user_id, row.into_profile(own));
+        }
+        // Applicants who never saved their profile, with or without members.
+        for id in chunk {
+            profiles.entry(*id).or_insert_with(|| Profile {
+                members: members.remove(id).unwrap_or_default(),
+                ..Profile::default()
+            });
+        }
+    }
+    Ok(profiles)
 }
 
 /// Creates the profile row on first save, so each part can be written with a plain UPDATE.

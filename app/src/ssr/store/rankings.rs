@@ -12,6 +12,7 @@ use crate::domain::offer::{Financing, OfferStatus, Typology, categories_from_csv
 use crate::domain::profile::Profile;
 use crate::domain::ranking::{Candidate, RankingMode, ShortlistException, check_shortlist, rank};
 use crate::model::{RankedCandidate, RankingView};
+use crate::ssr::db::{bind_rows, rows_per_statement};
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 
@@ -196,25 +197,30 @@ pub async fn record(
     .fetch_one(&mut *conn)
     .await?;
     let candidates = evaluated.len();
-    for (snapshot, e) in evaluated {
-        sqlx::query(
+    // Ten thousand candidates make ten thousand rows: a few multi-row statements, not one each.
+    for chunk in evaluated.chunks(rows_per_statement(11)) {
+        let sql = format!(
             "INSERT INTO ranking_entries (ranking_id, application_id, applicant_user_id, position, eligible,
                  score, grid_id, profile_snapshot, breakdown, assessment, applied_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(ranking_id)
-        .bind(e.candidate.application_id)
-        .bind(snapshot.user_id)
-        .bind(positions.get(&e.candidate.application_id).copied())
-        .bind(i64::from(e.candidate.eligible))
-        .bind(i64::from(e.score.total))
-        .bind(snapshot.grid.as_ref().map(|g| g.id))
-        .bind(serde_json::to_string(&snapshot.profile).map_err(json_error)?)
-        .bind(serde_json::to_string(&e.score).map_err(json_error)?)
-        .bind(serde_json::to_string(&e.assessment).map_err(json_error)?)
-        .bind(e.candidate.applied_at)
-        .execute(&mut *conn)
-        .await?;
+             VALUES {}",
+            bind_rows(chunk.len(), 11)
+        );
+        let mut insert = sqlx::query(&sql);
+        for (snapshot, e) in chunk {
+            insert = insert
+                .bind(ranking_id)
+                .bind(e.candidate.application_id)
+                .bind(snapshot.user_id)
+                .bind(positions.get(&e.candidate.application_id).copied())
+                .bind(i64::from(e.candidate.eligible))
+                .bind(i64::from(e.score.total))
+                .bind(snapshot.grid.as_ref().map(|g| g.id))
+                .bind(serde_json::to_string(&snapshot.profile).map_err(json_error)?)
+                .bind(serde_json::to_string(&e.score).map_err(json_error)?)
+                .bind(serde_json::to_string(&e.assessment).map_err(json_error)?)
+                .bind(e.candidate.applied_at);
+        }
+        insert.execute(&mut *conn).await?;
     }
     Ok(Made {
         ranking_id,
@@ -336,12 +342,82 @@ struct RankingRow {
     commune_insee: String,
 }
 
-/// The ranking of an offer of `organisation_id` (None when the offer is not theirs or not
-/// ranked yet).
+/// Candidates per page of a ranking: what a person reads at once, and a bounded answer however
+/// many applied.
+pub const RANKING_PAGE: i64 = 50;
+
+/// The candidates of the ranking of an offer of `organisation_id`, in ranking order (the ranked
+/// by rank, then the others), `limit` from `offset`. The organisation is checked on every call,
+/// so an export read in batches stays within it.
+pub async fn entries(
+    pool: &AnyPool,
+    organisation_id: i64,
+    offer_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<RankedCandidate>, sqlx::Error> {
+    let rows: Vec<EntryRow> = sqlx::query_as(
+        "SELECT e.id, e.position, us.display_name, e.profile_snapshot, e.breakdown, e.assessment,
+                e.applied_at, g.audience AS grid_audience, g.version AS grid_version, e.skip_motive,
+                sk.display_name AS skipped_by, e.shortlisted
+         FROM ranking_entries e JOIN users us ON us.id = e.applicant_user_id
+              LEFT JOIN users sk ON sk.id = e.skipped_by
+              LEFT JOIN cotation_grids g ON g.id = e.grid_id
+         WHERE e.id IN (
+             -- The page is chosen on the narrow columns first: sorting thousands of entries with
+             -- their snapshots attached would cost ten times more.
+             SELECT p.id FROM ranking_entries p JOIN rankings r ON r.id = p.ranking_id
+                  JOIN offers o ON o.id = r.offer_id
+             WHERE r.offer_id = $1 AND o.organisation_id = $2
+             ORDER BY CASE WHEN p.position IS NULL THEN 1 ELSE 0 END, p.position, p.id
+             LIMIT $3 OFFSET $4)
+         ORDER BY CASE WHEN e.position IS NULL THEN 1 ELSE 0 END, e.position, e.id",
+    )
+    .bind(offer_id)
+    .bind(organisation_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(candidate).collect()
+}
+
+fn candidate(row: EntryRow) -> Result<RankedCandidate, sqlx::Error> {
+    let profile: Profile = serde_json::from_str(&row.profile_snapshot).map_err(json_error)?;
+    let persons = profile.members.len();
+    let audience = row.grid_audience.as_deref().and_then(Audience::parse);
+    let grid_label = match audience.zip(row.grid_version) {
+        Some((audience, version)) => format!("{}, version {version}", audience.label()),
+        None => "Aucune grille en vigueur pour ce territoire".to_string(),
+    };
+    Ok(RankedCandidate {
+        entry_id: row.id,
+        position: row.position,
+        name: row.display_name,
+        sne_number: profile.sne_number.clone().unwrap_or_default(),
+        household: format!("{persons} personne{}", if persons > 1 { "s" } else { "" }),
+        first_filing: profile
+            .first_filing_date
+            .map(|d| d.french())
+            .unwrap_or_else(|| "non renseignée".into()),
+        applied_on: paris_date(row.applied_at).french(),
+        score: serde_json::from_str(&row.breakdown).map_err(json_error)?,
+        grid_label,
+        assessment: serde_json::from_str(&row.assessment).map_err(json_error)?,
+        skip_motive: row.skip_motive,
+        skipped_by: row.skipped_by,
+        shortlisted: row.shortlisted != 0,
+    })
+}
+
+/// One page (from 1; past the last gives the last) of the ranking of an offer of
+/// `organisation_id`, with the counts over the whole ranking. `None` when the offer is not theirs
+/// or not ranked yet.
 pub async fn view(
     pool: &AnyPool,
     organisation_id: i64,
     offer_id: i64,
+    page: i64,
 ) -> Result<Option<RankingView>, sqlx::Error> {
     let ranking: Option<RankingRow> = sqlx::query_as(
         "SELECT r.id, r.mode, r.seed, r.ranked_on, r.shortlist_size, r.shortlist_exception, o.status,
@@ -356,47 +432,35 @@ pub async fn view(
     let Some(r) = ranking else {
         return Ok(None);
     };
-    let rows: Vec<EntryRow> = sqlx::query_as(
-        "SELECT e.id, e.position, us.display_name, e.profile_snapshot, e.breakdown, e.assessment,
-                e.applied_at, g.audience AS grid_audience, g.version AS grid_version, e.skip_motive,
-                sk.display_name AS skipped_by, e.shortlisted
-         FROM ranking_entries e JOIN users us ON us.id = e.applicant_user_id
-              LEFT JOIN users sk ON sk.id = e.skipped_by
-              LEFT JOIN cotation_grids g ON g.id = e.grid_id
-         WHERE e.ranking_id = $1
-         ORDER BY CASE WHEN e.position IS NULL THEN 1 ELSE 0 END, e.position, e.id",
+    let (total, ranked, available): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(position),
+                COALESCE(SUM(CASE WHEN position IS NOT NULL AND skip_motive IS NULL THEN 1 ELSE 0 END), 0)
+         FROM ranking_entries WHERE ranking_id = $1",
+    )
+    .bind(r.id)
+    .fetch_one(pool)
+    .await?;
+    let marked: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT position, shortlisted FROM ranking_entries
+         WHERE ranking_id = $1 AND position IS NOT NULL AND (shortlisted <> 0 OR skip_motive IS NOT NULL)
+         ORDER BY position",
     )
     .bind(r.id)
     .fetch_all(pool)
     .await?;
-    let mut candidates = Vec::with_capacity(rows.len());
-    for row in rows {
-        let profile: Profile = serde_json::from_str(&row.profile_snapshot).map_err(json_error)?;
-        let persons = profile.members.len();
-        let audience = row.grid_audience.as_deref().and_then(Audience::parse);
-        let grid_label = match audience.zip(row.grid_version) {
-            Some((audience, version)) => format!("{}, version {version}", audience.label()),
-            None => "Aucune grille en vigueur pour ce territoire".to_string(),
-        };
-        candidates.push(RankedCandidate {
-            entry_id: row.id,
-            position: row.position,
-            name: row.display_name,
-            sne_number: profile.sne_number.clone().unwrap_or_default(),
-            household: format!("{persons} personne{}", if persons > 1 { "s" } else { "" }),
-            first_filing: profile
-                .first_filing_date
-                .map(|d| d.french())
-                .unwrap_or_else(|| "non renseignée".into()),
-            applied_on: paris_date(row.applied_at).french(),
-            score: serde_json::from_str(&row.breakdown).map_err(json_error)?,
-            grid_label,
-            assessment: serde_json::from_str(&row.assessment).map_err(json_error)?,
-            skip_motive: row.skip_motive,
-            skipped_by: row.skipped_by,
-            shortlisted: row.shortlisted != 0,
-        });
-    }
+    let (kept, set_aside): (Vec<(i64, i64)>, Vec<(i64, i64)>) = marked
+        .into_iter()
+        .partition(|(_, shortlisted)| *shortlisted != 0);
+    let pages = ((total + RANKING_PAGE - 1) / RANKING_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let candidates = entries(
+        pool,
+        organisation_id,
+        offer_id,
+        (page - 1) * RANKING_PAGE,
+        RANKING_PAGE,
+    )
+    .await?;
     let mode = RankingMode::parse(&r.mode).unwrap_or(RankingMode::Cotation);
     let status = OfferStatus::parse(&r.status);
     Ok(Some(RankingView {
@@ -415,6 +479,13 @@ pub async fn view(
             .map(|d| d.french())
             .unwrap_or(r.ranked_on),
         candidates,
+        page,
+        pages,
+        total,
+        ranked,
+        available,
+        kept: kept.into_iter().map(|(p, _)| p).collect(),
+        set_aside: set_aside.into_iter().map(|(p, _)| p).collect(),
         shortlist: r.shortlist_size.map(|size| {
             (
                 size,
@@ -584,11 +655,10 @@ pub async fn for_applicant(
         .collect())
 }
 
-/// The ranking as CSV for staff (semicolon-separated, as French spreadsheets expect).
-pub fn to_csv(view: &RankingView) -> Result<String, csv::Error> {
-    let mut out = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
+/// The first lines of the ranking as CSV for staff (semicolon-separated, as French spreadsheets
+/// expect): a byte-order mark, so that spreadsheets read the accents as UTF-8, and the header.
+pub fn csv_head() -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv_writer(Vec::from("\u{feff}".as_bytes()));
     out.write_record([
         "rang",
         "candidat",
@@ -602,7 +672,13 @@ pub fn to_csv(view: &RankingView) -> Result<String, csv::Error> {
         "ecarte_motif",
         "liste_commission",
     ])?;
-    for c in &view.candidates {
+    into_bytes(out)
+}
+
+/// Candidates as lines of that CSV, one batch of the export at a time.
+pub fn csv_lines(candidates: &[RankedCandidate]) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv_writer(Vec::new());
+    for c in candidates {
         let detail = c
             .score
             .met()
@@ -635,10 +711,16 @@ pub fn to_csv(view: &RankingView) -> Result<String, csv::Error> {
             if c.shortlisted { "oui" } else { "non" }.to_string(),
         ])?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    into_bytes(out)
+}
+
+fn csv_writer(into: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().delimiter(b';').from_writer(into)
+}
+
+fn into_bytes(out: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
+    out.into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// An offer's ranking mode and whether it has been ranked.

@@ -7,9 +7,6 @@ use crate::ssr::db::{begin_write, now};
 use crate::ssr::reference::{EpciRecord, National};
 use sqlx::AnyPool;
 
-/// Rows per INSERT: 7 parameters each, well under SQLite's and PostgreSQL's limits.
-const BATCH: usize = 500;
-
 /// What the start-up load did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sync {
@@ -54,10 +51,16 @@ pub async fn sync(pool: &AnyPool, national: &National) -> Result<Sync, sqlx::Err
     sqlx::query("DELETE FROM ref_epcis")
         .execute(&mut *tx)
         .await?;
-    for chunk in national.communes().chunks(BATCH) {
+    for chunk in national
+        .communes()
+        .chunks(crate::ssr::db::rows_per_statement(7))
+    {
         insert_communes(&mut tx, chunk).await?;
     }
-    for chunk in national.epcis().chunks(BATCH) {
+    for chunk in national
+        .epcis()
+        .chunks(crate::ssr::db::rows_per_statement(3))
+    {
         insert_epcis(&mut tx, chunk).await?;
     }
     sqlx::query(
@@ -75,25 +78,13 @@ pub async fn sync(pool: &AnyPool, national: &National) -> Result<Sync, sqlx::Err
     })
 }
 
-fn placeholders(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let cells: Vec<String> = (1..=columns)
-                .map(|c| format!("${}", r * columns + c))
-                .collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 async fn insert_communes(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     places: &[Place],
 ) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO ref_communes (insee, name, postcodes, departement, area, epci_siren, parent_insee) VALUES {}",
-        placeholders(places.len(), 7)
+        crate::ssr::db::bind_rows(places.len(), 7)
     );
     let mut query = sqlx::query(&sql);
     for p in places {
@@ -119,7 +110,7 @@ async fn insert_epcis(
 ) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO ref_epcis (siren, name, kind) VALUES {}",
-        placeholders(epcis.len(), 3)
+        crate::ssr::db::bind_rows(epcis.len(), 3)
     );
     let mut query = sqlx::query(&sql);
     for e in epcis {
@@ -138,12 +129,4 @@ pub async fn counts(pool: &AnyPool) -> Result<(i64, i64), sqlx::Error> {
         .fetch_one(pool)
         .await?;
     Ok((communes, epcis))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn placeholders_number_every_cell_once() {
-        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-    }
 }

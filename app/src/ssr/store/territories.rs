@@ -10,11 +10,11 @@ pub async fn qpvs_of(pool: &AnyPool, epcis: &[String]) -> Result<Vec<Qpv>, sqlx:
     if epcis.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=epcis.len()).map(|i| format!("${i}")).collect();
+    let placeholders = crate::ssr::db::bind_list(epcis.len());
     let sql = format!(
         "SELECT code, name, commune_insee FROM qpv_neighbourhoods WHERE epci_siren IN ({})
          ORDER BY commune_insee, name",
-        placeholders.join(", ")
+        placeholders
     );
     let mut query = sqlx::query_as::<_, (String, String, String)>(&sql);
     for e in epcis {

@@ -2,7 +2,7 @@
 
 use super::Work;
 use crate::domain::calendar::Date;
-use crate::domain::cotation::{Facts, ValidGrid, in_force, score};
+use crate::domain::cotation::{Facts, GridVersion, ValidGrid, in_force, score};
 use crate::error::AppError;
 use crate::model::CurrentUser;
 use crate::ssr::AppState;
@@ -47,27 +47,41 @@ pub async fn publish_grid(
 }
 
 /// Scores applicants whose stored score is missing or older than their profile (or than a day,
-/// since seniority grows), on every grid in force. Returns how many scores it wrote; the job
-/// calls it until it returns 0, so a new grid reaches everyone within minutes and a restart
-/// loses nothing.
-pub async fn rescore_batch(pool: &AnyPool, on: Date, limit: i64) -> Result<usize, sqlx::Error> {
+/// since seniority grows), on every grid in force: one pass over the requests per grid, in id
+/// order, `batch` at a time, each batch read in a few statements and written in one short
+/// transaction. `progress(grid, scored so far)` is called after each batch. Returns how many
+/// scores it wrote; a restart simply passes again, skipping what is fresh.
+pub async fn rescore(
+    pool: &AnyPool,
+    on: Date,
+    batch: i64,
+    mut progress: impl FnMut(&GridVersion, usize),
+) -> Result<usize, sqlx::Error> {
     let grids = in_force(&cotation::versions(pool, None).await?, on);
     let stale_before = now() - 24 * 3600;
     let mut written = 0;
     for grid in &grids {
-        let due = cotation::stale_scores(pool, grid, stale_before, limit).await?;
-        if due.is_empty() {
-            continue;
+        let mut after = 0;
+        let mut scored = 0;
+        loop {
+            let due = cotation::stale_scores(pool, grid, stale_before, after, batch).await?;
+            let Some(&last) = due.last() else {
+                break;
+            };
+            after = last;
+            let mut profiles = profiles::load_many(&mut *pool.acquire().await?, &due).await?;
+            let scores: Vec<(i64, i32)> = due
+                .iter()
+                .map(|user_id| {
+                    let profile = profiles.remove(user_id).unwrap_or_default();
+                    (*user_id, score(&Facts::of(&profile, on), &grid.grid).total)
+                })
+                .collect();
+            cotation::write_scores(pool, grid.id, &scores, now()).await?;
+            scored += scores.len();
+            progress(grid, scored);
         }
-        let mut conn = pool.acquire().await?;
-        let mut scores = Vec::with_capacity(due.len());
-        for user_id in due {
-            let profile = profiles::load(&mut conn, user_id).await?;
-            scores.push((user_id, score(&Facts::of(&profile, on), &grid.grid).total));
-        }
-        drop(conn);
-        cotation::write_scores(pool, grid.id, &scores, now()).await?;
-        written += scores.len();
+        written += scored;
     }
     Ok(written)
 }

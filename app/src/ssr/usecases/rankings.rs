@@ -57,9 +57,11 @@ async fn snapshots(
     at: i64,
 ) -> Result<Vec<Snapshot>, sqlx::Error> {
     let grids = in_force(&cotation::versions(&mut *conn, None).await?, paris_date(at));
+    let user_ids: Vec<i64> = pending.applications.iter().map(|a| a.1).collect();
+    let mut profiles = profiles::load_many(conn, &user_ids).await?;
     let mut snapshots = Vec::with_capacity(pending.applications.len());
     for &(application_id, user_id, applied_at) in &pending.applications {
-        let profile = profiles::load(conn, user_id).await?;
+        let profile = profiles.remove(&user_id).unwrap_or_default();
         let grid = grid_for(&grids, &pending.epci_siren, Audience::of(&profile)).cloned();
         snapshots.push(Snapshot {
             application_id,
