@@ -51,7 +51,12 @@ pub async fn load_ranking(
 pub use crate::domain::ranking::SKIP_MOTIVE_MAX_CHARS as MOTIVE_MAX_CHARS;
 
 #[server(endpoint = "gestion/classement/ecarter")]
-pub async fn skip_candidate(offer_id: i64, entry_id: i64, motive: String) -> Result<(), AppError> {
+pub async fn skip_candidate(
+    offer_id: i64,
+    entry_id: i64,
+    motive: String,
+    #[server(default)] page: i64,
+) -> Result<(), AppError> {
     use crate::ssr::usecases::{self, Staff};
     use crate::ssr::{respond, state};
     respond(async move {
@@ -60,7 +65,8 @@ pub async fn skip_candidate(offer_id: i64, entry_id: i64, motive: String) -> Res
             crate::domain::ranking::skip_motive(&motive, entry_id).map_err(AppError::Invalid)?;
         usecases::rankings::set_aside(&state()?, staff, offer_id, entry_id, Some(&motive)).await?;
         leptos_axum::redirect(&format!(
-            "/gestion/offres/{offer_id}/classement?fait=ecarte-{entry_id}"
+            "/gestion/offres/{offer_id}/classement?fait=ecarte-{entry_id}&page={}",
+            page.max(1)
         ));
         Ok(())
     })
@@ -68,14 +74,19 @@ pub async fn skip_candidate(offer_id: i64, entry_id: i64, motive: String) -> Res
 }
 
 #[server(endpoint = "gestion/classement/reintegrer")]
-pub async fn restore_candidate(offer_id: i64, entry_id: i64) -> Result<(), AppError> {
+pub async fn restore_candidate(
+    offer_id: i64,
+    entry_id: i64,
+    #[server(default)] page: i64,
+) -> Result<(), AppError> {
     use crate::ssr::usecases::{self, Staff};
     use crate::ssr::{respond, state};
     respond(async move {
         let staff = Staff::current().await?;
         usecases::rankings::set_aside(&state()?, staff, offer_id, entry_id, None).await?;
         leptos_axum::redirect(&format!(
-            "/gestion/offres/{offer_id}/classement?fait=reintegre-{entry_id}"
+            "/gestion/offres/{offer_id}/classement?fait=reintegre-{entry_id}&page={}",
+            page.max(1)
         ));
         Ok(())
     })
@@ -219,7 +230,7 @@ fn Ranking(view: RankingView) -> impl IntoView {
             // Each heading carries the rank (or "Non classé"): a numbered list would number the
             // unranked too.
             <ul class="ranking">
-                {view.candidates.into_iter().map(|c| view! { <CandidateCard offer_id candidate=c editable/> }).collect_view()}
+                {view.candidates.into_iter().map(|c| view! { <CandidateCard offer_id page=view.page candidate=c editable/> }).collect_view()}
             </ul>
             <Pager offer_id page=view.page pages=view.pages/>
         </section>
@@ -239,8 +250,15 @@ fn Pager(offer_id: i64, page: i64, pages: i64) -> impl IntoView {
     })
 }
 
+/// One candidate, with the forms to set them aside or bring them back; `page` brings staff back
+/// to the page they were on.
 #[component]
-fn CandidateCard(offer_id: i64, candidate: RankedCandidate, editable: bool) -> impl IntoView {
+fn CandidateCard(
+    offer_id: i64,
+    page: i64,
+    candidate: RankedCandidate,
+    editable: bool,
+) -> impl IntoView {
     let skip = ServerAction::<SkipCandidate>::new();
     let restore = ServerAction::<RestoreCandidate>::new();
     let errors = field_errors(skip.value());
@@ -290,6 +308,7 @@ fn CandidateCard(offer_id: i64, candidate: RankedCandidate, editable: bool) -> i
                 <KeptForm action=restore>
                     <input type="hidden" name="offer_id" value=offer_id.to_string()/>
                     <input type="hidden" name="entry_id" value=restore_entry.clone()/>
+                    <input type="hidden" name="page" value=page.to_string()/>
                     <button type="submit" class="button button-secondary">"Réintégrer ce candidat"</button>
                 </KeptForm>
             })}
@@ -300,6 +319,7 @@ fn CandidateCard(offer_id: i64, candidate: RankedCandidate, editable: bool) -> i
                     <KeptForm action=skip key=("entry_id", entry_id.clone())>
                         <input type="hidden" name="offer_id" value=offer_id.to_string()/>
                         <input type="hidden" name="entry_id" value=entry_id.clone()/>
+                        <input type="hidden" name="page" value=page.to_string()/>
                         <div class="field">
                             <label for=motive_field.clone()>{format!("Motif de l'écart de {}", candidate.name)}</label>
                             <textarea id=motive_field.clone() name="motive" rows="2" required>{crate::components::form::textarea_text(kept_value("motive", ""))}</textarea>

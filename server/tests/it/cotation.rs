@@ -604,6 +604,19 @@ async fn an_offer_with_a_thousand_candidates_is_ranked_paged_and_exported_whole(
     assert_eq!(last["candidates"].as_array().unwrap().len(), 50);
     assert!(last["candidates"][49]["position"].is_null());
 
+    // The page itself, without JavaScript: where this page stands, and the way to the others.
+    let html = staff
+        .get(app.url(&format!("/gestion/offres/{offer_id}/classement?page=2")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Page 2 sur 22"), "{html}");
+    assert!(html.contains(&format!("/gestion/offres/{offer_id}/classement?page=3")));
+    assert!(html.contains(&format!("/gestion/offres/{offer_id}/classement?page=1")));
+
     // The export carries every candidate, ranks in order, the unranked after them.
     let csv = staff
         .get(app.url(&format!("/gestion/offres/{offer_id}/classement.csv")))
