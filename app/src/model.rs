@@ -430,7 +430,7 @@ pub struct RankingView {
     pub total: i64,
     pub ranked: i64,
     pub available: i64,
-    /// Ranks on the shortlist, and ranks set aside, over the whole ranking.
+    /// Ranks on the shortlist, and the ranks set aside before its last one.
     pub kept: Vec<i64>,
     pub set_aside: Vec<i64>,
     /// Set once the shortlist is built: its size and the exception recorded, if any.

@@ -452,10 +452,11 @@ async fn ranking_csv(
 /// Candidates read per batch of a ranking export.
 const EXPORT_BATCH: i64 = 500;
 
-/// The export's lines as they are read, a batch at a time: an offer with thousands of candidates
-/// is never held whole in memory, and the first bytes leave at once. At most two batches wait for
-/// a slow client; a client that leaves stops the reading. A database error mid-way breaks the
-/// download (the browser shows it failed) rather than ending it short as if complete.
+/// The export's lines as they are read, a batch at a time: the first bytes leave at once, and
+/// for a slow client the reading waits once a few batches are queued (two here, and the frames
+/// the render relay keeps in flight), so a big offer's file is never held whole in memory. A
+/// client that leaves stops the reading. A database error mid-way breaks the download (the
+/// browser shows it failed) rather than ending it short as if complete.
 fn ranking_lines(
     pool: sqlx::AnyPool,
     organisation_id: i64,

@@ -218,7 +218,8 @@ pub fn bind_rows(rows: usize, columns: usize) -> String {
         .join(", ")
 }
 
-/// Values per `IN` list: two statements read a batch of 500 applicants where 1,000 did.
+/// Values per `IN` list: two statements read 500 applicants' profiles, where reading them one
+/// by one took 1,000.
 pub const BATCH_ROWS: usize = 500;
 
 /// Bound values per multi-row statement. SQLite finds each parameter's name by walking a list

@@ -35,8 +35,8 @@ pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> Result<()
     enqueue_all(conn, std::slice::from_ref(mail)).await
 }
 
-/// Queues many messages in the caller's transaction, a few dozen per statement: the close of an
-/// offer with thousands of applications writes a letter to each.
+/// Queues many messages in the caller's transaction, 166 per statement: the close of an offer
+/// with thousands of applications writes a letter to each.
 pub async fn enqueue_all(
     conn: &mut AnyConnection,
     mails: &[OutgoingMail],

@@ -442,7 +442,12 @@ pub async fn view(
     .await?;
     let marked: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT position, shortlisted FROM ranking_entries
-         WHERE ranking_id = $1 AND position IS NOT NULL AND (shortlisted <> 0 OR skip_motive IS NOT NULL)
+         WHERE ranking_id = $1 AND position IS NOT NULL
+           AND (shortlisted <> 0
+                -- Only the ranks passed over matter, and withdrawals set thousands aside.
+                OR (skip_motive IS NOT NULL AND position < (
+                    SELECT MAX(k.position) FROM ranking_entries k
+                    WHERE k.ranking_id = $1 AND k.shortlisted <> 0)))
          ORDER BY position",
     )
     .bind(r.id)

@@ -69,6 +69,9 @@ pub async fn rescore(
                 break;
             };
             after = last;
+            // Stamped before the read: a profile saved meanwhile is newer than its score, and
+            // scored again on the next pass.
+            let read_at = now();
             let mut profiles = profiles::load_many(&mut *pool.acquire().await?, &due).await?;
             let scores: Vec<(i64, i32)> = due
                 .iter()
@@ -77,7 +80,7 @@ pub async fn rescore(
                     (*user_id, score(&Facts::of(&profile, on), &grid.grid).total)
                 })
                 .collect();
-            cotation::write_scores(pool, grid.id, &scores, now()).await?;
+            cotation::write_scores(pool, grid.id, &scores, read_at).await?;
             scored += scores.len();
             progress(grid, scored);
         }

@@ -18,7 +18,8 @@ pub enum Backend {
     Postgres,
 }
 
-/// Generates one `#[tokio::test]` per backend for each listed `async fn name(backend: Backend)`.
+/// Generates one test per backend for each listed `async fn name(backend: Backend)`, run by
+/// [`run_test`].
 /// A test still running after two minutes fails with its name, rather than stalling the run.
 #[macro_export]
 macro_rules! on_both_backends {
@@ -86,7 +87,7 @@ fn drop_databases(names: Vec<String>) {
         .enable_all()
         .build()
         .expect("cleanup runtime");
-    runtime.block_on(async {
+    let dropping = async {
         let admin = match app::ssr::db::Db::connect(&admin_url, 1).await {
             Ok(admin) => admin,
             Err(error) => {
@@ -101,7 +102,15 @@ fn drop_databases(names: Vec<String>) {
             }
         }
         admin.close().await;
-    });
+    };
+    // A cluster that stopped answering costs each test ten seconds, not the connect timeout.
+    let limit = std::time::Duration::from_secs(10);
+    if runtime
+        .block_on(async { tokio::time::timeout(limit, dropping).await })
+        .is_err()
+    {
+        eprintln!("warning: the test databases were not dropped within {limit:?}");
+    }
 }
 
 pub async fn within_time_limit(test: impl std::future::Future<Output = ()>) {
