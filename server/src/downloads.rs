@@ -406,8 +406,8 @@ async fn ranking_csv(
             "Le service a rencontré un problème. Réessayez dans un instant.",
         )
     };
-    let view = match rankings::view(state.db.pool(), organisation.id, offer_id, 1).await {
-        Ok(Some(view)) => view,
+    let title = match rankings::title_of(state.db.pool(), organisation.id, offer_id).await {
+        Ok(Some(title)) => title,
         Ok(None) => return not_found(),
         Err(error) => return failed(&error),
     };
@@ -430,8 +430,7 @@ async fn ranking_csv(
         organisation_id: organisation.id,
     };
     let read = app::ssr::store::file_reads::Read::Export { offer_id };
-    if let Err(error) =
-        app::ssr::usecases::privacy::record_read(&state, reader, read, &view.title).await
+    if let Err(error) = app::ssr::usecases::privacy::record_read(&state, reader, read, &title).await
     {
         return failed(&error);
     }

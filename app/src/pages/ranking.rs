@@ -125,7 +125,7 @@ pub async fn replay_ranking(offer_id: i64) -> Result<bool, AppError> {
             .organisation_id;
         let pool = state()?.db.pool().clone();
         // The replay reads the offer through the staff's own organisation first.
-        rankings::view(&pool, organisation, offer_id, 1)
+        rankings::title_of(&pool, organisation, offer_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let (stored, replayed) = crate::ssr::usecases::rankings::replay(&pool, offer_id)

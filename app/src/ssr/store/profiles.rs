@@ -123,24 +123,14 @@ pub async fn members(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<Membe
 
 /// The whole profile; an applicant who never saved anything gets an empty one.
 pub async fn load(conn: &mut AnyConnection, user_id: i64) -> Result<Profile, sqlx::Error> {
-    let row: Option<ProfileRow> = sqlx::query_as(&format!(
-        "SELECT {PROFILE_COLUMNS} FROM applicant_profiles WHERE user_id = $1"
-    ))
-    .bind(user_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let members = members(conn, user_id).await?;
-    Ok(match row {
-        Some(row) => row.into_profile(members),
-        None => Profile {
-            members,
-            ..Profile::default()
-        },
-    })
+    Ok(load_many(conn, &[user_id])
+        .await?
+        .remove(&user_id)
+        .unwrap_or_default())
 }
 
-/// The whole profiles of many applicants, by user id, as [`load`] gives each: two statements per
-/// [`BATCH_ROWS`] applicants instead of two per applicant, for the ranking of an offer with
+/// The whole profiles of many applicants, by user id (an applicant who never saved anything gets
+/// an empty one): two statements per [`BATCH_ROWS`] applicants, for the ranking of an offer with
 /// thousands of candidates and the scoring of a whole territory's requests.
 pub async fn load_many(
     conn: &mut AnyConnection,
