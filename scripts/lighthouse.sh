@@ -22,11 +22,13 @@ offer=$(curl -sf "http://127.0.0.1:$port/offres" | grep -o 'href="/offres/[0-9][
 [ -n "$offer" ] || { echo "no offer on /offres" >&2; exit 1; }
 
 echo "Lighthouse $(scripts/lighthouse/node_modules/.bin/lighthouse --version), $(chromium --version 2>/dev/null), node $(node --version)"
+missed=0
 for path in / /offres "$offer" /connexion /inscription; do
   name=$(echo "$path" | tr '/' '_')
   CHROME_PATH=$(command -v chromium) scripts/lighthouse/node_modules/.bin/lighthouse \
     "http://127.0.0.1:$port$path" --quiet --output=json --output-path="$out/page$name.json" \
     --only-categories=performance,accessibility,best-practices \
     --chrome-flags="--headless=new --no-sandbox --disable-gpu"
-  node scripts/lighthouse/summary.mjs "$out/page$name.json" "$path"
+  node scripts/lighthouse/summary.mjs "$out/page$name.json" "$path" || missed=1
 done
+[ "$missed" = 0 ] || { echo "some pages miss their goals (above)" >&2; exit 1; }

@@ -35,6 +35,12 @@ if grep -q "Abergement-Cl" "${bundle[@]}"; then
   echo "the browser bundle contains the national reference of communes" >&2
   exit 1
 fi
+# Pages are drawn on the server; the bundle holds only the islands. A server function of the back
+# office, the commission, the admin or a réservataire named in it means their code came along.
+if grep -aoE "api/(gestion|commission|admin|reservataire|territoire)/[a-z/_-]*" "${bundle[@]}"; then
+  echo "the browser bundle carries back-office code (above: the server functions it calls)" >&2
+  exit 1
+fi
 e2e_port=$(free_port)
 export LOCACTIVE_DATA_DIR="$work/e2e-data"
 export LOCACTIVE_LISTEN_ADDR="127.0.0.1:$e2e_port"

@@ -44,10 +44,12 @@ fn BuiltStylesheet() -> impl IntoView {
     view! { <link id="leptos" rel="stylesheet" href=href/> }
 }
 
-/// Loads the WebAssembly once the page is idle, with no hint in the head to fetch it earlier: on a
-/// slow link the page's text and photos come first, and every form works before it arrives. (The
-/// framework's own `HydrationScripts` preloads it, which on a phone's connection delayed the
-/// largest paint by seconds: README, "Lighthouse".)
+/// Wakes the page's islands, the only parts of a page that run in the browser. A page without
+/// any (most public pages) loads no WebAssembly at all; one with islands loads it once the page is
+/// idle, with no hint in the head to fetch it earlier: on a slow link the page's text and photos
+/// come first, and every form works before it arrives. (The framework's own `HydrationScripts`
+/// preloads it, which on a phone's connection delayed the largest paint by seconds: README,
+/// "Lighthouse".) `data-hydrated` on the body tells browser tests the islands are awake.
 #[component]
 fn HydrateWhenIdle() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -55,8 +57,19 @@ fn HydrateWhenIdle() -> impl IntoView {
         let (script, module) = crate::ssr::built::script_and_module();
         let nonce = leptos::nonce::use_nonce();
         let code = format!(
-            "const start = () => import({script:?}).then(async (bundle) => {{ \
-               await bundle.default({{ module_or_path: {module:?} }}); bundle.hydrate(); }}); \
+            "const awake = () => document.body.setAttribute('data-hydrated', 'true'); \
+             const start = () => {{ \
+               const islands = document.querySelectorAll('leptos-island'); \
+               if (islands.length === 0) {{ awake(); return; }} \
+               import({script:?}).then(async (bundle) => {{ \
+                 await bundle.default({{ module_or_path: {module:?} }}); bundle.hydrate(); \
+                 for (const island of islands) {{ \
+                   const wake = bundle[island.dataset.component]; \
+                   if (wake) {{ wake(island); }} else {{ console.error('island not in the bundle: ' + island.dataset.component); }} \
+                 }} \
+                 awake(); \
+               }}); \
+             }}; \
              if ('requestIdleCallback' in window) {{ requestIdleCallback(start, {{ timeout: 2000 }}); }} \
              else {{ setTimeout(start, 0); }}"
         );

@@ -17,13 +17,11 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+/// Readies the browser side: pages are drawn on the server only, and the page's script then
+/// wakes each island (`#[island]`: the commune combobox, the file input) by its exported name.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Lets browser tests (and curious people) know the page is interactive now.
-    if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
 }

@@ -18,7 +18,7 @@ export function watchConsole(page: Page): string[] {
   return errors;
 }
 
-/** Waits until the page is hydrated (the wasm bundle has taken over). */
+/** Waits until the page's islands are awake (at once on a page without any: nothing runs there). */
 export async function hydrated(page: Page) {
   await page.locator("body[data-hydrated]").waitFor({ state: "attached", timeout: 20_000 });
 }

@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { signIn } from "./helpers";
+import { hydrated, signIn, watchConsole } from "./helpers";
 
 // A phone's width: the main pages of each role fit it, with what matters near the top. Each
 // page's screenshot is kept with the test's results.
@@ -80,4 +80,36 @@ test("the built files carry a hash of their content and are kept a year; pages a
     expect(file.status()).toBe(200);
     expect(file.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
   }
+});
+
+test("public pages fetch no script or WebAssembly unless a part of them runs in the browser", async ({ page }) => {
+  const errors = watchConsole(page);
+  const fetched: string[] = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (/^\/pkg\/.*\.(js|wasm)$/.test(path)) fetched.push(path);
+  });
+  await page.goto("/offres");
+  const offer = await page.locator(".offer-card h3 a").first().getAttribute("href");
+  // Drawn on the server only: no island, nothing to fetch, and the forms are plain forms.
+  for (const path of ["/", offer!, "/connexion", "/inscription"]) {
+    fetched.length = 0;
+    await page.goto(path);
+    await hydrated(page);
+    expect(await page.locator("leptos-island").count(), path).toBe(0);
+    expect(fetched, `${path} fetched built code`).toEqual([]);
+  }
+  // The catalogue's commune field is an island: the bundle comes, and the field suggests. What
+  // was typed before it woke up stays in the field.
+  fetched.length = 0;
+  await page.goto("/offres");
+  await page.getByText("Filtrer les offres").click();
+  const commune = page.getByRole("combobox", { name: "Commune", exact: true });
+  await commune.fill("Besan");
+  await hydrated(page);
+  expect(fetched.some((path) => path.endsWith(".wasm"))).toBe(true);
+  await expect(commune).toHaveValue("Besan");
+  await commune.pressSequentially("ç");
+  await expect(page.getByRole("option", { name: /Besançon/ }).first()).toBeVisible();
+  expect(errors).toEqual([]);
 });

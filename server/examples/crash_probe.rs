@@ -264,7 +264,7 @@ async fn main() -> Result<(), Failure> {
     let before_kill = acked.lock().unwrap_or_else(|e| e.into_inner()).requests;
     child.kill()?;
     println!("   killed with SIGKILL after {before_kill} requests");
-    let mut child = server.start(false)?;
+    let child = server.start(false)?;
     let took = server.wait_until_up(&http).await?;
     println!("   restarted and answering in {:.1} s", took.as_secs_f64());
     for worker in workers {

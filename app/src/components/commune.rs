@@ -45,8 +45,8 @@ pub async fn suggest_communes(typed: String) -> Result<Vec<CommuneSuggestion>, A
         .collect())
 }
 
-/// A commune field. `name` is the form field (and the input's id); `value` what it shows first;
-/// `error` the message to show beside it.
+/// A commune field. `name` is the form field (and the input's id); `value` what it shows first,
+/// unless its form was refused (then what was typed); `error` the message to show beside it.
 #[component]
 pub fn CommuneField(
     label: &'static str,
@@ -56,7 +56,32 @@ pub fn CommuneField(
     #[prop(default = true)] required: bool,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let text = RwSignal::new(value.clone());
+    // The page around is drawn on the server only: the island receives plain values.
+    view! {
+        <CommuneCombobox
+            label=label.to_string()
+            name=name.to_string()
+            value=crate::components::form::kept_value(name, value)
+            hint=hint.to_string()
+            required
+            error=error.get_untracked()
+        />
+    }
+}
+
+/// The field itself: the one part of a form that runs in the browser, to list suggestions.
+#[island]
+fn CommuneCombobox(
+    label: String,
+    name: String,
+    value: String,
+    hint: String,
+    required: bool,
+    error: Option<String>,
+) -> impl IntoView {
+    // The field's text belongs to the browser: what was typed before the island woke up stays,
+    // and only choosing a suggestion writes into it.
+    let input: NodeRef<leptos::html::Input> = NodeRef::new();
     let suggestions: RwSignal<Vec<CommuneSuggestion>> = RwSignal::new(Vec::new());
     let open = RwSignal::new(false);
     // A late answer must not reopen the list over the next fields once the field is left.
@@ -69,18 +94,20 @@ pub fn CommuneField(
     let hint_id = format!("{name}-aide");
     let error_id = format!("{name}-erreur");
     let status_id = format!("{name}-statut");
-    let option_id = move |i: usize| format!("{name}-option-{i}");
+    let option_prefix = format!("{name}-option-");
+    let option_id = move |i: usize| format!("{option_prefix}{i}");
 
     let choose = move |i: usize| {
-        if let Some(s) = suggestions.read_untracked().get(i) {
-            text.set(s.label.clone());
+        if let Some(s) = suggestions.read_untracked().get(i)
+            && let Some(input) = input.get_untracked()
+        {
+            input.set_value(&s.label);
         }
         open.set(false);
         active.set(None);
     };
     let on_input = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
-        text.set(typed.clone());
         active.set(None);
         let ticket = asked.get_value() + 1;
         asked.set_value(ticket);
@@ -133,12 +160,10 @@ pub fn CommuneField(
             _ => {}
         }
     };
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || match error.get() {
-            Some(_) => format!("{hint_id} {error_id}"),
-            None => hint_id.clone(),
-        }
+    let invalid = error.is_some();
+    let described_by = match &error {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => hint_id.clone(),
     };
     let status = move || match (open.get(), suggestions.read().len()) {
         (true, 1) => "1 commune proposée : flèche bas pour la choisir.".to_string(),
@@ -146,11 +171,11 @@ pub fn CommuneField(
         _ => String::new(),
     };
     view! {
-        <div class="field combobox" class:field-invalid=move || error.get().is_some()>
-            <label for=name id=label_id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+        <div class="field combobox" class:field-invalid=invalid>
+            <label for=name.clone() id=label_id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
             <p class="hint" id=hint_id.clone()>{hint}</p>
             <input
-                id=name
+                id=name.clone()
                 name=name
                 type="text"
                 role="combobox"
@@ -159,13 +184,16 @@ pub fn CommuneField(
                 aria-autocomplete="list"
                 aria-controls=list_id.clone()
                 aria-expanded=move || if open.get() { "true" } else { "false" }
-                aria-activedescendant=move || active.get().filter(|_| open.get()).map(option_id)
-                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-activedescendant={
+                    let option_id = option_id.clone();
+                    move || active.get().filter(|_| open.get()).map(option_id.clone())
+                }
+                aria-invalid=invalid.then_some("true")
                 aria-describedby=described_by
                 required=required
                 maxlength="80"
                 value=value
-                prop:value=move || text.get()
+                node_ref=input
                 on:input=on_input
                 on:keydown=on_keydown
                 on:focus=move |_| focused.set(true)
@@ -198,7 +226,7 @@ pub fn CommuneField(
                 />
             </ul>
             <p class="visually-hidden" id=status_id role="status">{status}</p>
-            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>"Erreur : "{m}</p> })}
+            {error.map(|m| view! { <p class="field-error" id=error_id>"Erreur : "{m}</p> })}
         </div>
     }
 }

@@ -275,36 +275,6 @@ impl Sent {
         )
     }
 
-    /// From the arguments a server function was called with in the browser: the same names the
-    /// form used, since `ActionForm` builds the arguments from the fields.
-    pub fn from_input<T: Serialize>(input: &T) -> Self {
-        fn flatten(prefix: String, value: serde_json::Value, out: &mut Vec<(String, String)>) {
-            use serde_json::Value;
-            match value {
-                Value::Null => {}
-                Value::Bool(b) => out.push((prefix, if b { "on".into() } else { String::new() })),
-                Value::Number(n) => out.push((prefix, n.to_string())),
-                Value::String(s) => out.push((prefix, s)),
-                Value::Array(items) => {
-                    for item in items {
-                        flatten(prefix.clone(), item, out);
-                    }
-                }
-                Value::Object(fields) => {
-                    for (key, item) in fields {
-                        let name = if prefix.is_empty() { key } else { format!("{prefix}[{key}]") };
-                        flatten(name, item, out);
-                    }
-                }
-            }
-        }
-        let mut pairs = Vec::new();
-        if let Ok(value) = serde_json::to_value(input) {
-            flatten(String::new(), value, &mut pairs);
-        }
-        Sent(pairs)
-    }
-
     /// The first value sent for `name`.
     pub fn value(&self, name: &str) -> Option<&str> {
         self.0
@@ -333,31 +303,23 @@ impl Sent {
     }
 }
 
-/// Forms sent and refused on this page, by server-function path. The server fills it from the
-/// plain post (without JavaScript) that was redirected back here; the browser from what its
-/// forms dispatched. Provided once, at the root of the app.
-#[derive(Clone, Copy)]
-pub struct SentForms(RwSignal<Vec<(String, Sent)>>);
+/// Forms sent and refused on this page, by server-function path: the server fills it from the
+/// plain post that was redirected back here. Every form is a plain one now (the pages are drawn
+/// on the server, only islands run in the browser), so this is the only way back. Provided once,
+/// at the root of the app.
+#[derive(Clone)]
+pub struct SentForms(std::sync::Arc<[(String, Sent)]>);
 
 impl SentForms {
     pub fn provide(initial: Vec<(String, Sent)>) {
-        provide_context(SentForms(RwSignal::new(initial)));
+        provide_context(SentForms(initial.into()));
     }
 
-    fn remember(self, path: &str, sent: Sent) {
-        self.0.update(|forms| {
-            forms.retain(|(p, _)| p != path);
-            forms.push((path.to_string(), sent));
-        });
-    }
-
-    fn of(self, path: &str) -> Option<Sent> {
-        self.0.with_untracked(|forms| {
-            forms
-                .iter()
-                .find(|(p, _)| p == path)
-                .map(|(_, sent)| sent.clone())
-        })
+    fn of(&self, path: &str) -> Option<Sent> {
+        self.0
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, sent)| sent.clone())
     }
 }
 
@@ -433,16 +395,6 @@ where
         .filter(|_| refused)
         .and_then(|forms| forms.of(ServFn::PATH))
         .filter(|sent| key.as_ref().is_none_or(|(name, value)| sent.has(name, value)));
-    if let Some(forms) = forms {
-        // The arguments are gone from the action once it answers: keep them for the form that
-        // the page draws again after a refusal.
-        let input = action.input();
-        Effect::new(move |_| {
-            if let Some(sent) = input.with(|i| i.as_ref().map(Sent::from_input)) {
-                forms.remember(ServFn::PATH, sent);
-            }
-        });
-    }
     view! {
         <ActionForm action>
             <Provider value=Kept(sent)>{children()}</Provider>
@@ -452,12 +404,13 @@ where
 
 /// A file input that, with JavaScript, refuses a file over `max_bytes` as soon as it is chosen
 /// (the browser then does not send the form) and says why; without JavaScript the server refuses
-/// it with the same limit. The hint (`{id}-aide`) states the limit beforehand.
-#[component]
+/// it with the same limit. The hint (`{id}-aide`) states the limit beforehand. An island: the
+/// page around it is drawn on the server only.
+#[island]
 pub fn FileInput(
-    id: &'static str,
-    name: &'static str,
-    accept: &'static str,
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] accept: String,
     max_bytes: usize,
 ) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
@@ -477,11 +430,13 @@ pub fn FileInput(
         input.set_custom_validity(message.as_deref().unwrap_or(""));
         problem.set(message);
     };
-    let described = move || {
-        if problem.get().is_some() {
-            format!("{id}-aide {id}-erreur")
-        } else {
-            format!("{id}-aide")
+    let hint_id = format!("{id}-aide");
+    let error_id = format!("{id}-erreur");
+    let described = {
+        let error_id = error_id.clone();
+        move || match problem.get() {
+            Some(_) => format!("{hint_id} {error_id}"),
+            None => hint_id.clone(),
         }
     };
     view! {
@@ -489,7 +444,7 @@ pub fn FileInput(
             aria-describedby=described
             aria-invalid=move || problem.get().map(|_| "true")
             on:change=check/>
-        {move || problem.get().map(|m| view! { <p class="field-error" id=format!("{id}-erreur") role="alert">"Erreur : "{m}</p> })}
+        {move || problem.get().map(|m| view! { <p class="field-error" id=error_id.clone() role="alert">"Erreur : "{m}</p> })}
     }
 }
 
@@ -540,19 +495,13 @@ mod tests {
 
     #[test]
     fn sent_values_read_back_by_name() {
-        #[derive(serde::Serialize)]
-        struct Args {
-            audience: String,
-            dalo: String,
-            typologies: Vec<String>,
-            pour: Option<i64>,
-        }
-        let sent = Sent::from_input(&Args {
-            audience: "mutation".into(),
-            dalo: String::new(),
-            typologies: vec!["T2".into(), "T3".into()],
-            pour: None,
-        });
+        let pair = |n: &str, v: &str| (n.to_string(), v.to_string());
+        let sent = Sent::from_pairs([
+            pair("audience", "mutation"),
+            pair("dalo", ""),
+            pair("typologies[]", "T2"),
+            pair("typologies[]", "T3"),
+        ]);
         assert_eq!(sent.value("audience"), Some("mutation"));
         assert!(!sent.ticked("dalo"));
         assert_eq!(sent.values("typologies"), vec!["T2", "T3"]);

@@ -115,7 +115,11 @@ pub async fn set_postal_address(organisation_id: i64, address: String) -> Result
             organisation_id,
             &address,
         )
-        .await
+        .await?;
+        leptos_axum::redirect(&format!(
+            "/admin/organisations/{organisation_id}?adresse=1#adresse-titre"
+        ));
+        Ok(())
     })
     .await
 }
@@ -322,7 +326,9 @@ pub async fn invite_territory_admin(
             &format!("territory {}", epci.siren),
             Grant::None,
         )
-        .await
+        .await?;
+        leptos_axum::redirect("/admin?invitation=1#invitation-territoire");
+        Ok(())
     })
     .await
 }
@@ -331,12 +337,16 @@ pub async fn invite_territory_admin(
 fn TerritoryInvite() -> impl IntoView {
     let invite = ServerAction::<InviteTerritoryAdmin>::new();
     let errors = field_errors(invite.value());
+    let sent = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("invitation")
+        .is_some();
     view! {
         <section class="panel narrow">
-            <h2>"Inviter l'administrateur d'un territoire"</h2>
+            <h2 id="invitation-territoire">"Inviter l'administrateur d'un territoire"</h2>
             <p>"Il publie les grilles de cotation de son EPCI."</p>
             <FormAlert value=invite.value()/>
-            {move || matches!(invite.value().get(), Some(Ok(()))).then(|| view! {
+            {sent.then(|| view! {
                 <p class="notice" role="status">"Invitation envoyée."</p>
             })}
             <KeptForm action=invite>
@@ -457,12 +467,15 @@ fn AddressPanel(
     set_address: ServerAction<SetPostalAddress>,
 ) -> impl IntoView {
     let errors = field_errors(set_address.value());
-    let saved = move || matches!(set_address.value().get(), Some(Ok(())));
+    let saved = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("adresse")
+        .is_some();
     view! {
         <section class="panel narrow" aria-labelledby="adresse-titre">
             <h2 id="adresse-titre">"Adresse pour les recours"</h2>
             <p class="hint">"Les demandeurs y écrivent pour contester une décision (recours gracieux) : elle figure dans l'explication de chaque résultat."</p>
-            {move || saved().then(|| view! { <p class="notice" role="status">"L'adresse est enregistrée."</p> })}
+            {saved.then(|| view! { <p class="notice" role="status">"L'adresse est enregistrée."</p> })}
             <FormAlert value=set_address.value()/>
             <KeptForm action=set_address>
                 <input type="hidden" name="organisation_id" value=detail.id.to_string()/>

@@ -131,7 +131,12 @@ pub async fn replay_ranking(offer_id: i64) -> Result<bool, AppError> {
         let (stored, replayed) = crate::ssr::usecases::rankings::replay(&pool, offer_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        Ok(stored == replayed)
+        let same = stored == replayed;
+        leptos_axum::redirect(&format!(
+            "/gestion/offres/{offer_id}/classement?rejoue={}#rejeu",
+            if same { "identique" } else { "different" }
+        ));
+        Ok(same)
     })
     .await
 }
@@ -160,6 +165,11 @@ pub fn RankingPage() -> impl IntoView {
 fn Ranking(view: RankingView) -> impl IntoView {
     let shortlist = ServerAction::<MakeShortlist>::new();
     let replay = ServerAction::<ReplayRanking>::new();
+    let replayed = match use_query_map().read_untracked().get("rejoue").as_deref() {
+        Some("identique") => Some(true),
+        Some("different") => Some(false),
+        _ => None,
+    };
     let errors = field_errors(shortlist.value());
     let offer_id = view.offer_id;
     let (ranked, available) = (view.ranked, view.available);
@@ -199,8 +209,8 @@ fn Ranking(view: RankingView) -> impl IntoView {
                 <button type="submit" class="button button-secondary">"Rejouer le classement à partir des instantanés"</button>
             </KeptForm>
             <FormAlert value=replay.value()/>
-            {move || replay.value().get().and_then(|r| r.ok()).map(|same| view! {
-                <p role="status" class=if same { "notice" } else { "form-alert" }>
+            {replayed.map(|same| view! {
+                <p id="rejeu" role="status" class=if same { "notice" } else { "form-alert" }>
                     {if same { "Vérifié : le classement rejoué donne exactement le même ordre." } else { "Attention : le classement rejoué diffère de l'ordre enregistré. Signalez-le à l'administrateur." }}
                 </p>
             })}
