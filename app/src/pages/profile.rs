@@ -304,8 +304,7 @@ fn part_status(view: &ProfileView, part: Part) -> impl IntoView + use<> {
     }
 }
 
-/// "Saved", from the address the save redirected to; reactive, because with JavaScript the
-/// profile may reload before the address changes.
+/// "Saved", from the address the save redirected to.
 fn saved_notice(part: Part) -> impl IntoView {
     let query = use_query_map();
     move || {

@@ -288,7 +288,7 @@ fn StaffOfferView(
                 </KeptForm>
             </section>
         })}
-        // Loaded with the offer: a resource of its own inside this page would hydrate separately.
+        // Loaded with the offer, in the same read: a resource of its own would ask the server again.
         {offer.follow_up.clone().map(|follow| view! { <crate::components::follow_up::FollowUpView offer_id=offer.detail.id follow/> })}
         <section class="panel">
             <h2>"Aperçu de l'annonce"</h2>
