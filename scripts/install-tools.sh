@@ -14,7 +14,8 @@ export PATH="$CARGO_HOME/bin:$PATH"
 
 # The tools are built without optimisation (`cargo install --debug`): on a 2-core machine that
 # halves the first run's wait for them (cargo-leptos 5.4 min instead of 11.2), and the work they do
-# is small now that the browser bundle holds only the islands (README, "First run").
+# is small now that the browser bundle holds only the islands (README, "Measured on this kind of
+# machine").
 # `TOOL_PROFILE=` (empty) builds them optimised.
 TOOL_PROFILE=${TOOL_PROFILE---debug}
 

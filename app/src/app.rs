@@ -54,8 +54,16 @@ fn BuiltStylesheet() -> impl IntoView {
 fn HydrateWhenIdle() -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
+        // Outside islands nothing is hydrated: the page need not carry its resources' data for
+        // the browser (what Leptos' own `HydrationScripts` does in islands mode).
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
         let (script, module) = crate::ssr::built::script_and_module();
         let nonce = leptos::nonce::use_nonce();
+        // Each island wakes on its own: one that fails is logged and the others still wake.
+        // Islands here take no children and are not lazy, so Leptos' fuller island script (which
+        // handles both) is not needed.
         let code = format!(
             "const awake = () => document.body.setAttribute('data-hydrated', 'true'); \
              const start = () => {{ \
@@ -65,10 +73,12 @@ fn HydrateWhenIdle() -> impl IntoView {
                  await bundle.default({{ module_or_path: {module:?} }}); bundle.hydrate(); \
                  for (const island of islands) {{ \
                    const wake = bundle[island.dataset.component]; \
-                   if (wake) {{ wake(island); }} else {{ console.error('island not in the bundle: ' + island.dataset.component); }} \
+                   try {{ \
+                     if (wake) {{ wake(island); }} else {{ throw new Error('not in the bundle'); }} \
+                   }} catch (error) {{ console.error('island ' + island.dataset.component + ': ' + error); }} \
                  }} \
                  awake(); \
-               }}); \
+               }}).catch((error) => console.error('the islands could not be loaded: ' + error)); \
              }}; \
              if ('requestIdleCallback' in window) {{ requestIdleCallback(start, {{ timeout: 2000 }}); }} \
              else {{ setTimeout(start, 0); }}"
@@ -115,9 +125,7 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "locactive".to_string() } else { format!("{page} · locactive") }
         }/>
         <Router>
-            // target=_self leaves this link to the browser, which moves focus to the target (the
-            // client-side router would only scroll).
-            <a class="skip-link" href="#contenu" target="_self">"Aller au contenu"</a>
+            <a class="skip-link" href="#contenu">"Aller au contenu"</a>
             <Header/>
             <main id="contenu" tabindex="-1">
                 <Routes fallback=errors::NotFound>
@@ -141,9 +149,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/confidentialite") view=privacy::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/mentions-legales") view=privacy::LegalNoticePage ssr=SsrMode::Async/>
                     <Route path=path!("/compte-supprime") view=privacy::AccountDeletedPage/>
-                    // One parent route per area: the area's pages in one place, ready to be split
-                    // into a bundle of their own. Who may see them is checked by each page's server
-                    // functions, the only place a check cannot be skipped.
+                    // One parent route per area: the area's pages in one place. Who may see them is
+                    // checked by each page's server functions, the only place a check cannot be
+                    // skipped.
                     <ParentRoute path=path!("/espace") view=Outlet ssr=SsrMode::Async>
                         <Route path=path!("") view=applicant::ApplicantHomePage ssr=SsrMode::Async/>
                         <Route path=path!("profil") view=profile::ProfilePage ssr=SsrMode::Async/>

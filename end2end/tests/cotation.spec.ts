@@ -70,7 +70,7 @@ test("a territory publishes its grid; a closed offer is ranked by it, one candid
     )
     .toBe(1);
   await staff.getByRole("link", { name: "Voir le classement des candidats" }).click();
-  // The ranked list loads after a client-side navigation: allow for a busy machine.
+  // The ranked list is drawn when the page is asked for: allow for a busy machine.
   await expect(staff.getByRole("heading", { level: 1, name: new RegExp(`Classement — offre n° ${offerId}`) })).toBeVisible({ timeout: 20_000 });
   await hydrated(staff);
   const ranked = staff.locator(".candidate").filter({ has: staff.getByRole("heading", { name: /^\d+\. / }) });

@@ -67,7 +67,7 @@ async fn add_photo(
         Err(refusal) => return refusal,
     };
     let back = |code: &str| {
-        Redirect::to(&format!("/gestion/logements/{unit_id}?photo={code}")).into_response()
+        Redirect::to(&format!("/gestion/logements/{unit_id}?photo={code}#photos")).into_response()
     };
     if !state.import_limiter.allow(&format!("user:{}", user.id)) {
         return page(

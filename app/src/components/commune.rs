@@ -108,6 +108,9 @@ fn CommuneCombobox(
     };
     let on_input = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
+        // Typing means the field has focus, even if it had it before the island woke up (no
+        // focus event then).
+        focused.set(true);
         active.set(None);
         let ticket = asked.get_value() + 1;
         asked.set_value(ticket);

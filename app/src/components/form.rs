@@ -414,12 +414,9 @@ pub fn FileInput(
     max_bytes: usize,
 ) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
-    let check = move |ev: leptos::ev::Event| {
-        use leptos::wasm_bindgen::JsCast;
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+    let input: NodeRef<leptos::html::Input> = NodeRef::new();
+    let check = move || {
+        let Some(input) = input.get_untracked() else {
             return;
         };
         let size = input
@@ -430,6 +427,12 @@ pub fn FileInput(
         input.set_custom_validity(message.as_deref().unwrap_or(""));
         problem.set(message);
     };
+    // A file chosen before the island woke up is checked as it wakes.
+    Effect::new(move |_| {
+        if input.get().is_some() {
+            check();
+        }
+    });
     let hint_id = format!("{id}-aide");
     let error_id = format!("{id}-erreur");
     let described = {
@@ -443,7 +446,8 @@ pub fn FileInput(
         <input id=id name=name type="file" accept=accept required=true
             aria-describedby=described
             aria-invalid=move || problem.get().map(|_| "true")
-            on:change=check/>
+            node_ref=input
+            on:change=move |_| check()/>
         {move || problem.get().map(|m| view! { <p class="field-error" id=error_id.clone() role="alert">"Erreur : "{m}</p> })}
     }
 }

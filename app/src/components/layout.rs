@@ -6,7 +6,6 @@ use crate::model::{CurrentUser, Role};
 use crate::pages::auth::Logout;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 /// Who is signed in, for the navigation. Anonymous visitors get `None`.
 #[server(endpoint = "moi")]
@@ -16,14 +15,9 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let location = use_location();
     let logout = ServerAction::<Logout>::new();
-    // Re-read on every navigation and sign-out, so the change shows at once, with or without
-    // JavaScript.
-    let user = Resource::new(
-        move || (location.pathname.get(), logout.version().get()),
-        |_| whoami(),
-    );
+    // Read for each page, which is drawn anew on the server after every navigation and sign-out.
+    let user = Resource::new(|| (), |_| whoami());
     view! {
         <header class="site-header">
             <div class="site-header-inner">

@@ -30,3 +30,15 @@ pub fn CeilingsNotice() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// A success flag that a server function put in the address it redirected to (`?enregistre=1`).
+/// Forms are plain posts, and a refused one comes back to the same address with `__err` added:
+/// the earlier flag is still there then, and its notice must not stand beside the error.
+pub fn success_flag(name: &str) -> Option<String> {
+    let query = leptos_router::hooks::use_query_map();
+    let query = query.read_untracked();
+    if query.get("__err").is_some() {
+        return None;
+    }
+    query.get(name)
+}

@@ -1,6 +1,7 @@
 //! "Mon compte", for every signed-in person: change the e-mail address or the password, each
 //! after typing the current password again (ASVS 5.0 V7).
 
+use crate::components::notices::success_flag;
 use crate::components::form::{Field, FormAlert, KeptForm, field_errors};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -87,14 +88,8 @@ pub fn AccountPage() -> impl IntoView {
     let password = ServerAction::<ChangePassword>::new();
     let email_errors = field_errors(email.value());
     let password_errors = field_errors(password.value());
-    let query = use_query_map();
-    let email_sent = move || {
-        query.read().get("adresse").as_deref() == Some("envoyee")
-            || matches!(email.value().get(), Some(Ok(())))
-    };
-    let password_changed = move || {
-        query.read().get("mot-de-passe").is_some() || matches!(password.value().get(), Some(Ok(())))
-    };
+    let email_sent = success_flag("adresse").as_deref() == Some("envoyee");
+    let password_changed = success_flag("mot-de-passe").is_some();
     let user = Resource::new(|| (), |_| crate::components::layout::whoami());
     view! {
         <Title text="Mon compte"/>
@@ -117,7 +112,7 @@ pub fn AccountPage() -> impl IntoView {
                         <section class="panel narrow" aria-labelledby="adresse-titre">
                             <h2 id="adresse-titre">"Changer d'adresse e-mail"</h2>
                             <p>"Un lien de confirmation part à la nouvelle adresse : le changement se fait quand vous l'ouvrez. L'ancienne adresse est prévenue, et vous vous reconnectez ensuite avec la nouvelle."</p>
-                            {move || email_sent().then(|| view! {
+                            {email_sent.then(|| view! {
                                 <p class="notice" role="status">"Si cette adresse peut être utilisée, un lien de confirmation vient de lui être envoyé (valable 24 heures)."</p>
                             })}
                             <FormAlert value=email.value()/>
@@ -130,7 +125,7 @@ pub fn AccountPage() -> impl IntoView {
                         <section class="panel narrow" aria-labelledby="mdp-titre">
                             <h2 id="mdp-titre">"Changer de mot de passe"</h2>
                             <p>"Vos sessions ouvertes sur d'autres appareils seront fermées."</p>
-                            {move || password_changed().then(|| view! {
+                            {password_changed.then(|| view! {
                                 <p class="notice" role="status">"Votre mot de passe est changé, et vos autres sessions sont fermées."</p>
                             })}
                             <FormAlert value=password.value()/>

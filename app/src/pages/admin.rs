@@ -1,6 +1,7 @@
 //! Platform administration: organisations, their commissions, and invitations of staff and
 //! committee members.
 
+use crate::components::notices::success_flag;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
     CheckField, Field, FormAlert, SelectField, TextAreaField, field_errors, field_message, options,
@@ -95,6 +96,9 @@ pub async fn add_territory(organisation_id: i64, territory: String) -> Result<()
             &epci.name,
         )
         .await?;
+        leptos_axum::redirect(&format!(
+            "/admin/organisations/{organisation_id}#territoires-titre"
+        ));
         Ok(())
     })
     .await
@@ -132,7 +136,7 @@ pub async fn end_user_sessions(organisation_id: i64, user_id: i64) -> Result<u64
     respond(async move {
         let admin = require(&[Role::Admin]).await?;
         let ended = crate::ssr::usecases::admin::end_sessions(&state()?, &admin, user_id).await?;
-        // Without JavaScript the page says it from its address.
+        // The page says it from its address.
         leptos_axum::redirect(&format!(
             "/admin/organisations/{organisation_id}?fermees={ended}"
         ));
@@ -164,6 +168,7 @@ pub async fn create_commission(organisation_id: i64, name: String) -> Result<(),
             .map_err(|message| AppError::field("name", message))?;
         crate::ssr::usecases::admin::create_commission(&state()?, &admin, organisation_id, &name)
             .await?;
+        leptos_axum::redirect(&format!("/admin/organisations/{organisation_id}#commissions"));
         Ok(())
     })
     .await
@@ -269,7 +274,9 @@ pub async fn invite_person(
             role.as_str(),
             grant,
         )
-        .await
+        .await?;
+        leptos_axum::redirect(&format!("/admin/organisations/{organisation_id}#personnes"));
+        Ok(())
     })
     .await
 }
@@ -337,10 +344,7 @@ pub async fn invite_territory_admin(
 fn TerritoryInvite() -> impl IntoView {
     let invite = ServerAction::<InviteTerritoryAdmin>::new();
     let errors = field_errors(invite.value());
-    let sent = leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("invitation")
-        .is_some();
+    let sent = success_flag("invitation").is_some();
     view! {
         <section class="panel narrow">
             <h2 id="invitation-territoire">"Inviter l'administrateur d'un territoire"</h2>
@@ -467,10 +471,7 @@ fn AddressPanel(
     set_address: ServerAction<SetPostalAddress>,
 ) -> impl IntoView {
     let errors = field_errors(set_address.value());
-    let saved = leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("adresse")
-        .is_some();
+    let saved = success_flag("adresse").is_some();
     view! {
         <section class="panel narrow" aria-labelledby="adresse-titre">
             <h2 id="adresse-titre">"Adresse pour les recours"</h2>
@@ -509,11 +510,9 @@ fn OrganisationView(
         <section class="panel">
             <h1>{detail.name.clone()}</h1>
             <p class="hint">"SIREN "{detail.siren.clone()}</p>
-            <h2>"Personnes"</h2>
+            <h2 id="personnes">"Personnes"</h2>
             <FormAlert value=end_sessions.value()/>
-            {move || end_sessions.value().get().and_then(Result::ok).or_else(|| {
-                leptos_router::hooks::use_query_map().read().get("fermees").and_then(|n| n.parse().ok())
-            }).map(|n: u64| view! {
+            {success_flag("fermees").and_then(|n| n.parse::<u64>().ok()).map(|n| view! {
                 <p class="notice" role="status">{match n {
                     0 => "Aucune session n'était ouverte.".to_string(),
                     1 => "Une session a été fermée : la personne devra se reconnecter.".to_string(),
@@ -550,7 +549,7 @@ fn OrganisationView(
                     </tbody>
                 </table>
             </div>
-            <h2>"Commissions (CALEOL)"</h2>
+            <h2 id="commissions">"Commissions (CALEOL)"</h2>
             <ul>
                 {detail.commissions.iter().map(|c| view! {
                     <li>{c.name.clone()}" — "{c.member_count}" membre(s)"</li>

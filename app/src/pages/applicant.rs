@@ -1,5 +1,6 @@
 //! The applicant's own space: where the profile stands, and "Mes candidatures".
 
+use crate::components::notices::success_flag;
 use crate::components::form::FormAlert;
 use crate::components::form::{ConfirmStep, KeptForm};
 use crate::components::outcome::loaded;
@@ -106,17 +107,16 @@ pub fn ApplicationsPage() -> impl IntoView {
         move || (withdraw.version().get(), query.read().get("reponse")),
         |_| load_applicant_home(),
     );
-    // Without JavaScript the redirect carries `retiree`; with it, the action's own result says so.
-    let withdrawn = move || {
-        query.read().get("retiree").is_some() || matches!(withdraw.value().get(), Some(Ok(())))
-    };
+    // The redirects after withdrawing and after answering a proposal say which was done.
+    let withdrawn = success_flag("retiree").is_some();
+    let answer = success_flag("reponse");
     view! {
         <Title text="Mes candidatures"/>
         <section class="panel">
             <p><a href="/espace">"← Mon espace"</a></p>
             <h1>"Mes candidatures"</h1>
-            {move || withdrawn().then(|| view! { <p class="notice" role="status">"Votre candidature est retirée. Un e-mail vous le confirme."</p> })}
-            {move || query.read().get("reponse").map(|r| view! {
+            {withdrawn.then(|| view! { <p class="notice" role="status">"Votre candidature est retirée. Un e-mail vous le confirme."</p> })}
+            {answer.map(|r| view! {
                 <p class="notice" role="status">{if r.starts_with("accepter") {
                     "Vous avez accepté le logement. Le bailleur vous contacte pour la signature du bail."
                 } else {
@@ -135,7 +135,7 @@ fn ApplicantSummary(
     withdraw: ServerAction<WithdrawApplication>,
     remove_alert: ServerAction<DeleteAlert>,
 ) -> impl IntoView {
-    let alert_saved = use_query_map().read_untracked().get("alerte").is_some();
+    let alert_saved = success_flag("alerte").is_some();
     let alerts = home.alerts.clone();
     view! {
         <section class="panel">

@@ -4,6 +4,7 @@
 //! and registration and reset requests always answer "check your mailbox" while the e-mail itself
 //! says what applies.
 
+use crate::components::notices::success_flag;
 use crate::components::form::KeptForm;
 use crate::components::form::{Field, FormAlert, field_errors};
 use crate::error::{AppError, FieldErrors};
@@ -356,8 +357,8 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let errors = field_errors(action.value());
     let query = use_query_map();
-    let after_reset = move || query.read().get("reinitialise").is_some();
-    let after_address = move || query.read().get("adresse").is_some();
+    let after_reset = success_flag("reinitialise").is_some();
+    let after_address = success_flag("adresse").is_some();
     // The page that asked for a sign-in, to go back to it.
     let back = move || {
         query
@@ -369,12 +370,12 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Se connecter"/>
         <section class="panel narrow">
             <h1>"Se connecter"</h1>
-            <Show when=after_reset>
+            {after_reset.then(|| view! {
                 <p class="notice" role="status">"Votre mot de passe a été modifié. Connectez-vous avec le nouveau."</p>
-            </Show>
-            <Show when=after_address>
+            })}
+            {after_address.then(|| view! {
                 <p class="notice" role="status">"Votre adresse e-mail est changée. Connectez-vous avec la nouvelle."</p>
-            </Show>
+            })}
             <FormAlert value=action.value()/>
             <KeptForm action=action>
                 {move || back().map(|path| view! { <input type="hidden" name="retour" value=path/> })}
@@ -406,25 +407,18 @@ pub fn LogoutPage() -> impl IntoView {
 }
 
 /// Closing the account's sessions on other devices: after using a shared computer, or when a
-/// device is lost. Works without JavaScript (the redirect carries the count).
+/// device is lost. The redirect carries the count.
 #[component]
 fn OtherSessions() -> impl IntoView {
     let action = ServerAction::<SignOutElsewhere>::new();
-    let query = use_query_map();
-    let ended = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .or_else(|| query.read().get("autres").and_then(|n| n.parse().ok()))
-    };
+    let ended = success_flag("autres").and_then(|n| n.parse::<u64>().ok());
     view! {
         <section class="panel narrow" aria-labelledby="autres-titre">
             <h2 id="autres-titre">"Vos autres appareils"</h2>
             <p>"Une session se ferme d'elle-même après une heure sans activité, et douze heures après la connexion. "
                "Vous pouvez aussi fermer tout de suite vos sessions ouvertes ailleurs, par exemple sur un ordinateur partagé."</p>
             <FormAlert value=action.value()/>
-            {move || ended().map(|n: u64| view! {
+            {ended.map(|n| view! {
                 <p class="notice" role="status">{match n {
                     0 => "Aucune autre session n'était ouverte.".to_string(),
                     1 => "Une autre session a été fermée.".to_string(),

@@ -1,6 +1,7 @@
 //! The public catalogue of offers open to applications, and the offer page. The whole query lives
 //! in the address, so a search can be bookmarked or shared, and the form works without JavaScript.
 
+use crate::components::notices::success_flag;
 use crate::components::commune::CommuneField;
 use crate::components::form::FormAlert;
 use crate::components::form::KeptForm;
@@ -15,7 +16,7 @@ use crate::model::{OfferDetail, OfferForMe};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_location;
 
 /// Runs the catalogue query written in `query` (a URL query string, without `?`).
 #[server(endpoint = "offres/recherche")]
@@ -453,12 +454,8 @@ fn ApplyPanel(
     for_me: Option<OfferForMe>,
     apply: ServerAction<ApplyToOffer>,
 ) -> impl IntoView {
-    // Without JavaScript the redirect carries `candidature`; with it, the action's own result
-    // says so (the panel may reload before the address changes).
-    let query = use_query_map();
-    let just_applied = move || {
-        query.read().get("candidature").is_some() || matches!(apply.value().get(), Some(Ok(())))
-    };
+    // The redirect after applying carries `candidature`.
+    let just_applied = success_flag("candidature").is_some();
     let Some(me) = for_me else {
         return view! {
             <section class="apply-panel" aria-labelledby="postuler-titre">
@@ -474,7 +471,7 @@ fn ApplyPanel(
     let body = match me.application_id {
         Some(_) => view! {
             <p class="notice" role="status">
-                {move || if just_applied() { "Votre candidature est enregistrée. Un e-mail vous le confirme." } else { "Vous avez postulé à cette offre." }}
+                {if just_applied { "Votre candidature est enregistrée. Un e-mail vous le confirme." } else { "Vous avez postulé à cette offre." }}
                 " "<a href="/espace/candidatures">"Suivre ou retirer ma candidature"</a>
             </p>
         }

@@ -1,6 +1,7 @@
 //! Cotation: the public page of every grid (the law requires them published), the territory
 //! admin's editor, and the applicant's own score with what R441-2-17 says they must be told.
 
+use crate::components::notices::success_flag;
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::form::{KeptForm, kept_value};
 use crate::components::outcome::loaded;
@@ -10,7 +11,6 @@ use crate::error::AppError;
 use crate::model::{MyCotation, PublishedGrid, TerritoryGrids};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// Where a grid version stands today.
 #[cfg(feature = "ssr")]
@@ -312,11 +312,10 @@ pub fn PublicGridsPage() -> impl IntoView {
 pub fn TerritoryPage() -> impl IntoView {
     let publish = ServerAction::<PublishGrid>::new();
     let grids = Resource::new(move || publish.version().get(), |_| load_territory_grids());
-    let query = use_query_map();
-    let published = move || query.read().get("publiee");
+    let published = success_flag("publiee");
     view! {
         <Title text="Grilles de cotation du territoire"/>
-        {move || published().map(|v| view! {
+        {published.map(|v| view! {
             <p class="notice" role="status">{format!("La version {v} est publiée. Les notes des demandeurs sont recalculées en arrière-plan : l'avancement s'affiche ci-dessous.")}</p>
         })}
         {loaded(grids, move |data| view! { <TerritoryEditor data publish/> })}

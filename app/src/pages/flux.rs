@@ -2,6 +2,7 @@
 //! used, the forecasts, the units taken out of the flow, and each réservataire's yearly bilan
 //! (page, CSV). The organisation's admins record conventions and forecasts.
 
+use crate::components::notices::success_flag;
 use crate::components::chart::BarChart;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
@@ -296,8 +297,7 @@ fn FluxView(
     invite: ServerAction<InviteReservataire>,
 ) -> impl IntoView {
     let year = o.year;
-    let query = use_query_map();
-    let asked = |key: &str| query.read_untracked().get(key).is_some();
+    let asked = |key: &str| success_flag(key).is_some();
     let notice = if asked("convention") {
         Some("La convention est enregistrée.")
     } else if asked("prevision") {

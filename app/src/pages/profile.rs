@@ -1,6 +1,7 @@
 //! The applicant's profile, one form per part, each saved on its own. Works without JavaScript:
 //! every form posts to its server function, which redirects back to its part of the page.
 
+use crate::components::notices::success_flag;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
     CheckField, CheckGroup, Field, FormAlert, SelectField, field_errors, field_message, options,
@@ -18,7 +19,6 @@ use crate::pages::documents::{DeleteDocument, DocumentsPart};
 use crate::ssr::subject;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "espace/profil")]
 pub async fn load_profile(#[server(default)] pour: Option<i64>) -> Result<ProfileView, AppError> {
@@ -202,7 +202,7 @@ pub async fn save_wishes(
     crate::ssr::respond(save_part(pour, PartInput::Wishes(wishes))).await
 }
 
-/// The actions of the page, so that any save reloads the profile and its completeness.
+/// The page's forms, one server action each.
 #[derive(Clone, Copy)]
 struct Actions {
     add: ServerAction<AddMember>,
@@ -306,14 +306,9 @@ fn part_status(view: &ProfileView, part: Part) -> impl IntoView + use<> {
 
 /// "Saved", from the address the save redirected to.
 fn saved_notice(part: Part) -> impl IntoView {
-    let query = use_query_map();
-    move || {
-        query
-            .read()
-            .get("enregistre")
-            .is_some_and(|p| p == part.anchor())
-            .then(|| view! { <p class="notice" role="status">"Enregistré."</p> })
-    }
+    success_flag("enregistre")
+        .is_some_and(|p| p == part.anchor())
+        .then(|| view! { <p class="notice" role="status">"Enregistré."</p> })
 }
 
 #[component]

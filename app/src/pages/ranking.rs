@@ -1,6 +1,7 @@
 //! Staff: the ranking of a closed offer, setting candidates aside with a motive, building the
 //! shortlist for the commission, exporting it.
 
+use crate::components::notices::success_flag;
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::form::{KeptForm, kept_value};
 use crate::components::outcome::loaded;
@@ -165,7 +166,7 @@ pub fn RankingPage() -> impl IntoView {
 fn Ranking(view: RankingView) -> impl IntoView {
     let shortlist = ServerAction::<MakeShortlist>::new();
     let replay = ServerAction::<ReplayRanking>::new();
-    let replayed = match use_query_map().read_untracked().get("rejoue").as_deref() {
+    let replayed = match success_flag("rejoue").as_deref() {
         Some("identique") => Some(true),
         Some("different") => Some(false),
         _ => None,

@@ -2,6 +2,7 @@
 //! and apply on their behalf, under the same rules and in the same queue as everyone. Every step
 //! is recorded in the audit log under the staff member's name.
 
+use crate::components::notices::success_flag;
 use crate::components::form::KeptForm;
 use crate::components::form::{Field, FormAlert, field_errors};
 use crate::components::offer::{EligibilityBadge, french_day};
@@ -13,7 +14,6 @@ use crate::pages::catalogue::ApplyToOffer;
 use crate::pages::profile::ProfileEditor;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "gestion/demandeurs")]
 pub async fn load_assisted_list() -> Result<Vec<AssistedRow>, AppError> {
@@ -176,10 +176,7 @@ pub fn AssistedApplicantPage() -> impl IntoView {
         },
         |(id, _)| load_assisted_offers(id),
     );
-    let query = use_query_map();
-    let applied = move || {
-        query.read().get("candidature").is_some() || matches!(apply.value().get(), Some(Ok(())))
-    };
+    let applied = success_flag("candidature").is_some();
     view! {
         <Title text="Dossier d'un demandeur"/>
         // One load decides whether the file exists for this organisation: an unknown or foreign
@@ -190,7 +187,7 @@ pub fn AssistedApplicantPage() -> impl IntoView {
                 <ProfileEditor pour=Some(id())/>
                 <section class="panel" id="postuler" aria-labelledby="postuler-titre">
                     <h2 id="postuler-titre">"Postuler pour ce demandeur"</h2>
-                    {move || applied().then(|| view! { <p class="notice" role="status">"La candidature est enregistrée ; le demandeur en est informé par e-mail."</p> })}
+                    {applied.then(|| view! { <p class="notice" role="status">"La candidature est enregistrée ; le demandeur en est informé par e-mail."</p> })}
                     <FormAlert value=apply.value()/>
                     <AssistedOffers offers apply pour=id()/>
                 </section>

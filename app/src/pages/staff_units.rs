@@ -1,6 +1,7 @@
 //! Staff back office for units: create and edit a unit, its photos, and putting it on offer.
 //! Everything is scoped to the staff member's organisation.
 
+use crate::components::notices::success_flag;
 use crate::components::commune::CommuneField;
 use crate::components::form::KeptForm;
 use crate::components::form::{
@@ -16,7 +17,6 @@ use crate::model::UnitEditor;
 use crate::pages::staff_offers::{CategoryChoices, CreateOffer, StaffOfferTable};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "gestion/logement")]
 pub async fn load_unit_editor(id: i64) -> Result<UnitEditor, AppError> {
@@ -181,11 +181,11 @@ pub async fn delete_photo(photo_id: i64) -> Result<(), AppError> {
         let organisation = crate::ssr::usecases::Staff::current()
             .await?
             .organisation_id;
-        if photos::delete(state()?.db.pool(), organisation, photo_id).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
-        }
+        let unit = photos::delete(state()?.db.pool(), organisation, photo_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        leptos_axum::redirect(&format!("/gestion/logements/{unit}?photo=supprimee#photos"));
+        Ok(())
     })
     .await
 }
@@ -230,7 +230,7 @@ pub fn UnitPage() -> impl IntoView {
 #[component]
 fn UnitForm(editor: UnitEditor, save: ServerAction<SaveUnit>) -> impl IntoView {
     let errors = field_errors(save.value());
-    let saved = use_query_map().read_untracked().get("enregistre").is_some();
+    let saved = success_flag("enregistre").is_some();
     let u = editor.input;
     let heading = if editor.unit_id.is_some() {
         format!("Logement {}", u.reference)
@@ -286,6 +286,7 @@ fn UnitForm(editor: UnitEditor, save: ServerAction<SaveUnit>) -> impl IntoView {
 fn photo_notice(code: &str) -> (&'static str, bool) {
     match code {
         "ajoutee" => ("La photo est ajoutée.", false),
+        "supprimee" => ("La photo est supprimée.", false),
         "type" => (
             "Ce fichier n'est pas une photo JPEG, PNG ou WebP. Choisissez une photo dans un de ces formats.",
             true,
@@ -319,7 +320,7 @@ fn UnitPhotos(editor: UnitEditor, remove: ServerAction<DeletePhoto>) -> impl Int
     let Some(unit_id) = editor.unit_id else {
         return ().into_any();
     };
-    let photo_code = use_query_map().read_untracked().get("photo");
+    let photo_code = success_flag("photo");
     let notice = photo_code
         .map(|code| photo_notice(&code))
         .map(|(message, is_error)| {
@@ -330,8 +331,8 @@ fn UnitPhotos(editor: UnitEditor, remove: ServerAction<DeletePhoto>) -> impl Int
             }
         });
     view! {
-        <section class="panel">
-            <h2>"Photos"</h2>
+        <section class="panel" aria-labelledby="photos">
+            <h2 id="photos">"Photos"</h2>
             {notice}
             <FormAlert value=remove.value()/>
             {if editor.photos.is_empty() {

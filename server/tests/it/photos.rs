@@ -88,7 +88,7 @@ async fn a_photo_is_converted_shown_with_the_offer_and_hidden_before_publication
         "Séjour lumineux",
     )
     .await;
-    assert_eq!(location, format!("/gestion/logements/{unit}?photo=ajoutee"));
+    assert_eq!(location, format!("/gestion/logements/{unit}?photo=ajoutee#photos"));
     let (photo, width, height): (i64, i64, i64) =
         sqlx::query_as("SELECT id, width, height FROM unit_photos")
             .fetch_one(app.state.db.pool())
@@ -233,7 +233,7 @@ async fn files_that_are_not_photos_or_lack_a_description_are_refused(backend: Ba
         let location = send(&app, &staff, unit, bytes, name, alt).await;
         assert_eq!(
             location,
-            format!("/gestion/logements/{unit}?photo={code}"),
+            format!("/gestion/logements/{unit}?photo={code}#photos"),
             "{name}"
         );
     }
@@ -258,7 +258,7 @@ async fn the_photo_allowance_holds_when_uploads_arrive_together(backend: Backend
             &format!("Pièce {n}"),
         )
         .await;
-        assert!(location.ends_with("photo=ajoutee"), "{location}");
+        assert!(location.ends_with("photo=ajoutee#photos"), "{location}");
     }
     // Eight more at once, for the two places left: each counts under the unit's lock.
     let alts: Vec<String> = (0..8).map(|n| format!("Vue {n}")).collect();
@@ -268,11 +268,11 @@ async fn the_photo_allowance_holds_when_uploads_arrive_together(backend: Backend
     let locations = join_all(together.collect()).await;
     let added = locations
         .iter()
-        .filter(|l| l.ends_with("photo=ajoutee"))
+        .filter(|l| l.ends_with("photo=ajoutee#photos"))
         .count();
     let full = locations
         .iter()
-        .filter(|l| l.ends_with("photo=nombre"))
+        .filter(|l| l.ends_with("photo=nombre#photos"))
         .count();
     assert_eq!((added, full), (2, 6), "{locations:?}");
     assert_eq!(app.count("SELECT COUNT(*) FROM unit_photos").await, 12);

@@ -13,6 +13,7 @@ on_both_backends!(
     a_relay_that_does_not_answer_is_given_up_before_the_claim_ends,
     a_backup_taken_while_serving_restores_to_a_working_application,
     built_files_are_served_precompressed_and_pages_are_asked_again,
+    pages_carry_islands_only_where_the_browser_has_work,
 );
 
 async fn healthz_reports_status_backend_and_index_size(backend: Backend) {
@@ -535,4 +536,39 @@ async fn built_files_are_served_precompressed_and_pages_are_asked_again(backend:
         missing.headers().get("cache-control").unwrap(),
         "private, no-cache"
     );
+}
+
+/// Pages are drawn on the server; only islands run in the browser. A page without one gets no
+/// script to fetch, and no page carries its data a second time for hydration.
+async fn pages_carry_islands_only_where_the_browser_has_work(backend: Backend) {
+    let app = spawn_app(backend).await;
+    locactive::seed::seed(&app.state.db, "http://localhost", |_| {})
+        .await
+        .unwrap();
+    app.state.search.rebuild(&app.state.db).await.unwrap();
+    let html = |path: String| async move {
+        let page = http_get(path).await.unwrap();
+        assert_eq!(page.status(), 200);
+        page.text().await.unwrap()
+    };
+    let catalogue = html(app.url("/offres")).await;
+    // The commune filter is the catalogue's one island, with its props in the page.
+    assert_eq!(catalogue.matches("<leptos-island").count(), 1, "{catalogue}");
+    assert!(catalogue.contains("data-component=\"CommuneCombobox_"));
+    assert!(catalogue.contains("class=\"offer-card"));
+    let offer = catalogue
+        .split("href=\"/offres/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an offer on the catalogue")
+        .to_string();
+    for path in ["/".to_string(), format!("/offres/{offer}"), "/connexion".into(), "/inscription".into()] {
+        let page = html(app.url(&path)).await;
+        assert!(page.contains("<main"), "{path}");
+        assert!(!page.contains("<leptos-island"), "{path} has an island");
+    }
+    for path in ["/", "/offres"] {
+        let page = html(app.url(path)).await;
+        assert!(!page.contains("__RESOLVED_RESOURCES["), "{path} carries its data for hydration");
+    }
 }

@@ -77,19 +77,20 @@ pub async fn insert(
     Ok(Stored::Added(id))
 }
 
-/// Removes one of the organisation's photos; `false` if there was none.
+/// Removes one of the organisation's photos; answers its unit, or `None` if there was none.
 pub async fn delete(
     pool: &AnyPool,
     organisation_id: i64,
     photo_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let deleted = sqlx::query("DELETE FROM unit_photos WHERE organisation_id = $1 AND id = $2")
-        .bind(organisation_id)
-        .bind(photo_id)
-        .execute(pool)
-        .await?
-        .rows_affected();
-    Ok(deleted == 1)
+) -> Result<Option<i64>, sqlx::Error> {
+    let unit: Option<(i64,)> = sqlx::query_as(
+        "DELETE FROM unit_photos WHERE organisation_id = $1 AND id = $2 RETURNING unit_id",
+    )
+    .bind(organisation_id)
+    .bind(photo_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(unit.map(|(unit,)| unit))
 }
 
 /// The JPEG bytes of a photo (`thumb` for the small one), if whoever asks may see it: anyone
