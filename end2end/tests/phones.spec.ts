@@ -91,6 +91,8 @@ test("public pages fetch no script or WebAssembly unless a part of them runs in 
   });
   await page.goto("/offres");
   const offer = await page.locator(".offer-card h3 a").first().getAttribute("href");
+  // The catalogue has an island: its bundle must have come before counting the next pages'.
+  await hydrated(page);
   // Drawn on the server only: no island, nothing to fetch, and the forms are plain forms.
   for (const path of ["/", offer!, "/connexion", "/inscription"]) {
     fetched.length = 0;

@@ -344,7 +344,9 @@ pub fn kept_value(name: &str, saved: impl Into<String>) -> String {
 /// would be read as markup; in the browser the text is set as a text node and needs nothing.
 pub fn textarea_text(text: String) -> String {
     if cfg!(feature = "ssr") {
-        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
     } else {
         text
     }
@@ -388,13 +390,14 @@ where
     <ServFn as ServerFn>::Client: Client<<ServFn as ServerFn>::Error>,
 {
     let forms = use_context::<SentForms>();
-    let refused = action
-        .value()
-        .with_untracked(|v| matches!(v, Some(Err(_))));
+    let refused = action.value().with_untracked(|v| matches!(v, Some(Err(_))));
     let sent = forms
         .filter(|_| refused)
         .and_then(|forms| forms.of(ServFn::PATH))
-        .filter(|sent| key.as_ref().is_none_or(|(name, value)| sent.has(name, value)));
+        .filter(|sent| {
+            key.as_ref()
+                .is_none_or(|(name, value)| sent.has(name, value))
+        });
     view! {
         <ActionForm action>
             <Provider value=Kept(sent)>{children()}</Provider>

@@ -129,6 +129,11 @@ pub struct SessionView {
     /// Whether the viewer is a member who may vote or give an opinion here.
     pub member: bool,
     pub anonymised: bool,
+    /// Every offer on the agenda, in order: `(offer id, title)`.
+    pub agenda: Vec<(i64, String)>,
+    /// The agenda point shown, from 1; the review goes one point (one offer) at a time.
+    pub point: usize,
+    /// The point shown, with its candidates: none when the agenda is empty.
     pub items: Vec<AgendaItem>,
     pub occupation: Vec<OccupationItem>,
     pub observations: String,

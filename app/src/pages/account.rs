@@ -1,8 +1,8 @@
 //! "Mon compte", for every signed-in person: change the e-mail address or the password, each
 //! after typing the current password again (ASVS 5.0 V7).
 
-use crate::components::notices::success_flag;
 use crate::components::form::{Field, FormAlert, KeptForm, field_errors};
+use crate::components::notices::success_flag;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,12 +1,12 @@
 //! Platform administration: organisations, their commissions, and invitations of staff and
 //! committee members.
 
-use crate::components::notices::success_flag;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
     CheckField, Field, FormAlert, SelectField, TextAreaField, field_errors, field_message, options,
 };
 use crate::components::form::{KeptForm, kept_choice};
+use crate::components::notices::success_flag;
 
 /// What a territory field accepts.
 const TERRITORY_HINT: &str = "Une commune de l'EPCI, son nom ou son SIREN, par exemple « Villeurbanne » ou « Métropole de Lyon ».";
@@ -168,7 +168,9 @@ pub async fn create_commission(organisation_id: i64, name: String) -> Result<(),
             .map_err(|message| AppError::field("name", message))?;
         crate::ssr::usecases::admin::create_commission(&state()?, &admin, organisation_id, &name)
             .await?;
-        leptos_axum::redirect(&format!("/admin/organisations/{organisation_id}#commissions"));
+        leptos_axum::redirect(&format!(
+            "/admin/organisations/{organisation_id}#commissions"
+        ));
         Ok(())
     })
     .await

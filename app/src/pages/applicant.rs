@@ -1,8 +1,8 @@
 //! The applicant's own space: where the profile stands, and "Mes candidatures".
 
-use crate::components::notices::success_flag;
 use crate::components::form::FormAlert;
 use crate::components::form::{ConfirmStep, KeptForm};
+use crate::components::notices::success_flag;
 use crate::components::outcome::loaded;
 use crate::error::AppError;
 use crate::model::{ApplicantHome, MyApplication, format_euros};

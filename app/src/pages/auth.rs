@@ -4,9 +4,9 @@
 //! and registration and reset requests always answer "check your mailbox" while the e-mail itself
 //! says what applies.
 
-use crate::components::notices::success_flag;
 use crate::components::form::KeptForm;
 use crate::components::form::{Field, FormAlert, field_errors};
+use crate::components::notices::success_flag;
 use crate::error::{AppError, FieldErrors};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -104,7 +104,9 @@ pub async fn login(
         if email.chars().count() > crate::domain::account::EMAIL_MAX_CHARS {
             return Err(AppError::Rejected(LOGIN_FAILED.into()));
         }
-        if !state.login_limiter.allow(&format!("email:{email} from:{client}"))
+        if !state
+            .login_limiter
+            .allow(&format!("email:{email} from:{client}"))
             || !state.account_login_limiter.allow(&format!("email:{email}"))
         {
             return Err(AppError::RateLimited);
@@ -150,7 +152,8 @@ pub async fn sign_out_elsewhere() -> Result<u64, AppError> {
             .and_then(|parts| cookie_value(&parts.headers))
             .ok_or(AppError::Unauthenticated)?;
         let mut conn = state.db.pool().acquire().await?;
-        let ended = crate::ssr::store::accounts::delete_other_sessions(&mut conn, user.id, &kept).await?;
+        let ended =
+            crate::ssr::store::accounts::delete_other_sessions(&mut conn, user.id, &kept).await?;
         leptos_axum::redirect(&format!("/deconnexion?autres={ended}"));
         Ok(ended)
     })

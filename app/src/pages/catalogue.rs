@@ -1,10 +1,10 @@
 //! The public catalogue of offers open to applications, and the offer page. The whole query lives
 //! in the address, so a search can be bookmarked or shared, and the form works without JavaScript.
 
-use crate::components::notices::success_flag;
 use crate::components::commune::CommuneField;
 use crate::components::form::FormAlert;
 use crate::components::form::KeptForm;
+use crate::components::notices::success_flag;
 use crate::components::offer::{EligibilityBadge, OfferCard, OfferSheet};
 use crate::components::outcome::loaded;
 use crate::components::outcome::sign_in_then;

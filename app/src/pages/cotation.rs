@@ -1,9 +1,9 @@
 //! Cotation: the public page of every grid (the law requires them published), the territory
 //! admin's editor, and the applicant's own score with what R441-2-17 says they must be told.
 
-use crate::components::notices::success_flag;
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::form::{KeptForm, kept_value};
+use crate::components::notices::success_flag;
 use crate::components::outcome::loaded;
 use crate::components::score::ScoreTable;
 use crate::domain::cotation::{Audience, Condition, Measure};

@@ -2,12 +2,12 @@
 //! used, the forecasts, the units taken out of the flow, and each réservataire's yearly bilan
 //! (page, CSV). The organisation's admins record conventions and forecasts.
 
-use crate::components::notices::success_flag;
 use crate::components::chart::BarChart;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
     Field, FormAlert, KeptForm, SelectField, field_errors, field_message,
 };
+use crate::components::notices::success_flag;
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::domain::flux::{Bilan, share_words, units_words};

@@ -1,12 +1,12 @@
 //! The applicant's profile, one form per part, each saved on its own. Works without JavaScript:
 //! every form posts to its server function, which redirects back to its part of the page.
 
-use crate::components::notices::success_flag;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
     CheckField, CheckGroup, Field, FormAlert, SelectField, field_errors, field_message, options,
 };
 use crate::components::form::{KeptForm, kept_values};
+use crate::components::notices::success_flag;
 use crate::components::outcome::loaded;
 use crate::domain::offer::Typology;
 use crate::domain::profile::{

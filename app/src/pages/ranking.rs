@@ -1,11 +1,11 @@
 //! Staff: the ranking of a closed offer, setting candidates aside with a motive, building the
 //! shortlist for the commission, exporting it.
 
-use crate::components::notices::success_flag;
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::form::{KeptForm, kept_value};
+use crate::components::notices::success_flag;
 use crate::components::outcome::loaded;
-use crate::components::route::id_param;
+use crate::components::route::{Pager, id_param};
 use crate::components::score::ScoreTable;
 use crate::domain::eligibility::Verdict;
 use crate::domain::ranking::ShortlistException;
@@ -243,22 +243,11 @@ fn Ranking(view: RankingView) -> impl IntoView {
             <ul class="ranking">
                 {view.candidates.into_iter().map(|c| view! { <CandidateCard offer_id page=view.page candidate=c editable/> }).collect_view()}
             </ul>
-            <Pager offer_id page=view.page pages=view.pages/>
+            <Pager label="Pages des candidats" unit="Page" previous="← Page précédente" next="Page suivante →"
+                page=view.page pages=view.pages
+                href=move |to| format!("/gestion/offres/{offer_id}/classement?page={to}")/>
         </section>
     }
-}
-
-/// Links to the previous and next pages of candidates, and where this one stands.
-#[component]
-fn Pager(offer_id: i64, page: i64, pages: i64) -> impl IntoView {
-    let href = move |to: i64| format!("/gestion/offres/{offer_id}/classement?page={to}");
-    (pages > 1).then(|| view! {
-        <nav class="pager" aria-label="Pages des candidats">
-            {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"← Page précédente"</a> })}
-            <span aria-current="page">{format!("Page {page} sur {pages}")}</span>
-            {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">"Page suivante →"</a> })}
-        </nav>
-    })
 }
 
 /// One candidate, with the forms to set them aside or bring them back; `page` brings staff back

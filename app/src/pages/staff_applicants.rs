@@ -2,9 +2,9 @@
 //! and apply on their behalf, under the same rules and in the same queue as everyone. Every step
 //! is recorded in the audit log under the staff member's name.
 
-use crate::components::notices::success_flag;
 use crate::components::form::KeptForm;
 use crate::components::form::{Field, FormAlert, field_errors};
+use crate::components::notices::success_flag;
 use crate::components::offer::{EligibilityBadge, french_day};
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
@@ -23,8 +23,13 @@ pub async fn load_assisted_list() -> Result<Vec<AssistedRow>, AppError> {
         let staff = crate::ssr::usecases::Staff::current().await?;
         let organisation = staff.organisation_id;
         let state = state()?;
-        let reader = Reader::Staff { user_id: staff.user_id, organisation_id: organisation };
-        let read = Read::AssistedList { organisation_id: organisation };
+        let reader = Reader::Staff {
+            user_id: staff.user_id,
+            organisation_id: organisation,
+        };
+        let read = Read::AssistedList {
+            organisation_id: organisation,
+        };
         crate::ssr::usecases::privacy::record_read(&state, reader, read, "").await?;
         Ok(assisted::list(state.db.pool(), organisation)
             .await?

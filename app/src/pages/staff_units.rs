@@ -1,12 +1,12 @@
 //! Staff back office for units: create and edit a unit, its photos, and putting it on offer.
 //! Everything is scoped to the staff member's organisation.
 
-use crate::components::notices::success_flag;
 use crate::components::commune::CommuneField;
 use crate::components::form::KeptForm;
 use crate::components::form::{
     CheckField, Field, FormAlert, SelectField, TextAreaField, field_errors, field_message, options,
 };
+use crate::components::notices::success_flag;
 use crate::components::outcome::loaded;
 use crate::components::route::id_param;
 use crate::domain::offer::{

@@ -19,6 +19,7 @@ on_both_backends!(
     a_session_opens_on_its_day_or_on_the_day_the_president_records,
     a_deleted_account_reads_pseudonymised_in_the_minutes_and_members_reads_are_logged,
     once_leased_each_applicant_reads_why_and_anyone_reads_the_result_without_a_name,
+    a_session_of_several_offers_is_reviewed_one_offer_at_a_time,
 );
 
 /// A member of `commission`, seated in `quality`, signed in.
@@ -194,6 +195,7 @@ async fn session_view(app: &TestApp, client: &reqwest::Client, session: &str) ->
     let call = LoadSession {
         session_id: session.parse().unwrap(),
         anonymised: false,
+        point: 1,
     };
     app.run(client, call).await.expect("the session view")
 }
@@ -230,6 +232,7 @@ async fn vote(
         motive: field("motive"),
         document: field("document"),
         deadline: field("deadline"),
+        point: 1,
     };
     app.run(client, call).await
 }
@@ -1646,5 +1649,141 @@ async fn once_leased_each_applicant_reads_why_and_anyone_reads_the_result_withou
             .as_str()
             .unwrap()
             .contains("bail est signé")
+    );
+}
+
+/// The session at one agenda point, as `client` sees it.
+async fn session_at(
+    app: &TestApp,
+    client: &reqwest::Client,
+    session: &str,
+    point: i64,
+) -> SessionView {
+    let call = LoadSession {
+        session_id: session.parse().unwrap(),
+        anonymised: false,
+        point,
+    };
+    app.run(client, call).await.expect("the session view")
+}
+
+async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = committee(&app).await;
+    // A second offer of the same landlord, applied to by three of the households, ranked and
+    // put on the same agenda.
+    let second = offer(&app, &c.ranked.staff, "R-2").await;
+    for email in ["a@example.fr", "b@example.fr", "c@example.fr"] {
+        ok(app
+            .call_with(
+                c.ranked.applicant(email),
+                "offres/postuler",
+                &[("offer_id", &second.to_string())],
+            )
+            .await)
+        .await;
+    }
+    close(&app, second).await;
+    let id = second.to_string();
+    ok(app
+        .call_with(
+            &c.ranked.staff,
+            "gestion/classement/liste",
+            &[("offer_id", &id), ("size", "3")],
+        )
+        .await)
+    .await;
+    ok(app
+        .call_with(
+            &c.ranked.staff,
+            "gestion/commissions/ordre-du-jour",
+            &[("session_id", &c.session), ("offer_id", &id)],
+        )
+        .await)
+    .await;
+
+    // Each point holds its own offer's candidates only; the agenda lists both.
+    let first = session_at(&app, &c.president, &c.session, 1).await;
+    let agenda: Vec<i64> = first.agenda.iter().map(|(offer, _)| *offer).collect();
+    assert_eq!(agenda, vec![c.ranked.offer_id, second]);
+    assert_eq!(first.point, 1);
+    assert_eq!(first.items.len(), 1);
+    assert_eq!(first.items[0].offer_id, c.ranked.offer_id);
+    let at_two = session_at(&app, &c.president, &c.session, 2).await;
+    assert_eq!((at_two.point, at_two.items.len()), (2, 1));
+    assert_eq!(at_two.items[0].offer_id, second);
+    assert_eq!(at_two.items[0].candidates.len(), 3);
+    // Past the end, the last point; before the start, the first.
+    assert_eq!(
+        session_at(&app, &c.president, &c.session, 99).await.point,
+        2
+    );
+    assert_eq!(
+        session_at(&app, &c.president, &c.session, -4).await.point,
+        1
+    );
+
+    // The page itself, without JavaScript: the agenda links each point, the current one marked.
+    let page = app
+        .page_text(
+            &c.president,
+            &format!("/commission/seances/{}?point=2", c.session),
+        )
+        .await;
+    assert!(page.contains("Point 2 sur 2"), "{page}");
+    assert!(page.contains(&format!(
+        "href=\"/commission/seances/{}?point=1\"",
+        c.session
+    )));
+    assert!(page.contains("aria-current=\"page\""));
+    assert!(page.contains(&format!(
+        "candidat-{}",
+        at_two.items[0].candidates[0].entry_id
+    )));
+    assert!(!page.contains(&format!(
+        "candidat-{}",
+        first.items[0].candidates[0].entry_id
+    )));
+
+    // A vote sent from the second point comes back to it, at the candidate voted on.
+    ok(app
+        .call_with(
+            &c.president,
+            "commission/seance/ouvrir",
+            &[("session_id", &c.session)],
+        )
+        .await)
+    .await;
+    let entry = at_two.items[0].candidates[0].entry_id.to_string();
+    let voted = c
+        .president
+        .post(app.url("/api/commission/seance/voter"))
+        .header("Accept", "text/html")
+        .header("Origin", app.address.clone())
+        .header(
+            "Referer",
+            app.url(&format!("/commission/seances/{}?point=2", c.session)),
+        )
+        .form(&[
+            ("session_id", c.session.as_str()),
+            ("entry_id", entry.as_str()),
+            ("kind", "attribution"),
+            ("point", "2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(voted.status().is_redirection(), "{}", voted.status());
+    let location = voted.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with(&format!(
+            "/commission/seances/{}?point=2&fait=vote-",
+            c.session
+        )),
+        "{location}"
+    );
+    assert!(
+        location.ends_with(&format!("#candidat-{entry}")),
+        "{location}"
     );
 }

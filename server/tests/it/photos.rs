@@ -88,7 +88,10 @@ async fn a_photo_is_converted_shown_with_the_offer_and_hidden_before_publication
         "Séjour lumineux",
     )
     .await;
-    assert_eq!(location, format!("/gestion/logements/{unit}?photo=ajoutee#photos"));
+    assert_eq!(
+        location,
+        format!("/gestion/logements/{unit}?photo=ajoutee#photos")
+    );
     let (photo, width, height): (i64, i64, i64) =
         sqlx::query_as("SELECT id, width, height FROM unit_photos")
             .fetch_one(app.state.db.pool())

@@ -553,7 +553,11 @@ async fn pages_carry_islands_only_where_the_browser_has_work(backend: Backend) {
     };
     let catalogue = html(app.url("/offres")).await;
     // The commune filter is the catalogue's one island, with its props in the page.
-    assert_eq!(catalogue.matches("<leptos-island").count(), 1, "{catalogue}");
+    assert_eq!(
+        catalogue.matches("<leptos-island").count(),
+        1,
+        "{catalogue}"
+    );
     assert!(catalogue.contains("data-component=\"CommuneCombobox_"));
     assert!(catalogue.contains("class=\"offer-card"));
     let offer = catalogue
@@ -562,13 +566,21 @@ async fn pages_carry_islands_only_where_the_browser_has_work(backend: Backend) {
         .and_then(|rest| rest.split('"').next())
         .expect("an offer on the catalogue")
         .to_string();
-    for path in ["/".to_string(), format!("/offres/{offer}"), "/connexion".into(), "/inscription".into()] {
+    for path in [
+        "/".to_string(),
+        format!("/offres/{offer}"),
+        "/connexion".into(),
+        "/inscription".into(),
+    ] {
         let page = html(app.url(&path)).await;
         assert!(page.contains("<main"), "{path}");
         assert!(!page.contains("<leptos-island"), "{path} has an island");
     }
     for path in ["/", "/offres"] {
         let page = html(app.url(path)).await;
-        assert!(!page.contains("__RESOLVED_RESOURCES["), "{path} carries its data for hydration");
+        assert!(
+            !page.contains("__RESOLVED_RESOURCES["),
+            "{path} carries its data for hydration"
+        );
     }
 }

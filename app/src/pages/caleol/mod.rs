@@ -5,7 +5,7 @@
 use crate::components::form::{ConfirmStep, KeptForm, kept_choice, kept_value};
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
 use crate::components::outcome::loaded;
-use crate::components::route::id_param;
+use crate::components::route::{Pager, id_param};
 use crate::components::score::ScoreTable;
 use crate::domain::caleol::{DecisionKind, MAX_RANK, ProposedUnit, SessionMode, SessionStatus};
 use crate::domain::documents::DocumentKind;
@@ -71,10 +71,12 @@ mod guard {
 #[cfg(feature = "ssr")]
 use crate::ssr::action_stamp;
 
+/// A session's page at one agenda point, after `done`.
 #[cfg(feature = "ssr")]
-fn session_path(session_id: i64, done: &str) -> String {
+fn session_path(session_id: i64, point: i64, done: &str) -> String {
     format!(
-        "/commission/seances/{session_id}?fait={done}-{}",
+        "/commission/seances/{session_id}?point={}&fait={done}-{}",
+        point.max(1),
         action_stamp()
     )
 }
@@ -95,12 +97,17 @@ pub async fn load_commission_home() -> Result<CommissionHome, AppError> {
 }
 
 #[server(endpoint = "commission/seance")]
-pub async fn load_session(session_id: i64, anonymised: bool) -> Result<SessionView, AppError> {
+pub async fn load_session(
+    session_id: i64,
+    anonymised: bool,
+    #[server(default)] point: i64,
+) -> Result<SessionView, AppError> {
     use crate::ssr::{respond, state, store::caleol};
     respond(async move {
         let (viewer, user_id) = guard::viewer().await?;
         let state = state()?;
-        let mut view = caleol::view(state.db.pool(), session_id, viewer, anonymised)
+        let point = usize::try_from(point).unwrap_or(1);
+        let mut view = caleol::view(state.db.pool(), session_id, viewer, anonymised, point)
             .await?
             .ok_or(AppError::NotFound)?;
         crate::ssr::usecases::flux::review_effects(
@@ -131,7 +138,7 @@ pub async fn open_session(
         let caller = guard::member().await?;
         let meets_today = meets_today == "on";
         usecases::caleol::open(&state()?, caller, session_id, meets_today).await?;
-        leptos_axum::redirect(&session_path(session_id, "ouverte"));
+        leptos_axum::redirect(&session_path(session_id, 1, "ouverte"));
         Ok(())
     })
     .await
@@ -167,6 +174,7 @@ pub async fn cast_vote(
     #[server(default)] motive: String,
     #[server(default)] document: String,
     #[server(default)] deadline: String,
+    #[server(default)] point: i64,
 ) -> Result<(), AppError> {
     use crate::ssr::{respond, state, usecases};
     respond(async move {
@@ -183,7 +191,7 @@ pub async fn cast_vote(
         .await?;
         leptos_axum::redirect(&format!(
             "{}#candidat-{entry_id}",
-            session_path(session_id, "vote")
+            session_path(session_id, point, "vote")
         ));
         Ok(())
     })
@@ -200,6 +208,7 @@ pub async fn record_outcome(
     #[server(default)] motive: String,
     #[server(default)] document: String,
     #[server(default)] deadline: String,
+    #[server(default)] point: i64,
 ) -> Result<(), AppError> {
     use crate::ssr::{respond, state, usecases};
     respond(async move {
@@ -216,7 +225,7 @@ pub async fn record_outcome(
         .await?;
         leptos_axum::redirect(&format!(
             "{}#candidat-{entry_id}",
-            session_path(session_id, "decision")
+            session_path(session_id, point, "decision")
         ));
         Ok(())
     })
@@ -232,7 +241,7 @@ pub async fn record_attendance(
     respond(async move {
         let caller = guard::member().await?;
         usecases::caleol::attendance(&state()?, caller, session_id, &present).await?;
-        leptos_axum::redirect(&session_path(session_id, "presences"));
+        leptos_axum::redirect(&session_path(session_id, 1, "presences"));
         Ok(())
     })
     .await
@@ -280,7 +289,7 @@ pub async fn record_occupation(
             valid.typology,
         )
         .await?;
-        leptos_axum::redirect(&session_path(session_id, "occupation"));
+        leptos_axum::redirect(&session_path(session_id, 1, "occupation"));
         Ok(())
     })
     .await
@@ -359,9 +368,10 @@ pub fn SessionPage() -> impl IntoView {
     let session = Resource::new(
         move || {
             let q = query.read();
-            (id(), q.get("anonyme").is_some(), q.get("fait"))
+            let point = q.get("point").and_then(|p| p.parse().ok()).unwrap_or(1);
+            (id(), q.get("anonyme").is_some(), point, q.get("fait"))
         },
-        |(id, anonymised, _)| load_session(id, anonymised),
+        |(id, anonymised, point, _)| load_session(id, anonymised, point),
     );
     view! {
         <Title text="Séance de la commission"/>
@@ -379,13 +389,49 @@ fn Session(view: SessionView) -> impl IntoView {
     let president = view.president;
     let voting = view.member && status == SessionStatus::Open && view.mode == SessionMode::Remote;
     let deciding = president && status == SessionStatus::Open;
-    let toggle = if view.anonymised {
-        (format!("/commission/seances/{id}"), "Afficher les noms")
+    let point = view.point;
+    let anonymised = view.anonymised;
+    // The address of an agenda point, in the same view (named or pseudonymised).
+    let point_href = move |point: usize, anonymised: bool| {
+        format!(
+            "/commission/seances/{id}?point={point}{}",
+            if anonymised { "&anonyme=1" } else { "" }
+        )
+    };
+    let toggle = if anonymised {
+        (point_href(point, false), "Afficher les noms")
     } else {
         (
-            format!("/commission/seances/{id}?anonyme=1"),
+            point_href(point, true),
             "Vue pseudonymisée (masquer les noms)",
         )
+    };
+    let points = view.agenda.len();
+    let agenda = (points > 1).then(|| {
+        view! {
+            <nav class="panel" aria-labelledby="ordre-du-jour">
+                <h2 id="ordre-du-jour">"Ordre du jour"</h2>
+                <p class="hint">{format!("{points} offres, examinées une à une.")}</p>
+                <ol>
+                    {view.agenda.iter().enumerate().map(|(index, (offer_id, title))| {
+                        let here = index + 1 == point;
+                        view! {
+                            <li>
+                                <a href=point_href(index + 1, anonymised) aria-current=here.then_some("page")>
+                                    {format!("Offre n° {offer_id} — {title}")}
+                                </a>
+                                {here.then_some(" (ci-dessous)")}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </nav>
+        }
+    });
+    let neighbours = view! {
+        <Pager label="Points de l'ordre du jour" unit="Point" previous="← Offre précédente" next="Offre suivante →"
+            page=point as i64 pages=points as i64
+            href=move |to| point_href(to as usize, anonymised)/>
     };
     let quorum_line = format!(
         "{} membre(s) à voix délibérative ; {} ont participé{}.",
@@ -449,7 +495,9 @@ fn Session(view: SessionView) -> impl IntoView {
                 </KeptForm>
             })}
         </section>
-        {view.items.into_iter().map(|item| view! { <Item session_id=id item voting deciding/> }).collect_view()}
+        {agenda}
+        {view.items.into_iter().map(|item| view! { <Item session_id=id point item voting deciding/> }).collect_view()}
+        {neighbours}
         {(!view.occupation.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="occupation-titre">
                 <h2 id="occupation-titre">"Examen de l'occupation des logements"</h2>
@@ -477,7 +525,13 @@ fn Session(view: SessionView) -> impl IntoView {
 }
 
 #[component]
-fn Item(session_id: i64, item: AgendaItem, voting: bool, deciding: bool) -> impl IntoView {
+fn Item(
+    session_id: i64,
+    point: usize,
+    item: AgendaItem,
+    voting: bool,
+    deciding: bool,
+) -> impl IntoView {
     let heading_id = format!("offre-{}", item.offer_id);
     let labelled_by = heading_id.clone();
     view! {
@@ -498,7 +552,7 @@ fn Item(session_id: i64, item: AgendaItem, voting: bool, deciding: bool) -> impl
                 }.into_any()
             }}
             <ul class="ranking">
-                {item.candidates.into_iter().map(|c| view! { <Candidate session_id candidate=c voting deciding/> }).collect_view()}
+                {item.candidates.into_iter().map(|c| view! { <Candidate session_id point candidate=c voting deciding/> }).collect_view()}
             </ul>
         </section>
     }
@@ -507,6 +561,7 @@ fn Item(session_id: i64, item: AgendaItem, voting: bool, deciding: bool) -> impl
 #[component]
 fn Candidate(
     session_id: i64,
+    point: usize,
     candidate: ReviewCandidate,
     voting: bool,
     deciding: bool,
@@ -560,13 +615,13 @@ fn Candidate(
             {voting.then(|| view! {
                 <details open=candidate.my_vote.is_none()>
                     <summary>{if candidate.my_vote.is_some() { "Changer mon vote" } else { "Voter" }}</summary>
-                    <VoteForm session_id entry_id/>
+                    <VoteForm session_id point entry_id/>
                 </details>
             })}
             {deciding.then(|| view! {
                 <details>
                     <summary>"Consigner la décision de la commission"</summary>
-                    <DecisionForm session_id entry_id/>
+                    <DecisionForm session_id point entry_id/>
                 </details>
             })}
         </li>
@@ -575,7 +630,7 @@ fn Candidate(
 
 /// A member's vote on one candidate.
 #[component]
-fn VoteForm(session_id: i64, entry_id: i64) -> impl IntoView {
+fn VoteForm(session_id: i64, point: usize, entry_id: i64) -> impl IntoView {
     let action = ServerAction::<CastVote>::new();
     let errors = field_errors(action.value());
     view! {
@@ -584,6 +639,7 @@ fn VoteForm(session_id: i64, entry_id: i64) -> impl IntoView {
             <KeptForm action key=("entry_id", entry_id.to_string())>
                 <input type="hidden" name="session_id" value=session_id.to_string()/>
                 <input type="hidden" name="entry_id" value=entry_id.to_string()/>
+                <input type="hidden" name="point" value=point.to_string()/>
                 {ruling_fields("vote", entry_id, errors)}
                 <button type="submit" class="button">"Enregistrer mon vote"</button>
             </KeptForm>
@@ -593,7 +649,7 @@ fn VoteForm(session_id: i64, entry_id: i64) -> impl IntoView {
 
 /// The president's record of the commission's decision on one candidate.
 #[component]
-fn DecisionForm(session_id: i64, entry_id: i64) -> impl IntoView {
+fn DecisionForm(session_id: i64, point: usize, entry_id: i64) -> impl IntoView {
     let action = ServerAction::<RecordOutcome>::new();
     let errors = field_errors(action.value());
     view! {
@@ -602,6 +658,7 @@ fn DecisionForm(session_id: i64, entry_id: i64) -> impl IntoView {
             <KeptForm action key=("entry_id", entry_id.to_string())>
                 <input type="hidden" name="session_id" value=session_id.to_string()/>
                 <input type="hidden" name="entry_id" value=entry_id.to_string()/>
+                <input type="hidden" name="point" value=point.to_string()/>
                 {ruling_fields("decision", entry_id, errors)}
                 <button type="submit" class="button">"Consigner la décision"</button>
             </KeptForm>

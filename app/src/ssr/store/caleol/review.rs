@@ -43,13 +43,16 @@ pub(super) fn grid_label(audience: Option<&str>, version: Option<i64>) -> String
     }
 }
 
-/// Everything a member (or staff) sees of a session. `anonymised` replaces names by letters
+/// Everything a member (or staff) sees of a session, with the candidates of one agenda point
+/// (`point`, from 1; past the end, the last): a session of many offers is reviewed one offer at a
+/// time, so a page holds a few households, not hundreds. `anonymised` replaces names by letters
 /// and hides the request numbers.
 pub async fn view(
     pool: &AnyPool,
     session_id: i64,
     viewer: Viewer,
     anonymised: bool,
+    point: usize,
 ) -> Result<Option<SessionView>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let Some(s) = session(&mut conn, session_id, viewer).await? else {
@@ -68,8 +71,17 @@ pub async fn view(
     // During the session each member sees their own vote; the count is the president's, so
     // that no member votes by following the others. After it, everyone sees it.
     let show_tally = president || matches!(status, SessionStatus::Closed | SessionStatus::Signed);
+    let agenda_items = items_of(&mut conn, session_id).await?;
+    let agenda = agenda_items
+        .iter()
+        .map(|item| {
+            let title = unit_title(&item.typology, item.surface_m2, &item.commune_insee);
+            (item.offer_id, title)
+        })
+        .collect();
+    let point = point.clamp(1, agenda_items.len().max(1));
     let mut items = Vec::new();
-    for item in items_of(&mut conn, session_id).await? {
+    for item in agenda_items.into_iter().skip(point - 1).take(1) {
         let entries = entries_of(&mut conn, item.ranking_id).await?;
         let mut candidates = Vec::new();
         for (index, e) in entries.iter().filter(|e| e.shortlisted != 0).enumerate() {
@@ -175,6 +187,8 @@ pub async fn view(
         president,
         member: matches!(viewer, Viewer::Member { .. }),
         anonymised,
+        agenda,
+        point,
         items,
         occupation,
         observations: s.observations.clone(),
