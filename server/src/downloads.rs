@@ -470,16 +470,27 @@ fn ranking_lines(
         }
         let mut offset = 0;
         loop {
-            let lines = rankings::entries(&pool, organisation_id, offer_id, offset, EXPORT_BATCH)
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|batch| {
-                    offset += batch.len() as i64;
-                    let last = (batch.len() as i64) < EXPORT_BATCH;
-                    rankings::csv_lines(&batch)
-                        .map(|lines| (lines, last))
+            let lines =
+                match rankings::entry_rows(&pool, organisation_id, offer_id, offset, EXPORT_BATCH)
+                    .await
+                {
+                    Ok(rows) => {
+                        offset += rows.len() as i64;
+                        let last = (rows.len() as i64) < EXPORT_BATCH;
+                        // Decoding the snapshots and writing the lines is CPU work: off the
+                        // threads that answer requests.
+                        tokio::task::spawn_blocking(move || {
+                            let batch = rankings::decode(rows).map_err(|e| e.to_string())?;
+                            rankings::csv_lines(&batch)
+                                .map(|lines| (lines, last))
+                                .map_err(|e| e.to_string())
+                        })
+                        .await
                         .map_err(|e| e.to_string())
-                });
+                        .and_then(|lines| lines)
+                    }
+                    Err(error) => Err(error.to_string()),
+                };
             match lines {
                 Ok((lines, last)) => {
                     if send.send(Ok(lines)).await.is_err() || last {

@@ -15,7 +15,9 @@ use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 
 mod staff_view;
-pub use staff_view::{RANKING_PAGE, csv_head, csv_lines, entries, title_of, view};
+pub use staff_view::{
+    EntryRow, RANKING_PAGE, csv_head, csv_lines, decode, entries, entry_rows, title_of, view,
+};
 
 fn json_error(e: serde_json::Error) -> sqlx::Error {
     sqlx::Error::Decode(Box::new(e))

@@ -12,8 +12,10 @@ use crate::domain::ranking::{RankingMode, ShortlistException};
 use crate::model::{RankedCandidate, RankingView};
 use sqlx::AnyPool;
 
+/// One entry as stored, its snapshots still JSON text: [`decode`] reads them (CPU work, which a
+/// long export does on a blocking thread).
 #[derive(sqlx::FromRow)]
-struct EntryRow {
+pub struct EntryRow {
     id: i64,
     position: Option<i64>,
     display_name: String,
@@ -83,7 +85,18 @@ pub async fn entries(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<RankedCandidate>, sqlx::Error> {
-    let rows: Vec<EntryRow> = sqlx::query_as(
+    decode(entry_rows(pool, organisation_id, offer_id, offset, limit).await?)
+}
+
+/// [`entries`] as stored, not yet decoded.
+pub async fn entry_rows(
+    pool: &AnyPool,
+    organisation_id: i64,
+    offer_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<EntryRow>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT e.id, e.position, us.display_name, e.profile_snapshot, e.breakdown, e.assessment,
                 e.applied_at, g.audience AS grid_audience, g.version AS grid_version, e.skip_motive,
                 sk.display_name AS skipped_by, e.shortlisted
@@ -105,7 +118,11 @@ pub async fn entries(
     .bind(limit)
     .bind(offset)
     .fetch_all(pool)
-    .await?;
+    .await
+}
+
+/// Reads the stored entries' snapshots.
+pub fn decode(rows: Vec<EntryRow>) -> Result<Vec<RankedCandidate>, sqlx::Error> {
     rows.into_iter().map(candidate).collect()
 }
 
