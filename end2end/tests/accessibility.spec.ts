@@ -97,6 +97,23 @@ test("the commission's, the territory's, the réservataire's and the administrat
     // The demo's signed session: its minutes.
     { from: "/commission", link: /^\/commission\/seances\/\d+\/pv$/ },
   ]);
+  // A session of several offers (the demo's signed one), at its second point: the agenda's
+  // navigation and the pager.
+  const staff = await signedInPage(browser, "agent@habitat-comtois.demo");
+  const staffErrors = watchConsole(staff);
+  await staff.goto("/gestion/commissions");
+  const secondOffer = staff
+    .locator("li.session-card ol")
+    .filter({ has: staff.locator("li:nth-child(2)") })
+    .first()
+    .locator("li:nth-child(2) a");
+  await staff.goto((await secondOffer.getAttribute("href"))!);
+  await hydrated(staff);
+  await expect(staff.getByText(/^Point 2 sur \d+$/)).toBeVisible();
+  await expect(staff.getByRole("navigation", { name: "Ordre du jour", exact: true }).locator("[aria-current=page]")).toHaveCount(1);
+  await expectAccessible(staff);
+  expect(staffErrors).toEqual([]);
+  await staff.context().close();
   await asRole(browser, "territoire@grandbesancon.demo", ["/territoire"]);
   await asRole(browser, "reservataire@actionlogement.demo", ["/reservataire", "/reservataire/bilan"]);
   await asRole(browser, "admin@locactive.demo", [

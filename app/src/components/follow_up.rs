@@ -57,7 +57,7 @@ pub fn FollowUpView(offer_id: i64, follow: FollowUp) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="suite-titre">
             <h2 id="suite-titre">"Commission et suites"</h2>
-            {follow.session_id.map(|id| view! { <p><a href=format!("/commission/seances/{id}")>"Voir la séance"</a>" · "<a href=format!("/commission/seances/{id}/pv")>"Procès-verbal"</a></p> })}
+            {follow.session_id.map(|id| view! { <p><a href=format!("/commission/seances/{id}?offre={offer_id}#offre-{offer_id}")>"Voir l'examen de l'offre en séance"</a>" · "<a href=format!("/commission/seances/{id}/pv")>"Procès-verbal"</a></p> })}
             {if follow.lines.is_empty() { view! { <p>"La commission n'a pas encore statué."</p> }.into_any() } else { view! {
                 <div class="table-wrap">
                     <table>

@@ -24,7 +24,8 @@ pub fn Pager<F>(
     label: &'static str,
     /// What one page is ("Page", "Point").
     unit: &'static str,
-    /// The links' words ("← Page précédente", "Page suivante →").
+    /// The links' words ("Page précédente", "Page suivante"); the arrows are added, hidden from
+    /// screen readers.
     previous: &'static str,
     next: &'static str,
     page: i64,
@@ -38,9 +39,9 @@ where
     (pages > 1).then(|| {
         view! {
             <nav class="pager" aria-label=label>
-                {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">{previous}</a> })}
+                {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev"><span aria-hidden="true">"← "</span>{previous}</a> })}
                 <span aria-current="page">{format!("{unit} {page} sur {pages}")}</span>
-                {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">{next}</a> })}
+                {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">{next}<span aria-hidden="true">" →"</span></a> })}
             </nav>
         }
     })

@@ -243,7 +243,7 @@ fn Ranking(view: RankingView) -> impl IntoView {
             <ul class="ranking">
                 {view.candidates.into_iter().map(|c| view! { <CandidateCard offer_id page=view.page candidate=c editable/> }).collect_view()}
             </ul>
-            <Pager label="Pages des candidats" unit="Page" previous="← Page précédente" next="Page suivante →"
+            <Pager label="Pages des candidats" unit="Page" previous="Page précédente" next="Page suivante"
                 page=view.page pages=view.pages
                 href=move |to| format!("/gestion/offres/{offer_id}/classement?page={to}")/>
         </section>

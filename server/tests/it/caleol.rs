@@ -196,6 +196,7 @@ async fn session_view(app: &TestApp, client: &reqwest::Client, session: &str) ->
         session_id: session.parse().unwrap(),
         anonymised: false,
         point: 1,
+        offre: None,
     };
     app.run(client, call).await.expect("the session view")
 }
@@ -233,6 +234,7 @@ async fn vote(
         document: field("document"),
         deadline: field("deadline"),
         point: 1,
+        anonyme: String::new(),
     };
     app.run(client, call).await
 }
@@ -1663,6 +1665,7 @@ async fn session_at(
         session_id: session.parse().unwrap(),
         anonymised: false,
         point,
+        offre: None,
     };
     app.run(client, call).await.expect("the session view")
 }
@@ -1713,7 +1716,7 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
     assert_eq!((at_two.point, at_two.items.len()), (2, 1));
     assert_eq!(at_two.items[0].offer_id, second);
     assert_eq!(at_two.items[0].candidates.len(), 3);
-    // Past the end, the last point; before the start, the first.
+    // Past the end, the last point; before the start, the first; by offer, its point.
     assert_eq!(
         session_at(&app, &c.president, &c.session, 99).await.point,
         2
@@ -1721,6 +1724,23 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
     assert_eq!(
         session_at(&app, &c.president, &c.session, -4).await.point,
         1
+    );
+    let by_offer = LoadSession {
+        session_id: c.session.parse().unwrap(),
+        anonymised: false,
+        point: 1,
+        offre: Some(second),
+    };
+    assert_eq!(app.run(&c.president, by_offer).await.unwrap().point, 2);
+
+    // Reading a point logs a read for its households only: the mayor opens the second point.
+    let reads = "SELECT COUNT(*) FROM file_reads WHERE what = 'session'";
+    let before = app.count(reads).await;
+    session_at(&app, &c.mayor, &c.session, 2).await;
+    assert_eq!(
+        app.count(reads).await - before,
+        3,
+        "one read per household shown"
     );
 
     // The page itself, without JavaScript: the agenda links each point, the current one marked.
@@ -1731,19 +1751,17 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
         )
         .await;
     assert!(page.contains("Point 2 sur 2"), "{page}");
-    assert!(page.contains(&format!(
-        "href=\"/commission/seances/{}?point=1\"",
-        c.session
-    )));
-    assert!(page.contains("aria-current=\"page\""));
-    assert!(page.contains(&format!(
-        "candidat-{}",
-        at_two.items[0].candidates[0].entry_id
-    )));
-    assert!(!page.contains(&format!(
-        "candidat-{}",
-        first.items[0].candidates[0].entry_id
-    )));
+    let link = |point: i64, offer: i64| {
+        format!(
+            "href=\"/commission/seances/{}?point={point}#offre-{offer}\"",
+            c.session
+        )
+    };
+    assert!(page.contains(&link(1, c.ranked.offer_id)));
+    assert!(page.contains(&format!("{} aria-current=\"page\"", link(2, second))));
+    let shown = |entry: i64| format!("id=\"candidat-{entry}\"");
+    assert!(page.contains(&shown(at_two.items[0].candidates[0].entry_id)));
+    assert!(!page.contains(&shown(first.items[0].candidates[0].entry_id)));
 
     // A vote sent from the second point comes back to it, at the candidate voted on.
     ok(app
@@ -1769,6 +1787,7 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
             ("entry_id", entry.as_str()),
             ("kind", "attribution"),
             ("point", "2"),
+            ("anonyme", "1"),
         ])
         .send()
         .await
@@ -1776,8 +1795,9 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
     assert!(voted.status().is_redirection(), "{}", voted.status());
     let location = voted.headers()["location"].to_str().unwrap().to_string();
     assert!(
+        // In the same view: a member voting in the pseudonymised view stays in it.
         location.starts_with(&format!(
-            "/commission/seances/{}?point=2&fait=vote-",
+            "/commission/seances/{}?point=2&anonyme=1&fait=vote-",
             c.session
         )),
         "{location}"

@@ -71,12 +71,14 @@ mod guard {
 #[cfg(feature = "ssr")]
 use crate::ssr::action_stamp;
 
-/// A session's page at one agenda point, after `done`.
+/// A session's page after `done`, at the agenda point the form was sent from and in the same view
+/// (`anonyme` non-empty: pseudonymised), at `anchor`.
 #[cfg(feature = "ssr")]
-fn session_path(session_id: i64, point: i64, done: &str) -> String {
+fn session_path(session_id: i64, point: i64, anonyme: &str, done: &str, anchor: &str) -> String {
     format!(
-        "/commission/seances/{session_id}?point={}&fait={done}-{}",
+        "/commission/seances/{session_id}?point={}{}&fait={done}-{}#{anchor}",
         point.max(1),
+        if anonyme.is_empty() { "" } else { "&anonyme=1" },
         action_stamp()
     )
 }
@@ -101,13 +103,18 @@ pub async fn load_session(
     session_id: i64,
     anonymised: bool,
     #[server(default)] point: i64,
+    #[server(default)] offre: Option<i64>,
 ) -> Result<SessionView, AppError> {
     use crate::ssr::{respond, state, store::caleol};
     respond(async move {
         let (viewer, user_id) = guard::viewer().await?;
         let state = state()?;
         let point = usize::try_from(point).unwrap_or(1);
-        let mut view = caleol::view(state.db.pool(), session_id, viewer, anonymised, point)
+        let at = match offre {
+            Some(offer_id) => caleol::Point::Offer(offer_id),
+            None => caleol::Point::Index(point),
+        };
+        let mut view = caleol::view(state.db.pool(), session_id, viewer, anonymised, at)
             .await?
             .ok_or(AppError::NotFound)?;
         crate::ssr::usecases::flux::review_effects(
@@ -116,13 +123,19 @@ pub async fn load_session(
             crate::ssr::subject::today(),
         )
         .await?;
-        crate::ssr::usecases::privacy::record_read(
-            &state,
-            guard::reader(viewer, user_id),
-            crate::ssr::store::file_reads::Read::Session { session_id },
-            &view.held_on,
-        )
-        .await?;
+        // The households read are those of the point shown: the others were not on screen.
+        if let Some(item) = view.items.first() {
+            crate::ssr::usecases::privacy::record_read(
+                &state,
+                guard::reader(viewer, user_id),
+                crate::ssr::store::file_reads::Read::Session {
+                    session_id,
+                    item_id: item.id,
+                },
+                &view.held_on,
+            )
+            .await?;
+        }
         Ok(view)
     })
     .await
@@ -138,7 +151,7 @@ pub async fn open_session(
         let caller = guard::member().await?;
         let meets_today = meets_today == "on";
         usecases::caleol::open(&state()?, caller, session_id, meets_today).await?;
-        leptos_axum::redirect(&session_path(session_id, 1, "ouverte"));
+        leptos_axum::redirect(&session_path(session_id, 1, "", "ouverte", "contenu"));
         Ok(())
     })
     .await
@@ -175,6 +188,7 @@ pub async fn cast_vote(
     #[server(default)] document: String,
     #[server(default)] deadline: String,
     #[server(default)] point: i64,
+    #[server(default)] anonyme: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{respond, state, usecases};
     respond(async move {
@@ -189,9 +203,12 @@ pub async fn cast_vote(
             usecases::caleol::RulingBy::Vote,
         )
         .await?;
-        leptos_axum::redirect(&format!(
-            "{}#candidat-{entry_id}",
-            session_path(session_id, point, "vote")
+        leptos_axum::redirect(&session_path(
+            session_id,
+            point,
+            &anonyme,
+            "vote",
+            &format!("candidat-{entry_id}"),
         ));
         Ok(())
     })
@@ -209,6 +226,7 @@ pub async fn record_outcome(
     #[server(default)] document: String,
     #[server(default)] deadline: String,
     #[server(default)] point: i64,
+    #[server(default)] anonyme: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{respond, state, usecases};
     respond(async move {
@@ -223,9 +241,12 @@ pub async fn record_outcome(
             usecases::caleol::RulingBy::Decision,
         )
         .await?;
-        leptos_axum::redirect(&format!(
-            "{}#candidat-{entry_id}",
-            session_path(session_id, point, "decision")
+        leptos_axum::redirect(&session_path(
+            session_id,
+            point,
+            &anonyme,
+            "decision",
+            &format!("candidat-{entry_id}"),
         ));
         Ok(())
     })
@@ -236,12 +257,20 @@ pub async fn record_outcome(
 pub async fn record_attendance(
     session_id: i64,
     #[server(default)] present: Vec<i64>,
+    #[server(default)] point: i64,
+    #[server(default)] anonyme: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{respond, state, usecases};
     respond(async move {
         let caller = guard::member().await?;
         usecases::caleol::attendance(&state()?, caller, session_id, &present).await?;
-        leptos_axum::redirect(&session_path(session_id, 1, "presences"));
+        leptos_axum::redirect(&session_path(
+            session_id,
+            point,
+            &anonyme,
+            "presences",
+            "presences",
+        ));
         Ok(())
     })
     .await
@@ -268,6 +297,8 @@ pub async fn record_occupation(
     finding: String,
     proposed: String,
     #[server(default)] typology: String,
+    #[server(default)] point: i64,
+    #[server(default)] anonyme: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{respond, state, usecases};
     respond(async move {
@@ -289,7 +320,13 @@ pub async fn record_occupation(
             valid.typology,
         )
         .await?;
-        leptos_axum::redirect(&session_path(session_id, 1, "occupation"));
+        leptos_axum::redirect(&session_path(
+            session_id,
+            point,
+            &anonyme,
+            "occupation",
+            "occupation-titre",
+        ));
         Ok(())
     })
     .await
@@ -361,6 +398,27 @@ fn SessionList(sessions: Vec<SessionSummary>, base: &'static str) -> impl IntoVi
     .into_any()
 }
 
+/// Where a form of the session page brings its sender back: the agenda point shown, in the same
+/// view (named or pseudonymised).
+#[derive(Clone, Copy)]
+struct Place {
+    point: usize,
+    anonymised: bool,
+}
+
+/// The hidden fields that say so, in each form of the session page.
+#[component]
+fn PlaceFields() -> impl IntoView {
+    let place = use_context::<Place>().unwrap_or(Place {
+        point: 1,
+        anonymised: false,
+    });
+    view! {
+        <input type="hidden" name="point" value=place.point.to_string()/>
+        {place.anonymised.then(|| view! { <input type="hidden" name="anonyme" value="1"/> })}
+    }
+}
+
 #[component]
 pub fn SessionPage() -> impl IntoView {
     let id = id_param();
@@ -369,9 +427,16 @@ pub fn SessionPage() -> impl IntoView {
         move || {
             let q = query.read();
             let point = q.get("point").and_then(|p| p.parse().ok()).unwrap_or(1);
-            (id(), q.get("anonyme").is_some(), point, q.get("fait"))
+            let offer = q.get("offre").and_then(|o| o.parse().ok());
+            (
+                id(),
+                q.get("anonyme").is_some(),
+                point,
+                offer,
+                q.get("fait"),
+            )
         },
-        |(id, anonymised, point, _)| load_session(id, anonymised, point),
+        |(id, anonymised, point, offer, _)| load_session(id, anonymised, point, offer),
     );
     view! {
         <Title text="Séance de la commission"/>
@@ -391,12 +456,24 @@ fn Session(view: SessionView) -> impl IntoView {
     let deciding = president && status == SessionStatus::Open;
     let point = view.point;
     let anonymised = view.anonymised;
+    provide_context(Place { point, anonymised });
     // The address of an agenda point, in the same view (named or pseudonymised).
     let point_href = move |point: usize, anonymised: bool| {
         format!(
             "/commission/seances/{id}?point={point}{}",
             if anonymised { "&anonyme=1" } else { "" }
         )
+    };
+    // The agenda's links go straight to the point's offer, past the members and the agenda.
+    let offer_href = {
+        let agenda = view.agenda.clone();
+        move |point: usize| {
+            let anchor = agenda
+                .get(point.saturating_sub(1))
+                .map(|(offer_id, _)| format!("#offre-{offer_id}"))
+                .unwrap_or_default();
+            format!("{}{anchor}", point_href(point, anonymised))
+        }
     };
     let toggle = if anonymised {
         (point_href(point, false), "Afficher les noms")
@@ -417,7 +494,7 @@ fn Session(view: SessionView) -> impl IntoView {
                         let here = index + 1 == point;
                         view! {
                             <li>
-                                <a href=point_href(index + 1, anonymised) aria-current=here.then_some("page")>
+                                <a href=offer_href(index + 1) aria-current=here.then_some("page")>
                                     {format!("Offre n° {offer_id} — {title}")}
                                 </a>
                                 {here.then_some(" (ci-dessous)")}
@@ -429,9 +506,9 @@ fn Session(view: SessionView) -> impl IntoView {
         }
     });
     let neighbours = view! {
-        <Pager label="Points de l'ordre du jour" unit="Point" previous="← Offre précédente" next="Offre suivante →"
+        <Pager label="Points de l'ordre du jour" unit="Point" previous="Offre précédente" next="Offre suivante"
             page=point as i64 pages=points as i64
-            href=move |to| point_href(to as usize, anonymised)/>
+            href=move |to| offer_href(to as usize)/>
     };
     let quorum_line = format!(
         "{} membre(s) à voix délibérative ; {} ont participé{}.",
@@ -475,10 +552,11 @@ fn Session(view: SessionView) -> impl IntoView {
                 </KeptForm>
             })}
             {(deciding && view.mode == SessionMode::InPerson).then(|| view! {
-                <h2>"Présences"</h2>
+                <h2 id="presences">"Présences"</h2>
                 <FormAlert value=attendance.value()/>
                 <KeptForm action=attendance>
                     <input type="hidden" name="session_id" value=id.to_string()/>
+                    <PlaceFields/>
                     <fieldset class="field">
                         <legend>"Membres présents"</legend>
                         {seats_for_attendance.into_iter().map(|s| {
@@ -496,7 +574,7 @@ fn Session(view: SessionView) -> impl IntoView {
             })}
         </section>
         {agenda}
-        {view.items.into_iter().map(|item| view! { <Item session_id=id point item voting deciding/> }).collect_view()}
+        {view.items.into_iter().map(|item| view! { <Item session_id=id item voting deciding/> }).collect_view()}
         {neighbours}
         {(!view.occupation.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="occupation-titre">
@@ -525,13 +603,7 @@ fn Session(view: SessionView) -> impl IntoView {
 }
 
 #[component]
-fn Item(
-    session_id: i64,
-    point: usize,
-    item: AgendaItem,
-    voting: bool,
-    deciding: bool,
-) -> impl IntoView {
+fn Item(session_id: i64, item: AgendaItem, voting: bool, deciding: bool) -> impl IntoView {
     let heading_id = format!("offre-{}", item.offer_id);
     let labelled_by = heading_id.clone();
     view! {
@@ -552,7 +624,7 @@ fn Item(
                 }.into_any()
             }}
             <ul class="ranking">
-                {item.candidates.into_iter().map(|c| view! { <Candidate session_id point candidate=c voting deciding/> }).collect_view()}
+                {item.candidates.into_iter().map(|c| view! { <Candidate session_id candidate=c voting deciding/> }).collect_view()}
             </ul>
         </section>
     }
@@ -561,7 +633,6 @@ fn Item(
 #[component]
 fn Candidate(
     session_id: i64,
-    point: usize,
     candidate: ReviewCandidate,
     voting: bool,
     deciding: bool,
@@ -615,13 +686,13 @@ fn Candidate(
             {voting.then(|| view! {
                 <details open=candidate.my_vote.is_none()>
                     <summary>{if candidate.my_vote.is_some() { "Changer mon vote" } else { "Voter" }}</summary>
-                    <VoteForm session_id point entry_id/>
+                    <VoteForm session_id entry_id/>
                 </details>
             })}
             {deciding.then(|| view! {
                 <details>
                     <summary>"Consigner la décision de la commission"</summary>
-                    <DecisionForm session_id point entry_id/>
+                    <DecisionForm session_id entry_id/>
                 </details>
             })}
         </li>
@@ -630,7 +701,7 @@ fn Candidate(
 
 /// A member's vote on one candidate.
 #[component]
-fn VoteForm(session_id: i64, point: usize, entry_id: i64) -> impl IntoView {
+fn VoteForm(session_id: i64, entry_id: i64) -> impl IntoView {
     let action = ServerAction::<CastVote>::new();
     let errors = field_errors(action.value());
     view! {
@@ -639,7 +710,7 @@ fn VoteForm(session_id: i64, point: usize, entry_id: i64) -> impl IntoView {
             <KeptForm action key=("entry_id", entry_id.to_string())>
                 <input type="hidden" name="session_id" value=session_id.to_string()/>
                 <input type="hidden" name="entry_id" value=entry_id.to_string()/>
-                <input type="hidden" name="point" value=point.to_string()/>
+                <PlaceFields/>
                 {ruling_fields("vote", entry_id, errors)}
                 <button type="submit" class="button">"Enregistrer mon vote"</button>
             </KeptForm>
@@ -649,7 +720,7 @@ fn VoteForm(session_id: i64, point: usize, entry_id: i64) -> impl IntoView {
 
 /// The president's record of the commission's decision on one candidate.
 #[component]
-fn DecisionForm(session_id: i64, point: usize, entry_id: i64) -> impl IntoView {
+fn DecisionForm(session_id: i64, entry_id: i64) -> impl IntoView {
     let action = ServerAction::<RecordOutcome>::new();
     let errors = field_errors(action.value());
     view! {
@@ -658,7 +729,7 @@ fn DecisionForm(session_id: i64, point: usize, entry_id: i64) -> impl IntoView {
             <KeptForm action key=("entry_id", entry_id.to_string())>
                 <input type="hidden" name="session_id" value=session_id.to_string()/>
                 <input type="hidden" name="entry_id" value=entry_id.to_string()/>
-                <input type="hidden" name="point" value=point.to_string()/>
+                <PlaceFields/>
                 {ruling_fields("decision", entry_id, errors)}
                 <button type="submit" class="button">"Consigner la décision"</button>
             </KeptForm>
@@ -747,6 +818,7 @@ fn OccupationCard(session_id: i64, item: OccupationItem, deciding: bool) -> impl
                 <FormAlert value=record.value()/>
                 <KeptForm action=record key=("lease_id", lease.to_string())>
                     <input type="hidden" name="session_id" value=session_id.to_string()/>
+                    <PlaceFields/>
                     <input type="hidden" name="lease_id" value=lease.to_string()/>
                     <div class="field">
                         <label for=finding_id.clone()>"Constat de la commission"</label>

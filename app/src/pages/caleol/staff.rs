@@ -162,7 +162,9 @@ fn StaffSessionCard(session: SessionSummary, ready: Vec<(i64, String)>) -> impl 
             <h3><a href=format!("/commission/seances/{id}")>{format!("Séance du {} — {}", session.held_on, session.commission)}</a></h3>
             <p>{session.mode.label()}" — "<strong>{session.status.label()}</strong>{format!(" — quorum : {}", session.quorum)}</p>
             {if session.items.is_empty() { view! { <p>"Ordre du jour vide."</p> }.into_any() } else { view! {
-                <ol>{session.items.iter().map(|(offer, title)| view! { <li>{format!("Offre n° {offer} — {title}")}</li> }).collect_view()}</ol>
+                <ol>{session.items.iter().map(|(offer, title)| view! {
+                    <li><a href=format!("/commission/seances/{id}?offre={offer}#offre-{offer}")>{format!("Offre n° {offer} — {title}")}</a></li>
+                }).collect_view()}</ol>
             }.into_any() }}
             {matches!(session.status, SessionStatus::Closed | SessionStatus::Signed).then(|| view! {
                 <p><a href=format!("/commission/seances/{id}/pv")>"Procès-verbal"</a></p>

@@ -52,8 +52,9 @@ pub enum Read {
     Export { offer_id: i64 },
     /// One proof.
     Document { document_id: i64 },
-    /// The candidates before a commission's session.
-    Session { session_id: i64 },
+    /// The candidates of one agenda point (`item_id`) of a commission's session: the page shows
+    /// one point at a time.
+    Session { session_id: i64, item_id: i64 },
     /// The minutes of a session, on screen or as a PDF.
     Minutes { session_id: i64 },
     /// An assisted applicant's file, opened by the staff who registered them.
@@ -85,7 +86,7 @@ impl Read {
         match self {
             Read::Ranking { offer_id } | Read::Export { offer_id } => format!("offer:{offer_id}"),
             Read::Document { document_id } => format!("document:{document_id}"),
-            Read::Session { session_id } | Read::Minutes { session_id } => {
+            Read::Session { session_id, .. } | Read::Minutes { session_id } => {
                 format!("session:{session_id}")
             }
             Read::Assisted { applicant_user_id } => format!("user:{applicant_user_id}"),
@@ -109,12 +110,12 @@ impl Read {
                 "SELECT user_id AS applicant_user_id FROM applicant_documents WHERE id = $9",
                 document_id,
             ),
-            Read::Session { session_id } => (
+            Read::Session { item_id, .. } => (
                 "SELECT DISTINCT e.applicant_user_id AS applicant_user_id FROM session_items si
                  JOIN rankings r ON r.offer_id = si.offer_id
                  JOIN ranking_entries e ON e.ranking_id = r.id
-                 WHERE si.session_id = $9 AND e.shortlisted = 1",
-                session_id,
+                 WHERE si.id = $9 AND e.shortlisted = 1",
+                item_id,
             ),
             Read::Minutes { session_id } => (
                 "SELECT DISTINCT d.applicant_user_id AS applicant_user_id FROM decisions d

@@ -43,16 +43,24 @@ pub(super) fn grid_label(audience: Option<&str>, version: Option<i64>) -> String
     }
 }
 
-/// Everything a member (or staff) sees of a session, with the candidates of one agenda point
-/// (`point`, from 1; past the end, the last): a session of many offers is reviewed one offer at a
-/// time, so a page holds a few households, not hundreds. `anonymised` replaces names by letters
-/// and hides the request numbers.
+/// Which agenda point a session's page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Point {
+    /// By its place on the agenda, from 1; past the end, the last.
+    Index(usize),
+    /// The point of this offer; the first if it is not on the agenda.
+    Offer(i64),
+}
+
+/// Everything a member (or staff) sees of a session, with the candidates of one agenda point: a
+/// session of many offers is reviewed one offer at a time, so a page holds a few households, not
+/// hundreds. `anonymised` replaces names by letters and hides the request numbers.
 pub async fn view(
     pool: &AnyPool,
     session_id: i64,
     viewer: Viewer,
     anonymised: bool,
-    point: usize,
+    at: Point,
 ) -> Result<Option<SessionView>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let Some(s) = session(&mut conn, session_id, viewer).await? else {
@@ -79,7 +87,14 @@ pub async fn view(
             (item.offer_id, title)
         })
         .collect();
-    let point = point.clamp(1, agenda_items.len().max(1));
+    let point = match at {
+        Point::Index(point) => point,
+        Point::Offer(offer_id) => agenda_items
+            .iter()
+            .position(|item| item.offer_id == offer_id)
+            .map_or(1, |index| index + 1),
+    }
+    .clamp(1, agenda_items.len().max(1));
     let mut items = Vec::new();
     for item in agenda_items.into_iter().skip(point - 1).take(1) {
         let entries = entries_of(&mut conn, item.ranking_id).await?;
