@@ -101,6 +101,9 @@ pub struct Settings {
     /// Searches allowed per client address and minute, through the open API and the catalogue
     /// together.
     pub searches_per_address: u32,
+    /// Milliseconds a public page drawn for a visitor without a cookie is given to the next
+    /// ones (`public_pages.rs`); 0 turns it off.
+    pub public_pages_kept_ms: u32,
     /// Minutes without a request after which a session ends.
     pub session_idle_minutes: u32,
     /// Hours after sign-in after which a session ends, however active.
@@ -131,6 +134,7 @@ impl Default for Settings {
             seed_demo: false,
             login_attempts_per_address: 10,
             searches_per_address: 120,
+            public_pages_kept_ms: 1000,
             session_idle_minutes: 60,
             session_lifetime_hours: 12,
             operator: "locactive (démonstration)".into(),
@@ -252,6 +256,16 @@ impl Settings {
                 return Err(ConfigError::Env {
                     name: "LOCACTIVE_SEARCHES_PER_ADDRESS",
                     reason: "must be at least 1".into(),
+                });
+            }
+        }
+        if let Some(v) = get("LOCACTIVE_PUBLIC_PAGES_KEPT_MS") {
+            self.public_pages_kept_ms = parse("LOCACTIVE_PUBLIC_PAGES_KEPT_MS", v)?;
+            // Past a minute a visitor could act on a page long out of date.
+            if self.public_pages_kept_ms > 60_000 {
+                return Err(ConfigError::Env {
+                    name: "LOCACTIVE_PUBLIC_PAGES_KEPT_MS",
+                    reason: "must be at most 60000 (one minute)".into(),
                 });
             }
         }
@@ -396,6 +410,14 @@ mod tests {
             .apply_env(env(&[("LOCACTIVE_SEARCHES_PER_ADDRESS", "600")]))
             .unwrap();
         assert_eq!(settings.searches_per_address, 600);
+        settings
+            .apply_env(env(&[("LOCACTIVE_PUBLIC_PAGES_KEPT_MS", "0")]))
+            .unwrap();
+        assert_eq!(settings.public_pages_kept_ms, 0);
+        let error = settings
+            .apply_env(env(&[("LOCACTIVE_PUBLIC_PAGES_KEPT_MS", "120000")]))
+            .unwrap_err();
+        assert!(error.to_string().contains("LOCACTIVE_PUBLIC_PAGES_KEPT_MS"));
         let error = settings
             .apply_env(env(&[("LOCACTIVE_SMTP_PORT", "vingt-cinq")]))
             .unwrap_err();

@@ -116,6 +116,11 @@ pub fn router(state: AppState, extra_routes: Router<AppState>) -> Router {
             crate::render_threads::RenderThreads::new(),
             crate::render_threads::on_one_thread,
         ))
+        // A kept page is given from here, without going to a render thread at all.
+        .layer(middleware::from_fn_with_state(
+            crate::public_pages::PublicPages::new(state.settings.public_pages_kept),
+            crate::public_pages::serve,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

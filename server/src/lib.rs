@@ -11,6 +11,7 @@ pub mod config;
 pub mod downloads;
 pub mod http;
 pub mod jobs;
+pub mod public_pages;
 pub mod render_threads;
 pub mod seed;
 pub mod startup;

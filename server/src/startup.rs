@@ -185,6 +185,9 @@ impl Application {
                 public_base_url: base_url,
                 login_attempts_per_address: settings.login_attempts_per_address,
                 searches_per_address: settings.searches_per_address,
+                public_pages_kept: std::time::Duration::from_millis(u64::from(
+                    settings.public_pages_kept_ms,
+                )),
                 sessions: app::ssr::store::accounts::SessionLimits {
                     idle: i64::from(settings.session_idle_minutes) * 60,
                     lifetime: i64::from(settings.session_lifetime_hours) * 3600,

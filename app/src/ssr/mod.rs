@@ -51,6 +51,9 @@ pub struct RuntimeSettings {
     pub searches_per_address: u32,
     /// How long sessions last, idle and in all.
     pub sessions: store::accounts::SessionLimits,
+    /// How long a public page drawn for a visitor without a cookie is given to the next ones
+    /// (zero: never).
+    pub public_pages_kept: std::time::Duration,
     pub privacy: Privacy,
 }
 

@@ -5,10 +5,12 @@
 //! Writes (tantivy commits) run on blocking threads.
 
 mod facets;
+mod recent;
 
 use super::db::Db;
 use crate::domain::catalogue::{CatalogueQuery, PER_PAGE, Sort};
 use facets::{Counts, DenseCache, Facets, Wanted};
+use recent::RecentOutcomes;
 use std::ops::Bound;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Count, TopDocs};
@@ -90,6 +92,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Arc<Mutex<IndexWriter>>,
     dense: DenseCache,
+    recent: RecentOutcomes,
     pub fields: Fields,
 }
 
@@ -201,6 +204,7 @@ impl SearchIndex {
             reader,
             writer: Arc::new(Mutex::new(writer)),
             dense: DenseCache::default(),
+            recent: RecentOutcomes::default(),
             fields,
         })
     }
@@ -262,6 +266,7 @@ impl SearchIndex {
         writer.commit()?;
         drop(writer);
         self.reader.reload()?;
+        self.recent.renew(&self.reader.searcher());
         Ok(())
     }
 
@@ -399,10 +404,19 @@ impl SearchIndex {
         now: i64,
         within: Option<&[i64]>,
     ) -> Result<SearchOutcome, SearchError> {
-        let searcher = self.reader.searcher();
+        self.search_on(&self.reader.searcher(), query, now, within)
+    }
+
+    fn search_on(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &CatalogueQuery,
+        now: i64,
+        within: Option<&[i64]>,
+    ) -> Result<SearchOutcome, SearchError> {
         let base = self.clauses(query, now, within);
         let wanted = Self::wanted(query);
-        self.dense.keep_only(&searcher);
+        self.dense.keep_only(searcher);
         let dense = self.dense.clone();
         let limit = PER_PAGE as usize;
         let offset = (query.page.saturating_sub(1) * PER_PAGE) as usize;
@@ -464,16 +478,33 @@ impl SearchIndex {
         })
     }
 
-    /// [`SearchIndex::search_blocking`] on a blocking thread.
+    /// [`SearchIndex::search_blocking`] on a blocking thread, or the same outcome kept from an
+    /// earlier identical query when no commit and no opening or closing came in between.
     pub async fn search(
         &self,
         query: CatalogueQuery,
         now: i64,
         within: Option<Vec<i64>>,
     ) -> Result<SearchOutcome, SearchError> {
+        let key = within.is_none().then(|| query.to_query_string());
+        if let Some(key) = &key {
+            let generation = self.reader.searcher().generation().generation_id();
+            if let Some(kept) = self.recent.get(generation, now, key) {
+                return Ok(SearchOutcome::clone(&kept));
+            }
+        }
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.search_blocking(&query, now, within.as_deref()))
-            .await?
+        tokio::task::spawn_blocking(move || {
+            let searcher = this.reader.searcher();
+            let outcome = this.search_on(&searcher, &query, now, within.as_deref())?;
+            if let Some(key) = key {
+                let generation = searcher.generation().generation_id();
+                this.recent
+                    .put(generation, now, key, Arc::new(outcome.clone()));
+            }
+            Ok(outcome)
+        })
+        .await?
     }
 }
 
@@ -526,6 +557,68 @@ mod tests {
         assert_eq!(index.num_docs(), 2);
         index.upsert(1, None).await.unwrap();
         assert_eq!(index.num_docs(), 1);
+    }
+
+    /// A repeated query is answered from the kept outcome while the same offers are open and
+    /// nothing was committed; an opening, a closing or a commit gives a fresh search.
+    #[tokio::test]
+    async fn kept_outcomes_are_given_only_while_they_are_still_true() {
+        let index = SearchIndex::in_memory().unwrap();
+        let offer = |id, opens_at, closes_at| OfferDoc {
+            commune_parent: None,
+            offer_id: id,
+            text: "T2 avec balcon".into(),
+            commune_insee: "25056".into(),
+            epci_siren: "242500361".into(),
+            typology: "T2".into(),
+            financing: "PLUS".into(),
+            categories: vec!["tout_public".into()],
+            in_qpv: false,
+            has_lift: false,
+            accessibility: "none".into(),
+            monthly_cents: 40_000,
+            surface_m2: 45,
+            opens_at,
+            closes_at,
+            published_at: opens_at,
+        };
+        index
+            .replace_all(vec![offer(1, 0, 100), offer(2, 50, 200)])
+            .await
+            .unwrap();
+        let query = CatalogueQuery::from_query_string("q=balcon").unwrap();
+        let key = query.to_query_string();
+        let ids = |outcome: SearchOutcome| {
+            let mut ids = outcome.offer_ids;
+            ids.sort();
+            ids
+        };
+        let search = |now| index.search(query.clone(), now, None);
+        assert_eq!(ids(search(10).await.unwrap()), [1]);
+        assert_eq!(index.recent.held().0, 1);
+        // Proof that the next query in the same slot is not searched again: it gets what is kept.
+        let generation = index.reader.searcher().generation().generation_id();
+        let marked = SearchOutcome {
+            total: 999,
+            offer_ids: vec![],
+            facets: vec![],
+        };
+        index
+            .recent
+            .put(generation, 10, key.clone(), Arc::new(marked.clone()));
+        assert_eq!(search(49).await.unwrap(), marked);
+        // Offer 2 opens at 50, offer 1 closes at 100 (its last open second is 99).
+        assert_eq!(ids(search(50).await.unwrap()), [1, 2]);
+        assert_eq!(ids(search(99).await.unwrap()), [1, 2]);
+        assert_eq!(ids(search(100).await.unwrap()), [2]);
+        // A commit forgets everything kept.
+        index.upsert(3, Some(offer(3, 0, 300))).await.unwrap();
+        assert_eq!(index.recent.held(), (0, 0));
+        assert_eq!(ids(search(10).await.unwrap()), [1, 3]);
+        // A search among one household's offers is not kept.
+        let mine = index.search(query.clone(), 10, Some(vec![3])).await.unwrap();
+        assert_eq!(ids(mine), [3]);
+        assert_eq!(index.recent.held().0, 1);
     }
 
     /// The one-pass counting agrees with counting by hand: for each dimension, the offers that

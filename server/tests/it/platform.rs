@@ -14,6 +14,7 @@ on_both_backends!(
     a_backup_taken_while_serving_restores_to_a_working_application,
     built_files_are_served_precompressed_and_pages_are_asked_again,
     pages_carry_islands_only_where_the_browser_has_work,
+    public_pages_of_visitors_without_a_cookie_are_drawn_once_and_shared,
 );
 
 async fn healthz_reports_status_backend_and_index_size(backend: Backend) {
@@ -582,5 +583,76 @@ async fn pages_carry_islands_only_where_the_browser_has_work(backend: Backend) {
             !page.contains("__RESOLVED_RESOURCES["),
             "{path} carries its data for hydration"
         );
+    }
+}
+
+/// A public page asked for without any cookie is drawn once and given to the next visitors for
+/// a moment, each answer with its own nonce; signed-in visitors, other pages and failures are
+/// always drawn afresh.
+async fn public_pages_of_visitors_without_a_cookie_are_drawn_once_and_shared(backend: Backend) {
+    use reqwest::header;
+    let app = spawn_app_with(
+        backend,
+        // Long enough that a slow test machine never sees the page expire between two requests
+        // (expiry is tested in `public_pages.rs`).
+        |settings| settings.public_pages_kept_ms = 10_000,
+        axum::Router::new(),
+    )
+    .await;
+    let (staff, _) = app.staff_of("Habitat Test", "111111111").await;
+    let offer = app
+        .published_offer(
+            &staff,
+            OfferSpec {
+                reference: "K-1",
+                typology: "T3",
+                financing: "PLUS",
+                rent_euros: "450",
+                categories: &["tout_public"],
+            },
+        )
+        .await;
+    app.state.search.rebuild(&app.state.db).await.unwrap();
+    let anonymous = || async {
+        let response = http_get(app.url("/offres?q=lumineux")).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let age = response.headers().get(header::AGE).cloned();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a nonce in the policy")
+            .to_string();
+        (age, nonce, response.text().await.unwrap())
+    };
+    // Drawn, then given again while it is fresh: the same page, each time with a nonce of its own
+    // that the page's scripts carry.
+    let (age, first_nonce, first) = anonymous().await;
+    assert!(age.is_none(), "the first visitor's page is drawn");
+    assert!(first.contains(&format!("/offres/{offer}")));
+    let (age, second_nonce, second) = anonymous().await;
+    assert!(age.is_some(), "the next visitor gets the page drawn for the first");
+    assert_ne!(first_nonce, second_nonce);
+    assert!(second.contains(&format!("nonce=\"{second_nonce}\"")));
+    assert!(!second.contains(&first_nonce));
+    assert_eq!(first.replace(&first_nonce, "N"), second.replace(&second_nonce, "N"));
+    // A signed-in visitor's page is always drawn for them.
+    let signed_in = staff.get(app.url("/offres?q=lumineux")).send().await.unwrap();
+    assert_eq!(signed_in.status(), 200);
+    assert!(signed_in.headers().get(header::AGE).is_none());
+    // An address that answers an error is drawn each time.
+    for _ in 0..2 {
+        let missing = http_get(app.url("/offres/999999")).await.unwrap();
+        assert_eq!(missing.status(), 404);
+        assert!(missing.headers().get(header::AGE).is_none());
+    }
+    // Other pages are never shared, even without a cookie.
+    for _ in 0..2 {
+        let sign_in = http_get(app.url("/connexion")).await.unwrap();
+        assert!(sign_in.headers().get(header::AGE).is_none());
     }
 }
