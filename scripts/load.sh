@@ -44,7 +44,7 @@ for connections in 10 100; do
       *"&") label="${path}loyer_max=(each different)"; script=(-s scripts/load_distinct.lua) ;;
       *) label=$path; script=() ;;
     esac
-    out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "${script[@]}" "$base$path")
+    out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency ${script[@]+"${script[@]}"} "$base$path")
     rate=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
     p99=$(echo "$out" | awk '$1 == "99%" {print $2}')

@@ -1,7 +1,8 @@
 -- wrk script for scripts/load.sh: every request a query never asked before, so that none is
 -- answered from the server's kept outcomes. A rent ceiling far above any rent changes no result,
 -- only the query; each wrk thread counts in a range of its own (loyer_max stops at 100,000).
--- Usage: wrk -s scripts/load_distinct.lua URL, where URL's path and query end with "&".
+-- Usage: wrk -t2 -s scripts/load_distinct.lua URL, where URL's path and query end with "&".
+-- Two threads exactly: a third would count past 100,000 and be refused.
 local threads = 0
 
 function setup(thread)

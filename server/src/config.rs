@@ -261,13 +261,15 @@ impl Settings {
         }
         if let Some(v) = get("LOCACTIVE_PUBLIC_PAGES_KEPT_MS") {
             self.public_pages_kept_ms = parse("LOCACTIVE_PUBLIC_PAGES_KEPT_MS", v)?;
-            // Past a minute a visitor could act on a page long out of date.
-            if self.public_pages_kept_ms > 60_000 {
-                return Err(ConfigError::Env {
-                    name: "LOCACTIVE_PUBLIC_PAGES_KEPT_MS",
-                    reason: "must be at most 60000 (one minute)".into(),
-                });
-            }
+        }
+        // Checked whether it came from the file or the environment: past a minute a visitor could
+        // act on a page long out of date.
+        if self.public_pages_kept_ms > 60_000 {
+            return Err(ConfigError::Env {
+                name: "LOCACTIVE_PUBLIC_PAGES_KEPT_MS",
+                reason: "must be at most 60000 (one minute), in the file as in the environment"
+                    .into(),
+            });
         }
         for (name, value) in [
             (
@@ -418,6 +420,10 @@ mod tests {
             .apply_env(env(&[("LOCACTIVE_PUBLIC_PAGES_KEPT_MS", "120000")]))
             .unwrap_err();
         assert!(error.to_string().contains("LOCACTIVE_PUBLIC_PAGES_KEPT_MS"));
+        // From the file too: checked once everything is read.
+        let error = settings.apply_env(env(&[])).unwrap_err();
+        assert!(error.to_string().contains("60000"));
+        settings.public_pages_kept_ms = 1000;
         let error = settings
             .apply_env(env(&[("LOCACTIVE_SMTP_PORT", "vingt-cinq")]))
             .unwrap_err();

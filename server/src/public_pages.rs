@@ -3,19 +3,22 @@
 //! A surge on the catalogue (an offer shared widely, the first morning of a campaign) is mostly
 //! people who are not signed in asking for the same few addresses, and their page is the same for
 //! all of them. It is drawn once and given to each of them for `public_pages_kept_ms` (one second
-//! by default; 0 turns it off), as a caching proxy in front of the site would do. A page is at
-//! most that old; the search index itself follows the database within half a second.
+//! by default; 0 turns it off), as a caching proxy in front of the site would do.
 //!
-//! What is kept, and only that: a GET of `/`, `/offres` or `/offres/{id}` that carries no cookie
-//! at all (no session, no refused form waiting to be shown), answered 200 with HTML that sets no
-//! cookie, of at most [`MAX_PAGE_BYTES`]. Nothing personal can be in it: the same request from
-//! anyone gets the same page.
+//! What is kept, and only that: a GET of `/`, `/offres?…` or `/offres/{id}` (the catalogue with
+//! its query, the two others without one) that carries no cookie at all (no session, no refused
+//! form waiting to be shown), answered 200 with HTML that sets no cookie, of at most
+//! [`MAX_PAGE_BYTES`]. Nothing personal can be in it: the same request from anyone gets the same
+//! page. A page is read whole before it is sent, so that it can be kept; the request deadline
+//! inside still bounds how long it takes.
 //!
 //! Each answer still has its own nonce for the content security policy: the kept page's nonce is
 //! replaced with a fresh one in the policy and in the page. Kept answers say their `Age`.
 //!
 //! When a page expires under load, one request draws it again while the others get the expired
-//! one for at most as long again, so an expiry is one render and not a burst of them.
+//! one for at most as long again, so an expiry is one render and not a burst of them: a page is
+//! thus at most twice the setting old. When the new drawing cannot be kept (the offer was
+//! withdrawn: a 404), the old page is forgotten at once.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -103,10 +106,12 @@ impl PublicPages {
     /// The key of `request` when its answer may be shared.
     fn key_of(&self, request: &Request) -> Option<String> {
         let uri = request.uri();
+        // Only the catalogue reads its query: elsewhere a query would only multiply one page.
         let shared = !self.0.kept_for.is_zero()
             && request.method() == Method::GET
             && !request.headers().contains_key(header::COOKIE)
-            && is_public(uri.path());
+            && is_public(uri.path())
+            && (uri.query().is_none() || uri.path() == "/offres");
         let key = uri.path_and_query()?.as_str();
         (shared && key.len() <= MAX_KEY_BYTES).then(|| key.to_string())
     }
@@ -128,6 +133,15 @@ impl PublicPages {
             page.redrawing = true;
         }
         None
+    }
+
+    /// Forgets the page of `key`, whose new drawing could not be kept.
+    fn forget(&self, key: &str) {
+        if let Ok(mut kept) = self.0.kept.lock()
+            && let Some(page) = kept.pages.pop(key)
+        {
+            kept.bytes = kept.bytes.saturating_sub(page.weight(key.len()));
+        }
     }
 
     fn keep(&self, key: String, page: Page) {
@@ -159,6 +173,7 @@ impl PublicPages {
             .is_some_and(|v| v.starts_with("text/html"));
         if response.status() != StatusCode::OK || !html || headers.contains_key(header::SET_COOKIE)
         {
+            self.forget(&key);
             return response;
         }
         let (parts, mut body) = response.into_parts();
@@ -170,6 +185,7 @@ impl PublicPages {
                         read.extend_from_slice(&data);
                     }
                     if read.len() > MAX_PAGE_BYTES {
+                        self.forget(&key);
                         // Too big to keep: what was read, then the rest as it comes.
                         let head = futures_util::stream::once(async move {
                             Ok::<_, axum::Error>(Bytes::from(read))
@@ -179,6 +195,7 @@ impl PublicPages {
                     }
                 }
                 Err(error) => {
+                    self.forget(&key);
                     // The body failed half-way: the client sees it fail too, and nothing is kept.
                     let failed = futures_util::stream::iter([Ok(Bytes::from(read)), Err(error)]);
                     return Response::from_parts(parts, Body::from_stream(failed));
@@ -187,7 +204,9 @@ impl PublicPages {
         }
         let body = Bytes::from(read);
         // A page that is not text could not have its nonce replaced: not kept.
-        if std::str::from_utf8(&body).is_ok() {
+        if std::str::from_utf8(&body).is_err() {
+            self.forget(&key);
+        } else {
             let page = Page {
                 at: Instant::now(),
                 headers: parts.headers.clone(),
@@ -295,6 +314,10 @@ mod tests {
         pages.keep("/offres".into(), page(expired));
         assert!(pages.find("/offres").is_none(), "the first one draws it");
         assert!(pages.find("/offres").is_some(), "the others get it meanwhile");
+        // A new drawing that cannot be kept (a withdrawn offer's 404) forgets the old page.
+        pages.forget("/offres");
+        assert!(pages.find("/offres").is_none());
+        assert!(pages.find("/offres").is_none());
         // Past twice its time, nobody gets it any more.
         let old = Instant::now() - Duration::from_millis(250);
         pages.keep("/offres".into(), page(old));

@@ -644,6 +644,25 @@ async fn public_pages_of_visitors_without_a_cookie_are_drawn_once_and_shared(bac
     let signed_in = staff.get(app.url("/offres?q=lumineux")).send().await.unwrap();
     assert_eq!(signed_in.status(), 200);
     assert!(signed_in.headers().get(header::AGE).is_none());
+    // Any cookie at all (here a refused form's token) and the page is drawn for this visitor.
+    for _ in 0..2 {
+        let with_cookie = reqwest::Client::new()
+            .get(app.url("/offres?q=lumineux"))
+            .header(header::COOKIE, "locactive_saisie=abc")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(with_cookie.status(), 200);
+        assert!(with_cookie.headers().get(header::AGE).is_none());
+    }
+    // The home page and an offer page read no query: with one, they are drawn each time.
+    for _ in 0..2 {
+        let home = http_get(app.url("/?x=1")).await.unwrap();
+        assert!(home.headers().get(header::AGE).is_none());
+    }
+    let offer_page = || async { http_get(app.url(&format!("/offres/{offer}"))).await.unwrap() };
+    assert!(offer_page().await.headers().get(header::AGE).is_none());
+    assert!(offer_page().await.headers().get(header::AGE).is_some());
     // An address that answers an error is drawn each time.
     for _ in 0..2 {
         let missing = http_get(app.url("/offres/999999")).await.unwrap();
