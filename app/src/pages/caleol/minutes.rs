@@ -1,7 +1,9 @@
 //! The minutes of a session: the printable page, observations and the signature.
 
 use super::*;
-use crate::components::form::{ConfirmStep, KeptForm, kept_value};
+use crate::components::form::{ConfirmStep, FormAlert, KeptForm, field_errors, kept_value};
+use crate::components::route::id_param;
+use leptos_router::hooks::use_query_map;
 
 pub use crate::domain::caleol::OBSERVATIONS_MAX_CHARS;
 

@@ -1,7 +1,8 @@
 //! Staff: tenancies, their occupation situations, and the findings of the triennial review.
 
 use super::*;
-use crate::components::form::{KeptForm, kept_choice};
+use crate::components::form::{FormAlert, KeptForm, kept_choice};
+use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "gestion/occupation")]
 pub async fn load_tenancies() -> Result<Vec<Tenancy>, AppError> {

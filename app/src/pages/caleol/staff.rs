@@ -2,7 +2,11 @@
 //! (decisions, offers made, the lease).
 
 use super::*;
-use crate::components::form::{KeptForm, kept_choice, kept_value};
+use crate::components::form::{
+    FormAlert, KeptForm, SelectField, field_errors, kept_choice, kept_value, options,
+};
+use crate::domain::caleol::SessionMode;
+use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "gestion/commissions")]
 pub async fn load_sessions_overview() -> Result<SessionsOverview, AppError> {
