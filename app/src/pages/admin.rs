@@ -370,7 +370,7 @@ fn TerritoryInvite() -> impl IntoView {
 pub fn AdminHomePage() -> impl IntoView {
     let create = ServerAction::<CreateOrganisation>::new();
     let errors = field_errors(create.value());
-    let organisations = Resource::new(move || create.version().get(), |_| list_organisations());
+    let organisations = Resource::new(|| (), |_| list_organisations());
     view! {
         <Title text="Administration"/>
         <crate::components::notices::CeilingsNotice/>
@@ -419,18 +419,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let invite = ServerAction::<InvitePerson>::new();
     let add_territory = ServerAction::<AddTerritory>::new();
     let set_address = ServerAction::<SetPostalAddress>::new();
-    let detail = Resource::new(
-        move || {
-            (
-                id(),
-                add_commission.version().get(),
-                invite.version().get(),
-                add_territory.version().get(),
-                set_address.version().get(),
-            )
-        },
-        |(id, ..)| load_organisation(id),
-    );
+    let detail = Resource::new(id, load_organisation);
     view! {
         <Title text="Organisme"/>
         {loaded(detail, move |detail| view! {

@@ -9,7 +9,6 @@ use crate::model::{ApplicantHome, MyApplication, format_euros};
 use crate::pages::profile::CompletenessPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "espace")]
 pub async fn load_applicant_home() -> Result<ApplicantHome, AppError> {
@@ -89,10 +88,7 @@ pub async fn delete_alert(alert_id: i64) -> Result<(), AppError> {
 pub fn ApplicantHomePage() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawApplication>::new();
     let remove_alert = ServerAction::<DeleteAlert>::new();
-    let home = Resource::new(
-        move || (withdraw.version().get(), remove_alert.version().get()),
-        |_| load_applicant_home(),
-    );
+    let home = Resource::new(|| (), |_| load_applicant_home());
     view! {
         <Title text="Mon espace"/>
         {loaded(home, move |home| view! { <ApplicantSummary home withdraw remove_alert/> })}
@@ -102,11 +98,7 @@ pub fn ApplicantHomePage() -> impl IntoView {
 #[component]
 pub fn ApplicationsPage() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawApplication>::new();
-    let query = use_query_map();
-    let home = Resource::new(
-        move || (withdraw.version().get(), query.read().get("reponse")),
-        |_| load_applicant_home(),
-    );
+    let home = Resource::new(|| (), |_| load_applicant_home());
     // The redirects after withdrawing and after answering a proposal say which was done.
     let withdrawn = success_flag("retiree").is_some();
     let answer = success_flag("reponse");

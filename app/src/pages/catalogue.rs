@@ -421,10 +421,7 @@ pub fn OfferPage() -> impl IntoView {
     let id = id_param();
     let apply = ServerAction::<ApplyToOffer>::new();
     let offer = Resource::new(id.clone(), load_offer);
-    let for_me = Resource::new(
-        move || (id(), apply.version().get()),
-        |(id, _)| load_offer_for_me(id),
-    );
+    let for_me = Resource::new(id, load_offer_for_me);
     view! {
         <Title text="Offre de logement"/>
         {loaded(offer, move |offer| {

@@ -311,7 +311,7 @@ pub fn PublicGridsPage() -> impl IntoView {
 #[component]
 pub fn TerritoryPage() -> impl IntoView {
     let publish = ServerAction::<PublishGrid>::new();
-    let grids = Resource::new(move || publish.version().get(), |_| load_territory_grids());
+    let grids = Resource::new(|| (), |_| load_territory_grids());
     let published = success_flag("publiee");
     view! {
         <Title text="Grilles de cotation du territoire"/>

@@ -272,17 +272,7 @@ pub fn FluxPage() -> impl IntoView {
     let convention = ServerAction::<SaveConvention>::new();
     let forecast = ServerAction::<SaveForecast>::new();
     let invite = ServerAction::<InviteReservataire>::new();
-    let overview = Resource::new(
-        move || {
-            (
-                year(),
-                convention.version().get(),
-                forecast.version().get(),
-                invite.version().get(),
-            )
-        },
-        |(year, _, _, _)| load_flux(year),
-    );
+    let overview = Resource::new(year, load_flux);
     view! {
         <Title text="Gestion en flux"/>
         {loaded(overview, move |o| view! { <FluxView o convention forecast invite/> })}

@@ -236,21 +236,7 @@ pub fn ProfileEditor(pour: Option<i64>) -> impl IntoView {
         wishes: ServerAction::new(),
         delete_document: ServerAction::new(),
     };
-    let profile = Resource::new(
-        move || {
-            (
-                actions.add.version().get(),
-                actions.remove.version().get(),
-                actions.resources.version().get(),
-                actions.housing.version().get(),
-                actions.request.version().get(),
-                actions.situations.version().get(),
-                actions.wishes.version().get(),
-                actions.delete_document.version().get(),
-            )
-        },
-        move |_| load_profile(pour),
-    );
+    let profile = Resource::new(|| (), move |_| load_profile(pour));
     view! {
         {loaded(profile, move |view| view! { <ProfileForms view actions/> })}
     }

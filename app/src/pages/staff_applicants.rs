@@ -126,7 +126,7 @@ pub async fn load_assisted_offers(id: i64) -> Result<Vec<AssistedOffer>, AppErro
 #[component]
 pub fn AssistedListPage() -> impl IntoView {
     let create = ServerAction::<CreateAssistedApplicant>::new();
-    let list = Resource::new(move || create.version().get(), |_| load_assisted_list());
+    let list = Resource::new(|| (), |_| load_assisted_list());
     let errors = field_errors(create.value());
     view! {
         <Title text="Demandeurs accompagnés"/>
@@ -174,13 +174,7 @@ pub fn AssistedListPage() -> impl IntoView {
 pub fn AssistedApplicantPage() -> impl IntoView {
     let id = id_param();
     let apply = ServerAction::<ApplyToOffer>::new();
-    let offers = Resource::new(
-        {
-            let id = id.clone();
-            move || (id(), apply.version().get())
-        },
-        |(id, _)| load_assisted_offers(id),
-    );
+    let offers = Resource::new(id.clone(), load_assisted_offers);
     let applied = success_flag("candidature").is_some();
     view! {
         <Title text="Dossier d'un demandeur"/>

@@ -126,10 +126,7 @@ fn status_label(status: &str) -> &'static str {
 pub fn ImportReportPage() -> impl IntoView {
     let id = id_param();
     let apply = ServerAction::<ApplyImport>::new();
-    let report = Resource::new(
-        move || (id(), apply.version().get()),
-        |(id, _)| load_import(id),
-    );
+    let report = Resource::new(id, load_import);
     view! {
         <Title text="Import de logements"/>
         {loaded(report, move |report| view! { <Report report apply/> })}

@@ -210,10 +210,7 @@ pub fn StaffOfferPage() -> impl IntoView {
     let id = id_param();
     let change = ServerAction::<ChangeOfferStatus>::new();
     let edit = ServerAction::<UpdateOfferWindow>::new();
-    let offer = Resource::new(
-        move || (id(), change.version().get(), edit.version().get()),
-        |(id, _, _)| load_staff_offer(id),
-    );
+    let offer = Resource::new(id, load_staff_offer);
     view! {
         <Title text="Offre"/>
         {loaded(offer, move |offer| view! { <StaffOfferView offer change edit/> })}

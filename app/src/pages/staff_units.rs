@@ -206,17 +206,7 @@ pub fn UnitPage() -> impl IntoView {
     let save = ServerAction::<SaveUnit>::new();
     let create = ServerAction::<CreateOffer>::new();
     let remove = ServerAction::<DeletePhoto>::new();
-    let editor = Resource::new(
-        move || {
-            (
-                id(),
-                save.version().get(),
-                create.version().get(),
-                remove.version().get(),
-            )
-        },
-        |(id, _, _, _)| load_unit_editor(id),
-    );
+    let editor = Resource::new(id, load_unit_editor);
     view! {
         <Title text="Logement"/>
         {loaded(editor, move |editor| view! {

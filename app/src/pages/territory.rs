@@ -124,10 +124,7 @@ pub async fn set_quartile_threshold(year: String, amount: String) -> Result<(), 
 pub fn TerritoryListsPanel() -> impl IntoView {
     let save = ServerAction::<SaveQpvs>::new();
     let threshold = ServerAction::<SetQuartileThreshold>::new();
-    let lists = Resource::new(
-        move || (save.version().get(), threshold.version().get()),
-        |_| load_territory_lists(),
-    );
+    let lists = Resource::new(|| (), |_| load_territory_lists());
     view! { {loaded(lists, move |data| view! { <Lists data save threshold/> })} }
 }
 
