@@ -24,6 +24,25 @@ where
     })
 }
 
+/// The result `action` shows in one of several forms of it on a page, the one named by `key` (a
+/// hidden field's name and value, as [`KeptForm`] takes it). A refusal comes back to every form of
+/// the action; it belongs to the one that was sent. When that one is not known (the page was
+/// drawn by another server, which does not hold the sent fields), every form shows it.
+pub fn keyed_value<ServFn>(
+    action: ServerAction<ServFn>,
+    key: (&'static str, String),
+) -> Signal<Option<Result<ServFn::Output, AppError>>>
+where
+    ServFn: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    ServFn::Output: Clone + Send + Sync + 'static,
+{
+    let sent_here = use_context::<SentForms>()
+        .and_then(|forms| forms.of(ServFn::PATH))
+        .is_none_or(|sent| sent.has(key.0, &key.1));
+    let value = action.value();
+    Signal::derive(move || if sent_here { value.get() } else { None })
+}
+
 /// A message for a failed action that is not about one field (or a summary when it is).
 #[component]
 pub fn FormAlert<T, V>(value: V) -> impl IntoView

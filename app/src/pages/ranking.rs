@@ -2,7 +2,7 @@
 //! shortlist for the commission, exporting it.
 
 use crate::components::form::{FormAlert, SelectField, field_errors, options};
-use crate::components::form::{KeptForm, kept_value};
+use crate::components::form::{KeptForm, kept_value, keyed_value};
 use crate::components::notices::success_flag;
 use crate::components::outcome::loaded;
 use crate::components::route::{Pager, id_param};
@@ -261,7 +261,9 @@ fn CandidateCard(
 ) -> impl IntoView {
     let skip = ServerAction::<SkipCandidate>::new();
     let restore = ServerAction::<RestoreCandidate>::new();
-    let errors = field_errors(skip.value());
+    // Every candidate's card has the skip form: a refusal shows on the one that was sent, open.
+    let skip_result = keyed_value(skip, ("entry_id", candidate.entry_id.to_string()));
+    let errors = field_errors(skip_result);
     let motive_field = format!("motive-{}", candidate.entry_id);
     let heading = match candidate.position {
         Some(p) => format!("{p}. {}", candidate.name),
@@ -313,9 +315,9 @@ fn CandidateCard(
                 </KeptForm>
             })}
             {(can_skip && !skipped).then(|| view! {
-                <details>
+                <details open=skip_result.get_untracked().is_some()>
                     <summary>"Écarter ce candidat"</summary>
-                    <FormAlert value=skip.value()/>
+                    <FormAlert value=skip_result/>
                     <KeptForm action=skip key=("entry_id", entry_id.clone())>
                         <input type="hidden" name="offer_id" value=offer_id.to_string()/>
                         <input type="hidden" name="entry_id" value=entry_id.clone()/>

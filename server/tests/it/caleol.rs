@@ -1806,4 +1806,81 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
         location.ends_with(&format!("#candidat-{entry}")),
         "{location}"
     );
+
+    // A refused vote comes back to its own candidate only: the message there, the form open (the
+    // president has voted, so it is otherwise folded), what was chosen kept; the other
+    // candidates' forms say nothing.
+    let refused = c
+        .president
+        .post(app.url("/api/commission/seance/voter"))
+        .header("Accept", "text/html")
+        .header("Origin", app.address.clone())
+        .header(
+            "Referer",
+            app.url(&format!("/commission/seances/{}?point=2", c.session)),
+        )
+        .form(&[
+            ("session_id", c.session.as_str()),
+            ("entry_id", entry.as_str()),
+            ("kind", "au-hasard"),
+            ("point", "2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.status().is_redirection(), "{}", refused.status());
+    let back = refused.headers()["location"].to_str().unwrap().to_string();
+    // The browser comes back with the refused form's cookie beside its session's (this test
+    // client sends a fixed session cookie and keeps no other: both are sent by hand here).
+    use reqwest::header;
+    let kept = refused.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let president_id = app
+        .count("SELECT id FROM users WHERE email = 'presidente@example.fr'")
+        .await;
+    let session = app::ssr::secrets::new_token();
+    app::ssr::store::accounts::create_session(
+        app.state.db.pool(),
+        president_id,
+        &session,
+        app.state.settings.sessions,
+    )
+    .await
+    .unwrap();
+    let page = reqwest::Client::new()
+        .get(back)
+        .header(
+            header::COOKIE,
+            format!("{}={session}; {kept}", app::ssr::session::COOKIE_NAME),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let message = "Choisissez une décision de la liste.";
+    let card = |entry: &str| {
+        let start = page
+            .find(&format!("id=\"candidat-{entry}\""))
+            .expect("the candidate's card");
+        // Up to the next card (a card holds lists of its own).
+        let end = page[start + 1..]
+            .find("id=\"candidat-")
+            .map_or(page.len(), |e| start + 1 + e);
+        page[start..end].to_string()
+    };
+    let sent = card(&entry);
+    assert!(sent.contains(message), "{sent}");
+    assert!(sent.contains("<details open"), "{sent}");
+    assert_eq!(page.matches("role=\"alert\"").count(), 1, "{page}");
+    for other in &at_two.items[0].candidates[1..] {
+        let other = card(&other.entry_id.to_string());
+        assert!(!other.contains(message), "{other}");
+    }
 }

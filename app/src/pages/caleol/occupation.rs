@@ -1,7 +1,7 @@
 //! Staff: tenancies, their occupation situations, and the findings of the triennial review.
 
 use super::*;
-use crate::components::form::{FormAlert, KeptForm, kept_choice};
+use crate::components::form::{FormAlert, KeptForm, kept_choice, keyed_value};
 use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "gestion/occupation")]
@@ -73,6 +73,7 @@ fn TenancyCard(tenancy: Tenancy) -> impl IntoView {
     use crate::domain::caleol::OccupationFlag;
     let flag = ServerAction::<FlagTenancy>::new();
     let id = tenancy.id;
+    let flag_result = keyed_value(flag, ("lease_id", id.to_string()));
     view! {
         <li class="candidate">
             <h3>{format!("{} — {}", tenancy.tenant, tenancy.unit)}</h3>
@@ -86,7 +87,7 @@ fn TenancyCard(tenancy: Tenancy) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             })}
-            <FormAlert value=flag.value()/>
+            <FormAlert value=flag_result/>
             <KeptForm action=flag key=("lease_id", id.to_string())>
                 <input type="hidden" name="lease_id" value=id.to_string()/>
                 <fieldset class="field">

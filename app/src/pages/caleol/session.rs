@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::components::form::{ConfirmStep, KeptForm, kept_choice, kept_value};
-use crate::components::form::{FormAlert, field_errors};
+use crate::components::form::{FormAlert, field_errors, keyed_value};
 use crate::components::route::{Pager, id_param};
 use crate::components::score::ScoreTable;
 use crate::domain::caleol::{DecisionKind, MAX_RANK, ProposedUnit, SessionMode};
@@ -546,56 +546,59 @@ fn Candidate(
                 </p>
             })}
             {voting.then(|| view! {
-                <details open=candidate.my_vote.is_none()>
-                    <summary>{if candidate.my_vote.is_some() { "Changer mon vote" } else { "Voter" }}</summary>
-                    <VoteForm session_id entry_id/>
-                </details>
+                <VoteForm session_id entry_id voted=candidate.my_vote.is_some()/>
             })}
-            {deciding.then(|| view! {
-                <details>
-                    <summary>"Consigner la décision de la commission"</summary>
-                    <DecisionForm session_id entry_id/>
-                </details>
-            })}
+            {deciding.then(|| view! { <DecisionForm session_id entry_id/> })}
         </li>
     }
 }
 
-/// A member's vote on one candidate.
+/// A member's vote on one candidate, open until they have voted, and open again with what they
+/// chose when it was refused.
 #[component]
-fn VoteForm(session_id: i64, entry_id: i64) -> impl IntoView {
+fn VoteForm(session_id: i64, entry_id: i64, voted: bool) -> impl IntoView {
     let action = ServerAction::<CastVote>::new();
-    let errors = field_errors(action.value());
+    let result = keyed_value(action, ("entry_id", entry_id.to_string()));
+    let errors = field_errors(result);
+    let refused = result.get_untracked().is_some();
     view! {
-        <div class="vote-form">
-            <FormAlert value=action.value()/>
-            <KeptForm action key=("entry_id", entry_id.to_string())>
-                <input type="hidden" name="session_id" value=session_id.to_string()/>
-                <input type="hidden" name="entry_id" value=entry_id.to_string()/>
-                <PlaceFields/>
-                {ruling_fields("vote", entry_id, errors)}
-                <button type="submit" class="button">"Enregistrer mon vote"</button>
-            </KeptForm>
-        </div>
+        <details open=!voted || refused>
+            <summary>{if voted { "Changer mon vote" } else { "Voter" }}</summary>
+            <div class="vote-form">
+                <FormAlert value=result/>
+                <KeptForm action key=("entry_id", entry_id.to_string())>
+                    <input type="hidden" name="session_id" value=session_id.to_string()/>
+                    <input type="hidden" name="entry_id" value=entry_id.to_string()/>
+                    <PlaceFields/>
+                    {ruling_fields("vote", entry_id, errors)}
+                    <button type="submit" class="button">"Enregistrer mon vote"</button>
+                </KeptForm>
+            </div>
+        </details>
     }
 }
 
-/// The president's record of the commission's decision on one candidate.
+/// The president's record of the commission's decision on one candidate, open when it was
+/// refused.
 #[component]
 fn DecisionForm(session_id: i64, entry_id: i64) -> impl IntoView {
     let action = ServerAction::<RecordOutcome>::new();
-    let errors = field_errors(action.value());
+    let result = keyed_value(action, ("entry_id", entry_id.to_string()));
+    let errors = field_errors(result);
     view! {
-        <div class="decision-form">
-            <FormAlert value=action.value()/>
-            <KeptForm action key=("entry_id", entry_id.to_string())>
-                <input type="hidden" name="session_id" value=session_id.to_string()/>
-                <input type="hidden" name="entry_id" value=entry_id.to_string()/>
-                <PlaceFields/>
-                {ruling_fields("decision", entry_id, errors)}
-                <button type="submit" class="button">"Consigner la décision"</button>
-            </KeptForm>
-        </div>
+        <details open=result.get_untracked().is_some()>
+            <summary>"Consigner la décision de la commission"</summary>
+            <div class="decision-form">
+                <FormAlert value=result/>
+                <KeptForm action key=("entry_id", entry_id.to_string())>
+                    <input type="hidden" name="session_id" value=session_id.to_string()/>
+                    <input type="hidden" name="entry_id" value=entry_id.to_string()/>
+                    <PlaceFields/>
+                    {ruling_fields("decision", entry_id, errors)}
+                    <button type="submit" class="button">"Consigner la décision"</button>
+                </KeptForm>
+            </div>
+        </details>
     }
 }
 
@@ -660,8 +663,9 @@ fn ruling_fields(
 #[component]
 fn OccupationCard(session_id: i64, item: OccupationItem, deciding: bool) -> impl IntoView {
     let record = ServerAction::<RecordOccupation>::new();
-    let errors = field_errors(record.value());
     let lease = item.lease_id;
+    let record_result = keyed_value(record, ("lease_id", lease.to_string()));
+    let errors = field_errors(record_result);
     let finding_id = format!("constat-{lease}");
     let proposed_id = format!("proposition-{lease}");
     let typology_id = format!("typologie-{lease}");
@@ -677,7 +681,7 @@ fn OccupationCard(session_id: i64, item: OccupationItem, deciding: bool) -> impl
                 <p class="notice"><strong>"Constat : "</strong>{finding}" — "<strong>"Logement à proposer : "</strong>{unit}</p>
             })}
             {(deciding && item.finding.is_none()).then(|| view! {
-                <FormAlert value=record.value()/>
+                <FormAlert value=record_result/>
                 <KeptForm action=record key=("lease_id", lease.to_string())>
                     <input type="hidden" name="session_id" value=session_id.to_string()/>
                     <PlaceFields/>

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::components::form::{
-    FormAlert, KeptForm, SelectField, field_errors, kept_choice, kept_value, options,
+    FormAlert, KeptForm, SelectField, field_errors, kept_choice, kept_value, keyed_value, options,
 };
 use crate::domain::caleol::SessionMode;
 use leptos_router::hooks::use_query_map;
@@ -157,8 +157,9 @@ fn StaffSessions(overview: SessionsOverview) -> impl IntoView {
 #[component]
 fn StaffSessionCard(session: SessionSummary, ready: Vec<(i64, String)>) -> impl IntoView {
     let add = ServerAction::<AddToAgenda>::new();
-    let errors = field_errors(add.value());
     let id = session.id;
+    let add_result = keyed_value(add, ("session_id", id.to_string()));
+    let errors = field_errors(add_result);
     let select_id = format!("offre-seance-{id}");
     let planned = session.status == SessionStatus::Planned;
     view! {
@@ -174,7 +175,7 @@ fn StaffSessionCard(session: SessionSummary, ready: Vec<(i64, String)>) -> impl 
                 <p><a href=format!("/commission/seances/{id}/pv")>"Procès-verbal"</a></p>
             })}
             {(planned && !ready.is_empty()).then(|| view! {
-                <FormAlert value=add.value()/>
+                <FormAlert value=add_result/>
                 <KeptForm action=add key=("session_id", id.to_string())>
                     <input type="hidden" name="session_id" value=id.to_string()/>
                     <div class="field">
