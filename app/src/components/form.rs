@@ -27,7 +27,7 @@ where
 /// The result `action` shows in one of several forms of it on a page, the one named by `key` (a
 /// hidden field's name and value, as [`KeptForm`] takes it). A refusal comes back to every form of
 /// the action; it belongs to the one that was sent. When that one is not known (the page was
-/// drawn by another server, which does not hold the sent fields), every form shows it.
+/// drawn by another server, or reloaded, or the kept fields expired), every form shows it.
 pub fn keyed_value<ServFn>(
     action: ServerAction<ServFn>,
     key: (&'static str, String),
@@ -43,9 +43,13 @@ where
     Signal::derive(move || if sent_here { value.get() } else { None })
 }
 
-/// A message for a failed action that is not about one field (or a summary when it is).
+/// The id a field of one form has, from its name, where several forms of one kind share a page.
+pub type FieldIds = std::sync::Arc<dyn Fn(&str) -> String + Send + Sync>;
+
+/// A message for a failed action that is not about one field (or a summary when it is), each
+/// field's message linking to the field: its id is its name, or what `field_ids` makes of it.
 #[component]
-pub fn FormAlert<T, V>(value: V) -> impl IntoView
+pub fn FormAlert<T, V>(value: V, #[prop(optional)] field_ids: Option<FieldIds>) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
     V: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
@@ -57,7 +61,8 @@ where
                     .0
                     .iter()
                     .map(|(field, message)| {
-                        let href = format!("#{field}");
+                        let id = field_ids.as_ref().map_or_else(|| field.clone(), |ids| ids(field));
+                        let href = format!("#{id}");
                         view! { <li><a href=href>{message.clone()}</a></li> }
                     })
                     .collect_view()

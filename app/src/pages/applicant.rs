@@ -1,7 +1,7 @@
 //! The applicant's own space: where the profile stands, and "Mes candidatures".
 
 use crate::components::form::FormAlert;
-use crate::components::form::{ConfirmStep, KeptForm};
+use crate::components::form::{ConfirmStep, KeptForm, keyed_value};
 use crate::components::notices::success_flag;
 use crate::components::outcome::loaded;
 use crate::error::AppError;
@@ -250,13 +250,15 @@ fn ProposalAnswer(proposal: crate::model::caleol::ProposalInfo) -> impl IntoView
     let answer = ServerAction::<AnswerProposal>::new();
     let id = proposal.id.to_string();
     let id2 = id.clone();
+    // Two proposals may wait at once: a refused answer shows on its own.
+    let result = keyed_value(answer, ("proposal_id", id.clone()));
     view! {
         <div class="proposal">
             <p><strong>"Proposition de logement (rang "{proposal.rank}") : "</strong>{proposal.status_label.clone()}</p>
             {proposal.condition.clone().map(|c| view! { <p>{c}</p> })}
             {proposal.pending.then(|| view! {
                 <p>"Répondez au plus tard le "<strong>{proposal.respond_by.clone()}</strong>". Sans réponse, le logement sera proposé au candidat suivant. Un refus peut compter dans votre cotation."</p>
-                <FormAlert value=answer.value()/>
+                <FormAlert value=result/>
                 <div class="actions">
                     <ConfirmStep label="Accepter le logement"
                         warning="votre acceptation est définitive : le bailleur vous contacte pour signer le bail, et le logement n'est plus proposé aux autres candidats.">

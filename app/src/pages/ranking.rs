@@ -261,7 +261,8 @@ fn CandidateCard(
 ) -> impl IntoView {
     let skip = ServerAction::<SkipCandidate>::new();
     let restore = ServerAction::<RestoreCandidate>::new();
-    // Every candidate's card has the skip form: a refusal shows on the one that was sent, open.
+    // Each ranked candidate still on the list has a skip form: a refusal shows on the one that
+    // was sent, open.
     let skip_result = keyed_value(skip, ("entry_id", candidate.entry_id.to_string()));
     let errors = field_errors(skip_result);
     let motive_field = format!("motive-{}", candidate.entry_id);
@@ -281,6 +282,7 @@ fn CandidateCard(
     };
     let entry_id = candidate.entry_id.to_string();
     let restore_entry = entry_id.clone();
+    let restore_result = keyed_value(restore, ("entry_id", restore_entry.clone()));
     let can_skip = editable && candidate.position.is_some();
     let skipped = candidate.skip_motive.is_some();
     let field_for_errors = motive_field.clone();
@@ -307,7 +309,8 @@ fn CandidateCard(
                 <p><strong>"Motif de l'écart : "</strong>{m}{candidate.skipped_by.clone().map(|who| format!(" (par {who})"))}</p>
             })}
             {(can_skip && skipped).then(|| view! {
-                <KeptForm action=restore>
+                <FormAlert value=restore_result/>
+                <KeptForm action=restore key=("entry_id", restore_entry.clone())>
                     <input type="hidden" name="offer_id" value=offer_id.to_string()/>
                     <input type="hidden" name="entry_id" value=restore_entry.clone()/>
                     <input type="hidden" name="page" value=page.to_string()/>
@@ -315,7 +318,7 @@ fn CandidateCard(
                 </KeptForm>
             })}
             {(can_skip && !skipped).then(|| view! {
-                <details open=skip_result.get_untracked().is_some()>
+                <details open=matches!(skip_result.get_untracked(), Some(Err(_)))>
                     <summary>"Écarter ce candidat"</summary>
                     <FormAlert value=skip_result/>
                     <KeptForm action=skip key=("entry_id", entry_id.clone())>

@@ -1808,8 +1808,7 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
     );
 
     // A refused vote comes back to its own candidate only: the message there, the form open (the
-    // president has voted, so it is otherwise folded), what was chosen kept; the other
-    // candidates' forms say nothing.
+    // president has voted, so it is otherwise folded); the other candidates' forms say nothing.
     let refused = c
         .president
         .post(app.url("/api/commission/seance/voter"))
@@ -1833,12 +1832,13 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
     // The browser comes back with the refused form's cookie beside its session's (this test
     // client sends a fixed session cookie and keeps no other: both are sent by hand here).
     use reqwest::header;
-    let kept = refused.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
+    let kept = refused
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .find(|pair| pair.starts_with(&format!("{}=", app::ssr::forms::COOKIE_NAME)))
+        .expect("the refused form's cookie")
         .to_string();
     let president_id = app
         .count("SELECT id FROM users WHERE email = 'presidente@example.fr'")
@@ -1878,6 +1878,11 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
     let sent = card(&entry);
     assert!(sent.contains(message), "{sent}");
     assert!(sent.contains("<details open"), "{sent}");
+    // The summary's link leads to this candidate's field.
+    assert!(
+        sent.contains(&format!("href=\"#vote-kind-{entry}\"")),
+        "{sent}"
+    );
     assert_eq!(page.matches("role=\"alert\"").count(), 1, "{page}");
     for other in &at_two.items[0].candidates[1..] {
         let other = card(&other.entry_id.to_string());

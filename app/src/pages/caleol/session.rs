@@ -560,12 +560,12 @@ fn VoteForm(session_id: i64, entry_id: i64, voted: bool) -> impl IntoView {
     let action = ServerAction::<CastVote>::new();
     let result = keyed_value(action, ("entry_id", entry_id.to_string()));
     let errors = field_errors(result);
-    let refused = result.get_untracked().is_some();
+    let refused = matches!(result.get_untracked(), Some(Err(_)));
     view! {
         <details open=!voted || refused>
             <summary>{if voted { "Changer mon vote" } else { "Voter" }}</summary>
             <div class="vote-form">
-                <FormAlert value=result/>
+                <FormAlert value=result field_ids=ruling_ids("vote", entry_id)/>
                 <KeptForm action key=("entry_id", entry_id.to_string())>
                     <input type="hidden" name="session_id" value=session_id.to_string()/>
                     <input type="hidden" name="entry_id" value=entry_id.to_string()/>
@@ -586,10 +586,10 @@ fn DecisionForm(session_id: i64, entry_id: i64) -> impl IntoView {
     let result = keyed_value(action, ("entry_id", entry_id.to_string()));
     let errors = field_errors(result);
     view! {
-        <details open=result.get_untracked().is_some()>
+        <details open=matches!(result.get_untracked(), Some(Err(_)))>
             <summary>"Consigner la décision de la commission"</summary>
             <div class="decision-form">
-                <FormAlert value=result/>
+                <FormAlert value=result field_ids=ruling_ids("decision", entry_id)/>
                 <KeptForm action key=("entry_id", entry_id.to_string())>
                     <input type="hidden" name="session_id" value=session_id.to_string()/>
                     <input type="hidden" name="entry_id" value=entry_id.to_string()/>
@@ -602,6 +602,16 @@ fn DecisionForm(session_id: i64, entry_id: i64) -> impl IntoView {
     }
 }
 
+/// The ids of [`ruling_fields`]: they carry the form and the candidate, as several such forms
+/// share a page.
+fn ruling_ids(prefix: &'static str, entry_id: i64) -> crate::components::form::FieldIds {
+    std::sync::Arc::new(move |field: &str| ruling_id(prefix, field, entry_id))
+}
+
+fn ruling_id(prefix: &str, field: &str, entry_id: i64) -> String {
+    format!("{prefix}-{field}-{entry_id}")
+}
+
 /// The closed list of decisions with what each needs. Ids carry the candidate so that several
 /// forms live on one page.
 fn ruling_fields(
@@ -609,7 +619,7 @@ fn ruling_fields(
     entry_id: i64,
     errors: Signal<Option<crate::error::FieldErrors>>,
 ) -> impl IntoView {
-    let id = move |field: &str| format!("{prefix}-{field}-{entry_id}");
+    let id = move |field: &str| ruling_id(prefix, field, entry_id);
     let error = move |field: &'static str| {
         move || {
             errors
