@@ -327,8 +327,12 @@ fn CandidateCard(
                         <input type="hidden" name="page" value=page.to_string()/>
                         <div class="field">
                             <label for=motive_field.clone()>{format!("Motif de l'écart de {}", candidate.name)}</label>
-                            <textarea id=motive_field.clone() name="motive" rows="2" required>{crate::components::form::textarea_text(kept_value("motive", ""))}</textarea>
-                            {move || errors.get().and_then(|e| e.get(&field_for_errors).map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
+                            <textarea id=motive_field.clone() name="motive" rows="2" required
+                                aria-describedby={
+                                    let field = field_for_errors.clone();
+                                    move || errors.get().and_then(|e| e.get(&field).map(|_| format!("{field}-erreur")))
+                                }>{crate::components::form::textarea_text(kept_value("motive", ""))}</textarea>
+                            {move || errors.get().and_then(|e| e.get(&field_for_errors).map(str::to_string)).map(|m| view! { <p class="field-error" id=format!("{field_for_errors}-erreur")>"Erreur : "{m}</p> })}
                         </div>
                         <button type="submit" class="button button-secondary">"Écarter avec ce motif"</button>
                     </KeptForm>

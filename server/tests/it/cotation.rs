@@ -330,6 +330,34 @@ async fn staff_set_a_candidate_aside_with_a_motive_build_a_shortlist_and_export_
         )
         .await;
     assert_eq!(bare.status(), 422);
+    // Sent without JavaScript, the refusal comes back on that candidate's card only: the message
+    // links to its field, which it describes.
+    let refused = staff
+        .post(app.url("/api/gestion/classement/ecarter"))
+        .header("Accept", "text/html")
+        .header("Origin", app.address.clone())
+        .header("Referer", app.url(&format!("/gestion/offres/{id}/classement")))
+        .form(&[
+            ("offer_id", id.as_str()),
+            ("entry_id", second.as_str()),
+            ("motive", " "),
+            ("page", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.status().is_redirection(), "{}", refused.status());
+    let back = refused.headers()["location"].to_str().unwrap().to_string();
+    let back = back.strip_prefix(&app.address).unwrap_or(&back);
+    let page = app.page_text(&staff, back).await;
+    let field = format!("motive-{second}");
+    assert_eq!(page.matches("role=\"alert\"").count(), 1, "{page}");
+    assert!(page.contains(&format!("href=\"#{field}\"")), "{page}");
+    assert!(page.contains(&format!("id=\"{field}-erreur\"")), "{page}");
+    assert!(
+        page.contains(&format!("aria-describedby=\"{field}-erreur\"")),
+        "{page}"
+    );
     let (other, _) = app.staff_of("Montbéliard Logis", "552100554").await;
     for (endpoint, form) in [
         ("gestion/classement", vec![("offer_id", id.as_str())]),

@@ -677,6 +677,12 @@ fn OccupationCard(session_id: i64, item: OccupationItem, deciding: bool) -> impl
     let record_result = keyed_value(record, ("lease_id", lease.to_string()));
     let errors = field_errors(record_result);
     let finding_id = format!("constat-{lease}");
+    let finding_error = format!("{finding_id}-erreur");
+    // The summary links "finding", the one field that can be refused, to this lease's own.
+    let finding_ids: crate::components::form::FieldIds = {
+        let id = finding_id.clone();
+        std::sync::Arc::new(move |_: &str| id.clone())
+    };
     let proposed_id = format!("proposition-{lease}");
     let typology_id = format!("typologie-{lease}");
     view! {
@@ -691,15 +697,22 @@ fn OccupationCard(session_id: i64, item: OccupationItem, deciding: bool) -> impl
                 <p class="notice"><strong>"Constat : "</strong>{finding}" — "<strong>"Logement à proposer : "</strong>{unit}</p>
             })}
             {(deciding && item.finding.is_none()).then(|| view! {
-                <FormAlert value=record_result/>
+                <FormAlert value=record_result field_ids=finding_ids.clone()/>
                 <KeptForm action=record key=("lease_id", lease.to_string())>
                     <input type="hidden" name="session_id" value=session_id.to_string()/>
                     <PlaceFields/>
                     <input type="hidden" name="lease_id" value=lease.to_string()/>
                     <div class="field">
                         <label for=finding_id.clone()>"Constat de la commission"</label>
-                        <textarea id=finding_id name="finding" rows="2" required>{crate::components::form::textarea_text(kept_value("finding", ""))}</textarea>
-                        {move || errors.get().and_then(|e| e.get("finding").map(str::to_string)).map(|m| view! { <p class="field-error">"Erreur : "{m}</p> })}
+                        <textarea id=finding_id name="finding" rows="2" required
+                            aria-describedby={
+                                let error = finding_error.clone();
+                                move || errors.get().and_then(|e| e.get("finding").map(|_| error.clone()))
+                            }>{crate::components::form::textarea_text(kept_value("finding", ""))}</textarea>
+                        {
+                            let error = finding_error.clone();
+                            move || errors.get().and_then(|e| e.get("finding").map(str::to_string)).map(|m| view! { <p class="field-error" id=error.clone()>"Erreur : "{m}</p> })
+                        }
                     </div>
                     <div class="field">
                         <label for=proposed_id.clone()>"Logement à proposer"</label>
