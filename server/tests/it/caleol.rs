@@ -1773,25 +1773,21 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
         .await)
     .await;
     let entry = at_two.items[0].candidates[0].entry_id.to_string();
-    let voted = c
-        .president
-        .post(app.url("/api/commission/seance/voter"))
-        .header("Accept", "text/html")
-        .header("Origin", app.address.clone())
-        .header(
-            "Referer",
-            app.url(&format!("/commission/seances/{}?point=2", c.session)),
+    let from_point_two = format!("/commission/seances/{}?point=2", c.session);
+    let voted = app
+        .submit_form_as(
+            &c.president,
+            "commission/seance/voter",
+            &[
+                ("session_id", c.session.as_str()),
+                ("entry_id", entry.as_str()),
+                ("kind", "attribution"),
+                ("point", "2"),
+                ("anonyme", "1"),
+            ],
+            &from_point_two,
         )
-        .form(&[
-            ("session_id", c.session.as_str()),
-            ("entry_id", entry.as_str()),
-            ("kind", "attribution"),
-            ("point", "2"),
-            ("anonyme", "1"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert!(voted.status().is_redirection(), "{}", voted.status());
     let location = voted.headers()["location"].to_str().unwrap().to_string();
     assert!(
@@ -1809,24 +1805,19 @@ async fn a_session_of_several_offers_is_reviewed_one_offer_at_a_time(backend: Ba
 
     // A refused vote comes back to its own candidate only: the message there, the form open (the
     // president has voted, so it is otherwise folded); the other candidates' forms say nothing.
-    let refused = c
-        .president
-        .post(app.url("/api/commission/seance/voter"))
-        .header("Accept", "text/html")
-        .header("Origin", app.address.clone())
-        .header(
-            "Referer",
-            app.url(&format!("/commission/seances/{}?point=2", c.session)),
+    let refused = app
+        .submit_form_as(
+            &c.president,
+            "commission/seance/voter",
+            &[
+                ("session_id", c.session.as_str()),
+                ("entry_id", entry.as_str()),
+                ("kind", "au-hasard"),
+                ("point", "2"),
+            ],
+            &from_point_two,
         )
-        .form(&[
-            ("session_id", c.session.as_str()),
-            ("entry_id", entry.as_str()),
-            ("kind", "au-hasard"),
-            ("point", "2"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert!(refused.status().is_redirection(), "{}", refused.status());
     let back = refused.headers()["location"].to_str().unwrap().to_string();
     // The browser comes back with the refused form's cookie beside its session's (this test

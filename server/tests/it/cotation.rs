@@ -332,20 +332,19 @@ async fn staff_set_a_candidate_aside_with_a_motive_build_a_shortlist_and_export_
     assert_eq!(bare.status(), 422);
     // Sent without JavaScript, the refusal comes back on that candidate's card only: the message
     // links to its field, which it describes.
-    let refused = staff
-        .post(app.url("/api/gestion/classement/ecarter"))
-        .header("Accept", "text/html")
-        .header("Origin", app.address.clone())
-        .header("Referer", app.url(&format!("/gestion/offres/{id}/classement")))
-        .form(&[
-            ("offer_id", id.as_str()),
-            ("entry_id", second.as_str()),
-            ("motive", " "),
-            ("page", "1"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let refused = app
+        .submit_form_as(
+            &staff,
+            "gestion/classement/ecarter",
+            &[
+                ("offer_id", id.as_str()),
+                ("entry_id", second.as_str()),
+                ("motive", " "),
+                ("page", "1"),
+            ],
+            &format!("/gestion/offres/{id}/classement"),
+        )
+        .await;
     assert!(refused.status().is_redirection(), "{}", refused.status());
     let back = refused.headers()["location"].to_str().unwrap().to_string();
     let back = back.strip_prefix(&app.address).unwrap_or(&back);

@@ -356,6 +356,18 @@ impl TestApp {
         form: &[(&str, &str)],
         from_page: &str,
     ) -> reqwest::Response {
+        self.submit_form_as(&self.client, endpoint, form, from_page)
+            .await
+    }
+
+    /// [`TestApp::submit_form`] from `client`.
+    pub async fn submit_form_as(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        from_page: &str,
+    ) -> reqwest::Response {
         let mut headers = HeaderMap::new();
         headers.insert(
             "Accept",
@@ -369,7 +381,7 @@ impl TestApp {
             "Origin",
             HeaderValue::from_str(&self.address).expect("header"),
         );
-        self.client
+        client
             .post(self.url(&format!("/api/{endpoint}")))
             .headers(headers)
             .form(form)
